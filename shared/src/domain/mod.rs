@@ -1,0 +1,25 @@
+//! Values parsed once at the edge. A value of these types has passed its checks; holders never
+//! re-validate. Each parser returns the field code a client shows when it fails.
+
+mod email;
+mod language;
+mod password;
+mod text;
+
+pub use email::EmailAddress;
+pub use language::Language;
+pub use password::Password;
+pub use text::{BoundedText, OptionalText, Phone};
+
+/// Stable field codes. Clients translate these; they never change meaning.
+pub mod codes {
+    pub const REQUIRED: &str = "required";
+    pub const TOO_LONG: &str = "too_long";
+    pub const TOO_SHORT: &str = "too_short";
+    pub const INVALID_EMAIL: &str = "invalid_email";
+    pub const CONTROL_CHARACTERS: &str = "control_characters";
+    pub const INVALID_PHONE: &str = "invalid_phone";
+    pub const INVALID_LANGUAGE: &str = "invalid_language";
+    pub const MISMATCH: &str = "mismatch";
+    pub const INVALID_VALUE: &str = "invalid_value";
+}

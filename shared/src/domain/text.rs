@@ -1,0 +1,107 @@
+use super::codes;
+
+/// Rejects C0/C1 controls (including newlines): they have no place in a name and would let
+/// a value break out of a mail header or a log line.
+fn check_controls(s: &str) -> Result<(), &'static str> {
+    if s.chars().any(char::is_control) {
+        Err(codes::CONTROL_CHARACTERS)
+    } else {
+        Ok(())
+    }
+}
+
+/// A required single-line text of at most `MAX` characters, trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundedText<const MAX: usize>(String);
+
+impl<const MAX: usize> BoundedText<MAX> {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(codes::REQUIRED);
+        }
+        check_controls(s)?;
+        if s.chars().count() > MAX {
+            return Err(codes::TOO_LONG);
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// An optional single-line text: absent and blank both mean "none".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionalText<const MAX: usize>(Option<BoundedText<MAX>>);
+
+impl<const MAX: usize> OptionalText<MAX> {
+    pub fn parse(raw: Option<&str>) -> Result<Self, &'static str> {
+        match raw.map(str::trim) {
+            None | Some("") => Ok(Self(None)),
+            Some(s) => BoundedText::parse(s).map(|t| Self(Some(t))),
+        }
+    }
+
+    pub fn into_inner(self) -> Option<String> {
+        self.0.map(BoundedText::into_inner)
+    }
+}
+
+/// A telephone number as people write it: digits with optional `+`, spaces, hyphens and
+/// parentheses; 6 to 20 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse_optional(raw: Option<&str>) -> Result<Option<Self>, &'static str> {
+        let s = match raw.map(str::trim) {
+            None | Some("") => return Ok(None),
+            Some(s) => s,
+        };
+        check_controls(s)?;
+        if s.chars().count() > 20 {
+            return Err(codes::TOO_LONG);
+        }
+        let allowed = |c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')');
+        let digits = s.chars().filter(char::is_ascii_digit).count();
+        if !s.chars().all(allowed) || digits < 6 || s[1..].contains('+') {
+            return Err(codes::INVALID_PHONE);
+        }
+        Ok(Some(Self(s.to_owned())))
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_text_trims_and_limits() {
+        assert_eq!(BoundedText::<3>::parse("  ab ").map(|t| t.into_inner()), Ok("ab".into()));
+        assert_eq!(BoundedText::<3>::parse("   "), Err(codes::REQUIRED));
+        assert_eq!(BoundedText::<3>::parse("abcd"), Err(codes::TOO_LONG));
+        // Characters, not bytes: three kanji fit in three.
+        assert!(BoundedText::<3>::parse("山田太").is_ok());
+        assert_eq!(BoundedText::<9>::parse("a\u{7}b"), Err(codes::CONTROL_CHARACTERS));
+        assert_eq!(BoundedText::<9>::parse("a\nb"), Err(codes::CONTROL_CHARACTERS));
+    }
+
+    #[test]
+    fn phone_numbers() {
+        assert!(Phone::parse_optional(Some("+81 3-1234-5678")).is_ok());
+        assert_eq!(Phone::parse_optional(Some("")), Ok(None));
+        assert_eq!(Phone::parse_optional(Some("call me")), Err(codes::INVALID_PHONE));
+        assert_eq!(Phone::parse_optional(Some("12+345678")), Err(codes::INVALID_PHONE));
+        assert_eq!(Phone::parse_optional(Some("123")), Err(codes::INVALID_PHONE));
+    }
+}

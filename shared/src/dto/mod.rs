@@ -1,0 +1,8 @@
+//! Request and response bodies of the REST API (`snake_case` on the wire).
+//!
+//! Request bodies keep raw strings with `#[serde(default)]`: a missing field must reach the
+//! parser and come back as a `required` field error, not as an opaque deserialisation failure.
+
+mod accounts;
+
+pub use accounts::*;

@@ -1,0 +1,178 @@
+//! RFC 9457 problem details: the one error shape of the API.
+
+use serde::{Deserialize, Serialize};
+
+/// A machine-readable reason why one input field was refused.
+///
+/// `field` is the JSON field name; `code` is a stable snake_case word that clients translate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+}
+
+/// Collects field errors while a request is parsed, so every bad field is reported at once.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn push(&mut self, field: &str, code: &str) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            code: code.to_owned(),
+        });
+    }
+
+    /// Records the error of `result`, if any, and hands back its value.
+    pub fn take<T>(&mut self, field: &str, result: Result<T, &'static str>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(code) => {
+                self.push(field, code);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The code reported for `field`, if any (what a form shows next to that field).
+    pub fn code_for(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.code.as_str())
+    }
+}
+
+/// The kinds of problem the API reports; each has a stable `type` URI that clients match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    Validation,
+    MalformedBody,
+    Unauthorized,
+    InvalidCredentials,
+    Forbidden,
+    TermsNotAccepted,
+    NotFound,
+    LinkExpired,
+    Conflict,
+    RateLimited,
+    Internal,
+}
+
+impl ProblemKind {
+    pub const ALL: [ProblemKind; 11] = [
+        Self::Validation,
+        Self::MalformedBody,
+        Self::Unauthorized,
+        Self::InvalidCredentials,
+        Self::Forbidden,
+        Self::TermsNotAccepted,
+        Self::NotFound,
+        Self::LinkExpired,
+        Self::Conflict,
+        Self::RateLimited,
+        Self::Internal,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Validation => "validation",
+            Self::MalformedBody => "malformed-body",
+            Self::Unauthorized => "unauthorized",
+            Self::InvalidCredentials => "invalid-credentials",
+            Self::Forbidden => "forbidden",
+            Self::TermsNotAccepted => "terms-not-accepted",
+            Self::NotFound => "not-found",
+            Self::LinkExpired => "link-expired",
+            Self::Conflict => "conflict",
+            Self::RateLimited => "rate-limited",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The `type` member: an absolute URI that does not depend on where the API is deployed.
+    pub fn type_uri(self) -> String {
+        format!("urn:shirase:problem:{}", self.slug())
+    }
+
+    pub fn from_type_uri(uri: &str) -> Option<Self> {
+        let slug = uri.strip_prefix("urn:shirase:problem:")?;
+        Self::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+
+    pub fn status(self) -> u16 {
+        match self {
+            Self::Validation | Self::MalformedBody => 400,
+            Self::Unauthorized | Self::InvalidCredentials => 401,
+            Self::Forbidden | Self::TermsNotAccepted => 403,
+            Self::NotFound => 404,
+            Self::Conflict => 409,
+            Self::LinkExpired => 410,
+            Self::RateLimited => 429,
+            Self::Internal => 500,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Validation => "Some fields are not valid",
+            Self::MalformedBody => "The request body could not be read",
+            Self::Unauthorized => "Authentication is required",
+            Self::InvalidCredentials => "The email address or password is not correct",
+            Self::Forbidden => "This action is not allowed",
+            Self::TermsNotAccepted => "The current terms of use must be accepted first",
+            Self::NotFound => "Not found",
+            Self::LinkExpired => "This link has expired or was already used",
+            Self::Conflict => "The request conflicts with the current state",
+            Self::RateLimited => "Too many requests; try again later",
+            Self::Internal => "An unexpected error occurred",
+        }
+    }
+}
+
+/// An RFC 9457 problem document as sent with `application/problem+json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
+        Self {
+            type_: kind.type_uri(),
+            title: kind.title().to_owned(),
+            status: kind.status(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn kind(&self) -> Option<ProblemKind> {
+        ProblemKind::from_type_uri(&self.type_)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_uris_round_trip() {
+        for kind in ProblemKind::ALL {
+            assert_eq!(ProblemKind::from_type_uri(&kind.type_uri()), Some(kind));
+        }
+        assert_eq!(ProblemKind::from_type_uri("about:blank"), None);
+    }
+}
