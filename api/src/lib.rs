@@ -1,1 +1,18 @@
-//! placeholder
+//! The Shirase server: REST API, SPA host, mail outbox and dispatcher.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod mail;
+pub mod models;
+pub mod openapi;
+pub mod routes;
+pub mod schema;
+pub mod spa;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod throttle;

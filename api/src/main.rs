@@ -1,1 +1,4 @@
-fn main() {}
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    api::cli::run().await
+}

@@ -97,7 +97,10 @@ mod tests {
             assert_eq!(EmailAddress::parse(bad), Err(codes::INVALID_EMAIL), "{bad}");
         }
         assert_eq!(EmailAddress::parse(""), Err(codes::REQUIRED));
-        assert_eq!(EmailAddress::parse("a\r\nBcc: x@y.com"), Err(codes::CONTROL_CHARACTERS));
+        assert_eq!(
+            EmailAddress::parse("a\r\nBcc: x@y.com"),
+            Err(codes::CONTROL_CHARACTERS)
+        );
         let long = format!("{}@example.com", "a".repeat(250));
         assert_eq!(EmailAddress::parse(&long), Err(codes::TOO_LONG));
     }

@@ -9,7 +9,7 @@ mod text;
 pub use email::EmailAddress;
 pub use language::Language;
 pub use password::Password;
-pub use text::{BoundedText, OptionalText, Phone};
+pub use text::{BoundedText, MultilineText, OptionalText, Phone};
 
 /// Stable field codes. Clients translate these; they never change meaning.
 pub mod codes {
@@ -22,4 +22,9 @@ pub mod codes {
     pub const INVALID_LANGUAGE: &str = "invalid_language";
     pub const MISMATCH: &str = "mismatch";
     pub const INVALID_VALUE: &str = "invalid_value";
+    /// A password that does not match the one on record.
+    pub const INCORRECT: &str = "incorrect";
+    /// A terms version other than the one in force.
+    pub const NOT_CURRENT: &str = "not_current";
+    pub const TAKEN: &str = "taken";
 }

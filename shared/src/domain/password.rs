@@ -48,8 +48,17 @@ mod tests {
         assert_eq!(Password::parse("").err(), Some(codes::REQUIRED));
         assert_eq!(Password::parse("short").err(), Some(codes::TOO_SHORT));
         assert!(Password::parse("correct horse").is_ok());
-        assert_eq!(Password::parse(&"x".repeat(129)).err(), Some(codes::TOO_LONG));
-        assert_eq!(Password::parse("tab\tinside!!").err(), Some(codes::CONTROL_CHARACTERS));
-        assert_eq!(format!("{:?}", Password::parse("correct horse")), "Ok(Password(***))");
+        assert_eq!(
+            Password::parse(&"x".repeat(129)).err(),
+            Some(codes::TOO_LONG)
+        );
+        assert_eq!(
+            Password::parse("tab\tinside!!").err(),
+            Some(codes::CONTROL_CHARACTERS)
+        );
+        assert_eq!(
+            format!("{:?}", Password::parse("correct horse")),
+            "Ok(Password(***))"
+        );
     }
 }

@@ -53,6 +53,31 @@ impl<const MAX: usize> OptionalText<MAX> {
     }
 }
 
+/// A required multi-line text (line breaks and tabs allowed, other controls not), at most
+/// `MAX` characters after trimming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultilineText<const MAX: usize>(String);
+
+impl<const MAX: usize> MultilineText<MAX> {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let s = raw.trim().replace("\r\n", "\n");
+        if s.is_empty() {
+            return Err(codes::REQUIRED);
+        }
+        if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            return Err(codes::CONTROL_CHARACTERS);
+        }
+        if s.chars().count() > MAX {
+            return Err(codes::TOO_LONG);
+        }
+        Ok(Self(s))
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
 /// A telephone number as people write it: digits with optional `+`, spaces, hyphens and
 /// parentheses; 6 to 20 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,21 +112,39 @@ mod tests {
 
     #[test]
     fn bounded_text_trims_and_limits() {
-        assert_eq!(BoundedText::<3>::parse("  ab ").map(|t| t.into_inner()), Ok("ab".into()));
+        assert_eq!(
+            BoundedText::<3>::parse("  ab ").map(|t| t.into_inner()),
+            Ok("ab".into())
+        );
         assert_eq!(BoundedText::<3>::parse("   "), Err(codes::REQUIRED));
         assert_eq!(BoundedText::<3>::parse("abcd"), Err(codes::TOO_LONG));
         // Characters, not bytes: three kanji fit in three.
         assert!(BoundedText::<3>::parse("山田太").is_ok());
-        assert_eq!(BoundedText::<9>::parse("a\u{7}b"), Err(codes::CONTROL_CHARACTERS));
-        assert_eq!(BoundedText::<9>::parse("a\nb"), Err(codes::CONTROL_CHARACTERS));
+        assert_eq!(
+            BoundedText::<9>::parse("a\u{7}b"),
+            Err(codes::CONTROL_CHARACTERS)
+        );
+        assert_eq!(
+            BoundedText::<9>::parse("a\nb"),
+            Err(codes::CONTROL_CHARACTERS)
+        );
     }
 
     #[test]
     fn phone_numbers() {
         assert!(Phone::parse_optional(Some("+81 3-1234-5678")).is_ok());
         assert_eq!(Phone::parse_optional(Some("")), Ok(None));
-        assert_eq!(Phone::parse_optional(Some("call me")), Err(codes::INVALID_PHONE));
-        assert_eq!(Phone::parse_optional(Some("12+345678")), Err(codes::INVALID_PHONE));
-        assert_eq!(Phone::parse_optional(Some("123")), Err(codes::INVALID_PHONE));
+        assert_eq!(
+            Phone::parse_optional(Some("call me")),
+            Err(codes::INVALID_PHONE)
+        );
+        assert_eq!(
+            Phone::parse_optional(Some("12+345678")),
+            Err(codes::INVALID_PHONE)
+        );
+        assert_eq!(
+            Phone::parse_optional(Some("123")),
+            Err(codes::INVALID_PHONE)
+        );
     }
 }

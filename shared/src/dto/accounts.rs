@@ -1,9 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{
-    BoundedText, EmailAddress, Language, OptionalText, Password, Phone, codes,
-};
+use crate::domain::{BoundedText, EmailAddress, Language, OptionalText, Password, Phone, codes};
 use crate::problem::FieldErrors;
 
 pub type Name = BoundedText<50>;
@@ -57,7 +55,16 @@ impl RegistrationRequest {
         let department = errors.take("department", Department::parse(self.department.as_deref()));
         let phone = errors.take("phone", Phone::parse_optional(self.phone.as_deref()));
         let language = errors.take("language", Language::parse(&self.language));
-        match (email, password, family_name, given_name, company, department, phone, language) {
+        match (
+            email,
+            password,
+            family_name,
+            given_name,
+            company,
+            department,
+            phone,
+            language,
+        ) {
             (Some(email), Some(password), Some(f), Some(g), Some(c), Some(d), Some(p), Some(l))
                 if errors.is_empty() =>
             {
@@ -94,6 +101,16 @@ pub struct RegistrationStatus {
 #[serde(default)]
 pub struct ActivationRequest {
     pub password: String,
+}
+
+/// `202` to a sign-up: the same answer whether or not the address already has an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegistrationAccepted {
+    /// Where the mail went, masked.
+    pub email_masked: String,
+    /// How long the activation link stays valid, in seconds.
+    pub expires_in: i64,
 }
 
 /// `POST /api/v1/sessions`.
@@ -207,13 +224,19 @@ impl ProfilePatch {
         let mut errors = FieldErrors::default();
         let mut change = ProfileChange::default();
         if let Some(v) = &self.family_name {
-            change.family_name = errors.take("family_name", Name::parse(v)).map(Name::into_inner);
+            change.family_name = errors
+                .take("family_name", Name::parse(v))
+                .map(Name::into_inner);
         }
         if let Some(v) = &self.given_name {
-            change.given_name = errors.take("given_name", Name::parse(v)).map(Name::into_inner);
+            change.given_name = errors
+                .take("given_name", Name::parse(v))
+                .map(Name::into_inner);
         }
         if let Some(v) = &self.company {
-            change.company = errors.take("company", Company::parse(v)).map(Company::into_inner);
+            change.company = errors
+                .take("company", Company::parse(v))
+                .map(Company::into_inner);
         }
         if let Some(v) = &self.department {
             change.department = errors
@@ -228,7 +251,11 @@ impl ProfilePatch {
         if let Some(v) = &self.language {
             change.language = errors.take("language", Language::parse(v));
         }
-        if errors.is_empty() { Ok(change) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(change)
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -307,7 +334,11 @@ pub fn require_password(field: &str, raw: &str) -> Result<String, FieldErrors> {
     } else if raw.chars().count() > Password::MAX_CHARS {
         errors.push(field, codes::TOO_LONG);
     }
-    if errors.is_empty() { Ok(raw.to_owned()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(raw.to_owned())
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -335,8 +366,18 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let errors = RegistrationRequest::default().parse().err().unwrap_or_default();
-        for field in ["email", "password", "family_name", "given_name", "company", "language"] {
+        let errors = RegistrationRequest::default()
+            .parse()
+            .err()
+            .unwrap_or_default();
+        for field in [
+            "email",
+            "password",
+            "family_name",
+            "given_name",
+            "company",
+            "language",
+        ] {
             assert_eq!(errors.code_for(field), Some(codes::REQUIRED), "{field}");
         }
         assert_eq!(errors.code_for("department"), None);
@@ -353,11 +394,20 @@ mod tests {
 
     #[test]
     fn profile_patch_clears_optionals() {
-        let patch = ProfilePatch { phone: Some(String::new()), ..Default::default() };
+        let patch = ProfilePatch {
+            phone: Some(String::new()),
+            ..Default::default()
+        };
         assert_eq!(patch.parse().map(|c| c.phone), Ok(Some(None)));
-        let patch = ProfilePatch { language: Some("fr".into()), ..Default::default() };
+        let patch = ProfilePatch {
+            language: Some("fr".into()),
+            ..Default::default()
+        };
         assert_eq!(
-            patch.parse().err().and_then(|e| e.code_for("language").map(str::to_owned)),
+            patch
+                .parse()
+                .err()
+                .and_then(|e| e.code_for("language").map(str::to_owned)),
             Some(codes::INVALID_LANGUAGE.to_owned())
         );
     }

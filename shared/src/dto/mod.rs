@@ -4,5 +4,7 @@
 //! parser and come back as a `required` field error, not as an opaque deserialisation failure.
 
 mod accounts;
+mod terms;
 
 pub use accounts::*;
+pub use terms::*;

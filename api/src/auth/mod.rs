@@ -1,0 +1,8 @@
+//! Passwords, opaque tokens, access JWTs and the extractors that guard handlers.
+
+pub mod extract;
+pub mod jwt;
+pub mod password;
+pub mod token;
+
+pub use extract::{Authenticated, Customer, Operator};

@@ -1,0 +1,128 @@
+//! Settings, read from `SHIRASE_*` environment variables over sensible development defaults.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use rand::RngCore;
+use url::Url;
+
+/// A secret that never shows in logs or debug output.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: Secret,
+    pub listen: String,
+    pub public_url: Url,
+    /// `None`: mails go to the dev mailbox at `/dev/mailbox`.
+    pub smtp_url: Option<Secret>,
+    pub mail_from: String,
+    pub jwt_secret: Secret,
+    pub environment: Environment,
+    pub rate_limits: bool,
+    /// The built SPA (`trunk build` output).
+    pub web_dir: PathBuf,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// How often an idle dispatcher looks for due mail written by other processes.
+    pub outbox_poll_interval: Duration,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Settings {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let environment = match var("SHIRASE_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => bail!("SHIRASE_ENV must be development or production, not {other:?}"),
+        };
+        let var_dir = PathBuf::from(var("SHIRASE_VAR_DIR").unwrap_or_else(|| "var".into()));
+        let database_url = var("SHIRASE_DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/shirase.db", var_dir.display()));
+        let smtp_url = var("SHIRASE_SMTP_URL").map(Secret::new);
+        let jwt_secret = match (var("SHIRASE_JWT_SECRET"), environment) {
+            (Some(s), _) if s.len() >= 32 => Secret::new(s),
+            (Some(_), _) => bail!("SHIRASE_JWT_SECRET must be at least 32 characters"),
+            (None, Environment::Production) => {
+                bail!("SHIRASE_JWT_SECRET is required when SHIRASE_ENV=production")
+            }
+            (None, Environment::Development) => development_secret(&var_dir)?,
+        };
+        if environment == Environment::Production && smtp_url.is_none() {
+            bail!("SHIRASE_SMTP_URL is required when SHIRASE_ENV=production (no dev mailbox)");
+        }
+        let public_url =
+            var("SHIRASE_PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:8080".into());
+        let rate_limits = match var("SHIRASE_RATE_LIMITS").as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => bail!("SHIRASE_RATE_LIMITS must be on or off, not {other:?}"),
+        };
+        Ok(Self {
+            database_url: Secret::new(database_url),
+            listen: var("SHIRASE_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            public_url: Url::parse(&public_url).context("SHIRASE_PUBLIC_URL is not a URL")?,
+            smtp_url,
+            mail_from: var("SHIRASE_MAIL_FROM")
+                .unwrap_or_else(|| "Shirase <no-reply@shirase.localhost>".into()),
+            jwt_secret,
+            environment,
+            rate_limits,
+            web_dir: PathBuf::from(var("SHIRASE_WEB_DIR").unwrap_or_else(|| "web/dist".into())),
+            access_token_ttl: Duration::from_secs(15 * 60),
+            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            outbox_poll_interval: Duration::from_secs(1),
+        })
+    }
+
+    /// A link into the SPA or the API, e.g. `link("/register/activate?token=…")`.
+    pub fn link(&self, path_and_query: &str) -> String {
+        let base = self.public_url.as_str().trim_end_matches('/');
+        format!("{base}{path_and_query}")
+    }
+}
+
+/// Development keeps a generated signing key under `var/`, so sessions survive restarts
+/// without anyone having to invent a secret.
+fn development_secret(var_dir: &Path) -> anyhow::Result<Secret> {
+    let path = var_dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        if existing.trim().len() >= 32 {
+            return Ok(Secret::new(existing.trim()));
+        }
+    }
+    std::fs::create_dir_all(var_dir).with_context(|| format!("creating {}", var_dir.display()))?;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    std::fs::write(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    Ok(Secret::new(secret))
+}

@@ -1,0 +1,127 @@
+//! One binary, two databases: SQLite (embedded default) and PostgreSQL, chosen by URL.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, anyhow};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// Opens connections of the backend named by the URL's scheme. Written by hand because the
+/// derived `establish` tries each backend in turn and reports only the last failure.
+#[derive(Debug)]
+pub struct Manager {
+    backend: Backend,
+    target: String,
+}
+
+impl Manager {
+    pub fn new(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self {
+                backend: Backend::Postgres,
+                target: url.to_owned(),
+            });
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| anyhow!("the database URL must start with sqlite:// or postgres://"))?;
+        if let Some(parent) = Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating the directory of {path}"))?;
+        }
+        Ok(Self {
+            backend: Backend::Sqlite,
+            target: path.to_owned(),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.target)
+                .map(DbConnection::Pg)
+                .map_err(r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.target)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Builds the pool and brings the schema up to date.
+///
+/// SQLite gets a single connection: it has one writer anyway, and a single connection rules
+/// out `SQLITE_BUSY` on transactions that read before they write.
+pub fn connect(url: &str) -> anyhow::Result<(Pool, Backend)> {
+    let manager = Manager::new(url)?;
+    let backend = manager.backend();
+    let max_size = match backend {
+        Backend::Postgres => 16,
+        Backend::Sqlite => 1,
+    };
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(30))
+        .build(manager)
+        .context("connecting to the database")?;
+    let mut conn = pool.get().context("connecting to the database")?;
+    migrate(&mut conn)?;
+    Ok((pool, backend))
+}
+
+fn migrate(conn: &mut DbConnection) -> anyhow::Result<()> {
+    let result = match conn {
+        DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| anyhow!("applying migrations: {e}"))
+}

@@ -1,0 +1,10 @@
+//! Mail: templates rendered into the outbox inside the caller's transaction, and a
+//! dispatcher task that delivers the outbox over SMTP or into the dev mailbox.
+
+pub mod dev_mailbox;
+pub mod dispatcher;
+pub mod outbox;
+pub mod templates;
+
+pub use outbox::OutgoingMail;
+pub use templates::{MailTemplate, Templates};

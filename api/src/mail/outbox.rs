@@ -1,0 +1,160 @@
+//! The durable outbox. Rows are written in the transaction of the change that causes the
+//! mail and claimed by dispatchers under a lease; a dispatcher that dies mid-batch only
+//! delays its rows until the lease runs out.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::templates::RenderedMail;
+use crate::db::DbConnection;
+use crate::schema::mail_outbox;
+
+pub const PENDING: &str = "pending";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+
+/// A mail ready to be queued.
+#[derive(Debug, Clone)]
+pub struct OutgoingMail {
+    pub recipient: String,
+    pub mail: RenderedMail,
+}
+
+#[derive(Debug, Clone, Queryable)]
+#[diesel(table_name = mail_outbox)]
+pub struct OutboxRow {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub message_id: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub lease_until: Option<NaiveDateTime>,
+    pub lease_token: Option<String>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// Queues `mail`; `message_domain` is the right-hand side of its Message-ID.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    mail: &OutgoingMail,
+    message_domain: &str,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
+    let id = crate::models::new_id();
+    let message_id = format!("<{id}@{message_domain}>");
+    diesel::insert_into(mail_outbox::table)
+        .values((
+            mail_outbox::id.eq(&id),
+            mail_outbox::recipient.eq(&mail.recipient),
+            mail_outbox::subject.eq(&mail.mail.subject),
+            mail_outbox::body_text.eq(&mail.mail.text),
+            mail_outbox::body_html.eq(&mail.mail.html),
+            mail_outbox::message_id.eq(&message_id),
+            mail_outbox::status.eq(PENDING),
+            mail_outbox::attempts.eq(0),
+            mail_outbox::next_attempt_at.eq(now),
+            mail_outbox::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Leases up to `limit` due rows to the claim named `token` and returns them.
+///
+/// The lease condition is repeated in the UPDATE, so of two dispatchers racing for a row
+/// only one sees it still unleased and takes it.
+pub fn claim(
+    conn: &mut DbConnection,
+    token: &str,
+    limit: i64,
+    now: NaiveDateTime,
+    lease: Duration,
+) -> QueryResult<Vec<OutboxRow>> {
+    let free = mail_outbox::lease_until
+        .is_null()
+        .or(mail_outbox::lease_until.lt(now));
+    let due = mail_outbox::table
+        .select(mail_outbox::id)
+        .filter(mail_outbox::status.eq(PENDING))
+        .filter(mail_outbox::next_attempt_at.le(now))
+        .filter(free)
+        .order(mail_outbox::next_attempt_at.asc())
+        .limit(limit);
+    let ids: Vec<String> = due.load(conn)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::update(
+        mail_outbox::table
+            .filter(mail_outbox::id.eq_any(&ids))
+            .filter(mail_outbox::status.eq(PENDING))
+            .filter(free),
+    )
+    .set((
+        mail_outbox::lease_until.eq(now + lease),
+        mail_outbox::lease_token.eq(token),
+        mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+    ))
+    .execute(conn)?;
+    mail_outbox::table
+        .filter(mail_outbox::lease_token.eq(token))
+        .filter(mail_outbox::status.eq(PENDING))
+        .load(conn)
+}
+
+/// What became of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    /// Try again at the given time.
+    Retry {
+        at: NaiveDateTime,
+        error: String,
+    },
+    Failed {
+        error: String,
+    },
+}
+
+/// Records an attempt, but only while `token` still holds the row's lease.
+pub fn settle(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+    outcome: &Outcome,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let row = mail_outbox::table
+        .filter(mail_outbox::id.eq(id))
+        .filter(mail_outbox::lease_token.eq(token));
+    let n = match outcome {
+        Outcome::Sent => diesel::update(row)
+            .set((
+                mail_outbox::status.eq(SENT),
+                mail_outbox::sent_at.eq(now),
+                mail_outbox::lease_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?,
+        Outcome::Retry { at, error } => diesel::update(row)
+            .set((
+                mail_outbox::next_attempt_at.eq(at),
+                mail_outbox::last_error.eq(error),
+                mail_outbox::lease_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?,
+        Outcome::Failed { error } => diesel::update(row)
+            .set((
+                mail_outbox::status.eq(FAILED),
+                mail_outbox::last_error.eq(error),
+                mail_outbox::lease_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?,
+    };
+    Ok(n == 1)
+}

@@ -1,0 +1,12 @@
+//! Per table: the read struct, the insertable `New*` struct and the queries on it.
+
+pub mod account;
+pub mod password_reset;
+pub mod registration;
+pub mod session;
+pub mod terms;
+
+/// A new primary key: UUIDv7 as text, so ids sort by creation and work on both backends.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,122 @@
+//! `/dev/mailbox`: the mails of a development instance without SMTP, as plain pages with
+//! clickable links. Not part of the API and refused in production.
+
+use actix_web::{HttpResponse, get, web};
+
+use crate::config::Environment;
+use crate::error::{ApiError, ApiResult};
+use crate::mail::dev_mailbox::{self, DevMail};
+use crate::state::AppState;
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Escapes plain text and turns its http(s) URLs into links.
+fn linkify(text: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let words: Vec<String> = line
+            .split(' ')
+            .map(|w| {
+                if w.starts_with("http://") || w.starts_with("https://") {
+                    let w = escape(w);
+                    format!("<a href=\"{w}\">{w}</a>")
+                } else {
+                    escape(w)
+                }
+            })
+            .collect();
+        out.push_str(&words.join(" "));
+    }
+    out
+}
+
+fn page(title: &str, body: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><style>\
+         body{{font-family:system-ui,sans-serif;margin:0;background:#f4f6f9;color:#1f2933}}\
+         header{{background:#0b5cad;color:#fff;padding:14px 24px;font-weight:600}}\
+         main{{max-width:900px;margin:24px auto;padding:0 16px}}\
+         table{{width:100%;border-collapse:collapse;background:#fff}}\
+         td,th{{text-align:left;padding:10px;border-bottom:1px solid #e1e6ed}}\
+         pre{{white-space:pre-wrap;background:#fff;padding:16px;border:1px solid #e1e6ed}}\
+         iframe{{width:100%;height:520px;border:1px solid #e1e6ed;background:#fff}}\
+         a{{color:#0b5cad}}</style></head><body><header>Shirase dev mailbox</header>\
+         <main>{}</main></body></html>",
+            escape(title),
+            body
+        ))
+}
+
+fn refuse_in_production(state: &AppState) -> ApiResult<()> {
+    if state.settings.environment == Environment::Production {
+        return Err(ApiError::not_found(
+            "There is no dev mailbox in production.",
+        ));
+    }
+    Ok(())
+}
+
+#[get("/dev/mailbox")]
+pub async fn list(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    refuse_in_production(&state)?;
+    let mails = state.db(|conn| Ok(dev_mailbox::list(conn, 200)?)).await?;
+    let note = if state.settings.smtp_url.is_some() {
+        "<p>An SMTP server is configured: new mail goes there, not here.</p>"
+    } else {
+        ""
+    };
+    let rows: String = mails
+        .iter()
+        .map(|m: &DevMail| {
+            format!(
+                "<tr><td>{}</td><td class=\"to\">{}</td><td><a class=\"mail\" href=\"/dev/mailbox/{}\">{}</a></td></tr>",
+                m.received_at.format("%Y-%m-%d %H:%M:%S"),
+                escape(&m.recipient),
+                escape(&m.id),
+                escape(&m.subject)
+            )
+        })
+        .collect();
+    Ok(page(
+        "Dev mailbox",
+        &format!(
+            "{note}<table><thead><tr><th>Received (UTC)</th><th>To</th><th>Subject</th></tr></thead>\
+             <tbody>{rows}</tbody></table>"
+        ),
+    ))
+}
+
+#[get("/dev/mailbox/{id}")]
+pub async fn show(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    refuse_in_production(&state)?;
+    let id = path.into_inner();
+    let mail = state
+        .db(move |conn| {
+            dev_mailbox::find(conn, &id)?.ok_or_else(|| ApiError::not_found("No such mail."))
+        })
+        .await?;
+    Ok(page(
+        &mail.subject,
+        &format!(
+            "<p><a href=\"/dev/mailbox\">← All mail</a></p><h2>{}</h2><p>To: {}<br>Message-ID: {}</p>\
+             <h3>Text</h3><pre class=\"text\">{}</pre>\
+             <h3>HTML</h3><iframe sandbox=\"allow-popups allow-top-navigation-by-user-activation\" srcdoc=\"{}\"></iframe>",
+            escape(&mail.subject),
+            escape(&mail.recipient),
+            escape(&mail.message_id),
+            linkify(&mail.body_text),
+            escape(&mail.body_html)
+        ),
+    ))
+}

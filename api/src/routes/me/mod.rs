@@ -1,0 +1,16 @@
+pub mod delete;
+pub mod password;
+pub mod show;
+pub mod update;
+
+use shared::FieldErrors;
+use shared::domain::codes;
+
+use crate::error::ApiError;
+
+/// A password check that failed, reported on the field that holds it.
+pub(crate) fn incorrect(field: &str) -> ApiError {
+    let mut errors = FieldErrors::default();
+    errors.push(field, codes::INCORRECT);
+    errors.into()
+}

@@ -1,0 +1,37 @@
+//! One handler per file, grouped by resource. `configure` is the whole `/api/v1` surface;
+//! the OpenAPI document is collected from it, so a handler cannot be served undocumented.
+
+pub mod dev_mailbox;
+pub mod me;
+pub mod password_resets;
+pub mod registrations;
+pub mod sessions;
+pub mod terms;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(registrations::create::create)
+        .service(registrations::show::show)
+        .service(registrations::activate::activate)
+        .service(sessions::create::create)
+        .service(sessions::refresh::refresh)
+        .service(sessions::delete::delete)
+        .service(terms::show::show)
+        .service(terms::publish::publish)
+        .service(terms::accept::accept)
+        .service(me::show::show)
+        .service(me::update::update)
+        .service(me::delete::delete)
+        .service(me::password::change_password)
+        .service(password_resets::create::create)
+        .service(password_resets::confirm::confirm);
+}
+
+/// Local time as Japanese customers read it in mails. Japan keeps no daylight saving
+/// time, so a fixed +9 h is exact.
+pub(crate) fn format_jst(t: chrono::NaiveDateTime) -> String {
+    (t + chrono::Duration::hours(9))
+        .format("%Y-%m-%d %H:%M (JST)")
+        .to_string()
+}

@@ -1,0 +1,2 @@
+pub mod confirm;
+pub mod create;

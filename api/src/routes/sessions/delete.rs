@@ -1,0 +1,26 @@
+use actix_web::{HttpResponse, delete, web};
+use shared::Problem;
+
+use crate::auth::Authenticated;
+use crate::error::ApiResult;
+use crate::models::session::Session;
+use crate::state::AppState;
+
+/// Log out: ends the current session, its access token and its refresh token.
+#[utoipa::path(
+    tag = "sessions",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/sessions/current")]
+#[tracing::instrument(name = "logout", skip_all)]
+pub async fn delete(state: web::Data<AppState>, auth: Authenticated) -> ApiResult<HttpResponse> {
+    let now = state.now();
+    state
+        .db(move |conn| Ok(Session::revoke(conn, &auth.session_id, now)?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,3 @@
+pub mod accept;
+pub mod publish;
+pub mod show;

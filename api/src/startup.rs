@@ -1,0 +1,148 @@
+//! Builds the application: database, mail dispatcher and HTTP server on one listener.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::http::header;
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use lettre::message::Mailbox;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::JwtKeys;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::mail::Templates;
+use crate::mail::dispatcher::{Dispatcher, Transport};
+use crate::openapi::{ApiDoc, api_scope};
+use crate::state::AppState;
+use crate::throttle::Throttle;
+use crate::{db, routes, spa, telemetry};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+    dispatcher: JoinHandle<()>,
+    shutdown: watch::Sender<bool>,
+}
+
+impl Application {
+    /// Connects, migrates, binds `settings.listen` (port 0 picks a free port) and starts the
+    /// dispatcher. The server runs once `run_until_stopped` is awaited.
+    pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let url = settings.database_url.expose().to_owned();
+        let (pool, backend) = tokio::task::spawn_blocking(move || db::connect(&url)).await??;
+        let transport = match &settings.smtp_url {
+            Some(url) => Transport::smtp(url.expose())?,
+            None => Transport::DevMailbox,
+        };
+        let from: Mailbox = settings.mail_from.parse().context("SHIRASE_MAIL_FROM")?;
+        let wakeup = Arc::new(Notify::new());
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            backend,
+            throttle: Throttle::new(settings.rate_limits, clock.clone()),
+            jwt: JwtKeys::new(settings.jwt_secret.expose()),
+            templates: Templates::load()?,
+            outbox_wakeup: wakeup.clone(),
+            clock: clock.clone(),
+            settings,
+        });
+
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let dispatcher = Dispatcher {
+            pool,
+            clock,
+            transport,
+            from,
+            wakeup,
+            poll_interval: state.settings.outbox_poll_interval,
+        };
+        let dispatcher = tokio::spawn(dispatcher.run(shutdown_rx));
+
+        let listener = TcpListener::bind(&state.settings.listen)
+            .with_context(|| format!("binding {}", state.settings.listen))?;
+        let port = listener.local_addr()?.port();
+        let server = server(listener, state.clone())?;
+        tracing::info!(port, ?backend, "shirase listening");
+        Ok(Self {
+            port,
+            server,
+            state,
+            dispatcher,
+            shutdown,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until the server stops (SIGINT/SIGTERM), then lets the dispatcher finish the
+    /// batch in hand.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.server.await?;
+        let _ = self.shutdown.send(true);
+        self.dispatcher.await?;
+        Ok(())
+    }
+}
+
+fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let server = HttpServer::new(move || {
+        let (app, api) = App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .app_data(state.clone())
+            .app_data(json_config())
+            .app_data(path_config())
+            .service(api_scope())
+            .split_for_parts();
+        app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+            .service(web::scope("/api").default_service(web::to(api_not_found)))
+            .service(routes::dev_mailbox::list)
+            .service(routes::dev_mailbox::show)
+            .configure(spa::service(&state.settings.web_dir))
+            .wrap(
+                DefaultHeaders::new()
+                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                    // Links carry tokens in their query: never leak them to other sites.
+                    .add((header::REFERRER_POLICY, "no-referrer"))
+                    .add((header::X_FRAME_OPTIONS, "SAMEORIGIN")),
+            )
+            .wrap(from_fn(telemetry::log_request))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(64 * 1024)
+        .error_handler(|err, _req| ApiError::malformed(err.to_string()).into())
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_, _| ApiError::not_found("Not found.").into())
+}
+
+async fn api_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found(format!(
+        "No {} {} in this API.",
+        req.method(),
+        req.path()
+    )))
+}

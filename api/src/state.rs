@@ -1,0 +1,73 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::NaiveDateTime;
+use tokio::sync::Notify;
+
+use crate::auth::jwt::JwtKeys;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{Backend, DbConnection, Pool};
+use crate::error::{ApiError, ApiResult};
+use crate::mail::{OutgoingMail, Templates, outbox};
+use crate::throttle::Throttle;
+
+pub struct AppState {
+    pub pool: Pool,
+    pub backend: Backend,
+    pub settings: Settings,
+    pub clock: Arc<dyn Clock>,
+    pub throttle: Throttle,
+    pub jwt: JwtKeys,
+    pub templates: Templates,
+    /// Wakes this process's dispatcher as soon as a request queued mail.
+    pub outbox_wakeup: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn now(&self) -> NaiveDateTime {
+        self.clock.now().naive_utc()
+    }
+
+    /// Runs blocking database work on the blocking pool.
+    pub async fn db<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().context("taking a database connection")?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("database task")))?
+    }
+
+    /// The domain of our Message-IDs.
+    pub fn message_domain(&self) -> String {
+        self.settings
+            .public_url
+            .host_str()
+            .unwrap_or("shirase.localhost")
+            .to_owned()
+    }
+
+    /// Queues mail on `conn` (inside the caller's transaction).
+    pub fn enqueue(
+        conn: &mut DbConnection,
+        domain: &str,
+        mail: &OutgoingMail,
+        now: NaiveDateTime,
+    ) -> ApiResult<()> {
+        outbox::enqueue(conn, mail, domain, now)?;
+        Ok(())
+    }
+
+    /// Call after the transaction that queued mail has committed.
+    pub fn mail_queued(&self) {
+        self.outbox_wakeup.notify_one();
+    }
+}
