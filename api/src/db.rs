@@ -110,6 +110,9 @@ pub fn connect(url: &str) -> anyhow::Result<(Pool, Backend)> {
     };
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
+        // Connections open on demand: no background thread re-dialling a database that
+        // went away.
+        .min_idle(Some(0))
         .connection_timeout(Duration::from_secs(30))
         .build(manager)
         .context("connecting to the database")?;

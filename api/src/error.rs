@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use shared::{FieldErrors, Problem, ProblemKind};
 
 #[derive(Debug, thiserror::Error)]
@@ -114,4 +114,13 @@ impl ResponseError for ApiError {
         }
         response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
     }
+}
+
+/// Unknown paths under `/api` answer with a problem, not with the SPA.
+pub async fn api_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found(format!(
+        "No {} {} in this API.",
+        req.method(),
+        req.path()
+    )))
 }

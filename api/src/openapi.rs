@@ -56,7 +56,9 @@ pub fn api_scope() -> scope::Scope<
         InitError = (),
     >,
 > {
-    scope::scope("/api/v1").configure(crate::routes::configure)
+    scope::scope("/api/v1")
+        .configure(crate::routes::configure)
+        .default_service(actix_web::web::to(crate::error::api_not_found))
 }
 
 /// The whole document, without starting a server.

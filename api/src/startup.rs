@@ -6,7 +6,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::http::header;
 use actix_web::middleware::{DefaultHeaders, from_fn};
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use lettre::message::Mailbox;
 use tokio::sync::{Notify, watch};
@@ -38,6 +38,17 @@ impl Application {
     /// Connects, migrates, binds `settings.listen` (port 0 picks a free port) and starts the
     /// dispatcher. The server runs once `run_until_stopped` is awaited.
     pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.listen)
+            .with_context(|| format!("binding {}", settings.listen))?;
+        Self::build_on(listener, settings, clock).await
+    }
+
+    /// Like `build`, on a listener the caller bound (and so knows the port of).
+    pub async fn build_on(
+        listener: TcpListener,
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
         let url = settings.database_url.expose().to_owned();
         let (pool, backend) = tokio::task::spawn_blocking(move || db::connect(&url)).await??;
         let transport = match &settings.smtp_url {
@@ -68,8 +79,6 @@ impl Application {
         };
         let dispatcher = tokio::spawn(dispatcher.run(shutdown_rx));
 
-        let listener = TcpListener::bind(&state.settings.listen)
-            .with_context(|| format!("binding {}", state.settings.listen))?;
         let port = listener.local_addr()?.port();
         let server = server(listener, state.clone())?;
         tracing::info!(port, ?backend, "shirase listening");
@@ -101,6 +110,7 @@ impl Application {
 }
 
 fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let spa = spa::Spa::locate(&state.settings.web_dir);
     let server = HttpServer::new(move || {
         let (app, api) = App::new()
             .into_utoipa_app()
@@ -111,10 +121,10 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             .service(api_scope())
             .split_for_parts();
         app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
-            .service(web::scope("/api").default_service(web::to(api_not_found)))
+            .service(web::scope("/api").default_service(web::to(crate::error::api_not_found)))
             .service(routes::dev_mailbox::list)
             .service(routes::dev_mailbox::show)
-            .configure(spa::service(&state.settings.web_dir))
+            .configure(|cfg| spa.configure(cfg))
             .wrap(
                 DefaultHeaders::new()
                     .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -137,12 +147,4 @@ fn json_config() -> web::JsonConfig {
 
 fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_, _| ApiError::not_found("Not found.").into())
-}
-
-async fn api_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found(format!(
-        "No {} {} in this API.",
-        req.method(),
-        req.path()
-    )))
 }

@@ -1,1 +1,42 @@
-//! Test harness.
+//! The end-to-end harness: a real `shirase` application per test on its own port and its own
+//! database (SQLite file or PostgreSQL database), a real SMTP server in process, and helpers
+//! to drive the API over HTTP.
+
+pub mod app;
+pub mod smtp;
+
+pub use app::{Backend, TestApp};
+pub use smtp::{ReceivedMail, SmtpSink};
+
+/// Defines each test twice, once per backend: `mod sqlite { … }` and `mod postgres { … }`.
+///
+/// Each test is an `async fn name(app: TestApp) -> anyhow::Result<()>`. A PostgreSQL test
+/// whose server is unreachable fails under CI and is skipped, loudly, elsewhere.
+#[macro_export]
+macro_rules! backend_tests {
+    ($(async fn $name:ident($app:ident: TestApp) -> anyhow::Result<()> $body:block)*) => {
+        $(async fn $name($app: $crate::TestApp) -> anyhow::Result<()> $body)*
+
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() -> anyhow::Result<()> {
+                    let app = $crate::TestApp::spawn($crate::Backend::Sqlite).await?;
+                    super::$name(app).await
+                }
+            )*
+        }
+
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() -> anyhow::Result<()> {
+                    let Some(app) = $crate::TestApp::spawn_postgres().await? else {
+                        return Ok(());
+                    };
+                    super::$name(app).await
+                }
+            )*
+        }
+    };
+}

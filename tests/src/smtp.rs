@@ -1,0 +1,186 @@
+//! A real SMTP server on a random loopback port, kept in process so that tests can read
+//! what the application sent: it speaks enough ESMTP for lettre (EHLO, MAIL, RCPT, DATA,
+//! RSET, NOOP, QUIT) and parses each message with `mail-parser`.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mail_parser::MessageParser;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
+
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub envelope_to: Vec<String>,
+    pub raw: Vec<u8>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub message_id: String,
+}
+
+impl ReceivedMail {
+    fn parse(envelope_to: Vec<String>, raw: Vec<u8>) -> Self {
+        let parsed = MessageParser::default().parse(&raw);
+        let get = |f: &dyn Fn(&mail_parser::Message) -> Option<String>| {
+            parsed.as_ref().and_then(f).unwrap_or_default()
+        };
+        Self {
+            subject: get(&|m| m.subject().map(str::to_owned)),
+            text: get(&|m| m.body_text(0).map(|b| b.into_owned())),
+            html: get(&|m| m.body_html(0).map(|b| b.into_owned())),
+            message_id: get(&|m| m.message_id().map(str::to_owned)),
+            envelope_to,
+            raw,
+        }
+    }
+
+    /// The first link in the text body that starts with `prefix`'s path, e.g.
+    /// `link_with("/register/activate?token=")`.
+    pub fn link_with(&self, needle: &str) -> Option<String> {
+        self.text
+            .split_whitespace()
+            .find(|w| w.starts_with("http") && w.contains(needle))
+            .map(str::to_owned)
+    }
+
+    /// The value of the `token` query parameter of the first link containing `needle`.
+    pub fn token_in(&self, needle: &str) -> Option<String> {
+        let link = self.link_with(needle)?;
+        let (_, query) = link.split_once("token=")?;
+        Some(query.split('&').next().unwrap_or(query).to_owned())
+    }
+}
+
+#[derive(Default)]
+struct Inbox {
+    mails: Mutex<Vec<ReceivedMail>>,
+    arrived: Notify,
+}
+
+#[derive(Clone)]
+pub struct SmtpSink {
+    port: u16,
+    inbox: Arc<Inbox>,
+}
+
+impl SmtpSink {
+    pub async fn start() -> anyhow::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let port = listener.local_addr()?.port();
+        let inbox = Arc::new(Inbox::default());
+        let accepted = inbox.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let inbox = accepted.clone();
+                tokio::spawn(async move {
+                    let _ = session(stream, inbox).await;
+                });
+            }
+        });
+        Ok(Self { port, inbox })
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn all(&self) -> Vec<ReceivedMail> {
+        self.inbox
+            .mails
+            .lock()
+            .map(|m| m.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn to(&self, address: &str) -> Vec<ReceivedMail> {
+        self.all()
+            .into_iter()
+            .filter(|m| {
+                m.envelope_to
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(address))
+            })
+            .collect()
+    }
+
+    /// Waits until `address` has received `count` mails (10 s at most) and returns the last.
+    pub async fn wait_for_nth(&self, address: &str, count: usize) -> anyhow::Result<ReceivedMail> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let notified = self.inbox.arrived.notified();
+            let mails = self.to(address);
+            if mails.len() >= count {
+                return Ok(mails[count - 1].clone());
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                anyhow::bail!(
+                    "{address} received {} mail(s), expected {count}",
+                    mails.len()
+                );
+            }
+        }
+    }
+
+    pub async fn wait_for(&self, address: &str) -> anyhow::Result<ReceivedMail> {
+        self.wait_for_nth(address, 1).await
+    }
+}
+
+async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read);
+    write.write_all(b"220 sink.test ESMTP\r\n").await?;
+    let mut rcpt = Vec::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if lines.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let upper = line.trim_end().to_ascii_uppercase();
+        let reply: &[u8] = if upper.starts_with("EHLO") {
+            b"250-sink.test\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+        } else if upper.starts_with("HELO") || upper.starts_with("NOOP") {
+            b"250 OK\r\n"
+        } else if upper.starts_with("MAIL FROM") || upper.starts_with("RSET") {
+            rcpt.clear();
+            b"250 OK\r\n"
+        } else if upper.starts_with("RCPT TO") {
+            let addr = line.trim_end()[8..].trim().trim_start_matches('<');
+            rcpt.push(addr.split('>').next().unwrap_or(addr).to_owned());
+            b"250 OK\r\n"
+        } else if upper == "DATA" {
+            write
+                .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                .await?;
+            let mut raw = Vec::new();
+            let mut data_line = Vec::new();
+            loop {
+                data_line.clear();
+                if lines.read_until(b'\n', &mut data_line).await? == 0 {
+                    return Ok(());
+                }
+                if data_line == b".\r\n" || data_line == b".\n" {
+                    break;
+                }
+                // Undo dot-stuffing (RFC 5321 §4.5.2).
+                let content = data_line.strip_prefix(b".").unwrap_or(&data_line);
+                raw.extend_from_slice(content);
+            }
+            let mail = ReceivedMail::parse(std::mem::take(&mut rcpt), raw);
+            if let Ok(mut mails) = inbox.mails.lock() {
+                mails.push(mail);
+            }
+            inbox.arrived.notify_waiters();
+            b"250 OK queued\r\n"
+        } else if upper == "QUIT" {
+            write.write_all(b"221 Bye\r\n").await?;
+            return Ok(());
+        } else {
+            b"502 Command not implemented\r\n"
+        };
+        write.write_all(reply).await?;
+    }
+}
