@@ -15,6 +15,15 @@ pub fn init() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }
 
+/// For tests: output goes through the test harness, shown only when a test fails.
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}
+
 pub async fn log_request(
     req: ServiceRequest,
     next: Next<impl MessageBody>,

@@ -162,7 +162,7 @@ impl TestApp {
         database_url: String,
         database: Database,
     ) -> anyhow::Result<Self> {
-        api::telemetry::init();
+        api::telemetry::init_for_tests();
         let smtp = SmtpSink::start().await?;
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let port = listener.local_addr()?.port();
