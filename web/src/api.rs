@@ -1,0 +1,168 @@
+//! Plain async calls to the REST API. Problems come back as `shared::Problem`, so pages can
+//! show field codes next to their fields.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::dto::{
+    AccountView, ActivationRequest, LoginRequest, PasswordResetConfirm, PasswordResetRequest,
+    RefreshRequest, RegistrationAccepted, RegistrationRequest, RegistrationStatus, SessionTokens,
+    TermsAcceptance, TermsView,
+};
+use shared::{Problem, ProblemKind};
+
+use crate::session::{self, StoredSession};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    Problem(Problem),
+    /// The server could not be reached or answered something unreadable.
+    Network(String),
+}
+
+impl ApiError {
+    pub fn kind(&self) -> Option<ProblemKind> {
+        match self {
+            Self::Problem(p) => p.kind(),
+            Self::Network(_) => None,
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Problem(p) => p.status,
+            Self::Network(_) => 0,
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+const BASE: &str = "/api/v1";
+
+async fn read<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
+    if res.ok() {
+        res.json::<T>().await.map_err(|e| ApiError::Network(e.to_string()))
+    } else {
+        Err(problem(res).await)
+    }
+}
+
+async fn read_empty(res: Response) -> ApiResult<()> {
+    if res.ok() { Ok(()) } else { Err(problem(res).await) }
+}
+
+async fn problem(res: Response) -> ApiError {
+    match res.json::<Problem>().await {
+        Ok(p) => ApiError::Problem(p),
+        Err(_) => ApiError::Network(format!("HTTP {}", res.status())),
+    }
+}
+
+async fn send(req: RequestBuilder, body: Option<&impl Serialize>) -> ApiResult<Response> {
+    let req = match body {
+        Some(b) => req.json(b),
+        None => req.build(),
+    }
+    .map_err(|e| ApiError::Network(e.to_string()))?;
+    req.send().await.map_err(|e| ApiError::Network(e.to_string()))
+}
+
+fn with_token(req: RequestBuilder, token: &str) -> RequestBuilder {
+    req.header("Authorization", &format!("Bearer {token}"))
+}
+
+/// Calls an authenticated endpoint; on 401 renews the session once with the refresh token.
+async fn authed(
+    make: impl Fn() -> RequestBuilder,
+    body: Option<&impl Serialize>,
+) -> ApiResult<Response> {
+    let Some(stored) = session::load() else {
+        return Err(ApiError::Problem(Problem::new(ProblemKind::Unauthorized, "Sign in first.")));
+    };
+    let res = send(with_token(make(), &stored.access_token), body).await?;
+    if res.status() != 401 {
+        return Ok(res);
+    }
+    let renewed = refresh(&stored.refresh_token).await?;
+    send(with_token(make(), &renewed.access_token), body).await
+}
+
+fn keep(tokens: &SessionTokens) {
+    session::store(&StoredSession {
+        access_token: tokens.access_token.clone(),
+        refresh_token: tokens.refresh_token.clone(),
+    });
+}
+
+async fn refresh(refresh_token: &str) -> ApiResult<SessionTokens> {
+    let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
+    let res = send(Request::post(&format!("{BASE}/sessions/refresh")), Some(&body)).await?;
+    match read::<SessionTokens>(res).await {
+        Ok(tokens) => {
+            keep(&tokens);
+            Ok(tokens)
+        }
+        Err(e) => {
+            session::clear();
+            Err(e)
+        }
+    }
+}
+
+pub async fn register(form: &RegistrationRequest) -> ApiResult<RegistrationAccepted> {
+    read(send(Request::post(&format!("{BASE}/registrations")), Some(form)).await?).await
+}
+
+pub async fn registration_status(token: &str) -> ApiResult<RegistrationStatus> {
+    let res = send(Request::get(&format!("{BASE}/registrations/{token}")), None::<&()>).await?;
+    read(res).await
+}
+
+pub async fn activate(token: &str, password: &str) -> ApiResult<SessionTokens> {
+    let body = ActivationRequest { password: password.to_owned() };
+    let url = format!("{BASE}/registrations/{token}/activation");
+    let tokens: SessionTokens = read(send(Request::post(&url), Some(&body)).await?).await?;
+    keep(&tokens);
+    Ok(tokens)
+}
+
+pub async fn login(email: &str, password: &str) -> ApiResult<SessionTokens> {
+    let body = LoginRequest { email: email.to_owned(), password: password.to_owned() };
+    let tokens: SessionTokens =
+        read(send(Request::post(&format!("{BASE}/sessions")), Some(&body)).await?).await?;
+    keep(&tokens);
+    Ok(tokens)
+}
+
+pub async fn logout() {
+    let url = format!("{BASE}/sessions/current");
+    let _ = authed(|| Request::delete(&url), None::<&()>).await;
+    session::clear();
+}
+
+pub async fn me() -> ApiResult<AccountView> {
+    let url = format!("{BASE}/me");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+pub async fn terms() -> ApiResult<TermsView> {
+    read(send(Request::get(&format!("{BASE}/terms")), None::<&()>).await?).await
+}
+
+pub async fn accept_terms(version: &str) -> ApiResult<()> {
+    let url = format!("{BASE}/me/terms-acceptance");
+    let body = TermsAcceptance { version: version.to_owned() };
+    read_empty(authed(|| Request::post(&url), Some(&body)).await?).await
+}
+
+pub async fn request_password_reset(email: &str) -> ApiResult<()> {
+    let body = PasswordResetRequest { email: email.to_owned() };
+    read_empty(send(Request::post(&format!("{BASE}/password-resets")), Some(&body)).await?).await
+}
+
+pub async fn confirm_password_reset(token: &str, new_password: &str) -> ApiResult<()> {
+    let body = PasswordResetConfirm { new_password: new_password.to_owned() };
+    let url = format!("{BASE}/password-resets/{token}");
+    read_empty(send(Request::post(&url), Some(&body)).await?).await
+}

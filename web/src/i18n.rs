@@ -1,0 +1,155 @@
+//! Japanese (default) and English texts. The choice is remembered in `localStorage`.
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+pub use shared::domain::Language;
+
+const KEY: &str = "shirase.lang";
+
+/// The current language, provided at the root.
+#[derive(Clone, Copy)]
+pub struct Lang(pub RwSignal<Language>);
+
+impl Lang {
+    pub fn init() -> Self {
+        let saved = LocalStorage::get::<String>(KEY)
+            .ok()
+            .and_then(|s| Language::parse(&s).ok())
+            .unwrap_or_default();
+        Self(RwSignal::new(saved))
+    }
+
+    pub fn get(self) -> Language {
+        self.0.get()
+    }
+
+    pub fn set(self, lang: Language) {
+        let _ = LocalStorage::set(KEY, lang.code());
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", lang.code());
+        }
+        self.0.set(lang);
+    }
+}
+
+pub fn use_lang() -> Lang {
+    expect_context::<Lang>()
+}
+
+/// A reactive text: `{t(Msg::Login)}` in a view.
+pub fn t(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = use_lang();
+    move || msg.text(lang.get())
+}
+
+macro_rules! messages {
+    ($($name:ident => $ja:literal, $en:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($name),* }
+
+        impl Msg {
+            pub fn text(self, lang: Language) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$name, Language::Ja) => $ja, (Msg::$name, Language::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    SiteName => "お客さまサポート", "Customer Support";
+    Home => "トップ", "Home";
+    MySupport => "マイサポート", "My Support";
+    Register => "新規登録", "Sign up";
+    Login => "ログイン", "Log in";
+    Logout => "ログアウト", "Log out";
+    HeroTitle => "工事・故障情報を、必要な人に、必要なときに。", "Maintenance and outage notices, to the right people at the right time.";
+    HeroBody => "ご利用の商品を登録すると、工事情報・故障情報をメールでお届けします。配信先のメールアドレスと、受け取る曜日・時間帯を選べます。", "Register the products you use and receive their maintenance and outage notices by email, at the addresses, weekdays and hours you choose.";
+    HeroCta => "お客さまサポートIDを登録する", "Get a customer support ID";
+    HaveId => "IDをお持ちの方", "Already have an ID?";
+    StepInput => "入力", "Details";
+    StepConfirm => "確認", "Review";
+    StepSent => "仮登録", "Provisional";
+    StepActivate => "本登録", "Activate";
+    StepDone => "完了", "Done";
+    RegisterTitle => "お客さまサポートIDの登録", "Register a customer support ID";
+    RegisterLead => "必要事項を入力してください。入力したパスワードは本登録時に必要ですので、お忘れにならないようご注意ください。", "Fill in the form. You will need the password again to activate your ID, so keep it in mind.";
+    Required => "必須", "Required";
+    Optional => "任意", "Optional";
+    Email => "メールアドレス（ログインID）", "Email address (login ID)";
+    Password => "パスワード", "Password";
+    PasswordHint => "10文字以上。長いフレーズがおすすめです。", "At least 10 characters. A long phrase works best.";
+    PasswordAgain => "パスワード（確認）", "Password (again)";
+    FamilyName => "姓", "Family name";
+    GivenName => "名", "Given name";
+    Company => "会社名", "Company";
+    Department => "部署名", "Department";
+    Phone => "電話番号", "Phone";
+    Language => "ご利用言語", "Language";
+    ToConfirm => "確認画面へ", "Review";
+    Back => "戻る", "Back";
+    ConfirmTitle => "入力内容の確認", "Review your details";
+    ConfirmLead => "内容をご確認のうえ、「仮登録する」をクリックしてください。", "Check your details, then select “Register provisionally”.";
+    Provisional => "仮登録する", "Register provisionally";
+    SentTitle => "仮登録が完了しました", "Provisional registration complete";
+    SentBody => "ご登録のメールアドレスに本登録用のURLをお送りしました。24時間以内にURLを開き、本登録を行ってください。", "We have mailed you a link to activate your ID. Open it within 24 hours to complete the registration.";
+    SentTo => "送信先", "Sent to";
+    SentNoMail => "メールが届かない場合は、迷惑メールフォルダをご確認のうえ、もう一度新規登録を行ってください。", "No mail? Check your spam folder, or sign up again.";
+    ActivateTitle => "本登録", "Activate your ID";
+    ActivateLead => "仮登録で設定したパスワードを再度入力し、本登録を行ってください。", "Enter the password you chose when signing up to activate your ID.";
+    ActivateButton => "本登録する", "Activate";
+    Checking => "確認しています…", "Checking…";
+    ExpiredTitle => "このURLは無効です", "This link is no longer valid";
+    ExpiredBody => "URLの有効期限（24時間）が切れているか、すでに使用されています。お手数ですが、もう一度新規登録を行ってください。", "It has expired (links last 24 hours) or was already used. Please sign up again.";
+    UnknownLinkBody => "URLが正しくありません。メールに記載されたURLをそのまま開いてください。", "This link is not valid. Open the link exactly as it appears in the mail.";
+    StartOver => "新規登録をやり直す", "Sign up again";
+    CompleteTitle => "本登録が完了しました", "Your ID is active";
+    CompleteLead => "規約をご確認いただき、「規約に同意してマイサポートを利用する」をクリックしてください。", "Read the terms, then select “Accept the terms and use My Support”.";
+    AcceptTerms => "規約に同意してマイサポートを利用する", "Accept the terms and use My Support";
+    NewTermsLead => "利用規約が改定されました。マイサポートを引き続きご利用いただくには、改定後の規約に同意してください。", "The terms of use have changed. Accept the new version to keep using My Support.";
+    Welcome => "ようこそ", "Welcome";
+    Sama => "様", "";
+    Subscriptions => "登録中のサポート情報一覧", "Your support information";
+    NoSubscriptions => "登録中のサポート情報はありません。", "You have not added any support information yet.";
+    AddSupportInfo => "法人のお客様向けサポート情報を追加", "Add support information for corporate customers";
+    ComingSoon => "商品カタログは準備中です。", "The product catalog is coming soon.";
+    Account => "登録情報", "Your details";
+    LoginTitle => "ログイン", "Log in";
+    LoginFailed => "メールアドレスまたはパスワードが正しくありません。", "The email address or password is not correct.";
+    ForgotPassword => "パスワードをお忘れの方", "Forgot your password?";
+    NoId => "IDをお持ちでない方", "No ID yet?";
+    ResetTitle => "パスワードの再設定", "Reset your password";
+    ResetLead => "ご登録のメールアドレスを入力してください。パスワード再設定用のURLをお送りします。", "Enter your email address and we will send you a link to choose a new password.";
+    ResetSend => "再設定メールを送る", "Send the reset link";
+    ResetSent => "ご登録がある場合、パスワード再設定用のメールをお送りしました。URLの有効期限は1時間です。", "If the address has an ID, a reset link is on its way. It is valid for 1 hour.";
+    NewPassword => "新しいパスワード", "New password";
+    ResetButton => "パスワードを変更する", "Change password";
+    ResetDone => "パスワードを変更しました。新しいパスワードでログインしてください。", "Your password has been changed. Log in with the new one.";
+    ResetExpired => "このURLは有効期限切れか、すでに使用されています。もう一度お申し込みください。", "This link has expired or was already used. Please ask for a new one.";
+    TooMany => "試行回数が多すぎます。しばらく待ってからもう一度お試しください。", "Too many attempts. Please wait a while and try again.";
+    Unexpected => "処理を完了できませんでした。時間をおいて再度お試しください。", "Something went wrong. Please try again later.";
+    NotFoundTitle => "ページが見つかりません", "Page not found";
+    Loading => "読み込み中…", "Loading…";
+}
+
+/// The message for a field code from the API or from the shared parsers.
+pub fn field_message(code: &str, lang: Language) -> &'static str {
+    let (ja, en) = match code {
+        "required" => ("入力してください。", "This field is required."),
+        "too_long" => ("長すぎます。", "This is too long."),
+        "too_short" => ("短すぎます（10文字以上）。", "This is too short (at least 10 characters)."),
+        "invalid_email" => ("メールアドレスの形式が正しくありません。", "This is not a valid email address."),
+        "control_characters" => ("使用できない文字が含まれています。", "This contains characters that are not allowed."),
+        "invalid_phone" => ("電話番号の形式が正しくありません。", "This is not a valid phone number."),
+        "invalid_language" => ("言語を選択してください。", "Choose a language."),
+        "mismatch" => ("パスワードが一致しません。", "The passwords do not match."),
+        "incorrect" => ("パスワードが正しくありません。", "The password is not correct."),
+        "not_current" => ("規約が更新されました。画面を再読み込みしてください。", "The terms have changed; reload the page."),
+        _ => ("入力内容をご確認ください。", "Check this field."),
+    };
+    match lang {
+        Language::Ja => ja,
+        Language::En => en,
+    }
+}

@@ -1,0 +1,95 @@
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use shared::dto::{RegistrationStatus, require_password};
+use shared::{FieldErrors, ProblemKind};
+
+use crate::api::{self, ApiError};
+use crate::components::layout::SignedIn;
+use crate::components::{Alert, PasswordField, Steps};
+use crate::i18n::{Msg, t};
+use crate::pages::general_message;
+
+#[derive(Clone, PartialEq)]
+enum Link {
+    Checking,
+    Valid(RegistrationStatus),
+    Unknown,
+}
+
+/// ⑥ The activation link: the password chosen at sign-up, typed again.
+#[component]
+pub fn Activate() -> impl IntoView {
+    let query = use_query_map();
+    let token = query.with_untracked(|q| q.get("token")).unwrap_or_default();
+    let navigate = use_navigate();
+    let link = RwSignal::new(Link::Checking);
+    {
+        let token = token.clone();
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::registration_status(&token).await {
+                Ok(status) => link.set(Link::Valid(status)),
+                Err(e) if e.kind() == Some(ProblemKind::LinkExpired) => {
+                    navigate("/register/expired", Default::default())
+                }
+                Err(_) => link.set(Link::Unknown),
+            }
+        });
+    }
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::default());
+    let failure = RwSignal::new(None::<Msg>);
+    let busy = RwSignal::new(false);
+    let signed_in = expect_context::<SignedIn>().0;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        failure.set(None);
+        if let Err(e) = require_password("password", &password.get_untracked()) {
+            errors.set(e);
+            return;
+        }
+        busy.set(true);
+        let token = token.clone();
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::activate(&token, &password.get_untracked()).await {
+                Ok(_) => {
+                    signed_in.set(true);
+                    navigate("/register/complete", Default::default());
+                }
+                Err(ApiError::Problem(p)) if p.kind() == Some(ProblemKind::Validation) => {
+                    errors.set(FieldErrors(p.errors))
+                }
+                Err(e) if e.kind() == Some(ProblemKind::LinkExpired) => {
+                    navigate("/register/expired", Default::default())
+                }
+                Err(e) => failure.set(Some(general_message(&e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card narrow">
+            <Steps current=3 />
+            <h1>{t(Msg::ActivateTitle)}</h1>
+            {move || match link.get() {
+                Link::Checking => view! { <p class="muted">{t(Msg::Checking)}</p> }.into_any(),
+                Link::Unknown => view! {
+                    <Alert kind="error">{t(Msg::UnknownLinkBody)}</Alert>
+                    <a class="button secondary" href="/register">{t(Msg::StartOver)}</a>
+                }.into_any(),
+                Link::Valid(status) => view! {
+                    <p class="lead">{t(Msg::ActivateLead)}</p>
+                    <p>{t(Msg::Email)}": " <strong class="masked">{status.email_masked}</strong></p>
+                    {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
+                    <form on:submit=submit.clone() novalidate>
+                        <PasswordField name="password" label=Msg::Password value=password errors autocomplete="current-password" />
+                        <button type="submit" class="button primary block" id="activate" disabled=move || busy.get()>
+                            {t(Msg::ActivateButton)}
+                        </button>
+                    </form>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
