@@ -119,7 +119,7 @@ impl TestApp {
                 let path =
                     std::env::temp_dir().join(format!("shirase-test-{}.db", uuid::Uuid::new_v4()));
                 let url = format!("sqlite://{}", path.display());
-                Self::start(Backend::Sqlite, url, Database::Sqlite(path)).await
+                Self::start(Backend::Sqlite, url, Database::Sqlite(path), true).await
             }
             Backend::Postgres => Self::spawn_postgres()
                 .await?
@@ -152,22 +152,30 @@ impl TestApp {
             return Ok(None);
         }
         let url = format!("{}/{name}", postgres_admin_url());
-        Self::start(Backend::Postgres, url, Database::Postgres(name))
+        Self::start(Backend::Postgres, url, Database::Postgres(name), true)
             .await
             .map(Some)
+    }
+
+    /// On SQLite, with mail going to the dev mailbox as on a newcomer's machine.
+    pub async fn spawn_with_dev_mailbox() -> anyhow::Result<Self> {
+        let path = std::env::temp_dir().join(format!("shirase-test-{}.db", uuid::Uuid::new_v4()));
+        let url = format!("sqlite://{}", path.display());
+        Self::start(Backend::Sqlite, url, Database::Sqlite(path), false).await
     }
 
     async fn start(
         backend: Backend,
         database_url: String,
         database: Database,
+        use_smtp: bool,
     ) -> anyhow::Result<Self> {
         api::telemetry::init_for_tests();
         let smtp = SmtpSink::start().await?;
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let port = listener.local_addr()?.port();
         let base = format!("http://127.0.0.1:{port}");
-        let settings = test_settings(&base, database_url, Some(smtp.url()))?;
+        let settings = test_settings(&base, database_url, use_smtp.then(|| smtp.url()))?;
         let clock = ManualClock::new(chrono::Utc::now());
         let app = Application::build_on(listener, settings, Arc::new(clock.clone())).await?;
         let state = app.state();

@@ -3,6 +3,7 @@
 //! to drive the API over HTTP.
 
 pub mod app;
+pub mod browser;
 pub mod smtp;
 
 pub use app::{Backend, TestApp};

@@ -42,14 +42,20 @@ const BASE: &str = "/api/v1";
 
 async fn read<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
     if res.ok() {
-        res.json::<T>().await.map_err(|e| ApiError::Network(e.to_string()))
+        res.json::<T>()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))
     } else {
         Err(problem(res).await)
     }
 }
 
 async fn read_empty(res: Response) -> ApiResult<()> {
-    if res.ok() { Ok(()) } else { Err(problem(res).await) }
+    if res.ok() {
+        Ok(())
+    } else {
+        Err(problem(res).await)
+    }
 }
 
 async fn problem(res: Response) -> ApiError {
@@ -65,7 +71,9 @@ async fn send(req: RequestBuilder, body: Option<&impl Serialize>) -> ApiResult<R
         None => req.build(),
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
-    req.send().await.map_err(|e| ApiError::Network(e.to_string()))
+    req.send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
 }
 
 fn with_token(req: RequestBuilder, token: &str) -> RequestBuilder {
@@ -78,7 +86,10 @@ async fn authed(
     body: Option<&impl Serialize>,
 ) -> ApiResult<Response> {
     let Some(stored) = session::load() else {
-        return Err(ApiError::Problem(Problem::new(ProblemKind::Unauthorized, "Sign in first.")));
+        return Err(ApiError::Problem(Problem::new(
+            ProblemKind::Unauthorized,
+            "Sign in first.",
+        )));
     };
     let res = send(with_token(make(), &stored.access_token), body).await?;
     if res.status() != 401 {
@@ -96,8 +107,14 @@ fn keep(tokens: &SessionTokens) {
 }
 
 async fn refresh(refresh_token: &str) -> ApiResult<SessionTokens> {
-    let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
-    let res = send(Request::post(&format!("{BASE}/sessions/refresh")), Some(&body)).await?;
+    let body = RefreshRequest {
+        refresh_token: refresh_token.to_owned(),
+    };
+    let res = send(
+        Request::post(&format!("{BASE}/sessions/refresh")),
+        Some(&body),
+    )
+    .await?;
     match read::<SessionTokens>(res).await {
         Ok(tokens) => {
             keep(&tokens);
@@ -115,12 +132,18 @@ pub async fn register(form: &RegistrationRequest) -> ApiResult<RegistrationAccep
 }
 
 pub async fn registration_status(token: &str) -> ApiResult<RegistrationStatus> {
-    let res = send(Request::get(&format!("{BASE}/registrations/{token}")), None::<&()>).await?;
+    let res = send(
+        Request::get(&format!("{BASE}/registrations/{token}")),
+        None::<&()>,
+    )
+    .await?;
     read(res).await
 }
 
 pub async fn activate(token: &str, password: &str) -> ApiResult<SessionTokens> {
-    let body = ActivationRequest { password: password.to_owned() };
+    let body = ActivationRequest {
+        password: password.to_owned(),
+    };
     let url = format!("{BASE}/registrations/{token}/activation");
     let tokens: SessionTokens = read(send(Request::post(&url), Some(&body)).await?).await?;
     keep(&tokens);
@@ -128,7 +151,10 @@ pub async fn activate(token: &str, password: &str) -> ApiResult<SessionTokens> {
 }
 
 pub async fn login(email: &str, password: &str) -> ApiResult<SessionTokens> {
-    let body = LoginRequest { email: email.to_owned(), password: password.to_owned() };
+    let body = LoginRequest {
+        email: email.to_owned(),
+        password: password.to_owned(),
+    };
     let tokens: SessionTokens =
         read(send(Request::post(&format!("{BASE}/sessions")), Some(&body)).await?).await?;
     keep(&tokens);
@@ -152,17 +178,30 @@ pub async fn terms() -> ApiResult<TermsView> {
 
 pub async fn accept_terms(version: &str) -> ApiResult<()> {
     let url = format!("{BASE}/me/terms-acceptance");
-    let body = TermsAcceptance { version: version.to_owned() };
+    let body = TermsAcceptance {
+        version: version.to_owned(),
+    };
     read_empty(authed(|| Request::post(&url), Some(&body)).await?).await
 }
 
 pub async fn request_password_reset(email: &str) -> ApiResult<()> {
-    let body = PasswordResetRequest { email: email.to_owned() };
-    read_empty(send(Request::post(&format!("{BASE}/password-resets")), Some(&body)).await?).await
+    let body = PasswordResetRequest {
+        email: email.to_owned(),
+    };
+    read_empty(
+        send(
+            Request::post(&format!("{BASE}/password-resets")),
+            Some(&body),
+        )
+        .await?,
+    )
+    .await
 }
 
 pub async fn confirm_password_reset(token: &str, new_password: &str) -> ApiResult<()> {
-    let body = PasswordResetConfirm { new_password: new_password.to_owned() };
+    let body = PasswordResetConfirm {
+        new_password: new_password.to_owned(),
+    };
     let url = format!("{BASE}/password-resets/{token}");
     read_empty(send(Request::post(&url), Some(&body)).await?).await
 }

@@ -138,14 +138,32 @@ pub fn field_message(code: &str, lang: Language) -> &'static str {
     let (ja, en) = match code {
         "required" => ("入力してください。", "This field is required."),
         "too_long" => ("長すぎます。", "This is too long."),
-        "too_short" => ("短すぎます（10文字以上）。", "This is too short (at least 10 characters)."),
-        "invalid_email" => ("メールアドレスの形式が正しくありません。", "This is not a valid email address."),
-        "control_characters" => ("使用できない文字が含まれています。", "This contains characters that are not allowed."),
-        "invalid_phone" => ("電話番号の形式が正しくありません。", "This is not a valid phone number."),
+        "too_short" => (
+            "短すぎます（10文字以上）。",
+            "This is too short (at least 10 characters).",
+        ),
+        "invalid_email" => (
+            "メールアドレスの形式が正しくありません。",
+            "This is not a valid email address.",
+        ),
+        "control_characters" => (
+            "使用できない文字が含まれています。",
+            "This contains characters that are not allowed.",
+        ),
+        "invalid_phone" => (
+            "電話番号の形式が正しくありません。",
+            "This is not a valid phone number.",
+        ),
         "invalid_language" => ("言語を選択してください。", "Choose a language."),
         "mismatch" => ("パスワードが一致しません。", "The passwords do not match."),
-        "incorrect" => ("パスワードが正しくありません。", "The password is not correct."),
-        "not_current" => ("規約が更新されました。画面を再読み込みしてください。", "The terms have changed; reload the page."),
+        "incorrect" => (
+            "パスワードが正しくありません。",
+            "The password is not correct.",
+        ),
+        "not_current" => (
+            "規約が更新されました。画面を再読み込みしてください。",
+            "The terms have changed; reload the page.",
+        ),
         _ => ("入力内容をご確認ください。", "Check this field."),
     };
     match lang {

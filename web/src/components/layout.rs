@@ -61,7 +61,13 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// The wizard's progress: which of the sign-up steps this page is.
 #[component]
 pub fn Steps(current: usize) -> impl IntoView {
-    let steps = [Msg::StepInput, Msg::StepConfirm, Msg::StepSent, Msg::StepActivate, Msg::StepDone];
+    let steps = [
+        Msg::StepInput,
+        Msg::StepConfirm,
+        Msg::StepSent,
+        Msg::StepActivate,
+        Msg::StepDone,
+    ];
     view! {
         <ol class="steps">
             {steps

@@ -11,7 +11,9 @@ use crate::pages::general_message;
 
 #[component]
 pub fn Confirm() -> impl IntoView {
-    let token = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
+    let token = use_query_map()
+        .with_untracked(|q| q.get("token"))
+        .unwrap_or_default();
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
@@ -19,7 +21,8 @@ pub fn Confirm() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut e = FieldErrors::default();
-        if e.take("new_password", Password::parse(&password.get_untracked())).is_some()
+        if e.take("new_password", Password::parse(&password.get_untracked()))
+            .is_some()
             && password.get_untracked() != again.get_untracked()
         {
             e.push("new_password_again", codes::MISMATCH);
@@ -30,13 +33,19 @@ pub fn Confirm() -> impl IntoView {
         }
         let token = token.clone();
         leptos::task::spawn_local(async move {
-            let result = match api::confirm_password_reset(&token, &password.get_untracked()).await {
+            let result = match api::confirm_password_reset(&token, &password.get_untracked()).await
+            {
                 Ok(()) => Ok(()),
                 Err(ApiError::Problem(p)) if p.kind() == Some(ProblemKind::Validation) => {
                     errors.set(FieldErrors(p.errors));
                     return;
                 }
-                Err(e) if matches!(e.kind(), Some(ProblemKind::LinkExpired | ProblemKind::NotFound)) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        Some(ProblemKind::LinkExpired | ProblemKind::NotFound)
+                    ) =>
+                {
                     Err(Msg::ResetExpired)
                 }
                 Err(e) => Err(general_message(&e)),

@@ -15,7 +15,9 @@ pub fn Request() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut e = FieldErrors::default();
-        if e.take("email", EmailAddress::parse(&email.get_untracked())).is_none() {
+        if e.take("email", EmailAddress::parse(&email.get_untracked()))
+            .is_none()
+        {
             errors.set(e);
             return;
         }

@@ -34,7 +34,9 @@ fn TermsPage(renewed: bool) -> impl IntoView {
         }
     });
     let accept = move |_| {
-        let Some(version) = terms.get_untracked().map(|v| v.version) else { return };
+        let Some(version) = terms.get_untracked().map(|v| v.version) else {
+            return;
+        };
         busy.set(true);
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
@@ -48,8 +50,24 @@ fn TermsPage(renewed: bool) -> impl IntoView {
             busy.set(false);
         });
     };
-    let title = move || terms.get().map(|v| if lang.get() == Language::En { v.title_en } else { v.title_ja });
-    let body = move || terms.get().map(|v| if lang.get() == Language::En { v.body_en } else { v.body_ja });
+    let title = move || {
+        terms.get().map(|v| {
+            if lang.get() == Language::En {
+                v.title_en
+            } else {
+                v.title_ja
+            }
+        })
+    };
+    let body = move || {
+        terms.get().map(|v| {
+            if lang.get() == Language::En {
+                v.body_en
+            } else {
+                v.body_ja
+            }
+        })
+    };
     view! {
         <section class="card">
             {(!renewed).then(|| view! { <Steps current=4 /> })}

@@ -42,7 +42,11 @@ pub fn Confirm() -> impl IntoView {
         view! { <div class="review-row"><dt>{t(label)}</dt><dd>{move || value.get()}</dd></div> }
     };
     let language = Signal::derive(move || {
-        if draft.language.get() == "en" { "English".to_owned() } else { "日本語".to_owned() }
+        if draft.language.get() == "en" {
+            "English".to_owned()
+        } else {
+            "日本語".to_owned()
+        }
     });
     view! {
         <section class="card">

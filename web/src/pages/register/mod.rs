@@ -57,7 +57,8 @@ impl Draft {
     }
 
     pub fn request(&self) -> RegistrationRequest {
-        let optional = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
+        let optional =
+            |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
         RegistrationRequest {
             email: self.email.get_untracked(),
             password: self.password.get_untracked(),

@@ -1,0 +1,176 @@
+//! Headless Chromium driven through chromedriver (WebDriver), for tests that walk the SPA
+//! as a customer would.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Whether the SPA is built and a browser is installed; under CI both are required.
+pub fn available(web_dist: &Path) -> anyhow::Result<bool> {
+    let missing: Vec<&str> = [
+        (!web_dist.join("index.html").exists()).then_some("the built SPA (web/dist)"),
+        (!Path::new(CHROMEDRIVER).exists()).then_some(CHROMEDRIVER),
+        (!Path::new(CHROMIUM).exists()).then_some(CHROMIUM),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if missing.is_empty() {
+        return Ok(true);
+    }
+    if std::env::var_os("CI").is_some() {
+        bail!("browser tests need {}", missing.join(", "));
+    }
+    eprintln!(
+        "\n!!!!!!!! SKIPPED browser test: missing {}. Run .ci/run (or the README's setup) first. !!!!!!!!\n",
+        missing.join(", ")
+    );
+    Ok(false)
+}
+
+impl Browser {
+    pub async fn start() -> anyhow::Result<Self> {
+        // Several TLS backends are linked into the tests; WebDriver on loopback needs one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting chromedriver")?;
+        let profile = TempDir(
+            std::env::temp_dir().join(format!("shirase-chromium-{}", uuid::Uuid::new_v4())),
+        );
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--window-size=1100,900",
+                    format!("--user-data-dir={}", profile.0.display()),
+                ],
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last = None;
+        for _ in 0..50 {
+            match ClientBuilder::rustls()?
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Ok(Self {
+                        client,
+                        driver,
+                        _profile: profile,
+                    });
+                }
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        bail!("chromedriver did not start: {last:?}")
+    }
+
+    pub async fn goto(&self, url: &str) -> anyhow::Result<()> {
+        Ok(self.client.goto(url).await?)
+    }
+
+    /// The element matching `css`, waiting up to 10 s for it to appear.
+    pub async fn find(&self, css: &str) -> anyhow::Result<Element> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("waiting for {css}"))
+    }
+
+    pub async fn click(&self, css: &str) -> anyhow::Result<()> {
+        let element = self.find(css).await?;
+        // Wait until the app enabled it (buttons stay disabled while data loads).
+        for _ in 0..100 {
+            if element.is_enabled().await? {
+                return Ok(element.click().await?);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("{css} stayed disabled")
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        let element = self.find(css).await?;
+        element.clear().await?;
+        Ok(element.send_keys(text).await?)
+    }
+
+    /// Waits until the path of the current URL is `path`.
+    pub async fn wait_for_path(&self, path: &str) -> anyhow::Result<()> {
+        for _ in 0..100 {
+            if self.client.current_url().await?.path() == path {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!(
+            "never reached {path}; at {}",
+            self.client.current_url().await?
+        )
+    }
+
+    /// Waits until the element's text contains `needle`.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> anyhow::Result<String> {
+        let mut text = String::new();
+        for _ in 0..100 {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                text = element.text().await.unwrap_or_default();
+                if text.contains(needle) {
+                    return Ok(text);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("{css} never showed {needle:?}; last text {text:?}")
+    }
+
+    pub async fn close(self) -> anyhow::Result<()> {
+        self.client.clone().close().await?;
+        Ok(())
+    }
+}

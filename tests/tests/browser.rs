@@ -1,0 +1,93 @@
+//! The customer's journey in a real browser: headless Chromium on the built SPA, mail read
+//! from the dev mailbox page as a newcomer would.
+
+use shirase_tests::TestApp;
+use shirase_tests::browser::{self, Browser};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn support_id_from_sign_up_form_to_my_support() -> anyhow::Result<()> {
+    let app = TestApp::spawn_with_dev_mailbox().await?;
+    if !browser::available(&app.state.settings.web_dir)? {
+        return Ok(());
+    }
+    let b = Browser::start().await?;
+    let result = journey(&app, &b).await;
+    if result.is_err() {
+        if let Ok(png) = b.client.screenshot().await {
+            let path = std::env::temp_dir().join("shirase-browser-failure.png");
+            let _ = std::fs::write(&path, png);
+            eprintln!("screenshot of the failure: {}", path.display());
+        }
+    }
+    b.close().await?;
+    result
+}
+
+async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
+    // ①–③ The front page's 「新規登録」.
+    b.goto(&app.url("/")).await?;
+    b.click("#hero-register").await?;
+    b.wait_for_path("/register").await?;
+
+    // ④ The form checks input with the shared parsers before anything is sent.
+    b.fill("#email", "not an address").await?;
+    b.click("#to-confirm").await?;
+    b.wait_for_text("#email-error", "メールアドレスの形式")
+        .await?;
+    b.wait_for_text("#password-error", "入力してください")
+        .await?;
+
+    b.fill("#email", "hanako@example.com").await?;
+    b.fill("#password", "correct horse battery").await?;
+    b.fill("#password_again", "correct horse battery").await?;
+    b.fill("#family_name", "佐藤").await?;
+    b.fill("#given_name", "花子").await?;
+    b.fill("#company", "Example 株式会社").await?;
+    b.click("#to-confirm").await?;
+
+    // ⑤ Review, then 「仮登録する」.
+    b.wait_for_path("/register/confirm").await?;
+    b.wait_for_text(".review", "hanako@example.com").await?;
+    b.click("#provisional").await?;
+    b.wait_for_path("/register/sent").await?;
+    b.wait_for_text(".masked", "h***@example.com").await?;
+
+    // The activation mail, from the dev mailbox page.
+    b.goto(&app.url("/dev/mailbox")).await?;
+    b.click("a.mail").await?;
+    let link = b
+        .find("pre.text a[href*='/register/activate?token=']")
+        .await?;
+    let href = link.attr("href").await?.unwrap_or_default();
+    assert!(href.starts_with(&app.base), "{href}");
+
+    // ⑥ Password again → 本登録 → terms → My Support.
+    b.goto(&href).await?;
+    b.wait_for_text("main", "h***@example.com").await?;
+    b.fill("#password", "not the password").await?;
+    b.click("#activate").await?;
+    b.wait_for_text("#password-error", "パスワードが正しくありません")
+        .await?;
+    b.fill("#password", "correct horse battery").await?;
+    b.click("#activate").await?;
+    b.wait_for_path("/register/complete").await?;
+    b.wait_for_text(".terms", "第1条").await?;
+    b.click("#accept-terms").await?;
+
+    // ⑦ My Support.
+    b.wait_for_path("/mysupport").await?;
+    b.wait_for_text("#account-name", "佐藤 花子").await?;
+    b.find("#no-subscriptions").await?;
+
+    // English, remembered across a reload.
+    b.click(".lang-switch button:nth-child(2)").await?;
+    b.wait_for_text("main h1", "My Support").await?;
+    b.goto(&app.url("/mysupport")).await?;
+    b.wait_for_text("#account-name", "花子 佐藤").await?;
+
+    // The used link now leads to the expired-link page.
+    b.goto(&href).await?;
+    b.wait_for_path("/register/expired").await?;
+    b.find("#link-expired").await?;
+    Ok(())
+}
