@@ -114,10 +114,10 @@ impl Settings {
 /// without anyone having to invent a secret.
 fn development_secret(var_dir: &Path) -> anyhow::Result<Secret> {
     let path = var_dir.join("jwt-secret");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        if existing.trim().len() >= 32 {
-            return Ok(Secret::new(existing.trim()));
-        }
+    if let Ok(existing) = std::fs::read_to_string(&path)
+        && existing.trim().len() >= 32
+    {
+        return Ok(Secret::new(existing.trim()));
     }
     std::fs::create_dir_all(var_dir).with_context(|| format!("creating {}", var_dir.display()))?;
     let mut bytes = [0u8; 32];

@@ -107,10 +107,10 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
-        if let Self::RateLimited { retry_after } = self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
-                response.insert_header((header::RETRY_AFTER, v));
-            }
+        if let Self::RateLimited { retry_after } = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.insert_header((header::RETRY_AFTER, v));
         }
         response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
     }

@@ -12,12 +12,12 @@ async fn support_id_from_sign_up_form_to_my_support() -> anyhow::Result<()> {
     }
     let b = Browser::start().await?;
     let result = journey(&app, &b).await;
-    if result.is_err() {
-        if let Ok(png) = b.client.screenshot().await {
-            let path = std::env::temp_dir().join("shirase-browser-failure.png");
-            let _ = std::fs::write(&path, png);
-            eprintln!("screenshot of the failure: {}", path.display());
-        }
+    if result.is_err()
+        && let Ok(png) = b.client.screenshot().await
+    {
+        let path = std::env::temp_dir().join("shirase-browser-failure.png");
+        let _ = std::fs::write(&path, png);
+        eprintln!("screenshot of the failure: {}", path.display());
     }
     b.close().await?;
     result
