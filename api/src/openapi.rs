@@ -24,6 +24,8 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "terms", description = "Terms of use"),
         (name = "me", description = "The signed-in account"),
         (name = "password-resets", description = "Password reset by mail"),
+        (name = "catalog", description = "Categories, groups and products"),
+        (name = "subscriptions", description = "My Support: products and their notice mails"),
     )
 )]
 pub struct ApiDoc;

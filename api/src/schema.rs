@@ -20,6 +20,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    categories (id) {
+        id -> Text,
+        slug -> Text,
+        name_ja -> Text,
+        name_en -> Text,
+        description_ja -> Text,
+        description_en -> Text,
+        position -> Int4,
+        retired_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     dev_mailbox (id) {
         id -> Text,
         recipient -> Text,
@@ -61,6 +76,38 @@ diesel::table! {
 }
 
 diesel::table! {
+    product_groups (id) {
+        id -> Text,
+        category_id -> Text,
+        slug -> Text,
+        name_ja -> Text,
+        name_en -> Text,
+        description_ja -> Text,
+        description_en -> Text,
+        position -> Int4,
+        retired_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Text,
+        group_id -> Text,
+        slug -> Text,
+        name_ja -> Text,
+        name_en -> Text,
+        description_ja -> Text,
+        description_en -> Text,
+        position -> Int4,
+        retired_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     refresh_tokens (token_hash) {
         token_hash -> Text,
         session_id -> Text,
@@ -98,6 +145,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    subscriptions (account_id, product_id) {
+        account_id -> Text,
+        product_id -> Text,
+        maintenance_mail -> Bool,
+        outage_mail -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     terms (version) {
         version -> Text,
         title_ja -> Text,
@@ -109,16 +167,24 @@ diesel::table! {
 }
 
 diesel::joinable!(password_resets -> accounts (account_id));
+diesel::joinable!(product_groups -> categories (category_id));
+diesel::joinable!(products -> product_groups (group_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(subscriptions -> accounts (account_id));
+diesel::joinable!(subscriptions -> products (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    categories,
     dev_mailbox,
     mail_outbox,
     password_resets,
+    product_groups,
+    products,
     refresh_tokens,
     registrations,
     sessions,
+    subscriptions,
     terms,
 );

@@ -50,7 +50,16 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Self> {
         let url = settings.database_url.expose().to_owned();
-        let (pool, backend) = tokio::task::spawn_blocking(move || db::connect(&url)).await??;
+        let now = clock.now().naive_utc();
+        let (pool, backend) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let (pool, backend) = db::connect(&url)?;
+            let added = crate::models::catalog::seed(&mut *pool.get()?, now)?;
+            if added > 0 {
+                tracing::info!(added, "sample catalog entries added");
+            }
+            Ok((pool, backend))
+        })
+        .await??;
         let transport = match &settings.smtp_url {
             Some(url) => Transport::smtp(url.expose())?,
             None => Transport::DevMailbox,

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod flows;
 pub mod smtp;
 
 pub use app::{Backend, TestApp};

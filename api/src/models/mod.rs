@@ -1,9 +1,11 @@
 //! Per table: the read struct, the insertable `New*` struct and the queries on it.
 
 pub mod account;
+pub mod catalog;
 pub mod password_reset;
 pub mod registration;
 pub mod session;
+pub mod subscription;
 pub mod terms;
 
 /// A new primary key: UUIDv7 as text, so ids sort by creation and work on both backends.

@@ -1,11 +1,14 @@
 //! One handler per file, grouped by resource. `configure` is the whole `/api/v1` surface;
 //! the OpenAPI document is collected from it, so a handler cannot be served undocumented.
 
+pub mod catalog;
 pub mod dev_mailbox;
 pub mod me;
 pub mod password_resets;
+pub mod products;
 pub mod registrations;
 pub mod sessions;
+pub mod subscriptions;
 pub mod terms;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -25,7 +28,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(me::delete::delete)
         .service(me::password::change_password)
         .service(password_resets::create::create)
-        .service(password_resets::confirm::confirm);
+        .service(password_resets::confirm::confirm)
+        .service(catalog::show::show)
+        .service(catalog::create_category::create_category)
+        .service(catalog::update_category::update_category)
+        .service(catalog::create_group::create_group)
+        .service(catalog::update_group::update_group)
+        .service(catalog::create_product::create_product)
+        .service(products::show::show)
+        .service(products::update::update)
+        .service(subscriptions::list::list)
+        .service(subscriptions::add::add)
+        .service(subscriptions::update::update)
+        .service(subscriptions::remove::remove);
 }
 
 /// Local time as Japanese customers read it in mails. Japan keeps no daylight saving

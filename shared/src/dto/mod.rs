@@ -4,7 +4,9 @@
 //! parser and come back as a `required` field error, not as an opaque deserialisation failure.
 
 mod accounts;
+mod catalog;
 mod terms;
 
 pub use accounts::*;
+pub use catalog::*;
 pub use terms::*;

@@ -1,0 +1,411 @@
+//! The catalog: categories → groups → products. The three levels share one shape (slug,
+//! names, descriptions, position, retirement), so their queries are written once by macro.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Deserialize;
+use shared::dto::{
+    Catalog, CatalogEntryChange, CatalogRef, CategoryView, GroupView, NewCatalogEntry, ProductView,
+};
+
+use crate::db::DbConnection;
+use crate::schema::{categories, product_groups, products};
+
+/// One row of any level; `parent_id` is empty for categories.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub parent_id: String,
+    pub slug: String,
+    pub name_ja: String,
+    pub name_en: String,
+    pub description_ja: String,
+    pub description_en: String,
+    pub position: i32,
+    pub retired_at: Option<NaiveDateTime>,
+}
+
+type EntryRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i32,
+    Option<NaiveDateTime>,
+);
+
+fn entry(parent_id: String, row: EntryRow) -> Entry {
+    let (id, slug, name_ja, name_en, description_ja, description_en, position, retired_at) = row;
+    Entry {
+        id,
+        parent_id,
+        slug,
+        name_ja,
+        name_en,
+        description_ja,
+        description_en,
+        position,
+        retired_at,
+    }
+}
+
+impl Entry {
+    fn reference(&self) -> CatalogRef {
+        CatalogRef {
+            slug: self.slug.clone(),
+            name_ja: self.name_ja.clone(),
+            name_en: self.name_en.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Category,
+    Group,
+    Product,
+}
+
+/// The queries of one level, on its table.
+macro_rules! level_queries {
+    ($module:ident, $table:ident, $parent:expr) => {
+        pub mod $module {
+            use super::*;
+            use crate::schema::$table::dsl as t;
+
+            fn columns() -> (
+                t::id,
+                t::slug,
+                t::name_ja,
+                t::name_en,
+                t::description_ja,
+                t::description_en,
+                t::position,
+                t::retired_at,
+            ) {
+                (
+                    t::id,
+                    t::slug,
+                    t::name_ja,
+                    t::name_en,
+                    t::description_ja,
+                    t::description_en,
+                    t::position,
+                    t::retired_at,
+                )
+            }
+
+            pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Entry>> {
+                let parent: fn(&mut DbConnection, &str) -> QueryResult<String> = $parent;
+                let rows: Vec<EntryRow> = t::$table
+                    .select(columns())
+                    .order((t::position.asc(), t::slug.asc()))
+                    .load(conn)?;
+                rows.into_iter()
+                    .map(|row| Ok(entry(parent(conn, &row.0)?, row)))
+                    .collect()
+            }
+
+            pub fn find(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Entry>> {
+                let parent: fn(&mut DbConnection, &str) -> QueryResult<String> = $parent;
+                let row: Option<EntryRow> = t::$table
+                    .select(columns())
+                    .filter(t::slug.eq(slug))
+                    .first(conn)
+                    .optional()?;
+                row.map(|row| Ok(entry(parent(conn, &row.0)?, row)))
+                    .transpose()
+            }
+
+            pub fn next_position(conn: &mut DbConnection) -> QueryResult<i32> {
+                let max: Option<i32> = t::$table
+                    .select(diesel::dsl::max(t::position))
+                    .first(conn)?;
+                Ok(max.map_or(10, |m| m + 10))
+            }
+
+            pub fn update(
+                conn: &mut DbConnection,
+                slug: &str,
+                change: &CatalogEntryChange,
+                now: NaiveDateTime,
+            ) -> QueryResult<usize> {
+                #[derive(AsChangeset)]
+                #[diesel(table_name = $table)]
+                struct Changes<'a> {
+                    name_ja: Option<&'a str>,
+                    name_en: Option<&'a str>,
+                    description_ja: Option<&'a str>,
+                    description_en: Option<&'a str>,
+                    position: Option<i32>,
+                    retired_at: Option<Option<NaiveDateTime>>,
+                    updated_at: NaiveDateTime,
+                }
+                let changes = Changes {
+                    name_ja: change.name_ja.as_deref(),
+                    name_en: change.name_en.as_deref(),
+                    description_ja: change.description_ja.as_deref(),
+                    description_en: change.description_en.as_deref(),
+                    position: change.position,
+                    retired_at: change.retired.map(|r| r.then_some(now)),
+                    updated_at: now,
+                };
+                diesel::update(t::$table.filter(t::slug.eq(slug)))
+                    .set(&changes)
+                    .execute(conn)
+            }
+        }
+    };
+}
+
+fn no_parent(_: &mut DbConnection, _: &str) -> QueryResult<String> {
+    Ok(String::new())
+}
+
+fn group_parent(conn: &mut DbConnection, id: &str) -> QueryResult<String> {
+    product_groups::table
+        .find(id)
+        .select(product_groups::category_id)
+        .first(conn)
+}
+
+fn product_parent(conn: &mut DbConnection, id: &str) -> QueryResult<String> {
+    products::table
+        .find(id)
+        .select(products::group_id)
+        .first(conn)
+}
+
+level_queries!(category, categories, no_parent);
+level_queries!(group, product_groups, group_parent);
+level_queries!(product, products, product_parent);
+
+/// Inserts a new entry under `parent_id` (ignored for categories).
+pub fn insert(
+    conn: &mut DbConnection,
+    level: Level,
+    parent_id: &str,
+    e: &NewCatalogEntry,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
+    let id = super::new_id();
+    match level {
+        Level::Category => {
+            let position = e
+                .position
+                .map_or_else(|| category::next_position(conn), Ok)?;
+            diesel::insert_into(categories::table)
+                .values((
+                    categories::id.eq(&id),
+                    categories::slug.eq(&e.slug),
+                    categories::name_ja.eq(&e.name_ja),
+                    categories::name_en.eq(&e.name_en),
+                    categories::description_ja.eq(&e.description_ja),
+                    categories::description_en.eq(&e.description_en),
+                    categories::position.eq(position),
+                    categories::created_at.eq(now),
+                    categories::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        Level::Group => {
+            let position = e.position.map_or_else(|| group::next_position(conn), Ok)?;
+            diesel::insert_into(product_groups::table)
+                .values((
+                    product_groups::id.eq(&id),
+                    product_groups::category_id.eq(parent_id),
+                    product_groups::slug.eq(&e.slug),
+                    product_groups::name_ja.eq(&e.name_ja),
+                    product_groups::name_en.eq(&e.name_en),
+                    product_groups::description_ja.eq(&e.description_ja),
+                    product_groups::description_en.eq(&e.description_en),
+                    product_groups::position.eq(position),
+                    product_groups::created_at.eq(now),
+                    product_groups::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        Level::Product => {
+            let position = e
+                .position
+                .map_or_else(|| product::next_position(conn), Ok)?;
+            diesel::insert_into(products::table)
+                .values((
+                    products::id.eq(&id),
+                    products::group_id.eq(parent_id),
+                    products::slug.eq(&e.slug),
+                    products::name_ja.eq(&e.name_ja),
+                    products::name_en.eq(&e.name_en),
+                    products::description_ja.eq(&e.description_ja),
+                    products::description_en.eq(&e.description_en),
+                    products::position.eq(position),
+                    products::created_at.eq(now),
+                    products::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(id)
+}
+
+/// The whole catalog as the public sees it: retired entries (and what is under them) left out.
+pub fn load(conn: &mut DbConnection) -> QueryResult<Catalog> {
+    let cats = category::all(conn)?;
+    let groups = group::all(conn)?;
+    let prods = product::all(conn)?;
+    let mut products_by_group: HashMap<&str, Vec<&Entry>> = HashMap::new();
+    for p in prods.iter().filter(|p| p.retired_at.is_none()) {
+        products_by_group.entry(&p.parent_id).or_default().push(p);
+    }
+    let categories = cats
+        .iter()
+        .filter(|c| c.retired_at.is_none())
+        .map(|c| CategoryView {
+            slug: c.slug.clone(),
+            name_ja: c.name_ja.clone(),
+            name_en: c.name_en.clone(),
+            description_ja: c.description_ja.clone(),
+            description_en: c.description_en.clone(),
+            groups: groups
+                .iter()
+                .filter(|g| g.parent_id == c.id && g.retired_at.is_none())
+                .map(|g| GroupView {
+                    slug: g.slug.clone(),
+                    name_ja: g.name_ja.clone(),
+                    name_en: g.name_en.clone(),
+                    products: products_by_group
+                        .get(g.id.as_str())
+                        .map(|ps| ps.iter().map(|p| view(p, Some(g), Some(c))).collect())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Catalog { categories })
+}
+
+fn view(p: &Entry, group: Option<&Entry>, category: Option<&Entry>) -> ProductView {
+    ProductView {
+        slug: p.slug.clone(),
+        name_ja: p.name_ja.clone(),
+        name_en: p.name_en.clone(),
+        description_ja: p.description_ja.clone(),
+        description_en: p.description_en.clone(),
+        retired: p.retired_at.is_some() || group.is_some_and(|g| g.retired_at.is_some()),
+        group: group.map(Entry::reference),
+        category: category.map(Entry::reference),
+    }
+}
+
+/// One product with where it sits; retired products too (their subscribers follow links).
+pub fn product_view(
+    conn: &mut DbConnection,
+    slug: &str,
+) -> QueryResult<Option<(String, ProductView)>> {
+    let Some(p) = product::find(conn, slug)? else {
+        return Ok(None);
+    };
+    let group_slug: String = product_groups::table
+        .find(&p.parent_id)
+        .select(product_groups::slug)
+        .first(conn)?;
+    let group = group::find(conn, &group_slug)?;
+    let category = match &group {
+        Some(g) => {
+            let slug: String = categories::table
+                .find(&g.parent_id)
+                .select(categories::slug)
+                .first(conn)?;
+            category::find(conn, &slug)?
+        }
+        None => None,
+    };
+    let mut v = view(&p, group.as_ref(), category.as_ref());
+    v.retired |= category.as_ref().is_some_and(|c| c.retired_at.is_some());
+    Ok(Some((p.id, v)))
+}
+
+#[derive(Deserialize)]
+struct SeedCategory {
+    #[serde(flatten)]
+    entry: SeedEntry,
+    groups: Vec<SeedGroup>,
+}
+
+#[derive(Deserialize)]
+struct SeedGroup {
+    #[serde(flatten)]
+    entry: SeedEntry,
+    products: Vec<SeedEntry>,
+}
+
+#[derive(Deserialize)]
+struct SeedEntry {
+    slug: String,
+    name_ja: String,
+    name_en: String,
+    #[serde(default)]
+    description_ja: String,
+    #[serde(default)]
+    description_en: String,
+}
+
+impl SeedEntry {
+    fn new_entry(&self, position: usize) -> NewCatalogEntry {
+        NewCatalogEntry {
+            slug: self.slug.clone(),
+            name_ja: self.name_ja.clone(),
+            name_en: self.name_en.clone(),
+            description_ja: self.description_ja.clone(),
+            description_en: self.description_en.clone(),
+            position: Some(i32::try_from(position * 10 + 10).unwrap_or(i32::MAX)),
+        }
+    }
+}
+
+const SEED: &str = include_str!("../../seed/catalog.json");
+
+/// Adds the sample catalog's entries that do not exist yet (by slug). Existing entries are
+/// left as they are, so operators' renames, reorderings and retirements survive restarts.
+pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> anyhow::Result<usize> {
+    let seed: Vec<SeedCategory> = serde_json::from_str(SEED)?;
+    let added = conn.transaction(|conn| -> QueryResult<usize> {
+        let mut added = 0;
+        for (ci, c) in seed.iter().enumerate() {
+            let category_id = match category::find(conn, &c.entry.slug)? {
+                Some(existing) => existing.id,
+                None => {
+                    added += 1;
+                    insert(conn, Level::Category, "", &c.entry.new_entry(ci), now)?
+                }
+            };
+            for (gi, g) in c.groups.iter().enumerate() {
+                let group_id = match group::find(conn, &g.entry.slug)? {
+                    Some(existing) => existing.id,
+                    None => {
+                        added += 1;
+                        insert(
+                            conn,
+                            Level::Group,
+                            &category_id,
+                            &g.entry.new_entry(gi),
+                            now,
+                        )?
+                    }
+                };
+                for (pi, p) in g.products.iter().enumerate() {
+                    if product::find(conn, &p.slug)?.is_none() {
+                        added += 1;
+                        insert(conn, Level::Product, &group_id, &p.new_entry(pi), now)?;
+                    }
+                }
+            }
+        }
+        Ok(added)
+    })?;
+    Ok(added)
+}

@@ -1,0 +1,123 @@
+//! My Support: which products an account follows, and which notice mails it wants for each.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use shared::dto::SubscriptionView;
+
+use super::catalog;
+use crate::db::DbConnection;
+use crate::schema::{products, subscriptions};
+
+#[derive(Debug, Clone, Queryable)]
+#[diesel(table_name = subscriptions)]
+pub struct Subscription {
+    pub account_id: String,
+    pub product_id: String,
+    pub maintenance_mail: bool,
+    pub outage_mail: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Subscription {
+    pub fn find(
+        conn: &mut DbConnection,
+        account_id: &str,
+        product_id: &str,
+    ) -> QueryResult<Option<Self>> {
+        subscriptions::table
+            .find((account_id, product_id))
+            .first(conn)
+            .optional()
+    }
+
+    /// The account's subscriptions in catalog order, each with its product.
+    pub fn list(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<SubscriptionView>> {
+        let rows: Vec<(Subscription, String)> = subscriptions::table
+            .inner_join(products::table)
+            .filter(subscriptions::account_id.eq(account_id))
+            .select((subscriptions::all_columns, products::slug))
+            .order((products::position.asc(), products::slug.asc()))
+            .load(conn)?;
+        let mut views = Vec::with_capacity(rows.len());
+        for (s, slug) in rows {
+            if let Some((_, product)) = catalog::product_view(conn, &slug)? {
+                views.push(s.view(product));
+            }
+        }
+        Ok(views)
+    }
+
+    pub fn view(&self, product: shared::dto::ProductView) -> SubscriptionView {
+        SubscriptionView {
+            product,
+            maintenance_mail: self.maintenance_mail,
+            outage_mail: self.outage_mail,
+            created_at: DateTime::<Utc>::from_naive_utc_and_offset(self.created_at, Utc),
+        }
+    }
+
+    /// Adds the product with both mail flags off; `false` if it was already there.
+    pub fn add(
+        conn: &mut DbConnection,
+        account_id: &str,
+        product_id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        if Self::find(conn, account_id, product_id)?.is_some() {
+            return Ok(false);
+        }
+        // No ON CONFLICT through the two-backend connection: a concurrent add of the same
+        // product shows up as a unique violation, which means "already there" too.
+        let inserted = diesel::insert_into(subscriptions::table)
+            .values((
+                subscriptions::account_id.eq(account_id),
+                subscriptions::product_id.eq(product_id),
+                subscriptions::maintenance_mail.eq(false),
+                subscriptions::outage_mail.eq(false),
+                subscriptions::created_at.eq(now),
+                subscriptions::updated_at.eq(now),
+            ))
+            .execute(conn);
+        match inserted {
+            Ok(_) => Ok(true),
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn set_flags(
+        conn: &mut DbConnection,
+        account_id: &str,
+        product_id: &str,
+        maintenance_mail: Option<bool>,
+        outage_mail: Option<bool>,
+        now: NaiveDateTime,
+    ) -> QueryResult<usize> {
+        #[derive(AsChangeset)]
+        #[diesel(table_name = subscriptions)]
+        struct Flags {
+            maintenance_mail: Option<bool>,
+            outage_mail: Option<bool>,
+            updated_at: NaiveDateTime,
+        }
+        diesel::update(subscriptions::table.find((account_id, product_id)))
+            .set(&Flags {
+                maintenance_mail,
+                outage_mail,
+                updated_at: now,
+            })
+            .execute(conn)
+    }
+
+    pub fn remove(
+        conn: &mut DbConnection,
+        account_id: &str,
+        product_id: &str,
+    ) -> QueryResult<usize> {
+        diesel::delete(subscriptions::table.find((account_id, product_id))).execute(conn)
+    }
+}

@@ -1,0 +1,32 @@
+use actix_web::{HttpResponse, post, web};
+use shared::Problem;
+use shared::dto::{CatalogEntryDraft, CatalogEntryView};
+
+use crate::auth::Operator;
+use crate::error::ApiResult;
+use crate::models::catalog::Level;
+use crate::state::AppState;
+
+/// Add a product to a group (operators).
+#[utoipa::path(
+    tag = "catalog",
+    security(("bearer" = [])),
+    params(("group" = String, Path, description = "The group's slug")),
+    request_body = CatalogEntryDraft,
+    responses(
+        (status = 201, description = "Created", body = CatalogEntryView),
+        (status = 400, description = "Invalid fields; `slug`: `taken` if it exists", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an operator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/catalog/groups/{group}/products")]
+pub async fn create_product(
+    state: web::Data<AppState>,
+    _operator: Operator,
+    path: web::Path<String>,
+    body: web::Json<CatalogEntryDraft>,
+) -> ApiResult<HttpResponse> {
+    let parent = Some((Level::Group, path.into_inner()));
+    super::create(&state, Level::Product, parent, &body).await
+}

@@ -1,0 +1,31 @@
+use actix_web::{HttpResponse, patch, web};
+use shared::Problem;
+use shared::dto::{CatalogEntryPatch, CatalogEntryView};
+
+use crate::auth::Operator;
+use crate::error::ApiResult;
+use crate::models::catalog::Level;
+use crate::state::AppState;
+
+/// Rename, describe, reorder (`position`), retire or restore a category (operators).
+#[utoipa::path(
+    tag = "catalog",
+    security(("bearer" = [])),
+    params(("category" = String, Path, description = "The category's slug")),
+    request_body = CatalogEntryPatch,
+    responses(
+        (status = 200, description = "Updated", body = CatalogEntryView),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an operator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/catalog/categories/{category}")]
+pub async fn update_category(
+    state: web::Data<AppState>,
+    _operator: Operator,
+    path: web::Path<String>,
+    body: web::Json<CatalogEntryPatch>,
+) -> ApiResult<HttpResponse> {
+    super::update(&state, Level::Category, path.into_inner(), &body).await
+}

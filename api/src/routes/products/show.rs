@@ -1,0 +1,32 @@
+use actix_web::{get, web};
+use shared::Problem;
+use shared::dto::ProductView;
+
+use crate::error::{ApiError, ApiResult};
+use crate::models::catalog;
+use crate::state::AppState;
+
+/// One product by slug, with its category and group. Retired products answer too, marked
+/// `retired`, so their subscribers' links keep working.
+#[utoipa::path(
+    tag = "catalog",
+    params(("product" = String, Path, description = "The product's slug, e.g. `id-federation`")),
+    responses(
+        (status = 200, description = "The product", body = ProductView),
+        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/products/{product}")]
+pub async fn show(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<ProductView>> {
+    let slug = path.into_inner();
+    let (_, product) = state
+        .db(move |conn| {
+            catalog::product_view(conn, &slug)?
+                .ok_or_else(|| ApiError::not_found("No such product."))
+        })
+        .await?;
+    Ok(web::Json(product))
+}

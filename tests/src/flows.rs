@@ -1,0 +1,88 @@
+//! Steps that many tests share: signing up, activating, becoming a customer.
+
+use anyhow::ensure;
+use serde_json::{Value, json};
+use shared::dto::SessionTokens;
+
+use crate::TestApp;
+use crate::app::Answer;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn signup(email: &str) -> Value {
+    json!({
+        "email": email,
+        "password": PASSWORD,
+        "family_name": "山田",
+        "given_name": "太郎",
+        "company": "Example 株式会社",
+        "department": "情報システム部",
+        "phone": "03-1234-5678",
+        "language": "ja",
+    })
+}
+
+/// Signs up and returns the activation token read from the mail that arrived.
+pub async fn register(app: &TestApp, email: &str) -> anyhow::Result<String> {
+    let before = app.smtp.to(email).len();
+    let res = app
+        .post("/api/v1/registrations", None, signup(email))
+        .await?;
+    ensure!(res.status == 202, "{res:?}");
+    let mail = app.smtp.wait_for_nth(email, before + 1).await?;
+    mail.token_in("/register/activate?token=")
+        .ok_or_else(|| anyhow::anyhow!("no activation link in: {}", mail.text))
+}
+
+pub async fn activate(app: &TestApp, token: &str) -> anyhow::Result<SessionTokens> {
+    let res = app
+        .post(
+            &format!("/api/v1/registrations/{token}/activation"),
+            None,
+            json!({"password": PASSWORD}),
+        )
+        .await?;
+    ensure!(res.status == 201, "{res:?}");
+    res.json()
+}
+
+/// A customer who went through sign-up, activation and the terms: ready for My Support.
+pub async fn customer(app: &TestApp, email: &str) -> anyhow::Result<SessionTokens> {
+    let token = register(app, email).await?;
+    let tokens = activate(app, &token).await?;
+    let terms = app.get("/api/v1/terms", None).await?;
+    let version = terms.body["version"].clone();
+    let res = app
+        .post(
+            "/api/v1/me/terms-acceptance",
+            Some(&tokens.access_token),
+            json!({"version": version}),
+        )
+        .await?;
+    ensure!(res.status == 204, "{res:?}");
+    Ok(tokens)
+}
+
+pub async fn login(app: &TestApp, email: &str, password: &str) -> anyhow::Result<Answer> {
+    app.post(
+        "/api/v1/sessions",
+        None,
+        json!({"email": email, "password": password}),
+    )
+    .await
+}
+
+pub async fn count(app: &TestApp, table: &'static str) -> anyhow::Result<i64> {
+    app.db(move |conn| {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        use diesel::RunQueryDsl;
+        let c: Count =
+            diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).get_result(conn)?;
+        Ok(c.n)
+    })
+    .await
+}
