@@ -79,6 +79,9 @@ async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.wait_for_text("#account-name", "佐藤 花子").await?;
     b.find("#no-subscriptions").await?;
 
+    // 工事故障情報通知の登録 ①–⑩ for ID Federation.
+    register_id_federation(app, b).await?;
+
     // English, remembered across a reload.
     b.click(".lang-switch button:nth-child(2)").await?;
     b.wait_for_text("main h1", "My Support").await?;
@@ -89,5 +92,83 @@ async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.goto(&href).await?;
     b.wait_for_path("/register/expired").await?;
     b.find("#link-expired").await?;
+    Ok(())
+}
+
+async fn register_id_federation(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
+    // ① 「法人のお客様向けサポート情報を追加」 → ② the categories.
+    b.click("#add-support-info").await?;
+    b.wait_for_path("/support").await?;
+    b.click("a.tile[data-slug='iaas-paas-server']").await?;
+    // ③ The category's products, grouped: 「認証」 → 「ID Federation」.
+    b.wait_for_path("/support/iaas-paas-server").await?;
+    b.wait_for_text(".group[data-group='authentication'] h2", "認証")
+        .await?;
+    b.click(".group[data-group='authentication'] a.product-link[data-slug='id-federation']")
+        .await?;
+    // ④ The product page, ⑤ the confirmation dialog.
+    b.wait_for_path("/support/products/id-federation").await?;
+    b.wait_for_text("#product-name", "ID Federation").await?;
+    b.click("#register-product").await?;
+    b.wait_for_text(
+        "#register-dialog",
+        "ID Federationをマイサポートに登録します。",
+    )
+    .await?;
+    b.click("#register-dialog-confirm").await?;
+    // ⑥ 「マイサポートへ登録済」.
+    b.wait_for_text("#registered", "マイサポートへ登録済")
+        .await?;
+    // ⑦ My Support lists it with both mails off; its status icon opens the settings.
+    b.click(".product .actions a[href='/mysupport']").await?;
+    b.wait_for_path("/mysupport").await?;
+    b.wait_for_text("tr[data-slug='id-federation']", "ID Federation")
+        .await?;
+    let row = b
+        .wait_for_text(
+            "tr[data-slug='id-federation'] .mail-settings",
+            "工事情報メール",
+        )
+        .await?;
+    assert!(row.matches("停止").count() == 2, "{row}");
+    b.click("tr[data-slug='id-federation'] a.mail-settings")
+        .await?;
+    // ⑧ Both boxes, 「確認画面へ」.
+    b.wait_for_path("/mysupport/subscriptions/id-federation/mail")
+        .await?;
+    b.click("#maintenance_mail").await?;
+    b.click("#outage_mail").await?;
+    b.click("#mail-to-confirm").await?;
+    // ⑨ The confirmation lists both, 「登録する」.
+    b.wait_for_path("/mysupport/subscriptions/id-federation/mail/confirm")
+        .await?;
+    b.wait_for_text("#chosen-items", "工事情報メール / 故障情報メール")
+        .await?;
+    b.click("#mail-save").await?;
+    // ⑩ 「登録が完了しました」 → 「マイサポートトップへ戻る」.
+    b.wait_for_path("/mysupport/subscriptions/id-federation/mail/done")
+        .await?;
+    b.wait_for_text("main h1", "登録が完了しました").await?;
+    b.click("#back-to-mysupport").await?;
+    b.wait_for_path("/mysupport").await?;
+    let row = b
+        .wait_for_text("tr[data-slug='id-federation'] .mail-settings", "配信中")
+        .await?;
+    assert!(
+        row.matches("配信中").count() == 2,
+        "both mail kinds on: {row}"
+    );
+
+    // And so does the database.
+    let flags = app
+        .db(|conn| {
+            use api::schema::subscriptions::dsl::*;
+            use diesel::prelude::*;
+            Ok(subscriptions
+                .select((maintenance_mail, outage_mail))
+                .load::<(bool, bool)>(conn)?)
+        })
+        .await?;
+    assert_eq!(flags, vec![(true, true)]);
     Ok(())
 }

@@ -5,9 +5,10 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::dto::{
-    AccountView, ActivationRequest, LoginRequest, PasswordResetConfirm, PasswordResetRequest,
-    RefreshRequest, RegistrationAccepted, RegistrationRequest, RegistrationStatus, SessionTokens,
-    TermsAcceptance, TermsView,
+    AccountView, ActivationRequest, Catalog, LoginRequest, PasswordResetConfirm,
+    PasswordResetRequest, ProductView, RefreshRequest, RegistrationAccepted, RegistrationRequest,
+    RegistrationStatus, SessionTokens, SubscriptionPatch, SubscriptionView, TermsAcceptance,
+    TermsView,
 };
 use shared::{Problem, ProblemKind};
 
@@ -204,4 +205,43 @@ pub async fn confirm_password_reset(token: &str, new_password: &str) -> ApiResul
     };
     let url = format!("{BASE}/password-resets/{token}");
     read_empty(send(Request::post(&url), Some(&body)).await?).await
+}
+
+pub async fn catalog() -> ApiResult<Catalog> {
+    read(send(Request::get(&format!("{BASE}/catalog")), None::<&()>).await?).await
+}
+
+pub async fn product(slug: &str) -> ApiResult<ProductView> {
+    read(
+        send(
+            Request::get(&format!("{BASE}/products/{slug}")),
+            None::<&()>,
+        )
+        .await?,
+    )
+    .await
+}
+
+pub async fn subscriptions() -> ApiResult<Vec<SubscriptionView>> {
+    let url = format!("{BASE}/me/subscriptions");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+pub async fn subscribe(slug: &str) -> ApiResult<SubscriptionView> {
+    let url = format!("{BASE}/me/subscriptions/{slug}");
+    read(authed(|| Request::put(&url), None::<&()>).await?).await
+}
+
+pub async fn set_mail(slug: &str, maintenance: bool, outage: bool) -> ApiResult<SubscriptionView> {
+    let url = format!("{BASE}/me/subscriptions/{slug}");
+    let body = SubscriptionPatch {
+        maintenance_mail: Some(maintenance),
+        outage_mail: Some(outage),
+    };
+    read(authed(|| Request::patch(&url), Some(&body)).await?).await
+}
+
+pub async fn unsubscribe(slug: &str) -> ApiResult<()> {
+    let url = format!("{BASE}/me/subscriptions/{slug}");
+    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
 }

@@ -5,7 +5,7 @@ use leptos_router::path;
 use crate::components::Layout;
 use crate::components::layout::{SignedIn, has_session};
 use crate::i18n::Lang;
-use crate::pages::{self, register};
+use crate::pages::{self, mail, register, support};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -29,6 +29,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::Login />
                     <Route path=path!("/mysupport") view=pages::MySupport />
                     <Route path=path!("/terms") view=register::Terms />
+                    <Route path=path!("/support") view=support::Categories />
+                    <Route path=path!("/support/:category") view=support::CategoryPage />
+                    <Route path=path!("/support/products/:product") view=support::ProductPage />
+                    <ParentRoute path=path!("/mysupport/subscriptions/:product/mail") view=mail::MailWizard>
+                        <Route path=path!("") view=mail::Settings />
+                        <Route path=path!("confirm") view=mail::Confirm />
+                        <Route path=path!("done") view=mail::Done />
+                    </ParentRoute>
                     <Route path=path!("/password-reset") view=pages::password_reset::Request />
                     <Route path=path!("/password-reset/confirm") view=pages::password_reset::Confirm />
                 </Routes>

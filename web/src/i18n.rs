@@ -113,7 +113,6 @@ messages! {
     Subscriptions => "登録中のサポート情報一覧", "Your support information";
     NoSubscriptions => "登録中のサポート情報はありません。", "You have not added any support information yet.";
     AddSupportInfo => "法人のお客様向けサポート情報を追加", "Add support information for corporate customers";
-    ComingSoon => "商品カタログは準備中です。", "The product catalog is coming soon.";
     Account => "登録情報", "Your details";
     LoginTitle => "ログイン", "Log in";
     LoginFailed => "メールアドレスまたはパスワードが正しくありません。", "The email address or password is not correct.";
@@ -131,6 +130,34 @@ messages! {
     Unexpected => "処理を完了できませんでした。時間をおいて再度お試しください。", "Something went wrong. Please try again later.";
     NotFoundTitle => "ページが見つかりません", "Page not found";
     Loading => "読み込み中…", "Loading…";
+    SupportListTitle => "法人のお客さま向けサポート情報一覧", "Support information for corporate customers";
+    SupportListLead => "サポート情報を確認したい商品のカテゴリーを選択してください。", "Choose the category of the product you use.";
+    ProductsOf => "の商品一覧", ": products";
+    RegisterToMySupport => "マイサポートへ登録", "Add to My Support";
+    RegisteredInMySupport => "マイサポートへ登録済", "In My Support";
+    RegisterConfirmSuffix => "をマイサポートに登録します。", " will be added to My Support.";
+    DoRegister => "登録する", "Add";
+    Cancel => "キャンセル", "Cancel";
+    Retired => "提供終了", "Retired";
+    RetiredNote => "この商品は提供を終了しました。新たにマイサポートへ登録することはできません。", "This product is retired and can no longer be added to My Support.";
+    LoginToRegister => "ログインしてマイサポートへ登録", "Log in to add to My Support";
+    MailSettingsStatus => "メール配信設定状況", "Mail settings";
+    MaintenanceMail => "工事情報メール", "Maintenance mail";
+    OutageMail => "故障情報メール", "Outage mail";
+    On => "配信中", "On";
+    Off => "停止", "Off";
+    Remove => "削除", "Remove";
+    RemoveConfirmSuffix => "をマイサポートから削除します。よろしいですか？", " will be removed from My Support. Continue?";
+    DoRemove => "削除する", "Remove";
+    MailSettingsTitle => "工事・故障情報メールの設定", "Maintenance and outage mail settings";
+    MailSettingsLead => "受け取るメールにチェックを入れてください。", "Tick the mails you want to receive.";
+    MailConfirmTitle => "工事・故障情報メールの設定確認", "Confirm your mail settings";
+    MailConfirmLead => "以下の内容で登録します。", "These settings will be saved.";
+    RegisteredItems => "登録項目", "Settings";
+    NoMailChosen => "メールを受け取りません", "No mail";
+    MailDoneTitle => "登録が完了しました", "Your settings are saved";
+    BackToMySupport => "マイサポートトップへ戻る", "Back to My Support";
+    Category => "カテゴリー", "Category";
 }
 
 /// The message for a field code from the API or from the shared parsers.
@@ -169,5 +196,13 @@ pub fn field_message(code: &str, lang: Language) -> &'static str {
     match lang {
         Language::Ja => ja,
         Language::En => en,
+    }
+}
+
+/// The product's (or entry's) name in the current language.
+pub fn pick(lang: Language, ja: &str, en: &str) -> String {
+    match lang {
+        Language::Ja => ja.to_owned(),
+        Language::En => en.to_owned(),
     }
 }

@@ -1,7 +1,9 @@
 //! Reusable pieces: the page frame, form fields, step indicator, alerts.
 
+mod dialog;
 mod field;
 pub mod layout;
 
+pub use dialog::ConfirmDialog;
 pub use field::{Field, PasswordField};
 pub use layout::{Alert, Layout, Steps};

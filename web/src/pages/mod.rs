@@ -2,10 +2,12 @@
 
 mod home;
 mod login;
+pub mod mail;
 mod mysupport;
 mod not_found;
 pub mod password_reset;
 pub mod register;
+pub mod support;
 
 pub use home::Home;
 pub use login::Login;
@@ -23,5 +25,15 @@ pub fn general_message(error: &ApiError) -> Msg {
         Some(ProblemKind::InvalidCredentials) => Msg::LoginFailed,
         Some(ProblemKind::LinkExpired) => Msg::ExpiredBody,
         _ => Msg::Unexpected,
+    }
+}
+
+/// Where a My Support call that failed should take the customer: the terms screen, the login
+/// page (coming back to `here`), or nowhere (then the returned message is shown).
+pub fn redirect_for(error: &ApiError, here: &str) -> Result<String, Msg> {
+    match error.kind() {
+        Some(ProblemKind::TermsNotAccepted) => Ok("/terms".into()),
+        Some(ProblemKind::Unauthorized) => Ok(format!("/login?next={here}")),
+        _ => Err(general_message(error)),
     }
 }

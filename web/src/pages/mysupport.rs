@@ -1,41 +1,88 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use shared::ProblemKind;
-use shared::dto::AccountView;
+use shared::dto::{AccountView, SubscriptionView};
 
 use crate::api;
-use crate::components::Alert;
 use crate::components::layout::SignedIn;
-use crate::i18n::{Language, Msg, t, use_lang};
-use crate::pages::general_message;
+use crate::components::{Alert, ConfirmDialog};
+use crate::i18n::{Language, Msg, pick, t, use_lang};
+use crate::pages::redirect_for;
 
-/// ⑦ My Support: the account and its subscriptions (the catalog comes in a later release).
+/// ⑦ My Support: the account, its subscriptions with their mail-settings status, and the
+/// way to add more.
 #[component]
 pub fn MySupport() -> impl IntoView {
     let lang = use_lang();
     let navigate = use_navigate();
     let signed_in = expect_context::<SignedIn>().0;
     let account = RwSignal::new(None::<AccountView>);
+    let subscriptions = RwSignal::new(Vec::<SubscriptionView>::new());
     let failure = RwSignal::new(None::<Msg>);
-    leptos::task::spawn_local(async move {
-        match api::me().await {
-            Ok(me) if !me.terms_accepted => navigate("/terms", Default::default()),
-            Ok(me) => account.set(Some(me)),
-            Err(e) if e.kind() == Some(ProblemKind::TermsNotAccepted) => {
-                navigate("/terms", Default::default())
+    let removing = RwSignal::new(None::<SubscriptionView>);
+    let dialog = RwSignal::new(false);
+    let fail = {
+        let navigate = navigate.clone();
+        move |e: api::ApiError| match redirect_for(&e, "/mysupport") {
+            Ok(to) => {
+                if to.starts_with("/login") {
+                    signed_in.set(false);
+                }
+                navigate(&to, Default::default())
             }
-            Err(e) if e.kind() == Some(ProblemKind::Unauthorized) => {
-                signed_in.set(false);
-                navigate("/login?next=/mysupport", Default::default())
-            }
-            Err(e) => failure.set(Some(general_message(&e))),
+            Err(m) => failure.set(Some(m)),
         }
-    });
+    };
+    {
+        let fail = fail.clone();
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::me().await {
+                Ok(me) if !me.terms_accepted => return navigate("/terms", Default::default()),
+                Ok(me) => account.set(Some(me)),
+                Err(e) => return fail(e),
+            }
+            match api::subscriptions().await {
+                Ok(list) => subscriptions.set(list),
+                Err(e) => fail(e),
+            }
+        });
+    }
     let name = move || {
         account.get().map(|a| match lang.get() {
             Language::Ja => format!("{} {}", a.family_name, a.given_name),
             Language::En => format!("{} {}", a.given_name, a.family_name),
         })
+    };
+    let remove = Callback::new(move |()| {
+        let Some(s) = removing.get_untracked() else {
+            return;
+        };
+        let fail = fail.clone();
+        leptos::task::spawn_local(async move {
+            match api::unsubscribe(&s.product.slug).await {
+                Ok(()) => subscriptions.update(|l| l.retain(|x| x.product.slug != s.product.slug)),
+                Err(e) => fail(e),
+            }
+        });
+    });
+    let remove_message = Signal::derive(move || {
+        removing
+            .get()
+            .map(|s| {
+                let name = pick(lang.get(), &s.product.name_ja, &s.product.name_en);
+                format!("{name}{}", Msg::RemoveConfirmSuffix.text(lang.get()))
+            })
+            .unwrap_or_default()
+    });
+    let status = move |on: bool, label: Msg| {
+        view! {
+            <span class=if on { "mail-status on" } else { "mail-status off" }
+                title=move || format!("{}: {}", label.text(lang.get()), if on { Msg::On.text(lang.get()) } else { Msg::Off.text(lang.get()) })>
+                <span aria-hidden="true">{if on { "✉" } else { "—" }}</span>
+                " " {t(label)} " " <small>{t(if on { Msg::On } else { Msg::Off })}</small>
+            </span>
+        }
     };
     view! {
         <section class="mysupport">
@@ -51,13 +98,56 @@ pub fn MySupport() -> impl IntoView {
                 <div class="card">
                     <div class="card-head">
                         <h2>{t(Msg::Subscriptions)}</h2>
-                        <button class="button secondary small" disabled title=t(Msg::ComingSoon)>
+                        <A href="/support" attr:class="button secondary small" attr:id="add-support-info">
                             "+ " {t(Msg::AddSupportInfo)}
-                        </button>
+                        </A>
                     </div>
-                    <p class="empty" id="no-subscriptions">{t(Msg::NoSubscriptions)}</p>
+                    <Show
+                        when=move || !subscriptions.get().is_empty()
+                        fallback=move || view! { <p class="empty" id="no-subscriptions">{t(Msg::NoSubscriptions)}</p> }
+                    >
+                        <table class="subscriptions">
+                            <thead><tr>
+                                <th>{t(Msg::Category)}</th>
+                                <th>{t(Msg::MailSettingsStatus)}</th>
+                                <th><span class="visually-hidden">{t(Msg::Remove)}</span></th>
+                            </tr></thead>
+                            <tbody>
+                                <For each=move || subscriptions.get() key=|s| (s.product.slug.clone(), s.maintenance_mail, s.outage_mail) let:s>
+                                    {
+                                        let product = s.product.clone();
+                                        let settings = format!("/mysupport/subscriptions/{}/mail", product.slug);
+                                        let s_for_remove = s.clone();
+                                        view! {
+                                            <tr data-slug=product.slug.clone()>
+                                                <td>
+                                                    <A href=format!("/support/products/{}", product.slug)>
+                                                        {move || pick(lang.get(), &product.name_ja, &product.name_en)}
+                                                    </A>
+                                                    {product.retired.then(|| view! { <span class="badge retired">{t(Msg::Retired)}</span> })}
+                                                </td>
+                                                <td>
+                                                    <A href=settings attr:class="mail-settings" attr:aria-label=move || Msg::MailSettingsStatus.text(lang.get())>
+                                                        {status(s.maintenance_mail, Msg::MaintenanceMail)}
+                                                        {status(s.outage_mail, Msg::OutageMail)}
+                                                    </A>
+                                                </td>
+                                                <td>
+                                                    <button class="link-button remove" on:click=move |_| {
+                                                        removing.set(Some(s_for_remove.clone()));
+                                                        dialog.set(true);
+                                                    }>{t(Msg::Remove)}</button>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }
+                                </For>
+                            </tbody>
+                        </table>
+                    </Show>
                 </div>
             </Show>
+            <ConfirmDialog open=dialog message=remove_message confirm=Msg::DoRemove on_confirm=remove id="remove-dialog" />
         </section>
     }
 }
