@@ -88,6 +88,32 @@ async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.goto(&app.url("/mysupport")).await?;
     b.wait_for_text("#account-name", "花子 佐藤").await?;
 
+    // Removing asks first; 「キャンセル」 keeps the product.
+    b.click("tr[data-slug='id-federation'] button.remove")
+        .await?;
+    b.wait_for_text("#remove-dialog", "Remove").await?;
+    b.click("#remove-dialog .button.secondary").await?;
+    b.find("tr[data-slug='id-federation']").await?;
+
+    // Signed out, a product page is public; its button leads to log in and back.
+    b.click(".site-header .link-button").await?;
+    b.wait_for_path("/").await?;
+    b.goto(&app.url("/support/products/id-federation")).await?;
+    b.click("#register-product").await?;
+    b.wait_for_path("/login").await?;
+    b.fill("#email", "hanako@example.com").await?;
+    b.fill("#password", "correct horse battery").await?;
+    b.click("form button[type=submit]").await?;
+    b.wait_for_path("/support/products/id-federation").await?;
+    b.wait_for_text("#registered", "In My Support").await?;
+
+    // Removed after confirming.
+    b.goto(&app.url("/mysupport")).await?;
+    b.click("tr[data-slug='id-federation'] button.remove")
+        .await?;
+    b.click("#remove-dialog-confirm").await?;
+    b.find("#no-subscriptions").await?;
+
     // The used link now leads to the expired-link page.
     b.goto(&href).await?;
     b.wait_for_path("/register/expired").await?;

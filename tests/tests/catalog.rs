@@ -68,6 +68,15 @@ backend_tests! {
         assert_eq!(res.status, 200, "{res:?}");
         let changed = app.http.get(app.url("/api/v1/catalog")).header("if-none-match", &etag).send().await?;
         assert_eq!(changed.status(), 200);
+
+        // Product pages too.
+        let product = app.get("/api/v1/products/id-federation", None).await?;
+        let tag = product.headers.get("etag").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let again = app.http.get(app.url("/api/v1/products/id-federation")).header("if-none-match", &tag).send().await?;
+        assert_eq!(again.status(), 304);
+        app.call(Method::PATCH, "/api/v1/products/id-federation", Some(&op), Some(json!({"description_en": "SSO"}))).await?;
+        let changed = app.http.get(app.url("/api/v1/products/id-federation")).header("if-none-match", &tag).send().await?;
+        assert_eq!(changed.status(), 200);
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! One handler per file, grouped by resource. `configure` is the whole `/api/v1` surface;
 //! the OpenAPI document is collected from it, so a handler cannot be served undocumented.
 
+pub mod cache;
 pub mod catalog;
 pub mod dev_mailbox;
 pub mod me;

@@ -1,10 +1,10 @@
-use actix_web::http::header::{self, EntityTag, IfNoneMatch};
+use actix_web::http::header::IfNoneMatch;
 use actix_web::{HttpResponse, get, web};
-use sha2::{Digest, Sha256};
 use shared::dto::Catalog;
 
 use crate::error::ApiResult;
 use crate::models::catalog;
+use crate::routes::cache::conditional_json;
 use crate::state::AppState;
 
 /// The catalog: categories → groups → products in display order (retired entries left
@@ -23,26 +23,5 @@ pub async fn show(
     if_none_match: Option<web::Header<IfNoneMatch>>,
 ) -> ApiResult<HttpResponse> {
     let catalog = state.db(|conn| Ok(catalog::load(conn)?)).await?;
-    let body = serde_json::to_vec(&catalog).map_err(anyhow::Error::new)?;
-    // The tag is the content's hash, so every process agrees on it without coordination.
-    let tag = EntityTag::new_strong(hex::encode(&Sha256::digest(&body)[..16]));
-    let cache = (header::CACHE_CONTROL, "public, max-age=60");
-    let unchanged = match if_none_match.map(web::Header::into_inner) {
-        Some(IfNoneMatch::Any) => true,
-        Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&tag)),
-        None => false,
-    };
-    let mut response = if unchanged {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header(cache)
-        .insert_header(header::ETag(tag));
-    Ok(if unchanged {
-        response.finish()
-    } else {
-        response.content_type("application/json").body(body)
-    })
+    conditional_json(if_none_match.map(web::Header::into_inner), &catalog)
 }

@@ -1,18 +1,22 @@
-use actix_web::{get, web};
+use actix_web::http::header::IfNoneMatch;
+use actix_web::{HttpResponse, get, web};
 use shared::Problem;
 use shared::dto::ProductView;
 
 use crate::error::{ApiError, ApiResult};
 use crate::models::catalog;
+use crate::routes::cache::conditional_json;
 use crate::state::AppState;
 
 /// One product by slug, with its category and group. Retired products answer too, marked
-/// `retired`, so their subscribers' links keep working.
+/// `retired`, so their subscribers' links keep working. Public and cacheable (ETag, 304).
 #[utoipa::path(
     tag = "catalog",
     params(("product" = String, Path, description = "The product's slug, e.g. `id-federation`")),
     responses(
-        (status = 200, description = "The product", body = ProductView),
+        (status = 200, description = "The product", body = ProductView,
+         headers(("ETag" = String, description = "Changes whenever the product does"))),
+        (status = 304, description = "Unchanged since the given ETag"),
         (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -20,7 +24,8 @@ use crate::state::AppState;
 pub async fn show(
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> ApiResult<web::Json<ProductView>> {
+    if_none_match: Option<web::Header<IfNoneMatch>>,
+) -> ApiResult<HttpResponse> {
     let slug = path.into_inner();
     let (_, product) = state
         .db(move |conn| {
@@ -28,5 +33,5 @@ pub async fn show(
                 .ok_or_else(|| ApiError::not_found("No such product."))
         })
         .await?;
-    Ok(web::Json(product))
+    conditional_json(if_none_match.map(web::Header::into_inner), &product)
 }

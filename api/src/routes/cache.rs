@@ -1,0 +1,36 @@
+//! Conditional GET for public, cacheable documents (the catalog, product pages).
+
+use actix_web::HttpResponse;
+use actix_web::http::header::{self, EntityTag, IfNoneMatch};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiResult;
+
+/// `value` as JSON with a strong ETag, or 304 when `if_none_match` already has that tag.
+/// The tag is the content's hash, so every process agrees on it without coordination.
+pub fn conditional_json<T: Serialize>(
+    if_none_match: Option<IfNoneMatch>,
+    value: &T,
+) -> ApiResult<HttpResponse> {
+    let body = serde_json::to_vec(value).map_err(anyhow::Error::new)?;
+    let tag = EntityTag::new_strong(hex::encode(&Sha256::digest(&body)[..16]));
+    let unchanged = match if_none_match {
+        Some(IfNoneMatch::Any) => true,
+        Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&tag)),
+        None => false,
+    };
+    let mut response = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .insert_header(header::ETag(tag));
+    Ok(if unchanged {
+        response.finish()
+    } else {
+        response.content_type("application/json").body(body)
+    })
+}
