@@ -49,6 +49,8 @@ pub struct Settings {
     pub web_dir: PathBuf,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
+    /// How many delivery addresses one account may keep.
+    pub max_recipients: i64,
     /// How often an idle dispatcher looks for due mail written by other processes.
     pub outbox_poll_interval: Duration,
 }
@@ -100,6 +102,14 @@ impl Settings {
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             outbox_poll_interval: Duration::from_secs(1),
+            max_recipients: match var("SHIRASE_MAX_RECIPIENTS") {
+                None => 10,
+                Some(v) => v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .context("SHIRASE_MAX_RECIPIENTS must be a number from 1 to 1000")?,
+            },
         })
     }
 

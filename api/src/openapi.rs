@@ -26,6 +26,7 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "password-resets", description = "Password reset by mail"),
         (name = "catalog", description = "Categories, groups and products"),
         (name = "subscriptions", description = "My Support: products and their notice mails"),
+        (name = "recipients", description = "Delivery addresses, their weekdays and hours"),
     )
 )]
 pub struct ApiDoc;

@@ -16,6 +16,7 @@ diesel::table! {
         terms_accepted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        time_zone -> Text,
     }
 }
 
@@ -108,6 +109,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    recipient_verifications (token_hash) {
+        token_hash -> Text,
+        recipient_id -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    recipients (id) {
+        id -> Text,
+        account_id -> Text,
+        email -> Text,
+        weekdays -> Int4,
+        hours -> Int4,
+        time_zone -> Text,
+        language -> Text,
+        status -> Text,
+        verified_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     refresh_tokens (token_hash) {
         token_hash -> Text,
         session_id -> Text,
@@ -169,6 +197,8 @@ diesel::table! {
 diesel::joinable!(password_resets -> accounts (account_id));
 diesel::joinable!(product_groups -> categories (category_id));
 diesel::joinable!(products -> product_groups (group_id));
+diesel::joinable!(recipient_verifications -> recipients (recipient_id));
+diesel::joinable!(recipients -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(subscriptions -> accounts (account_id));
@@ -182,6 +212,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_resets,
     product_groups,
     products,
+    recipient_verifications,
+    recipients,
     refresh_tokens,
     registrations,
     sessions,

@@ -127,6 +127,7 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             .app_data(state.clone())
             .app_data(json_config())
             .app_data(path_config())
+            .app_data(query_config())
             .service(api_scope())
             .split_for_parts();
         app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
@@ -151,6 +152,11 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
 fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(64 * 1024)
+        .error_handler(|err, _req| ApiError::malformed(err.to_string()).into())
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default()
         .error_handler(|err, _req| ApiError::malformed(err.to_string()).into())
 }
 

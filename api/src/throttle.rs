@@ -18,6 +18,7 @@ pub enum Action {
     LoginFailure,
     ActivationFailure,
     PasswordReset,
+    VerificationMail,
 }
 
 impl Action {
@@ -32,6 +33,8 @@ impl Action {
             (Self::ActivationFailure, true) => (20, Duration::minutes(15)),
             (Self::PasswordReset, false) => (3, Duration::hours(1)),
             (Self::PasswordReset, true) => (20, Duration::hours(1)),
+            (Self::VerificationMail, false) => (3, Duration::hours(1)),
+            (Self::VerificationMail, true) => (30, Duration::hours(1)),
         }
     }
 }

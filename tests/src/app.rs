@@ -271,5 +271,6 @@ pub fn test_settings(
         access_token_ttl: Duration::from_secs(15 * 60),
         refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
         outbox_poll_interval: Duration::from_millis(200),
+        max_recipients: 10,
     })
 }

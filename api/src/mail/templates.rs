@@ -10,6 +10,7 @@ pub enum MailTemplate {
     Activation,
     AccountExists,
     PasswordReset,
+    RecipientVerification,
 }
 
 impl MailTemplate {
@@ -18,6 +19,7 @@ impl MailTemplate {
             Self::Activation => "activation",
             Self::AccountExists => "account_exists",
             Self::PasswordReset => "password_reset",
+            Self::RecipientVerification => "recipient_verification",
         }
     }
 }
@@ -28,7 +30,7 @@ macro_rules! templates {
     };
 }
 
-const SOURCES: [(&str, &str); 13] = templates![
+const SOURCES: [(&str, &str); 17] = templates![
     "layout.html",
     "activation.ja.txt",
     "activation.en.txt",
@@ -42,6 +44,10 @@ const SOURCES: [(&str, &str); 13] = templates![
     "password_reset.en.txt",
     "password_reset.ja.html",
     "password_reset.en.html",
+    "recipient_verification.ja.txt",
+    "recipient_verification.en.txt",
+    "recipient_verification.ja.html",
+    "recipient_verification.en.html",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +118,7 @@ mod tests {
             for lang in [Language::Ja, Language::En] {
                 let ctx = minijinja::context! {
                     family_name => "<b>山田</b>", given_name => "太郎",
-                    url => "https://x.test/a?token=1&b=2", login_url => "u", reset_url => "r",
+                    url => "https://x.test/a?token=1&b=2", login_url => "u", reset_url => "r", company => "C",
                     expires_at => "2026-11-25 10:00 JST",
                 };
                 let mail = templates.render(t, lang, ctx)?;

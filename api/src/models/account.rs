@@ -23,6 +23,8 @@ pub struct Account {
     pub terms_accepted_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The zone My Support shows coverage in.
+    pub time_zone: String,
 }
 
 #[derive(Debug, Insertable)]

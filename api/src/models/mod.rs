@@ -3,6 +3,7 @@
 pub mod account;
 pub mod catalog;
 pub mod password_reset;
+pub mod recipient;
 pub mod registration;
 pub mod session;
 pub mod subscription;

@@ -7,6 +7,7 @@ pub mod dev_mailbox;
 pub mod me;
 pub mod password_resets;
 pub mod products;
+pub mod recipients;
 pub mod registrations;
 pub mod sessions;
 pub mod subscriptions;
@@ -41,7 +42,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(subscriptions::list::list)
         .service(subscriptions::add::add)
         .service(subscriptions::update::update)
-        .service(subscriptions::remove::remove);
+        .service(subscriptions::remove::remove)
+        .service(recipients::list::list)
+        .service(recipients::create::create)
+        .service(recipients::preview_all::preview_all)
+        .service(recipients::show::show)
+        .service(recipients::update::update)
+        .service(recipients::delete::delete)
+        .service(recipients::resend::resend)
+        .service(recipients::preview::preview)
+        .service(recipients::verify::verify)
+        .service(recipients::coverage::coverage);
 }
 
 /// Local time as Japanese customers read it in mails. Japan keeps no daylight saving

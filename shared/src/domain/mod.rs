@@ -5,11 +5,13 @@ mod email;
 mod language;
 mod password;
 mod text;
+mod window;
 
 pub use email::EmailAddress;
 pub use language::Language;
 pub use password::Password;
 pub use text::{BoundedText, MultilineText, OptionalText, Phone};
+pub use window::{DeliveryWindow, TimeZoneName, Weekday};
 
 /// Stable field codes. Clients translate these; they never change meaning.
 pub mod codes {
@@ -27,4 +29,7 @@ pub mod codes {
     /// A terms version other than the one in force.
     pub const NOT_CURRENT: &str = "not_current";
     pub const TAKEN: &str = "taken";
+    pub const INVALID_WEEKDAY: &str = "invalid_weekday";
+    pub const INVALID_HOUR: &str = "invalid_hour";
+    pub const INVALID_TIME_ZONE: &str = "invalid_time_zone";
 }

@@ -5,8 +5,10 @@
 
 mod accounts;
 mod catalog;
+mod recipients;
 mod terms;
 
 pub use accounts::*;
 pub use catalog::*;
+pub use recipients::*;
 pub use terms::*;

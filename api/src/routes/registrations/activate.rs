@@ -2,7 +2,7 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use diesel::prelude::*;
 use shared::FieldErrors;
 use shared::Problem;
-use shared::domain::codes;
+use shared::domain::{DeliveryWindow, TimeZoneName, codes};
 use shared::dto::{ActivationRequest, SessionTokens, require_password};
 
 use crate::auth::extract::client_ip;
@@ -10,6 +10,7 @@ use crate::auth::{password, token};
 use crate::error::{ApiError, ApiResult};
 use crate::models::account::{Account, NewAccount, ROLE_CUSTOMER};
 use crate::models::new_id;
+use crate::models::recipient::{NewRecipientRow, Recipient};
 use crate::models::registration::Registration;
 use crate::state::AppState;
 use crate::throttle::{Action, Key};
@@ -85,6 +86,19 @@ pub async fn activate(
                     .execute(conn)?;
                 let account = Account::find(conn, &id)?
                     .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("account vanished")))?;
+                // The address just proved by this link is the first delivery address.
+                Recipient::insert(
+                    conn,
+                    &NewRecipientRow {
+                        account_id: &id,
+                        email: &account.email,
+                        window: DeliveryWindow::ALL,
+                        time_zone: TimeZoneName::DEFAULT.name(),
+                        language: account.language(),
+                        verified: true,
+                    },
+                    now,
+                )?;
                 crate::routes::sessions::open_session(&st, conn, &account)
             })
         })

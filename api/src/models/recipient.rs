@@ -1,0 +1,239 @@
+//! Delivery addresses and their verification.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use shared::domain::{DeliveryWindow, Language, TimeZoneName};
+use shared::dto::{RecipientStatus, RecipientView};
+
+use crate::auth::token::{self, IssuedToken};
+use crate::db::DbConnection;
+use crate::schema::{recipient_verifications, recipients};
+
+pub const PENDING: &str = "pending";
+pub const VERIFIED: &str = "verified";
+
+#[derive(Debug, Clone, Queryable)]
+#[diesel(table_name = recipients)]
+pub struct Recipient {
+    pub id: String,
+    pub account_id: String,
+    pub email: String,
+    pub weekdays: i32,
+    pub hours: i32,
+    pub time_zone: String,
+    pub language: String,
+    pub status: String,
+    pub verified_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub struct NewRecipientRow<'a> {
+    pub account_id: &'a str,
+    pub email: &'a str,
+    pub window: DeliveryWindow,
+    pub time_zone: &'a str,
+    pub language: Language,
+    pub verified: bool,
+}
+
+impl Recipient {
+    pub fn window(&self) -> DeliveryWindow {
+        DeliveryWindow::from_bits(self.weekdays, self.hours)
+    }
+
+    pub fn zone(&self) -> TimeZoneName {
+        TimeZoneName::parse(&self.time_zone).unwrap_or(TimeZoneName::DEFAULT)
+    }
+
+    pub fn language(&self) -> Language {
+        Language::parse(&self.language).unwrap_or_default()
+    }
+
+    pub fn is_verified(&self) -> bool {
+        self.status == VERIFIED
+    }
+
+    /// Would a notice issued at `at` be mailed here? Only verified addresses get mail.
+    pub fn delivers_at(&self, at: DateTime<Utc>) -> bool {
+        self.is_verified() && self.window().admits(self.zone().tz(), at)
+    }
+
+    pub fn view(&self) -> RecipientView {
+        let window = self.window();
+        RecipientView {
+            id: self.id.clone(),
+            email: self.email.clone(),
+            weekdays: window.weekdays(),
+            hours: window.hours(),
+            time_zone: self.time_zone.clone(),
+            language: self.language(),
+            status: if self.is_verified() {
+                RecipientStatus::Verified
+            } else {
+                RecipientStatus::Pending
+            },
+            created_at: DateTime::<Utc>::from_naive_utc_and_offset(self.created_at, Utc),
+        }
+    }
+
+    pub fn insert(
+        conn: &mut DbConnection,
+        new: &NewRecipientRow,
+        now: NaiveDateTime,
+    ) -> QueryResult<Recipient> {
+        let id = super::new_id();
+        let (weekdays, hours) = new.window.bits();
+        diesel::insert_into(recipients::table)
+            .values((
+                recipients::id.eq(&id),
+                recipients::account_id.eq(new.account_id),
+                recipients::email.eq(new.email),
+                recipients::weekdays.eq(weekdays),
+                recipients::hours.eq(hours),
+                recipients::time_zone.eq(new.time_zone),
+                recipients::language.eq(new.language.code()),
+                recipients::status.eq(if new.verified { VERIFIED } else { PENDING }),
+                recipients::verified_at.eq(new.verified.then_some(now)),
+                recipients::created_at.eq(now),
+                recipients::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        recipients::table.find(&id).first(conn)
+    }
+
+    pub fn list(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<Recipient>> {
+        recipients::table
+            .filter(recipients::account_id.eq(account_id))
+            .order((recipients::created_at.asc(), recipients::id.asc()))
+            .load(conn)
+    }
+
+    pub fn count(conn: &mut DbConnection, account_id: &str) -> QueryResult<i64> {
+        recipients::table
+            .filter(recipients::account_id.eq(account_id))
+            .count()
+            .get_result(conn)
+    }
+
+    /// The account's address with this id; another account's is simply not found.
+    pub fn find(
+        conn: &mut DbConnection,
+        account_id: &str,
+        id: &str,
+    ) -> QueryResult<Option<Recipient>> {
+        recipients::table
+            .find(id)
+            .filter(recipients::account_id.eq(account_id))
+            .first(conn)
+            .optional()
+    }
+
+    pub fn find_by_email(
+        conn: &mut DbConnection,
+        account_id: &str,
+        email: &str,
+    ) -> QueryResult<Option<Recipient>> {
+        recipients::table
+            .filter(recipients::account_id.eq(account_id))
+            .filter(recipients::email.eq(email))
+            .first(conn)
+            .optional()
+    }
+
+    pub fn save(&self, conn: &mut DbConnection) -> QueryResult<usize> {
+        diesel::update(recipients::table.find(&self.id))
+            .set((
+                recipients::email.eq(&self.email),
+                recipients::weekdays.eq(self.weekdays),
+                recipients::hours.eq(self.hours),
+                recipients::time_zone.eq(&self.time_zone),
+                recipients::language.eq(&self.language),
+                recipients::status.eq(&self.status),
+                recipients::verified_at.eq(self.verified_at),
+                recipients::updated_at.eq(self.updated_at),
+            ))
+            .execute(conn)
+    }
+
+    pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
+        diesel::delete(recipients::table.find(id)).execute(conn)
+    }
+
+    /// A new verification token for the current address (24 h, single use).
+    pub fn issue_verification(
+        &self,
+        conn: &mut DbConnection,
+        now: NaiveDateTime,
+    ) -> QueryResult<IssuedToken> {
+        let issued = token::issue();
+        diesel::insert_into(recipient_verifications::table)
+            .values((
+                recipient_verifications::token_hash.eq(&issued.hash),
+                recipient_verifications::recipient_id.eq(&self.id),
+                recipient_verifications::email.eq(&self.email),
+                recipient_verifications::created_at.eq(now),
+                recipient_verifications::expires_at.eq(now + chrono::Duration::hours(24)),
+            ))
+            .execute(conn)?;
+        Ok(issued)
+    }
+}
+
+pub enum Verification {
+    Verified,
+    Unknown,
+    /// Expired, used, or issued for an address the recipient no longer has.
+    Expired,
+}
+
+/// Uses a verification token: marks the address verified if the token is still good.
+pub fn verify(
+    conn: &mut DbConnection,
+    secret: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Verification> {
+    type Row = (String, String, NaiveDateTime, Option<NaiveDateTime>);
+    let hash = token::hash(secret);
+    let row: Option<Row> = recipient_verifications::table
+        .find(&hash)
+        .select((
+            recipient_verifications::recipient_id,
+            recipient_verifications::email,
+            recipient_verifications::expires_at,
+            recipient_verifications::used_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((recipient_id, email, expires_at, used_at)) = row else {
+        return Ok(Verification::Unknown);
+    };
+    if used_at.is_some() || now >= expires_at {
+        return Ok(Verification::Expired);
+    }
+    let Some(mut recipient) = recipients::table
+        .find(&recipient_id)
+        .first::<Recipient>(conn)
+        .optional()?
+    else {
+        return Ok(Verification::Unknown);
+    };
+    if recipient.email != email {
+        return Ok(Verification::Expired);
+    }
+    let claimed = diesel::update(
+        recipient_verifications::table
+            .find(&hash)
+            .filter(recipient_verifications::used_at.is_null()),
+    )
+    .set(recipient_verifications::used_at.eq(now))
+    .execute(conn)?;
+    if claimed != 1 {
+        return Ok(Verification::Expired);
+    }
+    recipient.status = VERIFIED.into();
+    recipient.verified_at = Some(now);
+    recipient.updated_at = now;
+    recipient.save(conn)?;
+    Ok(Verification::Verified)
+}

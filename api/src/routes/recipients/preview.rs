@@ -1,0 +1,44 @@
+use actix_web::{get, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use shared::Problem;
+use shared::dto::DeliveryPreview;
+
+use crate::auth::Customer;
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct At {
+    /// The issue instant to test (RFC 3339).
+    pub at: DateTime<Utc>,
+}
+
+/// Would a notice issued at `at` reach this address? (Verified, and `at` falls on a chosen
+/// weekday and hour in the address's time zone.)
+#[utoipa::path(
+    tag = "recipients",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The address's id"), At),
+    responses(
+        (status = 200, description = "The answer", body = DeliveryPreview),
+        (status = 400, description = "`at` is missing or not RFC 3339", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such address in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/recipients/{id}/preview")]
+pub async fn preview(
+    state: web::Data<AppState>,
+    Customer(auth): Customer,
+    path: web::Path<String>,
+    query: web::Query<At>,
+) -> ApiResult<web::Json<DeliveryPreview>> {
+    let id = path.into_inner();
+    let r = state
+        .db(move |conn| super::find_own(conn, &auth.account.id, &id))
+        .await?;
+    Ok(web::Json(DeliveryPreview {
+        delivers: r.delivers_at(query.at),
+        recipients: Vec::new(),
+    }))
+}

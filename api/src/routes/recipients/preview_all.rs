@@ -1,0 +1,41 @@
+use actix_web::{get, web};
+use shared::Problem;
+use shared::dto::{DeliveryPreview, RecipientPreview};
+
+use super::preview::At;
+use crate::auth::Customer;
+use crate::error::ApiResult;
+use crate::models::recipient::Recipient;
+use crate::state::AppState;
+
+/// Would a notice issued at `at` reach the account at all, and which of its addresses?
+#[utoipa::path(
+    tag = "recipients",
+    security(("bearer" = [])),
+    params(At),
+    responses(
+        (status = 200, description = "The answer, per address", body = DeliveryPreview),
+        (status = 400, description = "`at` is missing or not RFC 3339", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/recipients-preview")]
+pub async fn preview_all(
+    state: web::Data<AppState>,
+    Customer(auth): Customer,
+    query: web::Query<At>,
+) -> ApiResult<web::Json<DeliveryPreview>> {
+    let list = state
+        .db(move |conn| Ok(Recipient::list(conn, &auth.account.id)?))
+        .await?;
+    let recipients: Vec<RecipientPreview> = list
+        .iter()
+        .map(|r| RecipientPreview {
+            id: r.id.clone(),
+            delivers: r.delivers_at(query.at),
+        })
+        .collect();
+    Ok(web::Json(DeliveryPreview {
+        delivers: recipients.iter().any(|r| r.delivers),
+        recipients,
+    }))
+}

@@ -1,0 +1,50 @@
+use actix_web::{HttpResponse, post, web};
+use shared::{Problem, ProblemKind};
+
+use crate::auth::Customer;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::throttle::{Action, Key};
+
+/// Send the verification mail of a pending address again (a few times an hour at most).
+#[utoipa::path(
+    tag = "recipients",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The address's id")),
+    responses(
+        (status = 202, description = "A new verification mail is on its way"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such address in this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already verified", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many mails to this address", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/recipients/{id}/verification")]
+pub async fn resend(
+    state: web::Data<AppState>,
+    Customer(auth): Customer,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    state
+        .throttle
+        .check(Action::VerificationMail, &[Key::Subject(id.clone())])?;
+    let st = state.clone();
+    state
+        .db(move |conn| {
+            let now = st.now();
+            let r = super::find_own(conn, &auth.account.id, &id)?;
+            if r.is_verified() {
+                return Err(ApiError::new(
+                    ProblemKind::Conflict,
+                    "This address is already verified.",
+                ));
+            }
+            st.throttle
+                .hit(Action::VerificationMail, &[Key::Subject(r.id.clone())])?;
+            super::send_verification(&st, conn, &auth.account, &r, now)
+        })
+        .await?;
+    state.mail_queued();
+    Ok(HttpResponse::Accepted().finish())
+}

@@ -1,0 +1,192 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{DeliveryWindow, EmailAddress, Language, TimeZoneName, Weekday};
+use crate::problem::FieldErrors;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum RecipientStatus {
+    /// Waiting for its owner to confirm the address: receives no notices yet.
+    Pending,
+    Verified,
+}
+
+/// A delivery address (配信先メールアドレス) with its window (配信希望曜日・希望時間).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecipientView {
+    pub id: String,
+    pub email: String,
+    pub weekdays: Vec<Weekday>,
+    pub hours: Vec<u8>,
+    pub time_zone: String,
+    pub language: Language,
+    pub status: RecipientStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/me/recipients`: absent `weekdays`/`hours` mean all, `time_zone` defaults to
+/// `Asia/Tokyo`, `language` to the account's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct NewRecipientRequest {
+    pub email: String,
+    pub weekdays: Option<Vec<String>>,
+    pub hours: Option<Vec<i64>>,
+    pub time_zone: Option<String>,
+    pub language: Option<String>,
+}
+
+/// `PATCH /api/v1/me/recipients/{id}`: absent fields stay. A new `email` makes the address
+/// pending again; a new window keeps it verified.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct RecipientPatch {
+    pub email: Option<String>,
+    pub weekdays: Option<Vec<String>>,
+    pub hours: Option<Vec<i64>>,
+    pub time_zone: Option<String>,
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRecipient {
+    pub email: EmailAddress,
+    pub window: DeliveryWindow,
+    pub time_zone: TimeZoneName,
+    pub language: Option<Language>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecipientChange {
+    pub email: Option<EmailAddress>,
+    /// Weekdays and hours are replaced together when either is given; `None` keeps both.
+    pub weekdays: Option<Vec<String>>,
+    pub hours: Option<Vec<i64>>,
+    pub time_zone: Option<TimeZoneName>,
+    pub language: Option<Language>,
+}
+
+fn window(
+    errors: &mut FieldErrors,
+    weekdays: Option<&[String]>,
+    hours: Option<&[i64]>,
+) -> Option<DeliveryWindow> {
+    match DeliveryWindow::parse(weekdays, hours) {
+        Ok(w) => Some(w),
+        Err(list) => {
+            for (field, code) in list {
+                errors.push(field, code);
+            }
+            None
+        }
+    }
+}
+
+impl NewRecipientRequest {
+    pub fn parse(&self) -> Result<NewRecipient, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let email = e.take("email", EmailAddress::parse(&self.email));
+        let window = window(&mut e, self.weekdays.as_deref(), self.hours.as_deref());
+        let time_zone = match &self.time_zone {
+            None => Some(TimeZoneName::DEFAULT),
+            Some(z) => e.take("time_zone", TimeZoneName::parse(z)),
+        };
+        let language = match &self.language {
+            None => Some(None),
+            Some(l) => e.take("language", Language::parse(l)).map(Some),
+        };
+        match (email, window, time_zone, language) {
+            (Some(email), Some(window), Some(time_zone), Some(language)) if e.is_empty() => {
+                Ok(NewRecipient {
+                    email,
+                    window,
+                    time_zone,
+                    language,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+impl RecipientPatch {
+    pub fn parse(&self) -> Result<RecipientChange, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let mut change = RecipientChange::default();
+        if let Some(v) = &self.email {
+            change.email = e.take("email", EmailAddress::parse(v));
+        }
+        if self.weekdays.is_some() || self.hours.is_some() {
+            // Validate now; the handler merges with the stored window.
+            window(&mut e, self.weekdays.as_deref(), self.hours.as_deref());
+            change.weekdays = self.weekdays.clone();
+            change.hours = self.hours.clone();
+        }
+        if let Some(v) = &self.time_zone {
+            change.time_zone = e.take("time_zone", TimeZoneName::parse(v));
+        }
+        if let Some(v) = &self.language {
+            change.language = e.take("language", Language::parse(v));
+        }
+        if e.is_empty() { Ok(change) } else { Err(e) }
+    }
+}
+
+impl RecipientChange {
+    /// The window after this change, given the stored one.
+    pub fn window(&self, current: DeliveryWindow) -> DeliveryWindow {
+        let days: Vec<String> = match &self.weekdays {
+            Some(d) => d.clone(),
+            None => current
+                .weekdays()
+                .iter()
+                .map(|d| d.code().to_owned())
+                .collect(),
+        };
+        let hours: Vec<i64> = match &self.hours {
+            Some(h) => h.clone(),
+            None => current.hours().iter().map(|&h| i64::from(h)).collect(),
+        };
+        DeliveryWindow::parse(Some(&days), Some(&hours)).unwrap_or(current)
+    }
+}
+
+/// `GET …/preview?at=T`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryPreview {
+    /// Would a notice issued at `at` be mailed to this address (or, for the account, to any)?
+    pub delivers: bool,
+    /// Per address, for the account-wide preview.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<RecipientPreview>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecipientPreview {
+    pub id: String,
+    pub delivers: bool,
+}
+
+/// One hour of the week in the account's time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WeekHour {
+    pub weekday: Weekday,
+    pub hour: u8,
+}
+
+/// `GET /api/v1/me/coverage`: the hours of the week in which no verified address of the
+/// account would receive a notice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Coverage {
+    pub time_zone: String,
+    pub uncovered: Vec<WeekHour>,
+}
