@@ -82,6 +82,9 @@ async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     // 工事故障情報通知の登録 ①–⑩ for ID Federation.
     register_id_federation(app, b).await?;
 
+    // 配信先メールアドレス: add one, verify it from the mailbox, edit its window on the grid.
+    delivery_addresses(app, b).await?;
+
     // English, remembered across a reload.
     b.click(".lang-switch button:nth-child(2)").await?;
     b.wait_for_text("main h1", "My Support").await?;
@@ -196,5 +199,90 @@ async fn register_id_federation(app: &TestApp, b: &Browser) -> anyhow::Result<()
         })
         .await?;
     assert_eq!(flags, vec![(true, true)]);
+    Ok(())
+}
+
+async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
+    // My Support shows the account's own address, all days and hours.
+    b.wait_for_text("#delivery-addresses", "hanako@example.com")
+        .await?;
+    b.wait_for_text("#delivery-addresses", "全ての曜日・全ての時間")
+        .await?;
+    b.click("#change-recipients").await?;
+    b.wait_for_path("/mysupport/recipients").await?;
+    b.click("#new-recipient").await?;
+    b.wait_for_path("/mysupport/recipients/new").await?;
+
+    // The grid: 「平日 9–18時」, then 9 o'clock off; 「なし」 warns.
+    b.fill("#email", "team@example.com").await?;
+    b.click("#preset-none").await?;
+    b.find("#empty-window-warning").await?;
+    b.click("#preset-business").await?;
+    b.click("button.hour[data-hour='9']").await?;
+    let pressed = b
+        .find("button.hour[data-hour='9']")
+        .await?
+        .attr("aria-pressed")
+        .await?;
+    assert_eq!(pressed.as_deref(), Some("false"));
+    b.click("#recipient-to-confirm").await?;
+    b.wait_for_path("/mysupport/recipients/new/confirm").await?;
+    b.wait_for_text("#confirm-window", "月火水木金 / 10–17時")
+        .await?;
+    b.click("#recipient-save").await?;
+    b.wait_for_path("/mysupport/recipients/new/done").await?;
+    b.click("#back-to-recipients").await?;
+    b.wait_for_text("tr[data-email='team@example.com']", "確認待ち")
+        .await?;
+
+    // Verify from the mailbox: the link opens a page whose button confirms.
+    b.goto(&app.url("/dev/mailbox")).await?;
+    b.wait_for_text("td.to", "team@example.com").await?;
+    b.click("a.mail").await?;
+    let link = b
+        .find("pre.text a[href*='/recipients/verify?token=']")
+        .await?;
+    let href = link.attr("href").await?.unwrap_or_default();
+    b.goto(&href).await?;
+    b.click("#verify-recipient").await?;
+    b.find("#verify-done").await?;
+
+    // Edit: add Saturday with its row button, keyboard style.
+    b.goto(&app.url("/mysupport/recipients")).await?;
+    let row = b
+        .wait_for_text("tr[data-email='team@example.com']", "10–17")
+        .await?;
+    assert!(!row.contains("確認待ち"), "{row}");
+    b.click("tr[data-email='team@example.com'] a.edit").await?;
+    b.find("button.day[data-day='sat'][aria-pressed='false']")
+        .await?;
+    b.find("button.day[data-day='sat']")
+        .await?
+        .send_keys(" ")
+        .await?;
+    b.find("button.day[data-day='sat'][aria-pressed='true']")
+        .await?;
+    b.click("#recipient-to-confirm").await?;
+    b.wait_for_text("#confirm-window", "月火水木金土 / 10–17時")
+        .await?;
+    b.click("#recipient-save").await?;
+    b.wait_for_text("main h1", "配信先の登録が完了しました")
+        .await?;
+
+    let stored = app
+        .db(|conn| {
+            use api::schema::recipients::dsl::*;
+            use diesel::prelude::*;
+            Ok(recipients
+                .filter(email.eq("team@example.com"))
+                .select((status, weekdays, hours))
+                .first::<(String, i32, i32)>(conn)?)
+        })
+        .await?;
+    assert_eq!(
+        stored,
+        ("verified".to_owned(), 0b011_1111, 0b11_1111_1100_0000_0000)
+    );
+    b.goto(&app.url("/mysupport")).await?;
     Ok(())
 }

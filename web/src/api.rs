@@ -5,10 +5,10 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::dto::{
-    AccountView, ActivationRequest, Catalog, LoginRequest, PasswordResetConfirm,
-    PasswordResetRequest, ProductView, RefreshRequest, RegistrationAccepted, RegistrationRequest,
-    RegistrationStatus, SessionTokens, SubscriptionPatch, SubscriptionView, TermsAcceptance,
-    TermsView,
+    AccountView, ActivationRequest, Catalog, Coverage, LoginRequest, NewRecipientRequest,
+    PasswordResetConfirm, PasswordResetRequest, ProductView, RecipientPatch, RecipientView,
+    RefreshRequest, RegistrationAccepted, RegistrationRequest, RegistrationStatus, SessionTokens,
+    SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView,
 };
 use shared::{Problem, ProblemKind};
 
@@ -244,4 +244,39 @@ pub async fn set_mail(slug: &str, maintenance: bool, outage: bool) -> ApiResult<
 pub async fn unsubscribe(slug: &str) -> ApiResult<()> {
     let url = format!("{BASE}/me/subscriptions/{slug}");
     read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+}
+
+pub async fn recipients() -> ApiResult<Vec<RecipientView>> {
+    let url = format!("{BASE}/me/recipients");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+pub async fn add_recipient(body: &NewRecipientRequest) -> ApiResult<RecipientView> {
+    let url = format!("{BASE}/me/recipients");
+    read(authed(|| Request::post(&url), Some(body)).await?).await
+}
+
+pub async fn update_recipient(id: &str, body: &RecipientPatch) -> ApiResult<RecipientView> {
+    let url = format!("{BASE}/me/recipients/{id}");
+    read(authed(|| Request::patch(&url), Some(body)).await?).await
+}
+
+pub async fn delete_recipient(id: &str) -> ApiResult<()> {
+    let url = format!("{BASE}/me/recipients/{id}");
+    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+}
+
+pub async fn resend_verification(id: &str) -> ApiResult<()> {
+    let url = format!("{BASE}/me/recipients/{id}/verification");
+    read_empty(authed(|| Request::post(&url), None::<&()>).await?).await
+}
+
+pub async fn verify_recipient(token: &str) -> ApiResult<()> {
+    let url = format!("{BASE}/recipient-verifications/{token}");
+    read_empty(send(Request::post(&url), None::<&()>).await?).await
+}
+
+pub async fn coverage() -> ApiResult<Coverage> {
+    let url = format!("{BASE}/me/coverage?kind=outage");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
 }

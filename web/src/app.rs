@@ -5,7 +5,7 @@ use leptos_router::path;
 use crate::components::Layout;
 use crate::components::layout::{SignedIn, has_session};
 use crate::i18n::Lang;
-use crate::pages::{self, mail, register, support};
+use crate::pages::{self, mail, recipients, register, support};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -32,6 +32,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/support") view=support::Categories />
                     <Route path=path!("/support/:category") view=support::CategoryPage />
                     <Route path=path!("/support/products/:product") view=support::ProductPage />
+                    <Route path=path!("/mysupport/recipients") view=recipients::List />
+                    <ParentRoute path=path!("/mysupport/recipients/new") view=recipients::Wizard>
+                        <Route path=path!("") view=recipients::Form />
+                        <Route path=path!("confirm") view=recipients::Confirm />
+                        <Route path=path!("done") view=recipients::Done />
+                    </ParentRoute>
+                    <ParentRoute path=path!("/mysupport/recipients/:id/edit") view=recipients::Wizard>
+                        <Route path=path!("") view=recipients::Form />
+                        <Route path=path!("confirm") view=recipients::Confirm />
+                        <Route path=path!("done") view=recipients::Done />
+                    </ParentRoute>
+                    <Route path=path!("/recipients/verify") view=recipients::Verify />
                     <ParentRoute path=path!("/mysupport/subscriptions/:product/mail") view=mail::MailWizard>
                         <Route path=path!("") view=mail::Settings />
                         <Route path=path!("confirm") view=mail::Confirm />

@@ -158,6 +158,39 @@ messages! {
     MailDoneTitle => "登録が完了しました", "Your settings are saved";
     BackToMySupport => "マイサポートトップへ戻る", "Back to My Support";
     Category => "カテゴリー", "Category";
+    Recipients => "配信先メールアドレス", "Delivery addresses";
+    RecipientsTab => "工事・故障情報メール配信先 登録・変更", "Maintenance and outage mail addresses";
+    RecipientsLead => "配信先ごとに、メールを受け取る曜日と時間帯を選べます。選択されていない曜日・時間に発生した工事・故障情報は配信されませんので、全ての曜日・時間を選択しておくことをおすすめします。", "Each address receives notices only on the weekdays and hours you choose. Notices issued outside them are not sent, so we recommend selecting every weekday and hour.";
+    Weekdays => "配信希望曜日", "Weekdays";
+    Hours => "配信希望時間", "Hours";
+    AllDaysAllHours => "全ての曜日・全ての時間", "Every weekday, every hour";
+    Pending => "確認待ち", "Awaiting confirmation";
+    Verified => "確認済み", "Confirmed";
+    Resend => "確認メールを再送", "Resend confirmation";
+    Resent => "確認メールを再送しました。", "The confirmation mail was sent again.";
+    Edit => "変更", "Edit";
+    NewRecipient => "新規登録", "Add an address";
+    ChangeRecipients => "配信先メールアドレスの変更", "Change delivery addresses";
+    NewRecipientTitle => "配信先メールアドレスの新規登録", "Add a delivery address";
+    EditRecipientTitle => "配信先メールアドレスの変更", "Edit a delivery address";
+    RecipientConfirmTitle => "配信先の登録内容の確認", "Confirm the delivery address";
+    RecipientDoneTitle => "配信先の登録が完了しました", "The delivery address is saved";
+    RecipientDoneNew => "確認メールを送信しました。メール内のURLを開いて確認すると配信が始まります。", "We sent a confirmation mail. Delivery starts once the address is confirmed from it.";
+    RecipientDoneEdit => "変更を保存しました。", "Your changes are saved.";
+    PresetAll => "全て", "All";
+    PresetBusiness => "平日 9–18時", "Weekdays 9–18";
+    PresetNone => "なし", "None";
+    GridHelp => "曜日・時間のボタンで選択します（クリック、タップ、またはキーボードのEnter/Space）。時間はドラッグでまとめて選べます。", "Toggle weekdays and hours with their buttons (click, tap, or Enter/Space). Drag across hours to select several.";
+    EmptyWindowWarning => "曜日または時間が1つも選択されていないため、この配信先にはメールが届きません。", "No weekday or no hour is selected: this address will receive nothing.";
+    CoverageWarning => "どの配信先にも故障情報メールが届かない時間帯があります（週168時間のうち", "Some hours of the week reach none of your addresses with outage mail (of the 168 hours in a week, ";
+    CoverageWarningEnd => "時間）。", " are uncovered).";
+    TimeZone => "タイムゾーン", "Time zone";
+    DoDelete => "削除する", "Delete";
+    DeleteRecipientSuffix => " を配信先から削除します。よろしいですか？", " will be removed from your delivery addresses. Continue?";
+    VerifyTitle => "配信先メールアドレスの確認", "Confirm your delivery address";
+    VerifyLead => "「確認する」を押すと、このメールアドレスへの工事・故障情報メールの配信が始まります。", "Select “Confirm” to start receiving maintenance and outage notices at this address.";
+    VerifyButton => "確認する", "Confirm";
+    VerifyDone => "確認が完了しました。このアドレスに工事・故障情報メールが届くようになりました。", "Confirmed. This address will now receive maintenance and outage notices.";
 }
 
 /// The message for a field code from the API or from the shared parsers.
@@ -187,6 +220,10 @@ pub fn field_message(code: &str, lang: Language) -> &'static str {
             "パスワードが正しくありません。",
             "The password is not correct.",
         ),
+        "taken" => ("すでに使われています。", "This is already in use."),
+        "invalid_weekday" => ("曜日が正しくありません。", "Not a valid weekday."),
+        "invalid_hour" => ("時間は0〜23で指定してください。", "Hours are 0 to 23."),
+        "invalid_time_zone" => ("タイムゾーンが正しくありません。", "Not a valid time zone."),
         "not_current" => (
             "規約が更新されました。画面を再読み込みしてください。",
             "The terms have changed; reload the page.",
@@ -204,5 +241,66 @@ pub fn pick(lang: Language, ja: &str, en: &str) -> String {
     match lang {
         Language::Ja => ja.to_owned(),
         Language::En => en.to_owned(),
+    }
+}
+
+pub fn weekday_label(day: shared::domain::Weekday, lang: Language) -> &'static str {
+    let i = day.index() as usize;
+    match lang {
+        Language::Ja => ["月", "火", "水", "木", "金", "土", "日"][i],
+        Language::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+    }
+}
+
+/// A window in a few words: 「全ての曜日・全ての時間」, or e.g. 「月火水木金 / 9–17時」.
+pub fn window_summary(w: shared::domain::DeliveryWindow, lang: Language) -> String {
+    if w == shared::domain::DeliveryWindow::ALL {
+        return Msg::AllDaysAllHours.text(lang).to_owned();
+    }
+    let days: Vec<&str> = w
+        .weekdays()
+        .into_iter()
+        .map(|d| weekday_label(d, lang))
+        .collect();
+    let sep = if lang == Language::Ja { "" } else { " " };
+    let hours = hour_ranges(&w.hours());
+    let hours = if lang == Language::Ja {
+        format!("{hours}時")
+    } else {
+        format!("{hours} h")
+    };
+    format!(
+        "{} / {}",
+        if days.is_empty() {
+            "—".to_owned()
+        } else {
+            days.join(sep)
+        },
+        hours
+    )
+}
+
+/// `[9,10,11,14]` → `9–11, 14`.
+fn hour_ranges(hours: &[u8]) -> String {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < hours.len() {
+        let start = hours[i];
+        let mut end = start;
+        while i + 1 < hours.len() && hours[i + 1] == end + 1 {
+            i += 1;
+            end = hours[i];
+        }
+        parts.push(if start == end {
+            start.to_string()
+        } else {
+            format!("{start}–{end}")
+        });
+        i += 1;
+    }
+    if parts.is_empty() {
+        "—".to_owned()
+    } else {
+        parts.join(", ")
     }
 }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{DeliveryWindow, EmailAddress, Language, TimeZoneName, Weekday};
 use crate::problem::FieldErrors;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum RecipientStatus {

@@ -3,7 +3,9 @@
 mod dialog;
 mod field;
 pub mod layout;
+mod window_grid;
 
 pub use dialog::ConfirmDialog;
 pub use field::{Field, PasswordField};
 pub use layout::{Alert, Layout, Steps};
+pub use window_grid::WindowGrid;

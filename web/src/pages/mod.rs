@@ -6,6 +6,7 @@ pub mod mail;
 mod mysupport;
 mod not_found;
 pub mod password_reset;
+pub mod recipients;
 pub mod register;
 pub mod support;
 

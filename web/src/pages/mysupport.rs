@@ -1,12 +1,13 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use shared::dto::{AccountView, SubscriptionView};
+use shared::dto::{AccountView, Coverage, RecipientView, SubscriptionView};
 
 use crate::api;
 use crate::components::layout::SignedIn;
 use crate::components::{Alert, ConfirmDialog};
 use crate::i18n::{Language, Msg, pick, t, use_lang};
+use crate::pages::recipients::RecipientTable;
 use crate::pages::redirect_for;
 
 /// ⑦ My Support: the account, its subscriptions with their mail-settings status, and the
@@ -18,6 +19,8 @@ pub fn MySupport() -> impl IntoView {
     let signed_in = expect_context::<SignedIn>().0;
     let account = RwSignal::new(None::<AccountView>);
     let subscriptions = RwSignal::new(Vec::<SubscriptionView>::new());
+    let recipients = RwSignal::new(Vec::<RecipientView>::new());
+    let coverage = RwSignal::new(None::<Coverage>);
     let failure = RwSignal::new(None::<Msg>);
     let removing = RwSignal::new(None::<SubscriptionView>);
     let dialog = RwSignal::new(false);
@@ -44,7 +47,14 @@ pub fn MySupport() -> impl IntoView {
             }
             match api::subscriptions().await {
                 Ok(list) => subscriptions.set(list),
-                Err(e) => fail(e),
+                Err(e) => return fail(e),
+            }
+            match api::recipients().await {
+                Ok(list) => recipients.set(list),
+                Err(e) => return fail(e),
+            }
+            if let Ok(c) = api::coverage().await {
+                coverage.set(Some(c));
             }
         });
     }
@@ -145,6 +155,22 @@ pub fn MySupport() -> impl IntoView {
                             </tbody>
                         </table>
                     </Show>
+                </div>
+                <div class="card" id="delivery-addresses">
+                    <div class="card-head">
+                        <h2>{t(Msg::Recipients)}</h2>
+                        <A href="/mysupport/recipients" attr:class="button secondary small" attr:id="change-recipients">
+                            {t(Msg::RecipientsTab)}
+                        </A>
+                    </div>
+                    {move || coverage.get().filter(|c| !c.uncovered.is_empty()).map(|c| view! {
+                        <div class="alert error" role="alert" id="coverage-warning">
+                            {t(Msg::CoverageWarning)}{c.uncovered.len()}{t(Msg::CoverageWarningEnd)}
+                            " " <small>"(" {c.time_zone} ")"</small>
+                        </div>
+                    })}
+                    <RecipientTable list=recipients manage=false />
+                    <p class="hint">{t(Msg::RecipientsLead)}</p>
                 </div>
             </Show>
             <ConfirmDialog open=dialog message=remove_message confirm=Msg::DoRemove on_confirm=remove id="remove-dialog" />

@@ -1,0 +1,141 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use shared::domain::DeliveryWindow;
+use shared::dto::{RecipientStatus, RecipientView};
+
+use crate::api;
+use crate::components::{Alert, ConfirmDialog};
+use crate::i18n::{Msg, t, use_lang, window_summary};
+use crate::pages::redirect_for;
+
+pub fn window_of(r: &RecipientView) -> DeliveryWindow {
+    DeliveryWindow::new(&r.weekdays, &r.hours).unwrap_or(DeliveryWindow::NONE)
+}
+
+/// The rows of delivery addresses, shared by My Support and the tab page. With `manage`,
+/// each row has 「変更」 and 「削除」.
+#[component]
+pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl IntoView {
+    let lang = use_lang();
+    let navigate = use_navigate();
+    let notice = RwSignal::new(None::<(&'static str, Msg)>);
+    let deleting = RwSignal::new(None::<RecipientView>);
+    let dialog = RwSignal::new(false);
+    let fail = move |e: api::ApiError| match redirect_for(&e, "/mysupport/recipients") {
+        Ok(to) => navigate(&to, Default::default()),
+        Err(m) => notice.set(Some(("error", m))),
+    };
+    let resend = {
+        let fail = fail.clone();
+        move |id: String| {
+            let fail = fail.clone();
+            leptos::task::spawn_local(async move {
+                match api::resend_verification(&id).await {
+                    Ok(()) => notice.set(Some(("success", Msg::Resent))),
+                    Err(e) => fail(e),
+                }
+            });
+        }
+    };
+    let delete = Callback::new(move |()| {
+        let Some(r) = deleting.get_untracked() else {
+            return;
+        };
+        let fail = fail.clone();
+        leptos::task::spawn_local(async move {
+            match api::delete_recipient(&r.id).await {
+                Ok(()) => list.update(|l| l.retain(|x| x.id != r.id)),
+                Err(e) => fail(e),
+            }
+        });
+    });
+    let delete_message = Signal::derive(move || {
+        deleting
+            .get()
+            .map(|r| format!("{}{}", r.email, Msg::DeleteRecipientSuffix.text(lang.get())))
+            .unwrap_or_default()
+    });
+    view! {
+        {move || notice.get().map(|(kind, m)| view! { <Alert kind=kind>{t(m)}</Alert> })}
+        <table class="recipients">
+            <thead><tr>
+                <th>{t(Msg::Recipients)}</th>
+                <th>{t(Msg::Weekdays)}" · "{t(Msg::Hours)}</th>
+                <th></th>
+            </tr></thead>
+            <tbody>
+                <For each=move || list.get() key=|r| (r.id.clone(), r.email.clone(), r.weekdays.clone(), r.hours.clone(), r.status) let:r>
+                    {
+                        let pending = r.status == RecipientStatus::Pending;
+                        let window = window_of(&r);
+                        let id = r.id.clone();
+                        let resend = resend.clone();
+                        let for_delete = r.clone();
+                        view! {
+                            <tr data-email=r.email.clone()>
+                                <td>
+                                    <span class="email">{r.email.clone()}</span>
+                                    {pending.then(|| view! { <span class="badge pending">{t(Msg::Pending)}</span> })}
+                                </td>
+                                <td class="window">
+                                    {move || window_summary(window, lang.get())}
+                                    <small class="muted">" (" {r.time_zone.clone()} ")"</small>
+                                    {window.is_empty().then(|| view! { <span class="badge pending">"!"</span> })}
+                                </td>
+                                <td class="row-actions">
+                                    {pending.then(|| {
+                                        let id = id.clone();
+                                        view! { <button class="link-button resend" on:click=move |_| resend(id.clone())>{t(Msg::Resend)}</button> }
+                                    })}
+                                    {manage.then(|| view! {
+                                        <A href=format!("/mysupport/recipients/{id}/edit") attr:class="button secondary small edit">{t(Msg::Edit)}</A>
+                                        <button class="link-button remove" on:click=move |_| {
+                                            deleting.set(Some(for_delete.clone()));
+                                            dialog.set(true);
+                                        }>{t(Msg::DoDelete)}</button>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    }
+                </For>
+            </tbody>
+        </table>
+        <ConfirmDialog open=dialog message=delete_message confirm=Msg::DoDelete on_confirm=delete id="delete-recipient-dialog" />
+    }
+}
+
+/// 「工事・故障情報メール配信先 登録・変更」.
+#[component]
+pub fn List() -> impl IntoView {
+    let list = RwSignal::new(Vec::<RecipientView>::new());
+    let failure = RwSignal::new(None::<Msg>);
+    let navigate = use_navigate();
+    leptos::task::spawn_local(async move {
+        match api::recipients().await {
+            Ok(l) => list.set(l),
+            Err(e) => match redirect_for(&e, "/mysupport/recipients") {
+                Ok(to) => navigate(&to, Default::default()),
+                Err(m) => failure.set(Some(m)),
+            },
+        }
+    });
+    view! {
+        <section class="mysupport">
+            <nav class="tabs" aria-label="My Support">
+                <A href="/mysupport">{t(Msg::MySupport)}</A>
+                <A href="/mysupport/recipients" attr:aria-current="page">{t(Msg::RecipientsTab)}</A>
+            </nav>
+            <div class="card">
+                <div class="card-head">
+                    <h1>{t(Msg::RecipientsTab)}</h1>
+                    <A href="/mysupport/recipients/new" attr:class="button primary small" attr:id="new-recipient">"+ " {t(Msg::NewRecipient)}</A>
+                </div>
+                <p class="hint">{t(Msg::RecipientsLead)}</p>
+                {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
+                <RecipientTable list manage=true />
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,95 @@
+//! 「工事・故障情報メール配信先 登録・変更」: the list, and the add / edit wizards
+//! (address and window → confirmation → done), plus the page the verification mail opens.
+
+mod confirm;
+mod done;
+mod form;
+mod list;
+mod verify;
+
+pub use confirm::Confirm;
+pub use done::Done;
+pub use form::Form;
+pub use list::{List, RecipientTable};
+pub use verify::Verify;
+
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use shared::FieldErrors;
+use shared::domain::{DeliveryWindow, TimeZoneName};
+
+use crate::api;
+use crate::pages::redirect_for;
+
+#[derive(Clone, Copy)]
+pub struct RecipientDraft {
+    /// `None` when adding.
+    pub id: StoredValue<Option<String>>,
+    pub email: RwSignal<String>,
+    pub window: RwSignal<DeliveryWindow>,
+    pub time_zone: RwSignal<String>,
+    pub errors: RwSignal<FieldErrors>,
+    pub ready: RwSignal<bool>,
+}
+
+impl RecipientDraft {
+    pub fn base(&self) -> String {
+        match self.id.get_value() {
+            Some(id) => format!("/mysupport/recipients/{id}/edit"),
+            None => "/mysupport/recipients/new".into(),
+        }
+    }
+}
+
+/// Parent route of both wizards: loads the address being edited into the draft.
+#[component]
+pub fn Wizard() -> impl IntoView {
+    let id = use_params_map().with_untracked(|p| p.get("id"));
+    let draft = RecipientDraft {
+        id: StoredValue::new(id.clone()),
+        email: RwSignal::new(String::new()),
+        window: RwSignal::new(DeliveryWindow::ALL),
+        time_zone: RwSignal::new(TimeZoneName::DEFAULT.name().to_owned()),
+        errors: RwSignal::new(FieldErrors::default()),
+        ready: RwSignal::new(id.is_none()),
+    };
+    provide_context(draft);
+    if let Some(id) = id {
+        let navigate = use_navigate();
+        leptos::task::spawn_local(async move {
+            match api::recipients().await {
+                Ok(list) => match list.into_iter().find(|r| r.id == id) {
+                    Some(r) => {
+                        draft.email.set(r.email);
+                        let hours: Vec<u8> = r.hours;
+                        draft.window.set(
+                            DeliveryWindow::new(&r.weekdays, &hours).unwrap_or(DeliveryWindow::ALL),
+                        );
+                        draft.time_zone.set(r.time_zone);
+                        draft.ready.set(true);
+                    }
+                    None => navigate("/mysupport/recipients", Default::default()),
+                },
+                Err(e) => {
+                    let to = redirect_for(&e, "/mysupport/recipients")
+                        .unwrap_or_else(|_| "/mysupport".into());
+                    navigate(&to, Default::default());
+                }
+            }
+        });
+    }
+    view! { <Outlet /> }
+}
+
+/// Zones offered in the form; the API accepts any IANA name.
+pub const ZONES: [&str; 8] = [
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Shanghai",
+    "Asia/Singapore",
+    "Asia/Kolkata",
+    "Europe/London",
+    "America/New_York",
+    "UTC",
+];
