@@ -72,7 +72,7 @@ pub enum Level {
 
 /// The queries of one level, on its table.
 macro_rules! level_queries {
-    ($module:ident, $table:ident, $parent:expr) => {
+    ($module:ident, $table:ident, $parent:expr $(, $parent_column:ident)?) => {
         pub mod $module {
             use super::*;
             use crate::schema::$table::dsl as t;
@@ -128,6 +128,33 @@ macro_rules! level_queries {
                 Ok(max.map_or(10, |m| m + 10))
             }
 
+            /// Inserts a new entry under `parent_id` (unused for categories).
+            #[allow(unused_variables)]
+            pub fn insert(
+                conn: &mut DbConnection,
+                parent_id: &str,
+                e: &NewCatalogEntry,
+                now: NaiveDateTime,
+            ) -> QueryResult<String> {
+                let id = super::super::new_id();
+                let position = e.position.map_or_else(|| next_position(conn), Ok)?;
+                diesel::insert_into(t::$table)
+                    .values((
+                        t::id.eq(&id),
+                        $(t::$parent_column.eq(parent_id),)?
+                        t::slug.eq(&e.slug),
+                        t::name_ja.eq(&e.name_ja),
+                        t::name_en.eq(&e.name_en),
+                        t::description_ja.eq(&e.description_ja),
+                        t::description_en.eq(&e.description_en),
+                        t::position.eq(position),
+                        t::created_at.eq(now),
+                        t::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                Ok(id)
+            }
+
             pub fn update(
                 conn: &mut DbConnection,
                 slug: &str,
@@ -181,10 +208,10 @@ fn product_parent(conn: &mut DbConnection, id: &str) -> QueryResult<String> {
 }
 
 level_queries!(category, categories, no_parent);
-level_queries!(group, product_groups, group_parent);
-level_queries!(product, products, product_parent);
+level_queries!(group, product_groups, group_parent, category_id);
+level_queries!(product, products, product_parent, group_id);
 
-/// Inserts a new entry under `parent_id` (ignored for categories).
+/// Inserts a new entry of `level` under `parent_id` (ignored for categories).
 pub fn insert(
     conn: &mut DbConnection,
     level: Level,
@@ -192,64 +219,11 @@ pub fn insert(
     e: &NewCatalogEntry,
     now: NaiveDateTime,
 ) -> QueryResult<String> {
-    let id = super::new_id();
     match level {
-        Level::Category => {
-            let position = e
-                .position
-                .map_or_else(|| category::next_position(conn), Ok)?;
-            diesel::insert_into(categories::table)
-                .values((
-                    categories::id.eq(&id),
-                    categories::slug.eq(&e.slug),
-                    categories::name_ja.eq(&e.name_ja),
-                    categories::name_en.eq(&e.name_en),
-                    categories::description_ja.eq(&e.description_ja),
-                    categories::description_en.eq(&e.description_en),
-                    categories::position.eq(position),
-                    categories::created_at.eq(now),
-                    categories::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
-        Level::Group => {
-            let position = e.position.map_or_else(|| group::next_position(conn), Ok)?;
-            diesel::insert_into(product_groups::table)
-                .values((
-                    product_groups::id.eq(&id),
-                    product_groups::category_id.eq(parent_id),
-                    product_groups::slug.eq(&e.slug),
-                    product_groups::name_ja.eq(&e.name_ja),
-                    product_groups::name_en.eq(&e.name_en),
-                    product_groups::description_ja.eq(&e.description_ja),
-                    product_groups::description_en.eq(&e.description_en),
-                    product_groups::position.eq(position),
-                    product_groups::created_at.eq(now),
-                    product_groups::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
-        Level::Product => {
-            let position = e
-                .position
-                .map_or_else(|| product::next_position(conn), Ok)?;
-            diesel::insert_into(products::table)
-                .values((
-                    products::id.eq(&id),
-                    products::group_id.eq(parent_id),
-                    products::slug.eq(&e.slug),
-                    products::name_ja.eq(&e.name_ja),
-                    products::name_en.eq(&e.name_en),
-                    products::description_ja.eq(&e.description_ja),
-                    products::description_en.eq(&e.description_en),
-                    products::position.eq(position),
-                    products::created_at.eq(now),
-                    products::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
+        Level::Category => category::insert(conn, parent_id, e, now),
+        Level::Group => group::insert(conn, parent_id, e, now),
+        Level::Product => product::insert(conn, parent_id, e, now),
     }
-    Ok(id)
 }
 
 /// The whole catalog as the public sees it: retired entries (and what is under them) left out.

@@ -64,10 +64,11 @@ pub fn WindowGrid(window: RwSignal<DeliveryWindow>) -> impl IntoView {
                                         aria-pressed=move || has_hour(h).to_string()
                                         aria-label=move || format!("{h}:00")
                                         on:pointerdown=move |ev| {
-                                            if ev.pointer_type() == "mouse" {
+                                            let mouse = ev.pointer_type() == "mouse";
+                                            pressed_by_mouse.set(mouse);
+                                            if mouse {
                                                 let on = !has_hour(h);
                                                 painting.set(Some(on));
-                                                pressed_by_mouse.set(true);
                                                 set_hour(h, on);
                                             }
                                         }
@@ -76,9 +77,9 @@ pub fn WindowGrid(window: RwSignal<DeliveryWindow>) -> impl IntoView {
                                                 set_hour(h, on);
                                             }
                                         }
-                                        on:click=move |_| {
-                                            // Keyboard and touch activation arrive only here.
-                                            if !pressed_by_mouse.get_untracked() {
+                                        on:click=move |ev| {
+                                            // Keyboard (detail 0) and touch activation arrive only here.
+                                            if ev.detail() == 0 || !pressed_by_mouse.get_untracked() {
                                                 set_hour(h, !has_hour(h));
                                             }
                                             pressed_by_mouse.set(false);
