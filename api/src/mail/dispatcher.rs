@@ -126,8 +126,10 @@ impl Dispatcher {
                         Err(e) => self.classify(&row, &e),
                     },
                 };
-                if let Outcome::Failed { error } | Outcome::Retry { error, .. } = &outcome {
-                    tracing::warn!(outbox_id = %row.id, attempts = row.attempts, %error, "mail not delivered");
+                if matches!(outcome, Outcome::Failed { .. } | Outcome::Retry { .. }) {
+                    // The server's reply often quotes the address: it goes to
+                    // `mail_outbox.last_error`, not to the log.
+                    tracing::warn!(outbox_id = %row.id, attempts = row.attempts, "mail not delivered");
                 }
                 let now = self.clock.now().naive_utc();
                 tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
