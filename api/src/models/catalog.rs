@@ -70,9 +70,26 @@ pub enum Level {
     Product,
 }
 
+/// Loads entries with their parent's id, read from the same row (categories have none).
+macro_rules! select_entries {
+    ([], $query:expr, $conn:expr) => {{
+        let rows: Vec<EntryRow> = $query.select(columns()).load($conn)?;
+        rows.into_iter()
+            .map(|row| entry(String::new(), row))
+            .collect::<Vec<Entry>>()
+    }};
+    ([$parent_column:ident], $query:expr, $conn:expr) => {{
+        let rows: Vec<(EntryRow, String)> =
+            $query.select((columns(), t::$parent_column)).load($conn)?;
+        rows.into_iter()
+            .map(|(row, parent)| entry(parent, row))
+            .collect::<Vec<Entry>>()
+    }};
+}
+
 /// The queries of one level, on its table.
 macro_rules! level_queries {
-    ($module:ident, $table:ident, $parent:expr $(, $parent_column:ident)?) => {
+    ($module:ident, $table:ident $(, $parent_column:ident)?) => {
         pub mod $module {
             use super::*;
             use crate::schema::$table::dsl as t;
@@ -100,25 +117,13 @@ macro_rules! level_queries {
             }
 
             pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Entry>> {
-                let parent: fn(&mut DbConnection, &str) -> QueryResult<String> = $parent;
-                let rows: Vec<EntryRow> = t::$table
-                    .select(columns())
-                    .order((t::position.asc(), t::slug.asc()))
-                    .load(conn)?;
-                rows.into_iter()
-                    .map(|row| Ok(entry(parent(conn, &row.0)?, row)))
-                    .collect()
+                let query = t::$table.order((t::position.asc(), t::slug.asc())).into_boxed();
+                Ok(select_entries!([$($parent_column)?], query, conn))
             }
 
             pub fn find(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Entry>> {
-                let parent: fn(&mut DbConnection, &str) -> QueryResult<String> = $parent;
-                let row: Option<EntryRow> = t::$table
-                    .select(columns())
-                    .filter(t::slug.eq(slug))
-                    .first(conn)
-                    .optional()?;
-                row.map(|row| Ok(entry(parent(conn, &row.0)?, row)))
-                    .transpose()
+                let query = t::$table.filter(t::slug.eq(slug)).limit(1).into_boxed();
+                Ok(select_entries!([$($parent_column)?], query, conn).into_iter().next())
             }
 
             pub fn next_position(conn: &mut DbConnection) -> QueryResult<i32> {
@@ -189,27 +194,9 @@ macro_rules! level_queries {
     };
 }
 
-fn no_parent(_: &mut DbConnection, _: &str) -> QueryResult<String> {
-    Ok(String::new())
-}
-
-fn group_parent(conn: &mut DbConnection, id: &str) -> QueryResult<String> {
-    product_groups::table
-        .find(id)
-        .select(product_groups::category_id)
-        .first(conn)
-}
-
-fn product_parent(conn: &mut DbConnection, id: &str) -> QueryResult<String> {
-    products::table
-        .find(id)
-        .select(products::group_id)
-        .first(conn)
-}
-
-level_queries!(category, categories, no_parent);
-level_queries!(group, product_groups, group_parent, category_id);
-level_queries!(product, products, product_parent, group_id);
+level_queries!(category, categories);
+level_queries!(group, product_groups, category_id);
+level_queries!(product, products, group_id);
 
 /// Inserts a new entry of `level` under `parent_id` (ignored for categories).
 pub fn insert(
