@@ -68,7 +68,6 @@ impl Application {
         let wakeup = Arc::new(Notify::new());
         let state = web::Data::new(AppState {
             pool: pool.clone(),
-            backend,
             throttle: Throttle::new(settings.rate_limits, clock.clone()),
             jwt: JwtKeys::new(settings.jwt_secret.expose()),
             templates: Templates::load()?,

@@ -9,14 +9,13 @@ use tokio::sync::Notify;
 use crate::auth::jwt::JwtKeys;
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::db::{Backend, DbConnection, Pool};
+use crate::db::{DbConnection, Pool};
 use crate::error::{ApiError, ApiResult};
 use crate::mail::{OutgoingMail, Templates, outbox};
 use crate::throttle::Throttle;
 
 pub struct AppState {
     pub pool: Pool,
-    pub backend: Backend,
     pub settings: Settings,
     pub clock: Arc<dyn Clock>,
     pub throttle: Throttle,
