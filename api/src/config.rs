@@ -53,6 +53,9 @@ pub struct Settings {
     pub max_recipients: i64,
     /// How often an idle dispatcher looks for due mail written by other processes.
     pub outbox_poll_interval: Duration,
+    /// Whether this process drains the outbox (`SHIRASE_DISPATCH=off` makes an HTTP-only
+    /// process; some process on the database must dispatch).
+    pub dispatch: bool,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -88,7 +91,13 @@ impl Settings {
             Some("off") => false,
             Some(other) => bail!("SHIRASE_RATE_LIMITS must be on or off, not {other:?}"),
         };
+        let dispatch = match var("SHIRASE_DISPATCH").as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => bail!("SHIRASE_DISPATCH must be on or off, not {other:?}"),
+        };
         Ok(Self {
+            dispatch,
             database_url: Secret::new(database_url),
             listen: var("SHIRASE_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into()),
             public_url: Url::parse(&public_url).context("SHIRASE_PUBLIC_URL is not a URL")?,

@@ -27,6 +27,7 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "catalog", description = "Categories, groups and products"),
         (name = "subscriptions", description = "My Support: products and their notice mails"),
         (name = "recipients", description = "Delivery addresses, their weekdays and hours"),
+        (name = "notices", description = "Maintenance and outage notices, their updates and delivery"),
     )
 )]
 pub struct ApiDoc;

@@ -51,9 +51,9 @@ diesel::table! {
     mail_outbox (id) {
         id -> Text,
         recipient -> Text,
-        subject -> Text,
-        body_text -> Text,
-        body_html -> Text,
+        subject -> Nullable<Text>,
+        body_text -> Nullable<Text>,
+        body_html -> Nullable<Text>,
         message_id -> Text,
         status -> Text,
         attempts -> Int4,
@@ -63,6 +63,36 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        publication_id -> Nullable<Text>,
+        recipient_id -> Nullable<Text>,
+        language -> Nullable<Text>,
+        time_zone -> Nullable<Text>,
+        in_reply_to -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notice_products (notice_id, product_id) {
+        notice_id -> Text,
+        product_id -> Text,
+    }
+}
+
+diesel::table! {
+    notices (id) {
+        id -> Text,
+        kind -> Text,
+        title_ja -> Text,
+        title_en -> Nullable<Text>,
+        body_ja -> Text,
+        body_en -> Nullable<Text>,
+        status -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
     }
 }
 
@@ -105,6 +135,31 @@ diesel::table! {
         retired_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    publications (id) {
+        id -> Text,
+        notice_id -> Text,
+        sequence -> Int4,
+        body_ja -> Text,
+        body_en -> Nullable<Text>,
+        status -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        issued_at -> Timestamp,
+        audience -> Int4,
+        skipped -> Int4,
+    }
+}
+
+diesel::table! {
+    recipient_opt_outs (recipient_id, product_id, kind) {
+        recipient_id -> Text,
+        product_id -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -194,9 +249,16 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(mail_outbox -> publications (publication_id));
+diesel::joinable!(notice_products -> notices (notice_id));
+diesel::joinable!(notice_products -> products (product_id));
+diesel::joinable!(notices -> accounts (created_by));
 diesel::joinable!(password_resets -> accounts (account_id));
 diesel::joinable!(product_groups -> categories (category_id));
 diesel::joinable!(products -> product_groups (group_id));
+diesel::joinable!(publications -> notices (notice_id));
+diesel::joinable!(recipient_opt_outs -> products (product_id));
+diesel::joinable!(recipient_opt_outs -> recipients (recipient_id));
 diesel::joinable!(recipient_verifications -> recipients (recipient_id));
 diesel::joinable!(recipients -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -209,9 +271,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     categories,
     dev_mailbox,
     mail_outbox,
+    notice_products,
+    notices,
     password_resets,
     product_groups,
     products,
+    publications,
+    recipient_opt_outs,
     recipient_verifications,
     recipients,
     refresh_tokens,

@@ -21,6 +21,8 @@ use crate::config::Settings;
 use crate::error::ApiError;
 use crate::mail::Templates;
 use crate::mail::dispatcher::{Dispatcher, Transport};
+use crate::mail::notice_mail::NoticeMailer;
+use crate::mail::unsubscribe::UnsubscribeKey;
 use crate::openapi::{ApiDoc, api_scope};
 use crate::state::AppState;
 use crate::throttle::Throttle;
@@ -70,6 +72,7 @@ impl Application {
             pool: pool.clone(),
             throttle: Throttle::new(settings.rate_limits, clock.clone()),
             jwt: JwtKeys::new(settings.jwt_secret.expose()),
+            unsubscribe: UnsubscribeKey::derive(settings.jwt_secret.expose()),
             templates: Templates::load()?,
             outbox_wakeup: wakeup.clone(),
             clock: clock.clone(),
@@ -84,8 +87,18 @@ impl Application {
             from,
             wakeup,
             poll_interval: state.settings.outbox_poll_interval,
+            notices: Arc::new(NoticeMailer::new(
+                Templates::load()?,
+                state.unsubscribe.clone(),
+                state.settings.public_url.as_str(),
+            )),
         };
-        let dispatcher = tokio::spawn(dispatcher.run(shutdown_rx));
+        let dispatcher = if state.settings.dispatch {
+            tokio::spawn(dispatcher.run(shutdown_rx))
+        } else {
+            tracing::info!("SHIRASE_DISPATCH=off: this process sends no mail");
+            tokio::spawn(async {})
+        };
 
         let port = listener.local_addr()?.port();
         let server = server(listener, state.clone())?;

@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{DbConnection, Pool};
 use crate::error::{ApiError, ApiResult};
+use crate::mail::unsubscribe::UnsubscribeKey;
 use crate::mail::{OutgoingMail, Templates, outbox};
 use crate::throttle::Throttle;
 
@@ -20,6 +21,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub throttle: Throttle,
     pub jwt: JwtKeys,
+    /// Signs the one-click unsubscribe links of notice mails.
+    pub unsubscribe: UnsubscribeKey,
     pub templates: Templates,
     /// Wakes this process's dispatcher as soon as a request queued mail.
     pub outbox_wakeup: Arc<Notify>,

@@ -6,6 +6,7 @@
 
 pub mod domain;
 pub mod dto;
+pub mod markup;
 pub mod problem;
 
 pub use problem::{FieldError, FieldErrors, Problem, ProblemKind};

@@ -272,5 +272,6 @@ pub fn test_settings(
         refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
         outbox_poll_interval: Duration::from_millis(200),
         max_recipients: 10,
+        dispatch: true,
     })
 }

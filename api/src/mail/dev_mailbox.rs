@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::outbox::{self, OutboxRow};
+use super::templates::RenderedMail;
 use crate::db::DbConnection;
 use crate::schema::dev_mailbox;
 
@@ -25,6 +26,7 @@ pub struct DevMail {
 pub fn deliver(
     conn: &mut DbConnection,
     row: &OutboxRow,
+    mail: &RenderedMail,
     token: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -36,9 +38,9 @@ pub fn deliver(
             .values((
                 dev_mailbox::id.eq(&row.id),
                 dev_mailbox::recipient.eq(&row.recipient),
-                dev_mailbox::subject.eq(&row.subject),
-                dev_mailbox::body_text.eq(&row.body_text),
-                dev_mailbox::body_html.eq(&row.body_html),
+                dev_mailbox::subject.eq(&mail.subject),
+                dev_mailbox::body_text.eq(&mail.text),
+                dev_mailbox::body_html.eq(&mail.html),
                 dev_mailbox::message_id.eq(&row.message_id),
                 dev_mailbox::received_at.eq(now),
             ))

@@ -8,20 +8,25 @@ use std::time::Duration as StdDuration;
 use anyhow::Context;
 use chrono::{Duration, NaiveDateTime};
 use futures_util::StreamExt;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::Rng;
 use tokio::sync::{Notify, watch};
 
+use shared::domain::{Language, TimeZoneName};
+
 use super::dev_mailbox;
-use super::outbox::{self, OutboxRow, Outcome};
+use super::notice_mail::{NoticeContent, NoticeMailer};
+use super::outbox::{self, OutboxRow, Outcome, Settlement};
+use super::templates::RenderedMail;
 use crate::clock::Clock;
 use crate::db::Pool;
 
 /// How many mails one process has in flight at once.
 const CONCURRENCY: usize = 8;
-const BATCH: i64 = 64;
+const BATCH: i64 = 128;
 /// Long enough for a whole batch to be sent; short enough that a crash delays little.
 const LEASE: Duration = Duration::seconds(120);
 const MAX_ATTEMPTS: i32 = 8;
@@ -49,6 +54,24 @@ pub struct Dispatcher {
     pub from: Mailbox,
     pub wakeup: Arc<Notify>,
     pub poll_interval: StdDuration,
+    pub notices: Arc<NoticeMailer>,
+}
+
+/// A mail ready for the transport.
+struct Prepared {
+    mail: RenderedMail,
+    /// Notice mails only: the RFC 8058 one-click unsubscribe target.
+    one_click: Option<String>,
+}
+
+const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
+const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
+
+/// Attempts finished but not yet recorded, and the right to record them.
+#[derive(Default)]
+struct Ledger {
+    pending: std::sync::Mutex<Vec<Settlement>>,
+    flushing: tokio::sync::Mutex<()>,
 }
 
 impl Dispatcher {
@@ -76,26 +99,38 @@ impl Dispatcher {
         tracing::info!("outbox dispatcher stopped");
     }
 
-    /// Claims one batch and attempts every mail in it; returns how many were claimed.
+    /// Claims one batch, attempts every mail in it and records the outcomes; returns how
+    /// many were claimed.
     pub async fn drain_once(&self) -> anyhow::Result<usize> {
         let token = crate::models::new_id();
         let now = self.clock.now().naive_utc();
         let rows = {
             let pool = self.pool.clone();
             let token = token.clone();
+            let notices = self.notices.clone();
             tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<OutboxRow>> {
                 let mut conn = pool.get()?;
-                Ok(outbox::claim(&mut conn, &token, BATCH, now, LEASE)?)
+                let rows = outbox::claim(&mut conn, &token, BATCH, now, LEASE)?;
+                let publications = rows.iter().filter_map(|r| r.publication_id.clone());
+                for id in notices.missing(publications) {
+                    if let Some(content) = NoticeContent::load(&mut conn, &id)? {
+                        notices.remember(id, content);
+                    }
+                }
+                Ok(rows)
             })
             .await??
         };
         let claimed = rows.len();
+        let ledger = Ledger::default();
         futures_util::stream::iter(rows)
             .for_each_concurrent(CONCURRENCY, |row| {
-                let token = token.clone();
+                let (token, ledger) = (token.as_str(), &ledger);
                 async move {
-                    if let Err(e) = self.attempt(row, &token).await {
-                        tracing::error!(error = ?e, "recording a delivery attempt failed");
+                    match self.attempt(row, token).await {
+                        Ok(Some(settlement)) => self.record(settlement, ledger).await,
+                        Ok(None) => {}
+                        Err(e) => tracing::error!(error = ?e, "delivering a mail failed"),
                     }
                 }
             })
@@ -103,56 +138,125 @@ impl Dispatcher {
         Ok(claimed)
     }
 
-    async fn attempt(&self, row: OutboxRow, token: &str) -> anyhow::Result<()> {
-        let pool = self.pool.clone();
-        let token = token.to_owned();
-        match &self.transport {
-            Transport::DevMailbox => {
-                let now = self.clock.now().naive_utc();
-                tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-                    let mut conn = pool.get()?;
-                    dev_mailbox::deliver(&mut conn, &row, &token, now)?;
-                    Ok(())
-                })
-                .await??;
-            }
-            Transport::Smtp(smtp) => {
-                let outcome = match self.build(&row) {
-                    Err(e) => Outcome::Failed {
-                        error: format!("{e:#}"),
-                    },
-                    Ok(message) => match smtp.send(message).await {
-                        Ok(_) => Outcome::Sent,
-                        Err(e) => self.classify(&row, &e),
-                    },
-                };
-                if matches!(outcome, Outcome::Failed { .. } | Outcome::Retry { .. }) {
-                    // The server's reply often quotes the address: it goes to
-                    // `mail_outbox.last_error`, not to the log.
-                    tracing::warn!(outbox_id = %row.id, attempts = row.attempts, "mail not delivered");
-                }
-                let now = self.clock.now().naive_utc();
-                tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-                    let mut conn = pool.get()?;
-                    outbox::settle(&mut conn, &row.id, &token, &outcome, now)?;
-                    Ok(())
-                })
-                .await??;
-            }
+    /// Group commit: an attempt queues its outcome, waits for the right to record, and
+    /// records everything queued by then in one transaction. Under load outcomes share
+    /// transactions; alone, each is recorded at once, so a crash re-sends almost nothing.
+    async fn record(&self, settlement: Settlement, ledger: &Ledger) {
+        lock(&ledger.pending).push(settlement);
+        let _turn = ledger.flushing.lock().await;
+        let batch = std::mem::take(&mut *lock(&ledger.pending));
+        if batch.is_empty() {
+            return; // An earlier turn recorded ours.
         }
-        Ok(())
+        let pool = self.pool.clone();
+        let now = self.clock.now().naive_utc();
+        let recorded = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            Ok(outbox::settle_all(&mut *pool.get()?, &batch, now)?)
+        })
+        .await;
+        match recorded {
+            Ok(Ok(_)) => {}
+            // The rows stay leased: once the lease runs out they are attempted again.
+            Ok(Err(e)) => tracing::error!(error = ?e, "recording delivery attempts failed"),
+            Err(e) => tracing::error!(error = ?e, "recording delivery attempts failed"),
+        }
     }
 
-    fn build(&self, row: &OutboxRow) -> anyhow::Result<Message> {
+    /// Attempts one mail; the dev mailbox records its own outcome, SMTP returns it.
+    async fn attempt(&self, row: OutboxRow, token: &str) -> anyhow::Result<Option<Settlement>> {
+        let prepared = self.prepare(&row);
+        let outcome = match (&self.transport, prepared) {
+            (_, Err(e)) => Outcome::Failed {
+                error: format!("{e:#}"),
+            },
+            (Transport::DevMailbox, Ok(prepared)) => {
+                let pool = self.pool.clone();
+                let token = token.to_owned();
+                let now = self.clock.now().naive_utc();
+                tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                    let mut conn = pool.get()?;
+                    dev_mailbox::deliver(&mut conn, &row, &prepared.mail, &token, now)?;
+                    Ok(())
+                })
+                .await??;
+                return Ok(None);
+            }
+            (Transport::Smtp(smtp), Ok(prepared)) => match self.build(&row, prepared) {
+                Err(e) => Outcome::Failed {
+                    error: format!("{e:#}"),
+                },
+                Ok(message) => match smtp.send(message).await {
+                    Ok(_) => Outcome::Sent,
+                    Err(e) => self.classify(&row, &e),
+                },
+            },
+        };
+        if outcome != Outcome::Sent {
+            // The server's reply often quotes the address: it goes to
+            // `mail_outbox.last_error`, not to the log.
+            tracing::warn!(outbox_id = %row.id, attempts = row.attempts, "mail not delivered");
+        }
+        Ok(Some(Settlement {
+            id: row.id,
+            token: token.to_owned(),
+            outcome,
+        }))
+    }
+
+    fn prepare(&self, row: &OutboxRow) -> anyhow::Result<Prepared> {
+        if let (Some(publication), Some(recipient)) = (&row.publication_id, &row.recipient_id) {
+            let language = row
+                .language
+                .as_deref()
+                .and_then(|l| Language::parse(l).ok())
+                .unwrap_or_default();
+            let zone = row
+                .time_zone
+                .as_deref()
+                .and_then(|z| TimeZoneName::parse(z).ok())
+                .unwrap_or(TimeZoneName::DEFAULT);
+            let notice = self
+                .notices
+                .compose(publication, recipient, language, zone)?;
+            return Ok(Prepared {
+                mail: notice.mail,
+                one_click: Some(notice.one_click_url),
+            });
+        }
+        let part = |p: &Option<String>, what: &str| p.clone().with_context(|| format!("no {what}"));
+        Ok(Prepared {
+            mail: RenderedMail {
+                subject: part(&row.subject, "subject")?,
+                text: part(&row.body_text, "text body")?,
+                html: part(&row.body_html, "HTML body")?,
+            },
+            one_click: None,
+        })
+    }
+
+    fn build(&self, row: &OutboxRow, prepared: Prepared) -> anyhow::Result<Message> {
         let to: Mailbox = row.recipient.parse().context("recipient address")?;
-        Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(row.subject.clone())
-            .message_id(Some(row.message_id.clone()))
+            .subject(prepared.mail.subject)
+            .message_id(Some(row.message_id.clone()));
+        if let Some(first) = &row.in_reply_to {
+            builder = builder.in_reply_to(first.clone()).references(first.clone());
+        }
+        if let Some(url) = prepared.one_click {
+            // lettre encodes and folds header values: no field can add a header line.
+            builder = builder
+                .raw_header(HeaderValue::new(LIST_UNSUBSCRIBE, format!("<{url}>")))
+                .raw_header(HeaderValue::new(
+                    LIST_UNSUBSCRIBE_POST,
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        builder
             .multipart(MultiPart::alternative_plain_html(
-                row.body_text.clone(),
-                row.body_html.clone(),
+                prepared.mail.text,
+                prepared.mail.html,
             ))
             .context("building the message")
     }
@@ -168,6 +272,10 @@ impl Dispatcher {
             error,
         }
     }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Exponential back-off from 30 s, capped at one hour, with ±20 % jitter so that a burst of

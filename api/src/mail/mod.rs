@@ -3,8 +3,10 @@
 
 pub mod dev_mailbox;
 pub mod dispatcher;
+pub mod notice_mail;
 pub mod outbox;
 pub mod templates;
+pub mod unsubscribe;
 
 pub use outbox::OutgoingMail;
 pub use templates::{MailTemplate, Templates};

@@ -11,6 +11,8 @@ pub enum MailTemplate {
     AccountExists,
     PasswordReset,
     RecipientVerification,
+    /// A notice publication; rendered by the dispatcher, see `notice_mail`.
+    Notice,
 }
 
 impl MailTemplate {
@@ -20,6 +22,7 @@ impl MailTemplate {
             Self::AccountExists => "account_exists",
             Self::PasswordReset => "password_reset",
             Self::RecipientVerification => "recipient_verification",
+            Self::Notice => "notice",
         }
     }
 }
@@ -30,7 +33,7 @@ macro_rules! templates {
     };
 }
 
-const SOURCES: [(&str, &str); 17] = templates![
+const SOURCES: [(&str, &str); 21] = templates![
     "layout.html",
     "activation.ja.txt",
     "activation.en.txt",
@@ -48,6 +51,10 @@ const SOURCES: [(&str, &str); 17] = templates![
     "recipient_verification.en.txt",
     "recipient_verification.ja.html",
     "recipient_verification.en.html",
+    "notice.ja.txt",
+    "notice.en.txt",
+    "notice.ja.html",
+    "notice.en.html",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

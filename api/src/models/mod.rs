@@ -1,7 +1,10 @@
 //! Per table: the read struct, the insertable `New*` struct and the queries on it.
 
 pub mod account;
+pub mod audience;
 pub mod catalog;
+pub mod notice;
+pub mod opt_out;
 pub mod password_reset;
 pub mod recipient;
 pub mod registration;

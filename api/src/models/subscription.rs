@@ -39,10 +39,16 @@ impl Subscription {
             .select((subscriptions::all_columns, products::slug))
             .order((products::position.asc(), products::slug.asc()))
             .load(conn)?;
+        let mut opt_outs = super::opt_out::list_for_account(conn, account_id)?;
         let mut views = Vec::with_capacity(rows.len());
         for (s, slug) in rows {
             if let Some((_, product)) = catalog::product_view(conn, &slug)? {
-                views.push(s.view(product));
+                let mut view = s.view(product);
+                view.opt_outs = opt_outs
+                    .extract_if(.., |(p, _)| *p == slug)
+                    .map(|(_, o)| o)
+                    .collect();
+                views.push(view);
             }
         }
         Ok(views)
@@ -54,6 +60,7 @@ impl Subscription {
             maintenance_mail: self.maintenance_mail,
             outage_mail: self.outage_mail,
             created_at: DateTime::<Utc>::from_naive_utc_and_offset(self.created_at, Utc),
+            opt_outs: Vec::new(),
         }
     }
 

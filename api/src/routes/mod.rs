@@ -5,6 +5,7 @@ pub mod cache;
 pub mod catalog;
 pub mod dev_mailbox;
 pub mod me;
+pub mod notices;
 pub mod password_resets;
 pub mod products;
 pub mod recipients;
@@ -12,6 +13,7 @@ pub mod registrations;
 pub mod sessions;
 pub mod subscriptions;
 pub mod terms;
+pub mod unsubscribe;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -52,7 +54,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(recipients::resend::resend)
         .service(recipients::preview::preview)
         .service(recipients::verify::verify)
-        .service(recipients::coverage::coverage);
+        .service(recipients::coverage::coverage)
+        .service(recipients::resume::resume)
+        .service(notices::list::list)
+        .service(notices::create::create)
+        .service(notices::show::show)
+        .service(notices::update_draft::update_draft)
+        .service(notices::publish::publish)
+        .service(notices::update::update)
+        .service(notices::deliveries::deliveries)
+        .service(unsubscribe::one_click::one_click);
 }
 
 /// Local time as Japanese customers read it in mails. Japan keeps no daylight saving

@@ -32,4 +32,10 @@ pub mod codes {
     pub const INVALID_WEEKDAY: &str = "invalid_weekday";
     pub const INVALID_HOUR: &str = "invalid_hour";
     pub const INVALID_TIME_ZONE: &str = "invalid_time_zone";
+    /// Not an RFC 3339 date-time with an offset.
+    pub const INVALID_DATETIME: &str = "invalid_datetime";
+    /// An end that is not after its start.
+    pub const BEFORE_START: &str = "before_start";
+    /// A product slug the catalog does not have.
+    pub const UNKNOWN_PRODUCT: &str = "unknown_product";
 }

@@ -158,6 +158,17 @@ impl DeliveryWindow {
         let local = instant.with_timezone(&zone);
         self.admits_local(Weekday::from_chrono(local.weekday()), local.hour())
     }
+
+    /// The one-slot window of `instant`'s local weekday and hour in `zone`. A window admits
+    /// the instant exactly when its bits meet this one's in both sets, which is how the
+    /// audience query applies the rule in SQL.
+    pub fn slot(zone: Tz, instant: DateTime<Utc>) -> Self {
+        let local = instant.with_timezone(&zone);
+        Self {
+            weekdays: 1 << Weekday::from_chrono(local.weekday()).index(),
+            hours: 1 << local.hour(),
+        }
+    }
 }
 
 /// An IANA time zone name, e.g. `Asia/Tokyo`.
@@ -219,6 +230,13 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_slot_test_is_the_window_rule(t in any_instant(), z in any_zone(), w in any_window()) {
+            let (days, hours) = w.bits();
+            let (slot_day, slot_hour) = DeliveryWindow::slot(z, t).bits();
+            prop_assert_eq!(w.admits(z, t), days & slot_day != 0 && hours & slot_hour != 0);
+        }
+
         #[test]
         fn all_days_all_hours_admits_every_instant(t in any_instant(), z in any_zone()) {
             prop_assert!(DeliveryWindow::ALL.admits(z, t));

@@ -78,6 +78,19 @@ pub struct SubscriptionView {
     /// 故障情報メール.
     pub outage_mail: bool,
     pub created_at: DateTime<Utc>,
+    /// 配信停止中: addresses that unsubscribed from one kind of mail for this product.
+    #[serde(default)]
+    pub opt_outs: Vec<OptOutView>,
+}
+
+/// One address that no longer gets one kind of mail for a product (one-click unsubscribe);
+/// `DELETE /api/v1/me/recipients/{id}/opt-outs/{product}/{kind}` resumes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OptOutView {
+    pub recipient_id: String,
+    pub email: String,
+    pub kind: super::NoticeKind,
 }
 
 /// `PATCH /api/v1/me/subscriptions/{product}`: absent flags stay as they are.

@@ -5,10 +5,12 @@
 
 mod accounts;
 mod catalog;
+mod notices;
 mod recipients;
 mod terms;
 
 pub use accounts::*;
 pub use catalog::*;
+pub use notices::*;
 pub use recipients::*;
 pub use terms::*;

@@ -8,6 +8,7 @@ pub mod list;
 pub mod preview;
 pub mod preview_all;
 pub mod resend;
+pub mod resume;
 pub mod show;
 pub mod update;
 pub mod verify;

@@ -1,0 +1,341 @@
+//! Notice mails, rendered when sent rather than when queued: the outbox row names the
+//! publication and the address's language and time zone, so a 100,000-address publication
+//! writes 100,000 small rows and renders a handful of distinct mails.
+//!
+//! A rendered mail is shared by every address with the same language and time zone; only
+//! the unsubscribe link differs, and is spliced into a copy per address.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context;
+use chrono::{DateTime, Datelike, Utc};
+use diesel::prelude::*;
+use minijinja::Value;
+use shared::domain::{Language, TimeZoneName};
+use shared::dto::{NoticeKind, NoticeProduct, NoticeStatus};
+
+use super::templates::{MailTemplate, RenderedMail, Templates};
+use super::unsubscribe::{MailRef, UnsubscribeKey};
+use crate::db::DbConnection;
+use crate::models::notice::{Notice, Publication, utc};
+
+/// Stands in for each address's own unsubscribe link until the mail is personalised. It has
+/// no character that either template format escapes, so it survives rendering verbatim.
+const UNSUBSCRIBE_PLACEHOLDER: &str = "https://unsubscribe.invalid/placeholder";
+
+/// What one publication says, as its mails need it.
+#[derive(Debug, Clone)]
+pub struct NoticeContent {
+    pub notice_id: String,
+    pub kind: NoticeKind,
+    pub title_ja: String,
+    pub title_en: Option<String>,
+    pub products: Vec<NoticeProduct>,
+    pub sequence: i32,
+    pub status: NoticeStatus,
+    pub body_ja: String,
+    pub body_en: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+impl NoticeContent {
+    /// `None` if the publication is gone.
+    pub fn load(conn: &mut DbConnection, publication_id: &str) -> QueryResult<Option<Self>> {
+        let Some(publication) = Publication::find(conn, publication_id)? else {
+            return Ok(None);
+        };
+        let Some(notice) = Notice::find(conn, &publication.notice_id)? else {
+            return Ok(None);
+        };
+        let products = Notice::products(conn, std::slice::from_ref(&notice.id))?
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        let kind = notice.kind();
+        Ok(Some(Self {
+            status: NoticeStatus::parse(&publication.status, kind).unwrap_or(kind.initial_status()),
+            notice_id: notice.id,
+            kind,
+            title_ja: notice.title_ja,
+            title_en: notice.title_en,
+            products,
+            sequence: publication.sequence,
+            body_ja: publication.body_ja,
+            body_en: publication.body_en,
+            starts_at: utc(publication.starts_at),
+            ends_at: publication.ends_at.map(utc),
+        }))
+    }
+}
+
+/// A notice mail for one address.
+#[derive(Debug, Clone)]
+pub struct NoticeMail {
+    pub mail: RenderedMail,
+    /// The RFC 8058 one-click target, for `List-Unsubscribe`.
+    pub one_click_url: String,
+}
+
+/// Publication id, language code, time zone name.
+type RenderKey = (String, &'static str, &'static str);
+
+pub struct NoticeMailer {
+    templates: Templates,
+    key: UnsubscribeKey,
+    public_url: String,
+    contents: Mutex<HashMap<String, Arc<NoticeContent>>>,
+    rendered: Mutex<HashMap<RenderKey, Arc<RenderedMail>>>,
+}
+
+/// Publications are immutable once written, so cached renderings never go stale; the caches
+/// are only bounded.
+const CACHE_LIMIT: usize = 512;
+
+impl NoticeMailer {
+    pub fn new(templates: Templates, key: UnsubscribeKey, public_url: &str) -> Self {
+        Self {
+            templates,
+            key,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            contents: Mutex::default(),
+            rendered: Mutex::default(),
+        }
+    }
+
+    /// Publications of `ids` not loaded yet.
+    pub fn missing(&self, ids: impl IntoIterator<Item = String>) -> Vec<String> {
+        let contents = self.contents.lock().unwrap_or_else(|e| e.into_inner());
+        let mut missing: Vec<String> = ids
+            .into_iter()
+            .filter(|id| !contents.contains_key(id))
+            .collect();
+        missing.sort();
+        missing.dedup();
+        missing
+    }
+
+    pub fn remember(&self, publication_id: String, content: NoticeContent) {
+        let mut contents = self.contents.lock().unwrap_or_else(|e| e.into_inner());
+        if contents.len() >= CACHE_LIMIT {
+            contents.clear();
+        }
+        contents.insert(publication_id, Arc::new(content));
+    }
+
+    /// The mail of `publication_id` for one address.
+    pub fn compose(
+        &self,
+        publication_id: &str,
+        recipient_id: &str,
+        language: Language,
+        zone: TimeZoneName,
+    ) -> anyhow::Result<NoticeMail> {
+        let content = self
+            .contents
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(publication_id)
+            .cloned()
+            .context("publication not loaded")?;
+        let key = (publication_id.to_owned(), language.code(), zone.name());
+        let cached = self
+            .rendered
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        let shared = match cached {
+            Some(r) => r,
+            None => {
+                let r = Arc::new(self.render(&content, language, zone)?);
+                let mut rendered = self.rendered.lock().unwrap_or_else(|e| e.into_inner());
+                if rendered.len() >= CACHE_LIMIT {
+                    rendered.clear();
+                }
+                rendered.insert(key, r.clone());
+                r
+            }
+        };
+        let token = self.key.token(&MailRef {
+            publication_id: publication_id.to_owned(),
+            recipient_id: recipient_id.to_owned(),
+        });
+        // The page asks before it unsubscribes: link scanners that follow every URL in a
+        // mail must not turn mail off. Mail clients use the one-click POST target instead.
+        let page = format!("{}/unsubscribe/{token}", self.public_url);
+        let mut page_html = String::with_capacity(page.len());
+        shared::markup::escape(&page, &mut page_html);
+        Ok(NoticeMail {
+            mail: RenderedMail {
+                subject: shared.subject.clone(),
+                text: shared.text.replace(UNSUBSCRIBE_PLACEHOLDER, &page),
+                html: shared.html.replace(UNSUBSCRIBE_PLACEHOLDER, &page_html),
+            },
+            one_click_url: format!("{}/api/v1/unsubscribe/{token}", self.public_url),
+        })
+    }
+
+    fn render(
+        &self,
+        content: &NoticeContent,
+        language: Language,
+        zone: TimeZoneName,
+    ) -> anyhow::Result<RenderedMail> {
+        let en = language == Language::En;
+        // English falls back to Japanese wherever the operator wrote none.
+        let pick = |ja: &str, en_text: &Option<String>| -> String {
+            match en_text {
+                Some(t) if en && !t.trim().is_empty() => t.clone(),
+                _ => ja.to_owned(),
+            }
+        };
+        // Titles are validated free of control characters; this keeps even a stray one from
+        // splitting the subject line.
+        let title: String = pick(&content.title_ja, &content.title_en)
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect();
+        let body = pick(&content.body_ja, &content.body_en);
+        let products: Vec<&str> = content
+            .products
+            .iter()
+            .map(|p| {
+                if en {
+                    p.name_en.as_str()
+                } else {
+                    p.name_ja.as_str()
+                }
+            })
+            .collect();
+        let (kind_label, status) = if en {
+            let kind = match content.kind {
+                NoticeKind::Maintenance => "Maintenance",
+                NoticeKind::Outage => "Outage",
+            };
+            (kind, content.status.label_en())
+        } else {
+            let kind = match content.kind {
+                NoticeKind::Maintenance => "工事情報",
+                NoticeKind::Outage => "故障情報",
+            };
+            (kind, content.status.label_ja())
+        };
+        let time = |t: DateTime<Utc>| format_local(t, zone, language);
+        let ctx = minijinja::context! {
+            kind => content.kind.code(),
+            kind_label,
+            is_update => content.sequence > 0,
+            title,
+            products => products.join(if en { ", " } else { "、" }),
+            status,
+            starts_at => time(content.starts_at),
+            ends_at => content.ends_at.map(time),
+            time_zone => zone.name(),
+            body => body.as_str(),
+            // Safe by construction: `markup` escapes every character of the source.
+            body_html => Value::from_safe_string(shared::markup::to_html(&body)),
+            notice_url => format!("{}/notices/{}", self.public_url, content.notice_id),
+            settings_url => format!("{}/mysupport", self.public_url),
+            unsubscribe_url => UNSUBSCRIBE_PLACEHOLDER,
+        };
+        self.templates.render(MailTemplate::Notice, language, ctx)
+    }
+}
+
+/// `2026/11/24(火) 10:00 JST` or `Tue 2026-11-24 10:00 JST`.
+pub fn format_local(t: DateTime<Utc>, zone: TimeZoneName, language: Language) -> String {
+    let local = t.with_timezone(&zone.tz());
+    match language {
+        Language::Ja => {
+            const DAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+            let day = DAYS[local.weekday().num_days_from_monday() as usize];
+            format!(
+                "{}({day}) {}",
+                local.format("%Y/%m/%d"),
+                local.format("%H:%M %Z")
+            )
+        }
+        Language::En => local.format("%a %Y-%m-%d %H:%M %Z").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn content() -> NoticeContent {
+        NoticeContent {
+            notice_id: "n1".into(),
+            kind: NoticeKind::Maintenance,
+            title_ja: "定期メンテナンス <script>".into(),
+            title_en: Some("Scheduled maintenance\r\nBcc: evil@example.com".into()),
+            products: vec![NoticeProduct {
+                slug: "id-federation".into(),
+                name_ja: "ID Federation".into(),
+                name_en: "ID Federation".into(),
+            }],
+            sequence: 0,
+            status: NoticeStatus::Scheduled,
+            body_ja: "作業します。\n\n- **影響**: なし\n<img src=x onerror=alert(1)>".into(),
+            body_en: None,
+            starts_at: Utc.with_ymd_and_hms(2026, 12, 1, 16, 0, 0).unwrap(),
+            ends_at: Some(Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap()),
+        }
+    }
+
+    #[test]
+    fn mails_are_localised_escaped_and_personal() -> anyhow::Result<()> {
+        let mailer = NoticeMailer::new(
+            Templates::load()?,
+            UnsubscribeKey::derive("k"),
+            "https://support.example.com/",
+        );
+        mailer.remember("p1".into(), content());
+        let ja = mailer.compose("p1", "r1", Language::Ja, TimeZoneName::DEFAULT)?;
+        assert_eq!(
+            ja.mail.subject,
+            "【工事情報】ID Federation 定期メンテナンス <script>"
+        );
+        assert!(
+            ja.mail
+                .text
+                .contains("2026/12/02(水) 01:00 JST ～ 2026/12/02(水) 03:00 JST")
+        );
+        assert!(!ja.mail.html.contains("<script>") && !ja.mail.html.contains("<img"));
+        assert!(ja.mail.html.contains("<strong>影響</strong>"));
+        assert!(
+            ja.mail
+                .text
+                .contains("https://support.example.com/unsubscribe/p1.r1.")
+        );
+        assert!(
+            ja.one_click_url
+                .starts_with("https://support.example.com/api/v1/unsubscribe/p1.r1.")
+        );
+
+        let paris = TimeZoneName::parse("Europe/Paris").map_err(anyhow::Error::msg)?;
+        let en = mailer.compose("p1", "r2", Language::En, paris)?;
+        // Control characters cannot reach a header: the subject stays one line.
+        assert_eq!(
+            en.mail.subject,
+            "[Maintenance] ID Federation: Scheduled maintenanceBcc: evil@example.com"
+        );
+        assert!(
+            en.mail
+                .text
+                .contains("Tue 2026-12-01 17:00 CET - Tue 2026-12-01 19:00 CET")
+        );
+        assert!(
+            en.mail.text.contains("作業します。"),
+            "English falls back to Japanese"
+        );
+        assert!(en.mail.text.contains("/unsubscribe/p1.r2."));
+        assert!(!en.mail.text.contains(UNSUBSCRIBE_PLACEHOLDER));
+        assert!(!en.mail.html.contains(UNSUBSCRIBE_PLACEHOLDER));
+        Ok(())
+    }
+}

@@ -1,0 +1,460 @@
+//! Notices, the products they affect and their publications.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use shared::dto::{
+    FailedDelivery, NoticeDeliveries, NoticeDraft, NoticeKind, NoticeProduct, NoticeStatus,
+    NoticeSummary, NoticeUpdateView, NoticeView, PublicationDeliveries,
+};
+
+use crate::db::DbConnection;
+use crate::mail::outbox;
+use crate::schema::{mail_outbox, notice_products, notices, products, publications};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = notices)]
+pub struct Notice {
+    pub id: String,
+    pub kind: String,
+    pub title_ja: String,
+    pub title_en: Option<String>,
+    pub body_ja: String,
+    pub body_en: Option<String>,
+    pub status: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: Option<NaiveDateTime>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = publications)]
+pub struct Publication {
+    pub id: String,
+    pub notice_id: String,
+    pub sequence: i32,
+    pub body_ja: String,
+    pub body_en: Option<String>,
+    pub status: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: Option<NaiveDateTime>,
+    pub issued_at: NaiveDateTime,
+    pub audience: i32,
+    pub skipped: i32,
+}
+
+pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    DateTime::from_naive_utc_and_offset(t, Utc)
+}
+
+impl Notice {
+    pub fn kind(&self) -> NoticeKind {
+        NoticeKind::parse(&self.kind).unwrap_or(NoticeKind::Outage)
+    }
+
+    pub fn status(&self) -> NoticeStatus {
+        NoticeStatus::parse(&self.status, self.kind()).unwrap_or(self.kind().initial_status())
+    }
+
+    pub fn is_draft(&self) -> bool {
+        self.published_at.is_none()
+    }
+
+    pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Self>> {
+        notices::table
+            .find(id)
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn insert(
+        conn: &mut DbConnection,
+        draft: &NoticeDraft,
+        product_ids: &[String],
+        created_by: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<String> {
+        let id = super::new_id();
+        diesel::insert_into(notices::table)
+            .values((
+                notices::id.eq(&id),
+                notices::kind.eq(draft.kind.code()),
+                notices::title_ja.eq(&draft.title_ja),
+                notices::body_ja.eq(&draft.body_ja),
+                notices::status.eq(draft.status.code()),
+                notices::starts_at.eq(draft.starts_at.naive_utc()),
+                notices::created_by.eq(created_by),
+                notices::created_at.eq(now),
+                notices::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Self::write_draft(conn, &id, draft, product_ids, now)?;
+        Ok(id)
+    }
+
+    /// Replaces a draft's content and products.
+    pub fn write_draft(
+        conn: &mut DbConnection,
+        id: &str,
+        draft: &NoticeDraft,
+        product_ids: &[String],
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::update(notices::table.find(id))
+            .set((
+                notices::kind.eq(draft.kind.code()),
+                notices::title_ja.eq(&draft.title_ja),
+                notices::title_en.eq(&draft.title_en),
+                notices::body_ja.eq(&draft.body_ja),
+                notices::body_en.eq(&draft.body_en),
+                notices::status.eq(draft.status.code()),
+                notices::starts_at.eq(draft.starts_at.naive_utc()),
+                notices::ends_at.eq(draft.ends_at.map(|t| t.naive_utc())),
+                notices::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        diesel::delete(notice_products::table.filter(notice_products::notice_id.eq(id)))
+            .execute(conn)?;
+        // One statement per product: multi-row inserts do not compile for the two-backend
+        // connection, and a notice names a handful of products.
+        for product_id in product_ids {
+            diesel::insert_into(notice_products::table)
+                .values((
+                    notice_products::notice_id.eq(id),
+                    notice_products::product_id.eq(product_id),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    }
+
+    /// The affected products, in catalog order.
+    pub fn products(
+        conn: &mut DbConnection,
+        ids: &[String],
+    ) -> QueryResult<Vec<(String, NoticeProduct)>> {
+        let rows: Vec<(String, String, String, String, String)> = notice_products::table
+            .inner_join(products::table)
+            .filter(notice_products::notice_id.eq_any(ids))
+            .order((products::position.asc(), products::slug.asc()))
+            .select((
+                notice_products::notice_id,
+                products::id,
+                products::slug,
+                products::name_ja,
+                products::name_en,
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(notice, _, slug, name_ja, name_en)| {
+                (
+                    notice,
+                    NoticeProduct {
+                        slug,
+                        name_ja,
+                        name_en,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    pub fn product_ids(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<String>> {
+        notice_products::table
+            .filter(notice_products::notice_id.eq(id))
+            .select(notice_products::product_id)
+            .load(conn)
+    }
+
+    pub fn publications(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<Publication>> {
+        publications::table
+            .filter(publications::notice_id.eq(id))
+            .order(publications::sequence.asc())
+            .select(Publication::as_select())
+            .load(conn)
+    }
+
+    pub fn view(&self, conn: &mut DbConnection) -> QueryResult<NoticeView> {
+        let products = Self::products(conn, std::slice::from_ref(&self.id))?
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        let kind = self.kind();
+        let updates = Self::publications(conn, &self.id)?
+            .into_iter()
+            .filter(|p| p.sequence > 0)
+            .map(|p| NoticeUpdateView {
+                status: NoticeStatus::parse(&p.status, kind).unwrap_or(kind.initial_status()),
+                id: p.id,
+                sequence: p.sequence,
+                body_ja: p.body_ja,
+                body_en: p.body_en,
+                starts_at: utc(p.starts_at),
+                ends_at: p.ends_at.map(utc),
+                issued_at: utc(p.issued_at),
+            })
+            .collect();
+        Ok(NoticeView {
+            id: self.id.clone(),
+            kind,
+            status: self.status(),
+            products,
+            title_ja: self.title_ja.clone(),
+            title_en: self.title_en.clone(),
+            body_ja: self.body_ja.clone(),
+            body_en: self.body_en.clone(),
+            starts_at: utc(self.starts_at),
+            ends_at: self.ends_at.map(utc),
+            published_at: self.published_at.map(utc),
+            updated_at: utc(self.updated_at),
+            updates,
+        })
+    }
+
+    fn summary(&self, products: Vec<NoticeProduct>) -> NoticeSummary {
+        NoticeSummary {
+            id: self.id.clone(),
+            kind: self.kind(),
+            status: self.status(),
+            products,
+            title_ja: self.title_ja.clone(),
+            title_en: self.title_en.clone(),
+            starts_at: utc(self.starts_at),
+            ends_at: self.ends_at.map(utc),
+            published_at: self.published_at.map(utc),
+            updated_at: utc(self.updated_at),
+        }
+    }
+
+    /// One page of notices, newest first (by first publication, ties by id), after `cursor`.
+    /// `drafts` lists drafts instead of published notices (operators only).
+    pub fn page(
+        conn: &mut DbConnection,
+        filter: &ListFilter,
+        limit: i64,
+    ) -> QueryResult<Vec<NoticeSummary>> {
+        let mut q = notices::table.select(Self::as_select()).into_boxed();
+        if filter.drafts {
+            q = q
+                .filter(notices::published_at.is_null())
+                .order((notices::updated_at.desc(), notices::id.desc()));
+        } else {
+            q = q
+                .filter(notices::published_at.is_not_null())
+                .order((notices::published_at.desc(), notices::id.desc()));
+            if let Some((at, id)) = &filter.after {
+                q = q.filter(
+                    notices::published_at.lt(*at).or(notices::published_at
+                        .eq(*at)
+                        .and(notices::id.lt(id.clone()))),
+                );
+            }
+        }
+        if let Some(kind) = filter.kind {
+            q = q.filter(notices::kind.eq(kind.code()));
+        }
+        if let Some(product_id) = &filter.product_id {
+            q = q.filter(
+                notices::id.eq_any(
+                    notice_products::table
+                        .filter(notice_products::product_id.eq(product_id.clone()))
+                        .select(notice_products::notice_id),
+                ),
+            );
+        }
+        let rows: Vec<Notice> = q.limit(limit).load(conn)?;
+        let ids: Vec<String> = rows.iter().map(|n| n.id.clone()).collect();
+        let mut products = Self::products(conn, &ids)?;
+        Ok(rows
+            .iter()
+            .map(|n| {
+                let mine = products
+                    .extract_if(.., |(notice, _)| *notice == n.id)
+                    .map(|(_, p)| p)
+                    .collect();
+                n.summary(mine)
+            })
+            .collect())
+    }
+
+    /// Marks a draft published and records the notice's current state after an update.
+    pub fn record_publication(
+        conn: &mut DbConnection,
+        id: &str,
+        status: NoticeStatus,
+        starts_at: NaiveDateTime,
+        ends_at: Option<NaiveDateTime>,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::update(notices::table.find(id))
+            .set((
+                notices::status.eq(status.code()),
+                notices::starts_at.eq(starts_at),
+                notices::ends_at.eq(ends_at),
+                notices::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        diesel::update(
+            notices::table
+                .find(id)
+                .filter(notices::published_at.is_null()),
+        )
+        .set(notices::published_at.eq(now))
+        .execute(conn)?;
+        Ok(())
+    }
+}
+
+impl Notice {
+    /// Outbox counts by publication and status, and the first permanent failures.
+    pub fn deliveries(conn: &mut DbConnection, id: &str) -> QueryResult<NoticeDeliveries> {
+        let publications = Self::publications(conn, id)?;
+        let ids: Vec<&str> = publications.iter().map(|p| p.id.as_str()).collect();
+        let counts: Vec<(Option<String>, String, i64)> = mail_outbox::table
+            .filter(mail_outbox::publication_id.eq_any(&ids))
+            .group_by((mail_outbox::publication_id, mail_outbox::status))
+            .select((
+                mail_outbox::publication_id,
+                mail_outbox::status,
+                diesel::dsl::count_star(),
+            ))
+            .load(conn)?;
+        let failures = mail_outbox::table
+            .filter(mail_outbox::publication_id.eq_any(&ids))
+            .filter(mail_outbox::status.eq(outbox::FAILED))
+            .order((
+                mail_outbox::publication_id.asc(),
+                mail_outbox::recipient.asc(),
+            ))
+            .limit(100)
+            .select((
+                mail_outbox::publication_id,
+                mail_outbox::recipient,
+                mail_outbox::last_error,
+            ))
+            .load::<(Option<String>, String, Option<String>)>(conn)?
+            .into_iter()
+            .map(|(publication_id, email, error)| FailedDelivery {
+                publication_id: publication_id.unwrap_or_default(),
+                email,
+                error: error.unwrap_or_default(),
+            })
+            .collect();
+        let mut total = NoticeDeliveries {
+            pending: 0,
+            sent: 0,
+            failed: 0,
+            skipped: 0,
+            publications: Vec::with_capacity(publications.len()),
+            failures,
+        };
+        for p in publications {
+            let count = |status: &str| {
+                counts
+                    .iter()
+                    .filter(|(pid, s, _)| pid.as_deref() == Some(p.id.as_str()) && s == status)
+                    .map(|(_, _, n)| *n)
+                    .sum::<i64>()
+            };
+            let row = PublicationDeliveries {
+                sequence: p.sequence,
+                issued_at: utc(p.issued_at),
+                pending: count(outbox::PENDING),
+                sent: count(outbox::SENT),
+                failed: count(outbox::FAILED),
+                skipped: i64::from(p.skipped),
+                publication_id: p.id,
+            };
+            total.pending += row.pending;
+            total.sent += row.sent;
+            total.failed += row.failed;
+            total.skipped += row.skipped;
+            total.publications.push(row);
+        }
+        Ok(total)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub drafts: bool,
+    pub kind: Option<NoticeKind>,
+    pub product_id: Option<String>,
+    pub after: Option<(NaiveDateTime, String)>,
+}
+
+/// What a publication says: the first one repeats the notice, an update its own text.
+pub struct NewPublication<'a> {
+    pub notice_id: &'a str,
+    pub sequence: i32,
+    pub body_ja: &'a str,
+    pub body_en: Option<&'a str>,
+    pub status: NoticeStatus,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: Option<NaiveDateTime>,
+}
+
+impl Publication {
+    pub fn insert(
+        conn: &mut DbConnection,
+        new: &NewPublication<'_>,
+        now: NaiveDateTime,
+    ) -> QueryResult<Publication> {
+        let id = super::new_id();
+        diesel::insert_into(publications::table)
+            .values((
+                publications::id.eq(&id),
+                publications::notice_id.eq(new.notice_id),
+                publications::sequence.eq(new.sequence),
+                publications::body_ja.eq(new.body_ja),
+                publications::body_en.eq(new.body_en),
+                publications::status.eq(new.status.code()),
+                publications::starts_at.eq(new.starts_at),
+                publications::ends_at.eq(new.ends_at),
+                publications::issued_at.eq(now),
+                publications::audience.eq(0),
+                publications::skipped.eq(0),
+            ))
+            .execute(conn)?;
+        publications::table
+            .find(&id)
+            .select(Publication::as_select())
+            .first(conn)
+    }
+
+    pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Publication>> {
+        publications::table
+            .find(id)
+            .select(Publication::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn next_sequence(conn: &mut DbConnection, notice_id: &str) -> QueryResult<i32> {
+        let max: Option<i32> = publications::table
+            .filter(publications::notice_id.eq(notice_id))
+            .select(diesel::dsl::max(publications::sequence))
+            .first(conn)?;
+        Ok(max.map_or(0, |m| m + 1))
+    }
+
+    pub fn record_counts(
+        conn: &mut DbConnection,
+        id: &str,
+        audience: i64,
+        skipped: i64,
+    ) -> QueryResult<()> {
+        let clamp = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+        diesel::update(publications::table.find(id))
+            .set((
+                publications::audience.eq(clamp(audience)),
+                publications::skipped.eq(clamp(skipped)),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,160 @@
+//! Notices: public reading, and the operators' drafting, publishing and follow-ups.
+//!
+//! A publication (the first one or an update) is one transaction: the publication row, its
+//! whole audience in the outbox, and the notice's new state. Either all of it is there or
+//! none of it.
+
+pub mod create;
+pub mod deliveries;
+pub mod list;
+pub mod publish;
+pub mod show;
+pub mod update;
+pub mod update_draft;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDateTime};
+use diesel::Connection;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use shared::domain::codes;
+use shared::dto::{NoticeDraftRequest, PublicationReceipt};
+use shared::{FieldErrors, ProblemKind};
+
+use crate::db::DbConnection;
+use crate::error::{ApiError, ApiResult};
+use crate::models::audience::{self, Target};
+use crate::models::catalog;
+use crate::models::notice::{NewPublication, Notice, Publication, utc};
+use crate::state::AppState;
+
+fn not_found() -> ApiError {
+    ApiError::not_found("No such notice.")
+}
+
+/// The notice, drafts included (operators' handlers only).
+fn find(conn: &mut DbConnection, id: &str) -> ApiResult<Notice> {
+    Notice::find(conn, id)?.ok_or_else(not_found)
+}
+
+/// Product ids for the draft's slugs; `products: unknown_product` if any is not in the
+/// catalog (retired products stay valid: an outage can outlive a product's sale).
+fn product_ids(conn: &mut DbConnection, slugs: &[String]) -> ApiResult<Vec<String>> {
+    let mut ids = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        match catalog::product::find(conn, slug)? {
+            Some(p) => ids.push(p.id),
+            None => {
+                let mut errors = FieldErrors::default();
+                errors.push("products", codes::UNKNOWN_PRODUCT);
+                return Err(errors.into());
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Parses a draft and resolves its products.
+fn draft(
+    conn: &mut DbConnection,
+    request: &NoticeDraftRequest,
+) -> ApiResult<(shared::dto::NoticeDraft, Vec<String>)> {
+    let draft = request.parse()?;
+    let ids = product_ids(conn, &draft.products)?;
+    Ok((draft, ids))
+}
+
+/// Writes a publication of `notice` and its audience; the caller's transaction makes it
+/// atomic. A concurrent publication of the same sequence loses on the unique key → 409.
+fn publish_in(
+    conn: &mut DbConnection,
+    state_domain: &str,
+    notice: &Notice,
+    new: &NewPublication<'_>,
+    now: NaiveDateTime,
+) -> ApiResult<PublicationReceipt> {
+    let publication = Publication::insert(conn, new, now).map_err(conflict_if_taken)?;
+    let fan_out = audience::fan_out(
+        conn,
+        &Target {
+            notice_id: &notice.id,
+            kind: notice.kind(),
+            publication_id: &publication.id,
+            message_domain: state_domain,
+            issued_at: utc(now),
+        },
+        now,
+    )?;
+    Publication::record_counts(conn, &publication.id, fan_out.audience, fan_out.skipped)?;
+    Notice::record_publication(
+        conn,
+        &notice.id,
+        new.status,
+        new.starts_at,
+        new.ends_at,
+        now,
+    )?;
+    Ok(PublicationReceipt {
+        publication_id: publication.id,
+        sequence: publication.sequence,
+        audience: fan_out.audience,
+        skipped: fan_out.skipped,
+    })
+}
+
+fn conflict_if_taken(e: DieselError) -> ApiError {
+    match e {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::new(
+            ProblemKind::Conflict,
+            "Another publication of this notice was made at the same moment; reload it.",
+        ),
+        other => other.into(),
+    }
+}
+
+/// Runs `f` as one publication transaction and wakes the dispatcher once it committed.
+async fn publication<F>(
+    state: &actix_web::web::Data<AppState>,
+    f: F,
+) -> ApiResult<PublicationReceipt>
+where
+    F: FnOnce(&mut DbConnection, &str, NaiveDateTime) -> ApiResult<PublicationReceipt>
+        + Send
+        + 'static,
+{
+    let domain = state.message_domain();
+    let now = state.now();
+    let receipt = state
+        .db(move |conn| conn.transaction(|conn| f(conn, &domain, now)))
+        .await?;
+    state.mail_queued();
+    Ok(receipt)
+}
+
+/// Opaque paging cursor: the last item's publication instant and id.
+fn encode_cursor(published_at: NaiveDateTime, id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}|{id}", utc(published_at).timestamp_micros()))
+}
+
+fn decode_cursor(raw: &str) -> Option<(NaiveDateTime, String)> {
+    let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (micros, id) = text.split_once('|')?;
+    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+    Some((at, id.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip() {
+        let at = DateTime::from_timestamp_micros(1_790_000_000_123_456)
+            .map(|t| t.naive_utc())
+            .unwrap_or_default();
+        let c = encode_cursor(at, "0194-x");
+        assert_eq!(decode_cursor(&c), Some((at, "0194-x".to_owned())));
+        assert_eq!(decode_cursor("not a cursor"), None);
+    }
+}

@@ -1,0 +1,54 @@
+use actix_web::{patch, web};
+use diesel::Connection;
+use shared::dto::{NoticePatch, NoticeView};
+use shared::{Problem, ProblemKind};
+
+use crate::auth::Operator;
+use crate::error::{ApiError, ApiResult};
+use crate::models::notice::Notice;
+use crate::state::AppState;
+
+/// Edit a draft (operators). Absent fields keep their value. A published notice is not
+/// edited: it changes through updates, which are mailed.
+#[utoipa::path(
+    tag = "notices",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The notice's id")),
+    request_body = NoticePatch,
+    responses(
+        (status = 200, description = "The draft", body = NoticeView),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an operator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such notice", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already published: post an update instead", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/notices/{id}")]
+pub async fn update_draft(
+    state: web::Data<AppState>,
+    _operator: Operator,
+    path: web::Path<String>,
+    body: web::Json<NoticePatch>,
+) -> ApiResult<web::Json<NoticeView>> {
+    let id = path.into_inner();
+    let patch = body.into_inner();
+    let now = state.now();
+    let view = state
+        .db(move |conn| {
+            conn.transaction(|conn| {
+                let notice = super::find(conn, &id)?;
+                if !notice.is_draft() {
+                    return Err(ApiError::new(
+                        ProblemKind::Conflict,
+                        "This notice is published; post an update instead.",
+                    ));
+                }
+                let request = patch.apply(notice.view(conn)?.as_request());
+                let (draft, product_ids) = super::draft(conn, &request)?;
+                Notice::write_draft(conn, &id, &draft, &product_ids, now)?;
+                Ok(super::find(conn, &id)?.view(conn)?)
+            })
+        })
+        .await?;
+    Ok(web::Json(view))
+}

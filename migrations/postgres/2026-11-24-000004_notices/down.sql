@@ -1,0 +1,16 @@
+DROP INDEX mail_outbox_lease;
+DROP INDEX mail_outbox_publication;
+DELETE FROM mail_outbox WHERE publication_id IS NOT NULL;
+ALTER TABLE mail_outbox
+    DROP COLUMN publication_id,
+    DROP COLUMN recipient_id,
+    DROP COLUMN language,
+    DROP COLUMN time_zone,
+    DROP COLUMN in_reply_to,
+    ALTER COLUMN subject SET NOT NULL,
+    ALTER COLUMN body_text SET NOT NULL,
+    ALTER COLUMN body_html SET NOT NULL;
+DROP TABLE recipient_opt_outs;
+DROP TABLE publications;
+DROP TABLE notice_products;
+DROP TABLE notices;

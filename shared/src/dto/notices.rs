@@ -1,0 +1,583 @@
+//! Notices (工事・故障情報): what operators write, what the public pages show, and what
+//! operators read back about delivery.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::parse_slug;
+use crate::domain::{BoundedText, MultilineText, OptionalText, codes};
+use crate::problem::FieldErrors;
+
+pub const TITLE_MAX: usize = 200;
+pub const BODY_MAX: usize = 20_000;
+/// Products one notice may name.
+pub const PRODUCTS_MAX: usize = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// 工事: planned work with a start and an end.
+    Maintenance,
+    /// 故障: an incident, from the time it began.
+    Outage,
+}
+
+impl NoticeKind {
+    pub const ALL: [Self; 2] = [Self::Maintenance, Self::Outage];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Maintenance => "maintenance",
+            Self::Outage => "outage",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        match raw.trim() {
+            "" => Err(codes::REQUIRED),
+            "maintenance" => Ok(Self::Maintenance),
+            "outage" => Ok(Self::Outage),
+            _ => Err(codes::INVALID_VALUE),
+        }
+    }
+
+    /// The state a new notice of this kind starts in.
+    pub fn initial_status(self) -> NoticeStatus {
+        match self {
+            Self::Maintenance => NoticeStatus::Scheduled,
+            Self::Outage => NoticeStatus::Investigating,
+        }
+    }
+}
+
+/// Where a notice stands. Maintenance: 予定 → 実施中 → 完了 (or 中止). Outage: 調査中 → 対応中
+/// → 復旧.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeStatus {
+    Scheduled,
+    InProgress,
+    Completed,
+    Cancelled,
+    Investigating,
+    Resolved,
+}
+
+impl NoticeStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Scheduled => "scheduled",
+            Self::InProgress => "in_progress",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+            Self::Investigating => "investigating",
+            Self::Resolved => "resolved",
+        }
+    }
+
+    /// The statuses a notice of `kind` can be in.
+    pub fn for_kind(kind: NoticeKind) -> &'static [Self] {
+        match kind {
+            NoticeKind::Maintenance => &[
+                Self::Scheduled,
+                Self::InProgress,
+                Self::Completed,
+                Self::Cancelled,
+            ],
+            NoticeKind::Outage => &[Self::Investigating, Self::InProgress, Self::Resolved],
+        }
+    }
+
+    pub fn parse(raw: &str, kind: NoticeKind) -> Result<Self, &'static str> {
+        Self::for_kind(kind)
+            .iter()
+            .copied()
+            .find(|s| s.code() == raw.trim())
+            .ok_or(codes::INVALID_VALUE)
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::Scheduled => "予定",
+            Self::InProgress => "対応中",
+            Self::Completed => "完了",
+            Self::Cancelled => "中止",
+            Self::Investigating => "調査中",
+            Self::Resolved => "復旧",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Scheduled => "Scheduled",
+            Self::InProgress => "In progress",
+            Self::Completed => "Completed",
+            Self::Cancelled => "Cancelled",
+            Self::Investigating => "Investigating",
+            Self::Resolved => "Resolved",
+        }
+    }
+}
+
+/// `POST /api/v1/notices` (and, merged over the stored draft, `PATCH`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct NoticeDraftRequest {
+    /// `maintenance` or `outage`.
+    pub kind: String,
+    /// Product slugs, one or more.
+    pub products: Vec<String>,
+    pub title_ja: String,
+    pub title_en: Option<String>,
+    /// Plain text or the small Markdown subset of the notice pages.
+    pub body_ja: String,
+    pub body_en: Option<String>,
+    /// Planned start of the maintenance, or when the outage began (RFC 3339).
+    pub starts_at: String,
+    /// Planned end of the maintenance (required for maintenance).
+    pub ends_at: Option<String>,
+    /// Defaults to `scheduled` (maintenance) or `investigating` (outage).
+    pub status: Option<String>,
+}
+
+/// `PATCH /api/v1/notices/{id}`: absent fields keep their stored value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct NoticePatch {
+    pub kind: Option<String>,
+    pub products: Option<Vec<String>>,
+    pub title_ja: Option<String>,
+    pub title_en: Option<String>,
+    pub body_ja: Option<String>,
+    pub body_en: Option<String>,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub status: Option<String>,
+}
+
+impl NoticePatch {
+    /// The draft this patch makes of `current`.
+    pub fn apply(self, current: NoticeDraftRequest) -> NoticeDraftRequest {
+        NoticeDraftRequest {
+            kind: self.kind.unwrap_or(current.kind),
+            products: self.products.unwrap_or(current.products),
+            title_ja: self.title_ja.unwrap_or(current.title_ja),
+            title_en: self.title_en.or(current.title_en),
+            body_ja: self.body_ja.unwrap_or(current.body_ja),
+            body_en: self.body_en.or(current.body_en),
+            starts_at: self.starts_at.unwrap_or(current.starts_at),
+            ends_at: self.ends_at.or(current.ends_at),
+            status: self.status.or(current.status),
+        }
+    }
+}
+
+/// A draft that passed every check but the catalog lookup of its products.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeDraft {
+    pub kind: NoticeKind,
+    pub products: Vec<String>,
+    pub title_ja: String,
+    pub title_en: Option<String>,
+    pub body_ja: String,
+    pub body_en: Option<String>,
+    pub status: NoticeStatus,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+pub fn parse_instant(raw: &str) -> Result<DateTime<Utc>, &'static str> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(codes::REQUIRED);
+    }
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| codes::INVALID_DATETIME)
+}
+
+fn optional_instant(raw: Option<&str>) -> Result<Option<DateTime<Utc>>, &'static str> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => parse_instant(s).map(Some),
+    }
+}
+
+fn optional_body(raw: Option<&str>) -> Result<Option<String>, &'static str> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => MultilineText::<BODY_MAX>::parse(s).map(|t| Some(t.into_inner())),
+    }
+}
+
+/// `ends_at`, when given, must come after `starts_at`.
+fn check_order(
+    e: &mut FieldErrors,
+    starts_at: Option<DateTime<Utc>>,
+    ends_at: Option<DateTime<Utc>>,
+) {
+    if let (Some(s), Some(end)) = (starts_at, ends_at)
+        && end <= s
+    {
+        e.push("ends_at", codes::BEFORE_START);
+    }
+}
+
+impl NoticeDraftRequest {
+    pub fn parse(&self) -> Result<NoticeDraft, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let kind = e.take("kind", NoticeKind::parse(&self.kind));
+        let products = self.parse_products(&mut e);
+        let title_ja = e.take("title_ja", BoundedText::<TITLE_MAX>::parse(&self.title_ja));
+        let title_en = e.take(
+            "title_en",
+            OptionalText::<TITLE_MAX>::parse(self.title_en.as_deref()),
+        );
+        let body_ja = e.take("body_ja", MultilineText::<BODY_MAX>::parse(&self.body_ja));
+        let body_en = e.take("body_en", optional_body(self.body_en.as_deref()));
+        let starts_at = e.take("starts_at", parse_instant(&self.starts_at));
+        let ends_at = e.take("ends_at", optional_instant(self.ends_at.as_deref()));
+        if kind == Some(NoticeKind::Maintenance) && ends_at == Some(None) {
+            e.push("ends_at", codes::REQUIRED);
+        }
+        check_order(&mut e, starts_at, ends_at.flatten());
+        let status = kind.and_then(|k| match self.status.as_deref().map(str::trim) {
+            None | Some("") => Some(k.initial_status()),
+            Some(s) => e.take("status", NoticeStatus::parse(s, k)),
+        });
+        match (kind, products, title_ja, title_en, body_ja, body_en) {
+            (
+                Some(kind),
+                Some(products),
+                Some(title_ja),
+                Some(title_en),
+                Some(body_ja),
+                Some(body_en),
+            ) if e.is_empty() => Ok(NoticeDraft {
+                kind,
+                products,
+                title_ja: title_ja.into_inner(),
+                title_en: title_en.into_inner(),
+                body_ja: body_ja.into_inner(),
+                body_en,
+                status: status.unwrap_or(kind.initial_status()),
+                starts_at: starts_at.unwrap_or_default(),
+                ends_at: ends_at.flatten(),
+            }),
+            _ => Err(e),
+        }
+    }
+
+    fn parse_products(&self, e: &mut FieldErrors) -> Option<Vec<String>> {
+        if self.products.is_empty() {
+            e.push("products", codes::REQUIRED);
+            return None;
+        }
+        if self.products.len() > PRODUCTS_MAX {
+            e.push("products", codes::TOO_LONG);
+            return None;
+        }
+        let mut slugs = Vec::with_capacity(self.products.len());
+        for raw in &self.products {
+            let slug = e.take("products", parse_slug(raw))?;
+            if !slugs.contains(&slug) {
+                slugs.push(slug);
+            }
+        }
+        Some(slugs)
+    }
+}
+
+/// `POST /api/v1/notices/{id}/updates`: a follow-up (e.g. 復旧, rescheduled, extended),
+/// mailed by the same audience rule as the first publication.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct NoticeUpdateRequest {
+    pub body_ja: String,
+    pub body_en: Option<String>,
+    /// The notice's new status; absent keeps it.
+    pub status: Option<String>,
+    /// A new planned start (rescheduled); absent keeps it.
+    pub starts_at: Option<String>,
+    /// A new planned end (rescheduled, extended); absent keeps it.
+    pub ends_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeUpdate {
+    pub body_ja: String,
+    pub body_en: Option<String>,
+    pub status: Option<NoticeStatus>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+impl NoticeUpdateRequest {
+    /// Checks the update against the notice it amends: the status must suit its kind, and
+    /// the times, merged with the stored ones, must stay in order.
+    pub fn parse(
+        &self,
+        kind: NoticeKind,
+        starts_at: DateTime<Utc>,
+        ends_at: Option<DateTime<Utc>>,
+    ) -> Result<NoticeUpdate, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let body_ja = e.take("body_ja", MultilineText::<BODY_MAX>::parse(&self.body_ja));
+        let body_en = e.take("body_en", optional_body(self.body_en.as_deref()));
+        let status = match self.status.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(s) => e.take("status", NoticeStatus::parse(s, kind)).map(Some),
+        };
+        let new_start = e.take("starts_at", optional_instant(self.starts_at.as_deref()));
+        let new_end = e.take("ends_at", optional_instant(self.ends_at.as_deref()));
+        if let (Some(s), Some(end)) = (new_start, new_end) {
+            check_order(&mut e, Some(s.unwrap_or(starts_at)), end.or(ends_at));
+        }
+        match (body_ja, body_en, status, new_start, new_end) {
+            (Some(body_ja), Some(body_en), Some(status), Some(starts_at), Some(ends_at))
+                if e.is_empty() =>
+            {
+                Ok(NoticeUpdate {
+                    body_ja: body_ja.into_inner(),
+                    body_en,
+                    status,
+                    starts_at,
+                    ends_at,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// A product as a notice names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeProduct {
+    pub slug: String,
+    pub name_ja: String,
+    pub name_en: String,
+}
+
+/// One follow-up of a notice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeUpdateView {
+    pub id: String,
+    /// 1 for the first update, then 2, 3…
+    pub sequence: i32,
+    pub body_ja: String,
+    pub body_en: Option<String>,
+    pub status: NoticeStatus,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub issued_at: DateTime<Utc>,
+}
+
+/// A notice with its updates, oldest first. `status`, `starts_at` and `ends_at` are the
+/// current ones: the latest update's where it changed them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeView {
+    pub id: String,
+    pub kind: NoticeKind,
+    pub status: NoticeStatus,
+    pub products: Vec<NoticeProduct>,
+    pub title_ja: String,
+    pub title_en: Option<String>,
+    pub body_ja: String,
+    pub body_en: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    /// Absent while a draft.
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub updates: Vec<NoticeUpdateView>,
+}
+
+impl NoticeView {
+    pub fn is_draft(&self) -> bool {
+        self.published_at.is_none()
+    }
+
+    /// The draft a `PATCH` merges over.
+    pub fn as_request(&self) -> NoticeDraftRequest {
+        NoticeDraftRequest {
+            kind: self.kind.code().to_owned(),
+            products: self.products.iter().map(|p| p.slug.clone()).collect(),
+            title_ja: self.title_ja.clone(),
+            title_en: self.title_en.clone(),
+            body_ja: self.body_ja.clone(),
+            body_en: self.body_en.clone(),
+            starts_at: self.starts_at.to_rfc3339(),
+            ends_at: self.ends_at.map(|t| t.to_rfc3339()),
+            status: Some(self.status.code().to_owned()),
+        }
+    }
+}
+
+/// One entry of the public list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeSummary {
+    pub id: String,
+    pub kind: NoticeKind,
+    pub status: NoticeStatus,
+    pub products: Vec<NoticeProduct>,
+    pub title_ja: String,
+    pub title_en: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A page of `GET /api/v1/notices`, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticePage {
+    pub items: Vec<NoticeSummary>,
+    /// Pass as `cursor` for the next page; absent on the last one.
+    pub next_cursor: Option<String>,
+}
+
+/// `202` of a publication or an update.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicationReceipt {
+    pub publication_id: String,
+    pub sequence: i32,
+    /// Mails queued: one per address.
+    pub audience: i64,
+    /// Addresses left out only because their window excluded the issue instant.
+    pub skipped: i64,
+}
+
+/// Delivery progress of one publication.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicationDeliveries {
+    pub publication_id: String,
+    pub sequence: i32,
+    pub issued_at: DateTime<Utc>,
+    pub pending: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub skipped: i64,
+}
+
+/// A mail the server refused for good.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FailedDelivery {
+    pub publication_id: String,
+    pub email: String,
+    /// The SMTP server's reply.
+    pub error: String,
+}
+
+/// `GET /api/v1/notices/{id}/deliveries`: totals over every publication, then each one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeDeliveries {
+    pub pending: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub skipped: i64,
+    pub publications: Vec<PublicationDeliveries>,
+    /// The first 100 permanent failures.
+    pub failures: Vec<FailedDelivery>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outage() -> NoticeDraftRequest {
+        NoticeDraftRequest {
+            kind: "outage".into(),
+            products: vec!["id-federation".into(), "id-federation".into()],
+            title_ja: "認証エラー".into(),
+            body_ja: "調査中です。".into(),
+            starts_at: "2026-11-24T10:00:00+09:00".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_outage_needs_no_end_and_starts_investigating() -> Result<(), FieldErrors> {
+        let d = outage().parse()?;
+        assert_eq!(d.status, NoticeStatus::Investigating);
+        assert_eq!(d.products, vec!["id-federation".to_owned()]);
+        assert_eq!(d.starts_at.to_rfc3339(), "2026-11-24T01:00:00+00:00");
+        Ok(())
+    }
+
+    #[test]
+    fn field_codes() {
+        let codes_of = |r: NoticeDraftRequest| {
+            r.parse()
+                .err()
+                .map(|e| {
+                    e.0.into_iter()
+                        .map(|f| format!("{}:{}", f.field, f.code))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            codes_of(NoticeDraftRequest::default()),
+            [
+                "kind:required",
+                "products:required",
+                "title_ja:required",
+                "body_ja:required",
+                "starts_at:required"
+            ]
+        );
+        let mut m = outage();
+        m.kind = "maintenance".into();
+        m.status = Some("resolved".into());
+        assert_eq!(
+            codes_of(m.clone()),
+            ["ends_at:required", "status:invalid_value"]
+        );
+        m.status = None;
+        m.ends_at = Some("2026-11-24T09:00:00+09:00".into());
+        assert_eq!(codes_of(m.clone()), ["ends_at:before_start"]);
+        m.starts_at = "tomorrow".into();
+        assert_eq!(codes_of(m), ["starts_at:invalid_datetime"]);
+        let mut bad = outage();
+        bad.products = vec!["Bad Slug".into()];
+        bad.title_ja = "a\u{7}".into();
+        assert_eq!(
+            codes_of(bad),
+            ["products:invalid_value", "title_ja:control_characters"]
+        );
+    }
+
+    #[test]
+    fn an_update_keeps_times_in_order() {
+        let start = parse_instant("2026-12-01T01:00:00Z").unwrap_or_default();
+        let end = parse_instant("2026-12-01T03:00:00Z").ok();
+        let req = NoticeUpdateRequest {
+            body_ja: "延長します。".into(),
+            ends_at: Some("2026-12-01T00:30:00Z".into()),
+            ..Default::default()
+        };
+        assert!(req.parse(NoticeKind::Maintenance, start, end).is_err());
+        let req = NoticeUpdateRequest {
+            body_ja: "延長します。".into(),
+            ends_at: Some("2026-12-01T05:00:00Z".into()),
+            status: Some("in_progress".into()),
+            ..Default::default()
+        };
+        let u = req.parse(NoticeKind::Maintenance, start, end);
+        assert_eq!(u.map(|u| u.status), Ok(Some(NoticeStatus::InProgress)));
+    }
+}
