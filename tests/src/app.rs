@@ -8,6 +8,9 @@ use std::time::Duration;
 use anyhow::Context;
 use api::clock::ManualClock;
 use api::config::{Environment, Secret, Settings};
+use api::mail::Templates;
+use api::mail::dispatcher::{Dispatcher, Transport};
+use api::mail::notice_mail::NoticeMailer;
 use api::startup::Application;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use reqwest::{Method, StatusCode};
@@ -64,6 +67,18 @@ impl Drop for Database {
     }
 }
 
+/// How a test's application differs from the default (SMTP that accepts everything, a
+/// dispatcher running in the process).
+#[derive(Default)]
+pub struct Mode {
+    /// Mail goes to the dev mailbox instead of the SMTP sink.
+    pub dev_mailbox: bool,
+    /// The process sends nothing; the test runs dispatchers itself.
+    pub no_dispatcher: bool,
+    /// How the SMTP sink answers.
+    pub smtp_script: Option<crate::smtp::Script>,
+}
+
 pub struct TestApp {
     pub base: String,
     pub backend: Backend,
@@ -114,21 +129,32 @@ impl Answer {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> anyhow::Result<Self> {
+        Self::spawn_with(backend, Mode::default())
+            .await?
+            .context("PostgreSQL is not reachable")
+    }
+
+    /// `None` when PostgreSQL is unreachable outside CI (after saying so loudly).
+    pub async fn spawn_postgres() -> anyhow::Result<Option<Self>> {
+        Self::spawn_with(Backend::Postgres, Mode::default()).await
+    }
+
+    /// `None` for PostgreSQL when it is unreachable outside CI.
+    pub async fn spawn_with(backend: Backend, mode: Mode) -> anyhow::Result<Option<Self>> {
         match backend {
             Backend::Sqlite => {
                 let path =
                     std::env::temp_dir().join(format!("shirase-test-{}.db", uuid::Uuid::new_v4()));
                 let url = format!("sqlite://{}", path.display());
-                Self::start(Backend::Sqlite, url, Database::Sqlite(path), true).await
+                Self::start(Backend::Sqlite, url, Database::Sqlite(path), mode)
+                    .await
+                    .map(Some)
             }
-            Backend::Postgres => Self::spawn_postgres()
-                .await?
-                .context("PostgreSQL is not reachable"),
+            Backend::Postgres => Self::spawn_postgres_with(mode).await,
         }
     }
 
-    /// `None` when PostgreSQL is unreachable outside CI (after saying so loudly).
-    pub async fn spawn_postgres() -> anyhow::Result<Option<Self>> {
+    async fn spawn_postgres_with(mode: Mode) -> anyhow::Result<Option<Self>> {
         let name = format!("shirase_test_{}", uuid::Uuid::new_v4().simple());
         let admin = format!("{}/postgres", postgres_admin_url());
         let created = {
@@ -152,7 +178,7 @@ impl TestApp {
             return Ok(None);
         }
         let url = format!("{}/{name}", postgres_admin_url());
-        Self::start(Backend::Postgres, url, Database::Postgres(name), true)
+        Self::start(Backend::Postgres, url, Database::Postgres(name), mode)
             .await
             .map(Some)
     }
@@ -161,21 +187,30 @@ impl TestApp {
     pub async fn spawn_with_dev_mailbox() -> anyhow::Result<Self> {
         let path = std::env::temp_dir().join(format!("shirase-test-{}.db", uuid::Uuid::new_v4()));
         let url = format!("sqlite://{}", path.display());
-        Self::start(Backend::Sqlite, url, Database::Sqlite(path), false).await
+        let mode = Mode {
+            dev_mailbox: true,
+            ..Mode::default()
+        };
+        Self::start(Backend::Sqlite, url, Database::Sqlite(path), mode).await
     }
 
     async fn start(
         backend: Backend,
         database_url: String,
         database: Database,
-        use_smtp: bool,
+        mode: Mode,
     ) -> anyhow::Result<Self> {
         api::telemetry::init_for_tests();
-        let smtp = SmtpSink::start().await?;
+        let smtp = match mode.smtp_script {
+            Some(script) => SmtpSink::start_with(script).await?,
+            None => SmtpSink::start().await?,
+        };
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let port = listener.local_addr()?.port();
         let base = format!("http://127.0.0.1:{port}");
-        let settings = test_settings(&base, database_url, use_smtp.then(|| smtp.url()))?;
+        let mut settings =
+            test_settings(&base, database_url, (!mode.dev_mailbox).then(|| smtp.url()))?;
+        settings.dispatch = !mode.no_dispatcher;
         let clock = ManualClock::new(chrono::Utc::now());
         let app = Application::build_on(listener, settings, Arc::new(clock.clone())).await?;
         let state = app.state();
@@ -239,6 +274,25 @@ impl TestApp {
         body: Value,
     ) -> anyhow::Result<Answer> {
         self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    /// A dispatcher of its own on the application's database and clock, sending to `smtp`:
+    /// what another `shirase` process would run.
+    pub fn dispatcher(&self, smtp: &SmtpSink) -> anyhow::Result<Dispatcher> {
+        let settings = &self.state.settings;
+        Ok(Dispatcher {
+            pool: self.state.pool.clone(),
+            clock: Arc::new(self.clock.clone()),
+            transport: Transport::smtp(&smtp.url())?,
+            from: settings.mail_from.parse()?,
+            wakeup: Arc::new(tokio::sync::Notify::new()),
+            poll_interval: settings.outbox_poll_interval,
+            notices: Arc::new(NoticeMailer::new(
+                Templates::load()?,
+                self.state.unsubscribe.clone(),
+                settings.public_url.as_str(),
+            )),
+        })
     }
 
     /// Runs `f` on a connection of the application's own pool.

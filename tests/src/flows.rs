@@ -63,6 +63,19 @@ pub async fn customer(app: &TestApp, email: &str) -> anyhow::Result<SessionToken
     Ok(tokens)
 }
 
+/// A customer granted the operator role; returns the access token.
+pub async fn operator(app: &TestApp, email: &str) -> anyhow::Result<String> {
+    let tokens = customer(app, email).await?;
+    let email = email.to_owned();
+    app.db(move |conn| {
+        Ok(api::models::account::Account::set_role(
+            conn, &email, "operator",
+        )?)
+    })
+    .await?;
+    Ok(tokens.access_token)
+}
+
 pub async fn login(app: &TestApp, email: &str, password: &str) -> anyhow::Result<Answer> {
     app.post(
         "/api/v1/sessions",

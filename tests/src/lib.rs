@@ -4,11 +4,13 @@
 
 pub mod app;
 pub mod browser;
+pub mod fixtures;
 pub mod flows;
 pub mod smtp;
 
+pub use app::Mode;
 pub use app::{Backend, TestApp};
-pub use smtp::{ReceivedMail, SmtpSink};
+pub use smtp::{ReceivedMail, Reply, SmtpSink};
 
 /// Defines each test twice, once per backend: `mod sqlite { … }` and `mod postgres { … }`.
 ///

@@ -1,7 +1,10 @@
 //! A real SMTP server on a random loopback port, kept in process so that tests can read
 //! what the application sent: it speaks enough ESMTP for lettre (EHLO, MAIL, RCPT, DATA,
-//! RSET, NOOP, QUIT) and parses each message with `mail-parser`.
+//! RSET, NOOP, QUIT) and parses each message with `mail-parser`. A script can make it
+//! answer like a troubled server: refuse a recipient for a while or for good, or accept a
+//! message's data and never answer.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -36,6 +39,13 @@ impl ReceivedMail {
         }
     }
 
+    /// A header's value as sent (unfolded), e.g. `header("List-Unsubscribe")`.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let parsed = MessageParser::default().parse(&self.raw)?;
+        let raw = parsed.header_raw(name)?;
+        Some(raw.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+
     /// The first link in the text body that starts with `prefix`'s path, e.g.
     /// `link_with("/register/activate?token=")`.
     pub fn link_with(&self, needle: &str) -> Option<String> {
@@ -53,10 +63,36 @@ impl ReceivedMail {
     }
 }
 
-#[derive(Default)]
+/// How the server answers one attempt to deliver to a recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    Accept,
+    /// Refuse at `RCPT TO` with this reply line, e.g. `451 4.3.0 Try again later`.
+    Refuse(&'static str),
+    /// Take the data and never answer, like a server that hangs.
+    Hang,
+}
+
+/// Decides the reply from the recipient and which attempt for it this is (1 for the first).
+pub type Script = Arc<dyn Fn(&str, usize) -> Reply + Send + Sync>;
+
 struct Inbox {
     mails: Mutex<Vec<ReceivedMail>>,
     arrived: Notify,
+    script: Script,
+    attempts: Mutex<HashMap<String, usize>>,
+}
+
+impl Inbox {
+    fn reply_for(&self, rcpt: &str) -> Reply {
+        let nth = {
+            let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+            let n = attempts.entry(rcpt.to_ascii_lowercase()).or_default();
+            *n += 1;
+            *n
+        };
+        (self.script)(rcpt, nth)
+    }
 }
 
 #[derive(Clone)]
@@ -66,10 +102,20 @@ pub struct SmtpSink {
 }
 
 impl SmtpSink {
+    /// A server that accepts everything.
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(Arc::new(|_, _| Reply::Accept)).await
+    }
+
+    pub async fn start_with(script: Script) -> anyhow::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let port = listener.local_addr()?.port();
-        let inbox = Arc::new(Inbox::default());
+        let inbox = Arc::new(Inbox {
+            mails: Mutex::default(),
+            arrived: Notify::new(),
+            script,
+            attempts: Mutex::default(),
+        });
         let accepted = inbox.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
@@ -126,6 +172,26 @@ impl SmtpSink {
     pub async fn wait_for(&self, address: &str) -> anyhow::Result<ReceivedMail> {
         self.wait_for_nth(address, 1).await
     }
+
+    /// Waits until `count` mails matching `filter` arrived (`secs` seconds at most).
+    pub async fn wait_for_count(
+        &self,
+        count: usize,
+        secs: u64,
+        filter: impl Fn(&ReceivedMail) -> bool,
+    ) -> anyhow::Result<Vec<ReceivedMail>> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            let notified = self.inbox.arrived.notified();
+            let mails: Vec<ReceivedMail> = self.all().into_iter().filter(&filter).collect();
+            if mails.len() >= count {
+                return Ok(mails);
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                anyhow::bail!("{} mail(s) arrived, expected {count}", mails.len());
+            }
+        }
+    }
 }
 
 async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
@@ -133,6 +199,7 @@ async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
     let mut lines = BufReader::new(read);
     write.write_all(b"220 sink.test ESMTP\r\n").await?;
     let mut rcpt = Vec::new();
+    let mut hang = false;
     let mut line = String::new();
     loop {
         line.clear();
@@ -146,11 +213,26 @@ async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
             b"250 OK\r\n"
         } else if upper.starts_with("MAIL FROM") || upper.starts_with("RSET") {
             rcpt.clear();
+            hang = false;
             b"250 OK\r\n"
         } else if upper.starts_with("RCPT TO") {
             let addr = line.trim_end()[8..].trim().trim_start_matches('<');
-            rcpt.push(addr.split('>').next().unwrap_or(addr).to_owned());
-            b"250 OK\r\n"
+            let addr = addr.split('>').next().unwrap_or(addr).to_owned();
+            match inbox.reply_for(&addr) {
+                Reply::Accept => {
+                    rcpt.push(addr);
+                    b"250 OK\r\n"
+                }
+                Reply::Hang => {
+                    rcpt.push(addr);
+                    hang = true;
+                    b"250 OK\r\n"
+                }
+                Reply::Refuse(reply) => {
+                    write.write_all(format!("{reply}\r\n").as_bytes()).await?;
+                    continue;
+                }
+            }
         } else if upper == "DATA" {
             write
                 .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
@@ -168,6 +250,10 @@ async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
                 // Undo dot-stuffing (RFC 5321 §4.5.2).
                 let content = data_line.strip_prefix(b".").unwrap_or(&data_line);
                 raw.extend_from_slice(content);
+            }
+            if hang {
+                // Never answer; the client gives up or is killed.
+                std::future::pending::<()>().await;
             }
             let mail = ReceivedMail::parse(std::mem::take(&mut rcpt), raw);
             if let Ok(mut mails) = inbox.mails.lock() {

@@ -4,19 +4,7 @@ use reqwest::Method;
 use serde_json::json;
 use shared::dto::{Catalog, ProductView, SubscriptionView};
 use shirase_tests::backend_tests;
-use shirase_tests::flows::customer;
-
-async fn operator(app: &shirase_tests::TestApp, email: &str) -> anyhow::Result<String> {
-    let tokens = customer(app, email).await?;
-    let email = email.to_owned();
-    app.db(move |conn| {
-        Ok(api::models::account::Account::set_role(
-            conn, &email, "operator",
-        )?)
-    })
-    .await?;
-    Ok(tokens.access_token)
-}
+use shirase_tests::flows::{customer, operator};
 
 fn product_slugs(catalog: &Catalog) -> Vec<String> {
     catalog

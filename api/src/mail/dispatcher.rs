@@ -28,7 +28,7 @@ use crate::db::Pool;
 const CONCURRENCY: usize = 8;
 const BATCH: i64 = 128;
 /// Long enough for a whole batch to be sent; short enough that a crash delays little.
-const LEASE: Duration = Duration::seconds(120);
+pub const LEASE: Duration = Duration::seconds(120);
 const MAX_ATTEMPTS: i32 = 8;
 
 pub enum Transport {

@@ -1,0 +1,168 @@
+//! Rows written straight into the database, for tests and benchmarks that need many
+//! accounts and addresses in exact shapes; what they test goes through HTTP.
+
+use api::db::DbConnection;
+use api::models::account::{Account, NewAccount};
+use api::models::recipient::{NewRecipientRow, Recipient};
+use api::models::subscription::Subscription;
+use api::schema::{accounts, recipient_opt_outs, subscriptions};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use shared::domain::{DeliveryWindow, Language};
+
+pub fn now() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// An account that accepted no terms and cannot log in: only its subscriptions and
+/// addresses matter.
+pub fn account(conn: &mut DbConnection, email: &str) -> anyhow::Result<String> {
+    let id = api::models::new_id();
+    let now = now();
+    diesel::insert_into(accounts::table)
+        .values(NewAccount {
+            id: &id,
+            email,
+            password_hash: "not a hash: no login",
+            family_name: "試験",
+            given_name: "太郎",
+            company: "Example 株式会社",
+            department: None,
+            phone: None,
+            language: "ja",
+            role: api::models::account::ROLE_CUSTOMER,
+            created_at: now,
+            updated_at: now,
+        })
+        .execute(conn)?;
+    Ok(id)
+}
+
+pub fn product_id(conn: &mut DbConnection, slug: &str) -> anyhow::Result<String> {
+    Ok(api::models::catalog::product::find(conn, slug)?
+        .ok_or_else(|| anyhow::anyhow!("no product {slug}"))?
+        .id)
+}
+
+/// Subscribes `account` to the product with the given mail flags.
+pub fn subscribe(
+    conn: &mut DbConnection,
+    account: &str,
+    slug: &str,
+    maintenance: bool,
+    outage: bool,
+) -> anyhow::Result<()> {
+    let product = product_id(conn, slug)?;
+    Subscription::add(conn, account, &product, now())?;
+    diesel::update(subscriptions::table.find((account, &product)))
+        .set((
+            subscriptions::maintenance_mail.eq(maintenance),
+            subscriptions::outage_mail.eq(outage),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub struct Address<'a> {
+    pub email: &'a str,
+    pub window: DeliveryWindow,
+    pub time_zone: &'a str,
+    pub language: Language,
+    pub verified: bool,
+}
+
+impl<'a> Address<'a> {
+    /// Verified, every hour, Tokyo, Japanese.
+    pub fn new(email: &'a str) -> Self {
+        Self {
+            email,
+            window: DeliveryWindow::ALL,
+            time_zone: "Asia/Tokyo",
+            language: Language::Ja,
+            verified: true,
+        }
+    }
+}
+
+pub fn address(conn: &mut DbConnection, account: &str, a: Address<'_>) -> anyhow::Result<String> {
+    let r = Recipient::insert(
+        conn,
+        &NewRecipientRow {
+            account_id: account,
+            email: a.email,
+            window: a.window,
+            time_zone: a.time_zone,
+            language: a.language,
+            verified: a.verified,
+        },
+        now(),
+    )?;
+    Ok(r.id)
+}
+
+pub fn opt_out(
+    conn: &mut DbConnection,
+    recipient: &str,
+    slug: &str,
+    kind: &str,
+) -> anyhow::Result<()> {
+    let product = product_id(conn, slug)?;
+    diesel::insert_into(recipient_opt_outs::table)
+        .values((
+            recipient_opt_outs::recipient_id.eq(recipient),
+            recipient_opt_outs::product_id.eq(product),
+            recipient_opt_outs::kind.eq(kind),
+            recipient_opt_outs::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn account_id(conn: &mut DbConnection, email: &str) -> anyhow::Result<String> {
+    Ok(Account::find_by_email(conn, email)?
+        .ok_or_else(|| anyhow::anyhow!("no account {email}"))?
+        .id)
+}
+
+/// `addresses` verified addresses, ten per account, every hour, all subscribed to
+/// `slug` with outage mail on: written by three set-based statements, on either backend.
+pub fn bulk_audience(conn: &mut DbConnection, slug: &str, addresses: u32) -> anyhow::Result<()> {
+    let product = product_id(conn, slug)?;
+    let (weekdays, hours) = DeliveryWindow::ALL.bits();
+    let accounts = addresses.div_ceil(10);
+    let numbers = |n: u32| {
+        format!(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {n}) "
+        )
+    };
+    let statements = [
+        format!(
+            "{}INSERT INTO accounts (id, email, password_hash, family_name, given_name, company, \
+             language, role, created_at, updated_at, time_zone) \
+             SELECT 'bulk-a-' || i, 'owner' || i || '@bulk.test', 'x', '試験', '太郎', 'Bulk', \
+             'ja', 'customer', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'Asia/Tokyo' FROM n",
+            numbers(accounts)
+        ),
+        format!(
+            "{}INSERT INTO subscriptions (account_id, product_id, maintenance_mail, outage_mail, \
+             created_at, updated_at) \
+             SELECT 'bulk-a-' || i, '{product}', FALSE, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
+            numbers(accounts)
+        ),
+        format!(
+            "{}INSERT INTO recipients (id, account_id, email, weekdays, hours, time_zone, language, \
+             status, verified_at, created_at, updated_at) \
+             SELECT 'bulk-r-' || i, 'bulk-a-' || (i / 10), 'user' || i || '@bulk.test', \
+             {weekdays}, {hours}, 'Asia/Tokyo', 'ja', 'verified', CURRENT_TIMESTAMP, \
+             CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
+            numbers(addresses)
+        ),
+    ];
+    conn.transaction(|conn| {
+        for sql in &statements {
+            diesel::sql_query(sql).execute(conn)?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    Ok(())
+}

@@ -1,0 +1,625 @@
+//! Notices and their dispatch, over HTTP and a real SMTP server, on SQLite and PostgreSQL:
+//! who gets a publication, exactly once, in which language and time zone, threaded, and
+//! what a troubled mail server or a killed process changes (nothing but timing).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use reqwest::Method;
+use serde_json::{Value, json};
+use shared::domain::{DeliveryWindow, Language, Weekday};
+use shared::dto::{NoticeDeliveries, NoticePage, NoticeView, PublicationReceipt, SubscriptionView};
+use shirase_tests::fixtures::{self, Address};
+use shirase_tests::flows::{PASSWORD, customer, login, operator};
+use shirase_tests::{Backend, Mode, ReceivedMail, Reply, SmtpSink, TestApp, backend_tests};
+
+const A: &str = "id-federation";
+const B: &str = "directory-service";
+const C: &str = "cloud-server";
+
+fn window(days: &[Weekday], hours: &[u8]) -> DeliveryWindow {
+    DeliveryWindow::new(days, hours).unwrap_or(DeliveryWindow::NONE)
+}
+
+fn outage(products: &[&str], title: &str) -> Value {
+    json!({
+        "kind": "outage",
+        "products": products,
+        "title_ja": title,
+        "title_en": format!("{title} (en)"),
+        "body_ja": "現在、**認証エラー**が発生しています。\n\n- 影響: ログイン不可",
+        "body_en": "Sign-in fails.",
+        "starts_at": "2026-12-02T01:00:00Z",
+    })
+}
+
+/// Creates and publishes a notice; returns its id and the receipt.
+async fn publish(
+    app: &TestApp,
+    op: &str,
+    draft: Value,
+) -> anyhow::Result<(String, PublicationReceipt)> {
+    let res = app.post("/api/v1/notices", Some(op), draft).await?;
+    anyhow::ensure!(res.status == 201, "{res:?}");
+    let id = res.body["id"].as_str().unwrap_or_default().to_owned();
+    let res = app
+        .post(
+            &format!("/api/v1/notices/{id}/publication"),
+            Some(op),
+            json!({}),
+        )
+        .await?;
+    anyhow::ensure!(res.status == 202, "{res:?}");
+    Ok((id, res.json()?))
+}
+
+async fn deliveries(app: &TestApp, op: &str, id: &str) -> anyhow::Result<NoticeDeliveries> {
+    let res = app
+        .get(&format!("/api/v1/notices/{id}/deliveries"), Some(op))
+        .await?;
+    anyhow::ensure!(res.status == 200, "{res:?}");
+    res.json()
+}
+
+/// Waits (10 s at most) until nothing of the notice is pending.
+async fn settled(app: &TestApp, op: &str, id: &str) -> anyhow::Result<NoticeDeliveries> {
+    for _ in 0..100 {
+        let d = deliveries(app, op, id).await?;
+        if d.pending == 0 {
+            return Ok(d);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("still pending: {:?}", deliveries(app, op, id).await?)
+}
+
+/// The mails of one publication, by recipient; the Message-ID names the publication.
+fn mails_of(smtp: &SmtpSink, publication: &str) -> BTreeMap<String, Vec<ReceivedMail>> {
+    let mut by = BTreeMap::<String, Vec<ReceivedMail>>::new();
+    for m in smtp.all() {
+        if m.message_id.starts_with(&format!("{publication}.")) {
+            for to in &m.envelope_to {
+                by.entry(to.clone()).or_default().push(m.clone());
+            }
+        }
+    }
+    by
+}
+
+fn once_each(by: &BTreeMap<String, Vec<ReceivedMail>>) -> anyhow::Result<Vec<&str>> {
+    for (to, mails) in by {
+        anyhow::ensure!(mails.len() == 1, "{to} received {} mails", mails.len());
+    }
+    Ok(by.keys().map(String::as_str).collect())
+}
+
+backend_tests! {
+    async fn the_audience_is_exactly_the_addresses_that_asked_for_it(app: TestApp) -> anyhow::Result<()> {
+        // Wednesday 2 December 2026, 01:30 UTC: 10:30 in Tokyo, 20:30 on Tuesday in New York,
+        // 02:30 in Paris.
+        let t = Utc.with_ymd_and_hms(2026, 12, 2, 1, 30, 0).single().unwrap_or_default();
+        app.clock.set(t);
+        let op = operator(&app, "op@example.com").await?;
+        let ids = app.db(|conn| {
+            let mut ids = BTreeMap::new();
+            // Outage mail on for A.
+            let acc1 = fixtures::account(conn, "acc1@example.com")?;
+            fixtures::subscribe(conn, &acc1, A, false, true)?;
+            let wed10 = window(&[Weekday::Wed], &[10]);
+            for (email, w, tz) in [
+                ("tokyo-in@example.com", wed10, "Asia/Tokyo"),
+                ("tokyo-out@example.com", window(&[Weekday::Wed], &[11]), "Asia/Tokyo"),
+                ("ny-in@example.com", window(&[Weekday::Tue], &[20]), "America/New_York"),
+                // Admitted if the window were read in Tokyo time: it is not.
+                ("ny-out@example.com", wed10, "America/New_York"),
+            ] {
+                let id = fixtures::address(conn, &acc1, Address { window: w, time_zone: tz, ..Address::new(email) })?;
+                ids.insert(email, id);
+            }
+            fixtures::address(conn, &acc1, Address { verified: false, ..Address::new("pending@example.com") })?;
+            let opted = fixtures::address(conn, &acc1, Address::new("opted-out@example.com"))?;
+            fixtures::opt_out(conn, &opted, A, "outage")?;
+            // Only maintenance mail for A.
+            let acc2 = fixtures::account(conn, "acc2@example.com")?;
+            fixtures::subscribe(conn, &acc2, A, true, false)?;
+            fixtures::address(conn, &acc2, Address::new("maint-only@example.com"))?;
+            // Both affected products: still one mail; opted out of one, the other still counts.
+            let acc3 = fixtures::account(conn, "acc3@example.com")?;
+            fixtures::subscribe(conn, &acc3, A, false, true)?;
+            fixtures::subscribe(conn, &acc3, B, false, true)?;
+            fixtures::address(conn, &acc3, Address::new("both@example.com"))?;
+            let one = fixtures::address(conn, &acc3, Address::new("opted-a@example.com"))?;
+            fixtures::opt_out(conn, &one, A, "outage")?;
+            let all = fixtures::address(conn, &acc3, Address::new("opted-ab@example.com"))?;
+            fixtures::opt_out(conn, &all, A, "outage")?;
+            fixtures::opt_out(conn, &all, B, "outage")?;
+            // One address in two accounts: one mail; a window that excludes it in one
+            // account does not stop the other's.
+            let acc4 = fixtures::account(conn, "acc4@example.com")?;
+            let acc5 = fixtures::account(conn, "acc5@example.com")?;
+            fixtures::subscribe(conn, &acc4, B, false, true)?;
+            fixtures::subscribe(conn, &acc5, A, false, true)?;
+            fixtures::address(conn, &acc4, Address::new("shared@example.com"))?;
+            fixtures::address(conn, &acc5, Address::new("shared@example.com"))?;
+            fixtures::address(conn, &acc4, Address { window: window(&[Weekday::Mon], &[0]), ..Address::new("shared2@example.com") })?;
+            fixtures::address(conn, &acc5, Address::new("shared2@example.com"))?;
+            // An unaffected product.
+            let acc6 = fixtures::account(conn, "acc6@example.com")?;
+            fixtures::subscribe(conn, &acc6, C, true, true)?;
+            fixtures::address(conn, &acc6, Address::new("other-product@example.com"))?;
+            // English, Paris.
+            let acc7 = fixtures::account(conn, "acc7@example.com")?;
+            fixtures::subscribe(conn, &acc7, A, false, true)?;
+            fixtures::address(conn, &acc7, Address {
+                window: window(&[Weekday::Wed], &[2]),
+                time_zone: "Europe/Paris",
+                language: Language::En,
+                ..Address::new("english@example.com")
+            })?;
+            Ok(ids)
+        }).await?;
+
+        let (notice, receipt) = publish(&app, &op, outage(&[A, B], "認証エラー")).await?;
+        let expected = [
+            "both@example.com", "english@example.com", "ny-in@example.com", "opted-a@example.com",
+            "shared2@example.com", "shared@example.com", "tokyo-in@example.com",
+        ];
+        assert_eq!((receipt.audience, receipt.skipped), (7, 2), "{receipt:?}");
+        let progress = settled(&app, &op, &notice).await?;
+        assert_eq!((progress.sent, progress.failed, progress.skipped), (7, 0, 2));
+        let first = mails_of(&app.smtp, &receipt.publication_id);
+        assert_eq!(once_each(&first)?, expected);
+
+        // Japanese, in the address's zone, with the product names, a link and one-click
+        // unsubscribe.
+        let ny = &first["ny-in@example.com"][0];
+        assert_eq!(ny.subject, "【故障情報】ID Federation、Directory Service 認証エラー");
+        assert!(ny.text.contains("発生日時：2026/12/01(火) 20:00 EST"), "{}", ny.text);
+        assert!(ny.text.contains(&app.url(&format!("/notices/{notice}"))));
+        assert!(ny.html.contains("<strong>認証エラー</strong>"), "{}", ny.html);
+        let unsubscribe = ny.header("List-Unsubscribe").unwrap_or_default();
+        assert!(unsubscribe.starts_with(&format!("<{}", app.url("/api/v1/unsubscribe/"))), "{unsubscribe}");
+        assert_eq!(ny.header("List-Unsubscribe-Post").as_deref(), Some("List-Unsubscribe=One-Click"));
+        assert_eq!(ny.header("In-Reply-To"), None);
+        let en = &first["english@example.com"][0];
+        assert_eq!(en.subject, "[Outage] ID Federation, Directory Service: 認証エラー (en)");
+        assert!(en.text.contains("Started: Wed 2026-12-02 02:00 CET"), "{}", en.text);
+        assert!(en.text.contains("Sign-in fails."));
+
+        // An update an hour later is judged at its own instant, and threads under the
+        // first mail where there was one.
+        app.clock.set(t + chrono::Duration::hours(1));
+        let op = login(&app, "op@example.com", PASSWORD).await?.body["access_token"].as_str().unwrap_or_default().to_owned();
+        let res = app.post(&format!("/api/v1/notices/{notice}/updates"), Some(&op), json!({
+            "body_ja": "復旧しました。", "status": "resolved",
+        })).await?;
+        assert_eq!(res.status, 202, "{res:?}");
+        let update: PublicationReceipt = res.json()?;
+        assert_eq!((update.sequence, update.audience, update.skipped), (1, 5, 4), "{update:?}");
+        settled(&app, &op, &notice).await?;
+        let second = mails_of(&app.smtp, &update.publication_id);
+        assert_eq!(
+            once_each(&second)?,
+            ["both@example.com", "opted-a@example.com", "shared2@example.com", "shared@example.com", "tokyo-out@example.com"]
+        );
+        let both = &second["both@example.com"][0];
+        let parent = first["both@example.com"][0].message_id.clone();
+        assert_eq!(both.header("In-Reply-To"), Some(format!("<{parent}>")));
+        assert_eq!(both.header("References"), Some(format!("<{parent}>")));
+        assert_eq!(both.subject, "【故障情報】ID Federation、Directory Service 認証エラー（復旧）");
+        assert_eq!(second["tokyo-out@example.com"][0].header("In-Reply-To"), None, "no first mail to thread under");
+
+        let view: NoticeView = app.get(&format!("/api/v1/notices/{notice}"), None).await?.json()?;
+        assert_eq!(view.status.code(), "resolved");
+        assert_eq!(view.updates.len(), 1);
+        assert!(!ids.is_empty());
+        Ok(())
+    }
+
+    async fn drafts_are_private_and_only_operators_write(app: TestApp) -> anyhow::Result<()> {
+        let op = operator(&app, "op@example.com").await?;
+        let customer = customer(&app, "customer@example.com").await?.access_token;
+        let draft = json!({
+            "kind": "maintenance", "products": [A], "title_ja": "定期メンテナンス",
+            "body_ja": "作業します。", "starts_at": "2026-12-10T16:00:00Z", "ends_at": "2026-12-10T18:00:00Z",
+        });
+        assert_eq!(app.post("/api/v1/notices", None, draft.clone()).await?.status, 401);
+        let res = app.post("/api/v1/notices", Some(&customer), draft.clone()).await?;
+        assert_eq!(res.status, 403);
+        assert_eq!(res.problem()?.status, 403);
+
+        // Field codes, all at once.
+        let res = app.post("/api/v1/notices", Some(&op), json!({
+            "kind": "maintenance", "products": ["no-such-product"], "title_ja": "x",
+            "body_ja": "y", "starts_at": "2026-12-10T16:00:00Z",
+        })).await?;
+        assert_eq!(res.field_errors()?, [("ends_at".into(), "required".into())]);
+        let mut unknown = draft.clone();
+        unknown["products"] = json!(["no-such-product"]);
+        let res = app.post("/api/v1/notices", Some(&op), unknown).await?;
+        assert_eq!(res.field_errors()?, [("products".into(), "unknown_product".into())]);
+        assert_eq!(fixtures_count(&app, "notices").await?, 0, "nothing half-written");
+
+        let res = app.post("/api/v1/notices", Some(&op), draft).await?;
+        assert_eq!(res.status, 201, "{res:?}");
+        let id = res.body["id"].as_str().unwrap_or_default().to_owned();
+        let path = format!("/api/v1/notices/{id}");
+        // A draft does not exist for the public, nor in the list.
+        assert_eq!(app.get(&path, None).await?.status, 404);
+        assert_eq!(app.get(&path, Some(&customer)).await?.status, 404);
+        assert_eq!(app.get(&path, Some(&op)).await?.status, 200);
+        let page: NoticePage = app.get("/api/v1/notices", None).await?.json()?;
+        assert!(page.items.is_empty());
+
+        let res = app.call(Method::PATCH, &path, Some(&customer), Some(json!({"title_ja": "x"}))).await?;
+        assert_eq!(res.status, 403);
+        let res = app.call(Method::PATCH, &path, Some(&op), Some(json!({"ends_at": "2026-12-10T15:00:00Z"}))).await?;
+        assert_eq!(res.field_errors()?, [("ends_at".into(), "before_start".into())]);
+        let res = app.call(Method::PATCH, &path, Some(&op), Some(json!({"title_ja": "定期メンテナンス（延長）", "products": [A, B]}))).await?;
+        assert_eq!(res.status, 200, "{res:?}");
+        let view: NoticeView = res.json()?;
+        assert_eq!(view.products.iter().map(|p| p.slug.as_str()).collect::<Vec<_>>(), [A, B]);
+
+        let publish = format!("{path}/publication");
+        assert_eq!(app.post(&publish, Some(&customer), json!({})).await?.status, 403);
+        assert_eq!(app.post(&format!("{path}/updates"), Some(&op), json!({"body_ja": "x"})).await?.status, 409);
+        assert_eq!(app.post(&publish, Some(&op), json!({})).await?.status, 202);
+        assert_eq!(app.post(&publish, Some(&op), json!({})).await?.status, 409);
+        let res = app.call(Method::PATCH, &path, Some(&op), Some(json!({"title_ja": "x"}))).await?;
+        assert_eq!(res.status, 409);
+        assert_eq!(app.get(&format!("{path}/deliveries"), Some(&customer)).await?.status, 403);
+        let res = app.post(&format!("{path}/updates"), Some(&op), json!({"body_ja": "x", "status": "resolved"})).await?;
+        assert_eq!(res.field_errors()?, [("status".into(), "invalid_value".into())], "resolved is an outage status");
+        assert_eq!(app.get(&path, None).await?.status, 200);
+        Ok(())
+    }
+
+    async fn the_public_list_is_newest_first_filtered_and_paged(app: TestApp) -> anyhow::Result<()> {
+        let op = operator(&app, "op@example.com").await?;
+        let mut published = Vec::new();
+        for (i, product) in [A, B, A, C, A].iter().enumerate() {
+            app.clock.advance(chrono::Duration::minutes(1));
+            let (id, _) = publish(&app, &op, outage(&[product], &format!("障害 {i}"))).await?;
+            published.push(id);
+        }
+        let maintenance = json!({
+            "kind": "maintenance", "products": [A], "title_ja": "工事", "body_ja": "x",
+            "starts_at": "2026-12-10T16:00:00Z", "ends_at": "2026-12-10T18:00:00Z",
+        });
+        app.clock.advance(chrono::Duration::minutes(1));
+        let (m, _) = publish(&app, &op, maintenance).await?;
+
+        let ids = |p: &NoticePage| p.items.iter().map(|n| n.id.clone()).collect::<Vec<_>>();
+        let first: NoticePage = app.get("/api/v1/notices?limit=4", None).await?.json()?;
+        assert_eq!(ids(&first), [m.clone(), published[4].clone(), published[3].clone(), published[2].clone()]);
+        let cursor = first.next_cursor.clone().unwrap_or_default();
+        let rest: NoticePage = app.get(&format!("/api/v1/notices?limit=4&cursor={cursor}"), None).await?.json()?;
+        assert_eq!(ids(&rest), [published[1].clone(), published[0].clone()]);
+        assert_eq!(rest.next_cursor, None);
+
+        let of_a: NoticePage = app.get(&format!("/api/v1/notices?product={A}&kind=outage"), None).await?.json()?;
+        assert_eq!(ids(&of_a), [published[4].clone(), published[2].clone(), published[0].clone()]);
+        let res = app.get("/api/v1/notices?kind=rumour&product=nothing&cursor=%21", None).await?;
+        assert_eq!(res.field_errors()?, [("kind".into(), "invalid_value".into()), ("cursor".into(), "invalid_value".into())]);
+        let res = app.get("/api/v1/notices?product=nothing", None).await?;
+        assert_eq!(res.field_errors()?, [("product".into(), "unknown_product".into())]);
+        Ok(())
+    }
+
+    async fn one_click_unsubscribe_stops_one_kind_for_one_address(app: TestApp) -> anyhow::Result<()> {
+        let op = operator(&app, "op@example.com").await?;
+        let owner = customer(&app, "owner@example.com").await?.access_token;
+        app.db(|conn| {
+            let acc = fixtures::account_id(conn, "owner@example.com")?;
+            fixtures::subscribe(conn, &acc, A, true, true)?;
+            fixtures::subscribe(conn, &acc, B, true, true)?;
+            fixtures::address(conn, &acc, Address::new("ops@example.com"))?;
+            // Another account lists the same address.
+            let other = fixtures::account(conn, "other@example.com")?;
+            fixtures::subscribe(conn, &other, A, false, true)?;
+            fixtures::address(conn, &other, Address::new("ops@example.com"))?;
+            Ok(())
+        }).await?;
+        let (notice, receipt) = publish(&app, &op, outage(&[A], "認証エラー")).await?;
+        settled(&app, &op, &notice).await?;
+        let mail = &mails_of(&app.smtp, &receipt.publication_id)["ops@example.com"][0];
+        let header = mail.header("List-Unsubscribe").unwrap_or_default();
+        let url = header.trim_start_matches('<').trim_end_matches('>').to_owned();
+
+        // A forged or altered link does nothing.
+        let forged = format!("{}x", url);
+        let res = app.http.post(&forged).body("List-Unsubscribe=One-Click").send().await?;
+        assert_eq!(res.status(), 404);
+        // What a mail client sends (RFC 8058 §3.2); repeating it is harmless.
+        for _ in 0..2 {
+            let res = app.http.post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("List-Unsubscribe=One-Click")
+                .send().await?;
+            assert_eq!(res.status(), 204);
+        }
+
+        let subs: Vec<SubscriptionView> = app.get("/api/v1/me/subscriptions", Some(&owner)).await?.json()?;
+        let opt_outs = |slug: &str| subs.iter().find(|s| s.product.slug == slug).map(|s| s.opt_outs.clone()).unwrap_or_default();
+        let a = opt_outs(A);
+        assert_eq!(a.len(), 1);
+        assert_eq!((a[0].email.as_str(), a[0].kind.code()), ("ops@example.com", "outage"));
+        assert!(opt_outs(B).is_empty(), "B was not in the notice");
+        // The owner's own address still gets outage mail for A; ops@ gets maintenance for A
+        // and outage for B; nothing of outage for A reaches ops@ through either account.
+        let (n2, r2) = publish(&app, &op, outage(&[A], "再発")).await?;
+        settled(&app, &op, &n2).await?;
+        assert_eq!(once_each(&mails_of(&app.smtp, &r2.publication_id))?, ["owner@example.com"]);
+        let (n3, r3) = publish(&app, &op, outage(&[B], "別製品")).await?;
+        settled(&app, &op, &n3).await?;
+        assert_eq!(once_each(&mails_of(&app.smtp, &r3.publication_id))?, ["ops@example.com", "owner@example.com"]);
+
+        // Resuming from My Support.
+        let rid = a[0].recipient_id.clone();
+        let path = format!("/api/v1/me/recipients/{rid}/opt-outs/{A}/outage");
+        let stranger = customer(&app, "stranger@example.com").await?.access_token;
+        assert_eq!(app.call(Method::DELETE, &path, Some(&stranger), None).await?.status, 404);
+        assert_eq!(app.call(Method::DELETE, &path, Some(&owner), None).await?.status, 204);
+        assert_eq!(app.call(Method::DELETE, &path, Some(&owner), None).await?.status, 404);
+        let (n4, r4) = publish(&app, &op, outage(&[A], "三度目")).await?;
+        settled(&app, &op, &n4).await?;
+        // The other account's listing of ops@ stays unsubscribed, the owner's resumed.
+        assert_eq!(once_each(&mails_of(&app.smtp, &r4.publication_id))?, ["ops@example.com", "owner@example.com"]);
+        Ok(())
+    }
+}
+
+/// An operator on an application that runs no dispatcher of its own: a helper dispatcher
+/// delivers the sign-up mails, then stops.
+async fn operator_meanwhile(app: &TestApp) -> anyhow::Result<String> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
+    let op = operator(app, "op@example.com").await;
+    let _ = stop.send(true);
+    helper.await?;
+    op
+}
+
+async fn fixtures_count(app: &TestApp, table: &'static str) -> anyhow::Result<i64> {
+    shirase_tests::flows::count(app, table).await
+}
+
+/// Runs `f` on SQLite and on PostgreSQL with an application whose SMTP server follows
+/// `script`.
+async fn with_script(
+    backend: Backend,
+    no_dispatcher: bool,
+    script: shirase_tests::smtp::Script,
+) -> anyhow::Result<Option<TestApp>> {
+    TestApp::spawn_with(
+        backend,
+        Mode {
+            no_dispatcher,
+            smtp_script: Some(script),
+            ..Mode::default()
+        },
+    )
+    .await
+}
+
+async fn transient_then_permanent(backend: Backend) -> anyhow::Result<()> {
+    let script: shirase_tests::smtp::Script = Arc::new(|rcpt: &str, nth: usize| match rcpt {
+        "flaky@example.com" if nth == 1 => Reply::Refuse("451 4.3.0 Mailbox busy, try later"),
+        "gone@example.com" => Reply::Refuse("550 5.1.1 No such user here"),
+        _ => Reply::Accept,
+    });
+    let Some(app) = with_script(backend, false, script).await? else {
+        return Ok(());
+    };
+    let op = operator(&app, "op@example.com").await?;
+    app.db(|conn| {
+        let acc = fixtures::account(conn, "acc@example.com")?;
+        fixtures::subscribe(conn, &acc, A, false, true)?;
+        for email in ["flaky@example.com", "gone@example.com", "fine@example.com"] {
+            fixtures::address(conn, &acc, Address::new(email))?;
+        }
+        Ok(())
+    })
+    .await?;
+    let (notice, receipt) = publish(&app, &op, outage(&[A], "認証エラー")).await?;
+    assert_eq!(receipt.audience, 3);
+    app.smtp.wait_for("fine@example.com").await?;
+    // The refusals are recorded; the busy mailbox waits for its retry.
+    let mut progress = deliveries(&app, &op, &notice).await?;
+    for _ in 0..100 {
+        if progress.failed == 1 && progress.sent == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        progress = deliveries(&app, &op, &notice).await?;
+    }
+    assert_eq!(
+        (progress.pending, progress.sent, progress.failed),
+        (1, 1, 1),
+        "{progress:?}"
+    );
+    assert_eq!(progress.failures.len(), 1);
+    assert_eq!(progress.failures[0].email, "gone@example.com");
+    assert!(
+        progress.failures[0].error.contains("No such user"),
+        "{:?}",
+        progress.failures[0]
+    );
+    assert!(app.smtp.to("flaky@example.com").is_empty());
+
+    // Back-off: nothing happens until the retry is due, then it goes out once.
+    app.clock.advance(chrono::Duration::seconds(20));
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(
+        app.smtp.to("flaky@example.com").is_empty(),
+        "retried before its back-off"
+    );
+    app.clock.advance(chrono::Duration::minutes(2));
+    app.smtp.wait_for("flaky@example.com").await?;
+    let done = settled(&app, &op, &notice).await?;
+    assert_eq!((done.pending, done.sent, done.failed), (0, 2, 1));
+    assert_eq!(app.smtp.to("flaky@example.com").len(), 1);
+    assert_eq!(app.smtp.to("gone@example.com").len(), 0);
+    Ok(())
+}
+
+/// A dispatcher dies with a batch in flight; another finishes the batch once the lease
+/// runs out, and no address that the server accepted a mail for gets a second one.
+async fn a_killed_dispatcher_is_taken_over_after_the_lease(backend: Backend) -> anyhow::Result<()> {
+    let Some(app) = with_script(backend, true, Arc::new(|_, _| Reply::Accept)).await? else {
+        return Ok(());
+    };
+    let op = operator_meanwhile(&app).await?;
+    app.db(|conn| {
+        for a in 0..2 {
+            let acc = fixtures::account(conn, &format!("acc{a}@example.com"))?;
+            fixtures::subscribe(conn, &acc, A, false, true)?;
+            for i in 0..10 {
+                fixtures::address(conn, &acc, Address::new(&format!("user{a}{i}@example.com")))?;
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    let (_, receipt) = publish(&app, &op, outage(&[A], "認証エラー")).await?;
+    assert_eq!(receipt.audience, 20);
+
+    // The first server accepts three mails, then takes data and never answers.
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    let stuck = SmtpSink::start_with(Arc::new(move |_, _| {
+        if counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 3 {
+            Reply::Accept
+        } else {
+            Reply::Hang
+        }
+    }))
+    .await?;
+    let doomed = app.dispatcher(&stuck)?;
+    let running = tokio::spawn(async move { doomed.drain_once().await });
+    stuck.wait_for_count(3, 10, |_| true).await?;
+    for _ in 0..100 {
+        if sent_count(&app, &receipt.publication_id).await? == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        sent_count(&app, &receipt.publication_id).await?,
+        3,
+        "accepted mails are recorded as they go"
+    );
+    running.abort(); // The process dies.
+    let _ = running.await;
+
+    let healthy = SmtpSink::start().await?;
+    let successor = app.dispatcher(&healthy)?;
+    assert_eq!(
+        successor.drain_once().await?,
+        0,
+        "leased rows are not taken early"
+    );
+    app.clock
+        .advance(api::mail::dispatcher::LEASE + chrono::Duration::seconds(1));
+    let mut taken = 0;
+    loop {
+        let n = successor.drain_once().await?;
+        if n == 0 {
+            break;
+        }
+        taken += n;
+    }
+    assert_eq!(taken, 17);
+    let first = once_each(&mails_of(&stuck, &receipt.publication_id))?.len();
+    let second = mails_of(&healthy, &receipt.publication_id);
+    once_each(&second)?;
+    assert_eq!((first, second.len()), (3, 17));
+    for to in mails_of(&stuck, &receipt.publication_id).keys() {
+        assert!(!second.contains_key(to), "{to} got a second mail");
+    }
+    assert_eq!(sent_count(&app, &receipt.publication_id).await?, 20);
+    // A resend is recognisably the same mail: the Message-ID is the publication's and the
+    // address's.
+    for mails in second.values() {
+        let id = &mails[0].message_id;
+        assert!(
+            id.starts_with(&format!("{}.", receipt.publication_id)),
+            "{id}"
+        );
+    }
+    Ok(())
+}
+
+async fn sent_count(app: &TestApp, publication: &str) -> anyhow::Result<i64> {
+    let publication = publication.to_owned();
+    app.db(move |conn| {
+        use api::schema::mail_outbox::dsl::*;
+        use diesel::prelude::*;
+        Ok(mail_outbox
+            .filter(publication_id.eq(publication))
+            .filter(status.eq("sent"))
+            .count()
+            .get_result::<i64>(conn)?)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_transient_failures_are_retried_and_permanent_ones_recorded() -> anyhow::Result<()> {
+    transient_then_permanent(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_transient_failures_are_retried_and_permanent_ones_recorded() -> anyhow::Result<()>
+{
+    transient_then_permanent(Backend::Postgres).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_killed_dispatcher_is_taken_over_after_the_lease() -> anyhow::Result<()> {
+    a_killed_dispatcher_is_taken_over_after_the_lease(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_killed_dispatcher_is_taken_over_after_the_lease() -> anyhow::Result<()> {
+    a_killed_dispatcher_is_taken_over_after_the_lease(Backend::Postgres).await
+}
+
+/// Two dispatchers (two processes' worth) drain one PostgreSQL outbox at once: every one of
+/// 2,000 addresses receives its mail exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_two_dispatchers_send_each_mail_exactly_once() -> anyhow::Result<()> {
+    let Some(app) = with_script(Backend::Postgres, true, Arc::new(|_, _| Reply::Accept)).await?
+    else {
+        return Ok(());
+    };
+    let op = operator_meanwhile(&app).await?;
+    app.db(|conn| fixtures::bulk_audience(conn, A, 2_000))
+        .await?;
+    let (notice, receipt) = publish(&app, &op, outage(&[A], "認証エラー")).await?;
+    assert_eq!(receipt.audience, 2_000);
+    let server = SmtpSink::start().await?;
+    let drain = |d: api::mail::dispatcher::Dispatcher| async move {
+        let mut claimed = 0;
+        loop {
+            match d.drain_once().await {
+                Ok(0) => return Ok::<usize, anyhow::Error>(claimed),
+                Ok(n) => claimed += n,
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    let one = tokio::spawn(drain(app.dispatcher(&server)?));
+    let two = tokio::spawn(drain(app.dispatcher(&server)?));
+    let (one, two) = (one.await??, two.await??);
+    assert_eq!(one + two, 2_000);
+    assert!(one > 0 && two > 0, "both took part: {one} and {two}");
+    let by = mails_of(&server, &receipt.publication_id);
+    assert_eq!(once_each(&by)?.len(), 2_000);
+    assert_eq!(server.all().len(), 2_000);
+    let progress = deliveries(&app, &op, &notice).await?;
+    assert_eq!((progress.pending, progress.sent), (0, 2_000));
+    Ok(())
+}
