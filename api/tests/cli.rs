@@ -74,3 +74,102 @@ fn openapi_command_prints_the_document() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("openapi: 3.1.0"));
 }
+
+#[test]
+fn notices_from_the_command_line() -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("shirase-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir)?;
+    let url = format!("sqlite://{}/cli.db", dir.display());
+    let (pool, _) = api::db::connect(&url)?;
+    let now = chrono::Utc::now().naive_utc();
+    api::models::catalog::seed(&mut *pool.get()?, now)?;
+    diesel::insert_into(api::schema::accounts::table)
+        .values(NewAccount {
+            id: "op1",
+            email: "ops@example.com",
+            password_hash: "x",
+            family_name: "運用",
+            given_name: "太郎",
+            company: "Shirase",
+            department: None,
+            phone: None,
+            language: "ja",
+            role: "operator",
+            created_at: now,
+            updated_at: now,
+        })
+        .execute(&mut *pool.get()?)?;
+    let file = |name: &str, json: serde_json::Value| -> anyhow::Result<String> {
+        let path = dir.join(name);
+        std::fs::write(&path, json.to_string())?;
+        Ok(path.display().to_string())
+    };
+    let draft = file(
+        "draft.json",
+        serde_json::json!({
+            "kind": "maintenance", "products": ["id-federation"], "title_ja": "定期メンテナンス",
+            "body_ja": "作業します。", "starts_at": "2026-12-10T16:00:00Z",
+        }),
+    )?;
+    let out = shirase(
+        &url,
+        &dir,
+        &["notice", "create", &draft, "--by", "ops@example.com"],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("ends_at: required"), "{stderr}");
+
+    let draft = file(
+        "draft.json",
+        serde_json::json!({
+            "kind": "maintenance", "products": ["id-federation"], "title_ja": "定期メンテナンス",
+            "body_ja": "作業します。", "starts_at": "2026-12-10T16:00:00Z",
+            "ends_at": "2026-12-10T18:00:00Z",
+        }),
+    )?;
+    let out = shirase(
+        &url,
+        &dir,
+        &["notice", "create", &draft, "--by", "nobody@example.com"],
+    );
+    assert!(!out.status.success(), "only operators draft");
+    let out = shirase(
+        &url,
+        &dir,
+        &["notice", "create", &draft, "--by", "ops@example.com"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let view: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let id = view["id"].as_str().unwrap_or_default().to_owned();
+
+    let out = shirase(&url, &dir, &["notice", "publish", &id]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let receipt: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(receipt["sequence"], 0);
+    let out = shirase(&url, &dir, &["notice", "publish", &id]);
+    assert!(!out.status.success(), "published once");
+
+    let update = file(
+        "update.json",
+        serde_json::json!({"body_ja": "延長します。", "ends_at": "2026-12-10T19:00:00Z"}),
+    )?;
+    let out = shirase(&url, &dir, &["notice", "update", &id, &update]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let receipt: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(receipt["sequence"], 1);
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}

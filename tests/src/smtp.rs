@@ -77,6 +77,9 @@ pub enum Reply {
 pub type Script = Arc<dyn Fn(&str, usize) -> Reply + Send + Sync>;
 
 struct Inbox {
+    /// Whether to parse and keep each message; benchmarks only count them.
+    keep: bool,
+    accepted: std::sync::atomic::AtomicUsize,
     mails: Mutex<Vec<ReceivedMail>>,
     arrived: Notify,
     script: Script,
@@ -108,9 +111,27 @@ impl SmtpSink {
     }
 
     pub async fn start_with(script: Script) -> anyhow::Result<Self> {
+        Self::listen(script, true).await
+    }
+
+    /// A server that accepts everything and only counts it: as fast as a sink gets.
+    pub async fn start_counting() -> anyhow::Result<Self> {
+        Self::listen(Arc::new(|_, _| Reply::Accept), false).await
+    }
+
+    /// How many messages were accepted.
+    pub fn accepted(&self) -> usize {
+        self.inbox
+            .accepted
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    async fn listen(script: Script, keep: bool) -> anyhow::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let port = listener.local_addr()?.port();
         let inbox = Arc::new(Inbox {
+            keep,
+            accepted: Default::default(),
             mails: Mutex::default(),
             arrived: Notify::new(),
             script,
@@ -255,11 +276,17 @@ async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
                 // Never answer; the client gives up or is killed.
                 std::future::pending::<()>().await;
             }
-            let mail = ReceivedMail::parse(std::mem::take(&mut rcpt), raw);
-            if let Ok(mut mails) = inbox.mails.lock() {
-                mails.push(mail);
+            inbox
+                .accepted
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if inbox.keep {
+                let mail = ReceivedMail::parse(std::mem::take(&mut rcpt), raw);
+                if let Ok(mut mails) = inbox.mails.lock() {
+                    mails.push(mail);
+                }
+                inbox.arrived.notify_waiters();
             }
-            inbox.arrived.notify_waiters();
+            rcpt.clear();
             b"250 OK queued\r\n"
         } else if upper == "QUIT" {
             write.write_all(b"221 Bye\r\n").await?;

@@ -85,6 +85,9 @@ async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     // 配信先メールアドレス: add one, verify it from the mailbox, edit its window on the grid.
     delivery_addresses(app, b).await?;
 
+    // An outage published by an operator: public pages, the mail, its unsubscribe page.
+    published_outage(app, b).await?;
+
     // English, remembered across a reload.
     b.click(".lang-switch button:nth-child(2)").await?;
     b.wait_for_text("main h1", "My Support").await?;
@@ -285,4 +288,103 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     );
     b.goto(&app.url("/mysupport")).await?;
     Ok(())
+}
+
+async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
+    // Hanako is granted the operator role and publishes through the API.
+    app.db(|conn| {
+        Ok(api::models::account::Account::set_role(
+            conn,
+            "hanako@example.com",
+            "operator",
+        )?)
+    })
+    .await?;
+    let login =
+        shirase_tests::flows::login(app, "hanako@example.com", "correct horse battery").await?;
+    let op = login.body["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let draft = serde_json::json!({
+        "kind": "outage", "products": ["id-federation"], "title_ja": "認証エラーの発生",
+        "body_ja": "**ログインできません**。<script>alert(1)</script>",
+        "starts_at": chrono::Utc::now().to_rfc3339(),
+    });
+    let created = app.post("/api/v1/notices", Some(&op), draft).await?;
+    anyhow::ensure!(created.status == 201, "{created:?}");
+    let id = created.body["id"].as_str().unwrap_or_default().to_owned();
+    let published = app
+        .post(
+            &format!("/api/v1/notices/{id}/publication"),
+            Some(&op),
+            serde_json::json!({}),
+        )
+        .await?;
+    anyhow::ensure!(published.status == 202, "{published:?}");
+
+    // The public list, newest first, and the notice's page.
+    b.goto(&app.url("/notices")).await?;
+    b.wait_for_text(".notice-list", "認証エラーの発生").await?;
+    b.click(&format!(".notice-card[data-id='{id}'] a")).await?;
+    b.wait_for_path(&format!("/notices/{id}")).await?;
+    b.wait_for_text("#notice-title", "認証エラーの発生").await?;
+    b.wait_for_text("#notice-status", "調査中").await?;
+    b.wait_for_text("#notice-body strong", "ログインできません")
+        .await?;
+    let body = b.wait_for_text("#notice-body", "<script>").await?;
+    assert!(body.contains("alert(1)"), "markup is shown as text: {body}");
+    b.goto(&app.url("/notices?kind=maintenance")).await?;
+    b.wait_for_text("#no-notices", "該当するお知らせはありません")
+        .await?;
+    // The product page lists it too.
+    b.goto(&app.url("/support/products/id-federation")).await?;
+    b.wait_for_text("#recent-notices", "認証エラーの発生")
+        .await?;
+
+    // Its mail in the dev mailbox; the unsubscribe link asks before it acts.
+    let mut mail = None;
+    for _ in 0..100 {
+        mail = app
+            .db(|conn| {
+                use api::schema::dev_mailbox::dsl::*;
+                use diesel::prelude::*;
+                Ok(dev_mailbox
+                    .filter(subject.like("【故障情報】%"))
+                    .select((id, recipient))
+                    .first::<(String, String)>(conn)
+                    .optional()?)
+            })
+            .await?;
+        if mail.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (mail_id, address) = mail.ok_or_else(|| anyhow::anyhow!("no outage mail"))?;
+    b.goto(&app.url(&format!("/dev/mailbox/{mail_id}"))).await?;
+    let link = b.find("pre.text a[href*='/unsubscribe/']").await?;
+    let href = link.attr("href").await?.unwrap_or_default();
+    b.goto(&href).await?;
+    b.click("#confirm-unsubscribe").await?;
+    b.wait_for_text(".unsubscribe", "配信を停止しました")
+        .await?;
+    // My Support shows 配信停止中 for that address, and resumes it.
+    b.goto(&app.url("/mysupport")).await?;
+    let row = b
+        .wait_for_text("tr[data-slug='id-federation'] .opted-out", "配信停止中")
+        .await?;
+    assert!(
+        row.contains(&address) && row.contains("故障情報メール"),
+        "{row}"
+    );
+    b.click("tr[data-slug='id-federation'] .opted-out button.resume")
+        .await?;
+    for _ in 0..50 {
+        if shirase_tests::flows::count(app, "recipient_opt_outs").await? == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("resuming did not remove the unsubscribe")
 }

@@ -6,9 +6,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::dto::{
     AccountView, ActivationRequest, Catalog, Coverage, LoginRequest, NewRecipientRequest,
-    PasswordResetConfirm, PasswordResetRequest, ProductView, RecipientPatch, RecipientView,
-    RefreshRequest, RegistrationAccepted, RegistrationRequest, RegistrationStatus, SessionTokens,
-    SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView,
+    NoticeKind, NoticePage, NoticeView, PasswordResetConfirm, PasswordResetRequest, ProductView,
+    RecipientPatch, RecipientView, RefreshRequest, RegistrationAccepted, RegistrationRequest,
+    RegistrationStatus, SessionTokens, SubscriptionPatch, SubscriptionView, TermsAcceptance,
+    TermsView,
 };
 use shared::{Problem, ProblemKind};
 
@@ -279,4 +280,38 @@ pub async fn verify_recipient(token: &str) -> ApiResult<()> {
 pub async fn coverage() -> ApiResult<Coverage> {
     let url = format!("{BASE}/me/coverage?kind=outage");
     read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+/// One page of published notices; `query` is the part after `?` (already encoded).
+pub async fn notices(query: &str) -> ApiResult<NoticePage> {
+    let url = format!("{BASE}/notices?{query}");
+    read(send(Request::get(&url), None::<&()>).await?).await
+}
+
+pub async fn notice(id: &str) -> ApiResult<NoticeView> {
+    let url = format!("{BASE}/notices/{id}");
+    read(send(Request::get(&url), None::<&()>).await?).await
+}
+
+/// The one-click unsubscribe of a notice mail, from its confirmation page.
+pub async fn unsubscribe_mail(token: &str) -> ApiResult<()> {
+    let url = format!("{BASE}/unsubscribe/{token}");
+    let req = Request::post(&url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let res = req
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    read_empty(res).await
+}
+
+/// Undoes an unsubscribe: the address gets that kind of mail for the product again.
+pub async fn resume_mail(recipient_id: &str, product: &str, kind: NoticeKind) -> ApiResult<()> {
+    let url = format!(
+        "{BASE}/me/recipients/{recipient_id}/opt-outs/{product}/{}",
+        kind.code()
+    );
+    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
 }

@@ -5,7 +5,7 @@ use leptos_router::path;
 use crate::components::Layout;
 use crate::components::layout::{SignedIn, has_session};
 use crate::i18n::Lang;
-use crate::pages::{self, mail, recipients, register, support};
+use crate::pages::{self, mail, notices, recipients, register, support};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -49,6 +49,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("confirm") view=mail::Confirm />
                         <Route path=path!("done") view=mail::Done />
                     </ParentRoute>
+                    <Route path=path!("/notices") view=notices::Notices />
+                    <Route path=path!("/notices/:id") view=notices::NoticePage />
+                    <Route path=path!("/unsubscribe/:token") view=pages::Unsubscribe />
                     <Route path=path!("/password-reset") view=pages::password_reset::Request />
                     <Route path=path!("/password-reset/confirm") view=pages::password_reset::Confirm />
                 </Routes>

@@ -130,6 +130,32 @@ messages! {
     Unexpected => "処理を完了できませんでした。時間をおいて再度お試しください。", "Something went wrong. Please try again later.";
     NotFoundTitle => "ページが見つかりません", "Page not found";
     Loading => "読み込み中…", "Loading…";
+    Notices => "工事・故障情報", "Notices";
+    NoticesLead => "公開中の工事情報・故障情報です。新しいものから表示しています。", "Published maintenance and outage notices, newest first.";
+    KindMaintenance => "工事情報", "Maintenance";
+    KindOutage => "故障情報", "Outage";
+    AllKinds => "すべての種別", "All kinds";
+    AllProducts => "すべての製品", "All products";
+    FilterProduct => "製品", "Product";
+    FilterKind => "種別", "Kind";
+    NoNotices => "該当するお知らせはありません。", "No notices match.";
+    MoreNotices => "さらに表示", "Show more";
+    NoticeStarted => "発生日時", "Started";
+    NoticeWindow => "作業予定", "Planned window";
+    NoticeStatus => "状況", "Status";
+    NoticeProducts => "対象", "Products";
+    NoticeUpdates => "更新情報", "Updates";
+    NoticePublished => "掲載", "Published";
+    BackToNotices => "工事・故障情報の一覧へ", "All notices";
+    RecentNotices => "最近の工事・故障情報", "Recent notices";
+    NoticeNotFound => "このお知らせは見つかりませんでした。", "This notice was not found.";
+    UnsubscribeTitle => "メール配信の停止", "Unsubscribe";
+    UnsubscribeLead => "このメールを受け取ったアドレスへの、この製品の同じ種別（工事情報または故障情報）のメール配信を停止します。他の配信先や、他の種別のメールは変わりません。", "Stop this kind of notice mail (maintenance or outage) for this product at the address that received the mail. Other addresses and the other kind are not affected.";
+    DoUnsubscribe => "配信を停止する", "Unsubscribe";
+    UnsubscribeDone => "配信を停止しました。マイサポートからいつでも再開できます。", "Unsubscribed. You can resume at any time in My Support.";
+    UnsubscribeInvalid => "この配信停止リンクは無効です。", "This unsubscribe link is not valid.";
+    OptedOut => "配信停止中", "Unsubscribed";
+    Resume => "再開する", "Resume";
     SupportListTitle => "法人のお客さま向けサポート情報一覧", "Support information for corporate customers";
     SupportListLead => "サポート情報を確認したい商品のカテゴリーを選択してください。", "Choose the category of the product you use.";
     ProductsOf => "の商品一覧", ": products";
@@ -224,6 +250,15 @@ pub fn field_message(code: &str, lang: Language) -> &'static str {
         "invalid_weekday" => ("曜日が正しくありません。", "Not a valid weekday."),
         "invalid_hour" => ("時間は0〜23で指定してください。", "Hours are 0 to 23."),
         "invalid_time_zone" => ("タイムゾーンが正しくありません。", "Not a valid time zone."),
+        "invalid_datetime" => (
+            "日時の形式が正しくありません。",
+            "Not a valid date and time.",
+        ),
+        "before_start" => (
+            "終了は開始より後にしてください。",
+            "The end must come after the start.",
+        ),
+        "unknown_product" => ("存在しない製品です。", "No such product."),
         "not_current" => (
             "規約が更新されました。画面を再読み込みしてください。",
             "The terms have changed; reload the page.",

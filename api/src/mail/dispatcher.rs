@@ -25,7 +25,7 @@ use crate::clock::Clock;
 use crate::db::Pool;
 
 /// How many mails one process has in flight at once.
-const CONCURRENCY: usize = 8;
+pub const CONCURRENCY: usize = 8;
 const BATCH: i64 = 128;
 /// Long enough for a whole batch to be sent; short enough that a crash delays little.
 pub const LEASE: Duration = Duration::seconds(120);

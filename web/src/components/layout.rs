@@ -30,6 +30,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span>"Shirase " <small>{t(Msg::SiteName)}</small></span>
                 </A>
                 <nav aria-label="main">
+                    <A href="/notices" attr:class="nav-link" attr:id="nav-notices">{t(Msg::Notices)}</A>
                     <Show
                         when=move || signed_in.get()
                         fallback=|| view! {

@@ -5,15 +5,18 @@ mod login;
 pub mod mail;
 mod mysupport;
 mod not_found;
+pub mod notices;
 pub mod password_reset;
 pub mod recipients;
 pub mod register;
 pub mod support;
+mod unsubscribe;
 
 pub use home::Home;
 pub use login::Login;
 pub use mysupport::MySupport;
 pub use not_found::NotFound;
+pub use unsubscribe::Unsubscribe;
 
 use crate::api::ApiError;
 use crate::i18n::Msg;

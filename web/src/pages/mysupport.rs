@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use shared::dto::{AccountView, Coverage, RecipientView, SubscriptionView};
+use shared::dto::{AccountView, Coverage, NoticeKind, OptOutView, RecipientView, SubscriptionView};
 
 use crate::api;
 use crate::components::layout::SignedIn;
@@ -94,6 +94,39 @@ pub fn MySupport() -> impl IntoView {
             </span>
         }
     };
+    // 配信停止中: addresses that unsubscribed by a mail's link, each with a way back.
+    let opted_out =
+        move |slug: &str, list: &[OptOutView]| {
+            let rows = list.iter().map(|o| {
+            let (slug, o) = (slug.to_owned(), o.clone());
+            let email = o.email.clone();
+            let kind = match o.kind {
+                NoticeKind::Maintenance => Msg::MaintenanceMail,
+                NoticeKind::Outage => Msg::OutageMail,
+            };
+            let resume = move |_| {
+                let (slug, o) = (slug.clone(), o.clone());
+                leptos::task::spawn_local(async move {
+                    match api::resume_mail(&o.recipient_id, &slug, o.kind).await {
+                        Ok(()) => subscriptions.update(|l| {
+                            for s in l.iter_mut().filter(|s| s.product.slug == slug) {
+                                s.opt_outs.retain(|x| x != &o);
+                            }
+                        }),
+                        Err(_) => failure.set(Some(Msg::Unexpected)),
+                    }
+                });
+            };
+            view! {
+                <li class="opted-out">
+                    <span class="badge off">{t(Msg::OptedOut)}</span> " "
+                    {t(kind)} " · " {email} " "
+                    <button class="link-button resume" on:click=resume>{t(Msg::Resume)}</button>
+                </li>
+            }
+        }).collect_view();
+            (!list.is_empty()).then(|| view! { <ul class="opt-outs">{rows}</ul> })
+        };
     view! {
         <section class="mysupport">
             <h1>{t(Msg::MySupport)}</h1>
@@ -123,7 +156,7 @@ pub fn MySupport() -> impl IntoView {
                                 <th><span class="visually-hidden">{t(Msg::Remove)}</span></th>
                             </tr></thead>
                             <tbody>
-                                <For each=move || subscriptions.get() key=|s| (s.product.slug.clone(), s.maintenance_mail, s.outage_mail) let:s>
+                                <For each=move || subscriptions.get() key=|s| (s.product.slug.clone(), s.maintenance_mail, s.outage_mail, s.opt_outs.len()) let:s>
                                     {
                                         let product = s.product.clone();
                                         let settings = format!("/mysupport/subscriptions/{}/mail", product.slug);
@@ -141,6 +174,7 @@ pub fn MySupport() -> impl IntoView {
                                                         {status(s.maintenance_mail, Msg::MaintenanceMail)}
                                                         {status(s.outage_mail, Msg::OutageMail)}
                                                     </A>
+                                                    {opted_out(&product.slug, &s.opt_outs)}
                                                 </td>
                                                 <td>
                                                     <button class="link-button remove" on:click=move |_| {

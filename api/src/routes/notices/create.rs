@@ -1,12 +1,10 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
-use diesel::Connection;
 use shared::Problem;
 use shared::dto::{NoticeDraftRequest, NoticeView};
 
 use crate::auth::Operator;
 use crate::error::ApiResult;
-use crate::models::notice::Notice;
 use crate::state::AppState;
 
 /// Create a draft notice (operators). Nothing is mailed until it is published.
@@ -31,13 +29,7 @@ pub async fn create(
     let request = body.into_inner();
     let now = state.now();
     let view = state
-        .db(move |conn| {
-            conn.transaction(|conn| {
-                let (draft, product_ids) = super::draft(conn, &request)?;
-                let id = Notice::insert(conn, &draft, &product_ids, &auth.account.id, now)?;
-                Ok(super::find(conn, &id)?.view(conn)?)
-            })
-        })
+        .db(move |conn| super::create_draft(conn, &request, &auth.account.id, now))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/notices/{}", view.id)))

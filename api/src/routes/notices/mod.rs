@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDateTime};
 use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use shared::domain::codes;
-use shared::dto::{NoticeDraftRequest, PublicationReceipt};
+use shared::dto::{NoticeDraftRequest, NoticeUpdateRequest, NoticeView, PublicationReceipt};
 use shared::{FieldErrors, ProblemKind};
 
 use crate::db::DbConnection;
@@ -112,7 +112,83 @@ fn conflict_if_taken(e: DieselError) -> ApiError {
     }
 }
 
-/// Runs `f` as one publication transaction and wakes the dispatcher once it committed.
+/// Creates a draft on behalf of `created_by` (an account id).
+pub fn create_draft(
+    conn: &mut DbConnection,
+    request: &NoticeDraftRequest,
+    created_by: &str,
+    now: NaiveDateTime,
+) -> ApiResult<NoticeView> {
+    conn.transaction(|conn| {
+        let (draft, product_ids) = draft(conn, request)?;
+        let id = Notice::insert(conn, &draft, &product_ids, created_by, now)?;
+        Ok(find(conn, &id)?.view(conn)?)
+    })
+}
+
+/// Publishes a draft: the first publication, in one transaction. 409 if published.
+pub fn publish_draft(
+    conn: &mut DbConnection,
+    id: &str,
+    message_domain: &str,
+    now: NaiveDateTime,
+) -> ApiResult<PublicationReceipt> {
+    conn.transaction(|conn| {
+        let notice = find(conn, id)?;
+        if !notice.is_draft() {
+            return Err(ApiError::new(
+                ProblemKind::Conflict,
+                "This notice is already published.",
+            ));
+        }
+        let new = NewPublication {
+            notice_id: &notice.id,
+            sequence: 0,
+            body_ja: &notice.body_ja,
+            body_en: notice.body_en.as_deref(),
+            status: notice.status(),
+            starts_at: notice.starts_at,
+            ends_at: notice.ends_at,
+        };
+        publish_in(conn, message_domain, &notice, &new, now)
+    })
+}
+
+/// Publishes a follow-up of a published notice, in one transaction. 409 if a draft.
+pub fn publish_update(
+    conn: &mut DbConnection,
+    id: &str,
+    request: &NoticeUpdateRequest,
+    message_domain: &str,
+    now: NaiveDateTime,
+) -> ApiResult<PublicationReceipt> {
+    conn.transaction(|conn| {
+        let notice = find(conn, id)?;
+        if notice.is_draft() {
+            return Err(ApiError::new(
+                ProblemKind::Conflict,
+                "This notice is still a draft; publish it first.",
+            ));
+        }
+        let update = request.parse(
+            notice.kind(),
+            utc(notice.starts_at),
+            notice.ends_at.map(utc),
+        )?;
+        let new = NewPublication {
+            notice_id: &notice.id,
+            sequence: Publication::next_sequence(conn, &notice.id)?,
+            body_ja: &update.body_ja,
+            body_en: update.body_en.as_deref(),
+            status: update.status.unwrap_or(notice.status()),
+            starts_at: update.starts_at.map_or(notice.starts_at, |t| t.naive_utc()),
+            ends_at: update.ends_at.map(|t| t.naive_utc()).or(notice.ends_at),
+        };
+        publish_in(conn, message_domain, &notice, &new, now)
+    })
+}
+
+/// Runs the publication `f` and wakes the dispatcher once it committed.
 async fn publication<F>(
     state: &actix_web::web::Data<AppState>,
     f: F,

@@ -1,10 +1,9 @@
 use actix_web::{HttpResponse, post, web};
+use shared::Problem;
 use shared::dto::PublicationReceipt;
-use shared::{Problem, ProblemKind};
 
 use crate::auth::Operator;
-use crate::error::{ApiError, ApiResult};
-use crate::models::notice::NewPublication;
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// Publish a draft (operators): the notice goes public and, in the same transaction, one
@@ -28,23 +27,7 @@ pub async fn publish(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let receipt = super::publication(&state, move |conn, domain, now| {
-        let notice = super::find(conn, &id)?;
-        if !notice.is_draft() {
-            return Err(ApiError::new(
-                ProblemKind::Conflict,
-                "This notice is already published.",
-            ));
-        }
-        let new = NewPublication {
-            notice_id: &notice.id,
-            sequence: 0,
-            body_ja: &notice.body_ja,
-            body_en: notice.body_en.as_deref(),
-            status: notice.status(),
-            starts_at: notice.starts_at,
-            ends_at: notice.ends_at,
-        };
-        super::publish_in(conn, domain, &notice, &new, now)
+        super::publish_draft(conn, &id, domain, now)
     })
     .await?;
     tracing::info!(

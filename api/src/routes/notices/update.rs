@@ -1,10 +1,9 @@
 use actix_web::{HttpResponse, post, web};
+use shared::Problem;
 use shared::dto::{NoticeUpdateRequest, PublicationReceipt};
-use shared::{Problem, ProblemKind};
 
 use crate::auth::Operator;
-use crate::error::{ApiError, ApiResult};
-use crate::models::notice::{NewPublication, Publication, utc};
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// Publish a follow-up (operators), e.g. 復旧, rescheduled or extended. It becomes the
@@ -33,28 +32,7 @@ pub async fn update(
     let id = path.into_inner();
     let request = body.into_inner();
     let receipt = super::publication(&state, move |conn, domain, now| {
-        let notice = super::find(conn, &id)?;
-        if notice.is_draft() {
-            return Err(ApiError::new(
-                ProblemKind::Conflict,
-                "This notice is still a draft; publish it first.",
-            ));
-        }
-        let update = request.parse(
-            notice.kind(),
-            utc(notice.starts_at),
-            notice.ends_at.map(utc),
-        )?;
-        let new = NewPublication {
-            notice_id: &notice.id,
-            sequence: Publication::next_sequence(conn, &notice.id)?,
-            body_ja: &update.body_ja,
-            body_en: update.body_en.as_deref(),
-            status: update.status.unwrap_or(notice.status()),
-            starts_at: update.starts_at.map_or(notice.starts_at, |t| t.naive_utc()),
-            ends_at: update.ends_at.map(|t| t.naive_utc()).or(notice.ends_at),
-        };
-        super::publish_in(conn, domain, &notice, &new, now)
+        super::publish_update(conn, &id, &request, domain, now)
     })
     .await?;
     tracing::info!(

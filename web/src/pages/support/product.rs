@@ -7,6 +7,7 @@ use crate::api;
 use crate::components::layout::SignedIn;
 use crate::components::{Alert, ConfirmDialog};
 use crate::i18n::{Msg, pick, t, use_lang};
+use crate::pages::notices::RecentNotices;
 use crate::pages::{general_message, redirect_for};
 
 /// ④–⑥ A product page: public; 「マイサポートへ登録」 asks for confirmation, then shows
@@ -20,6 +21,7 @@ pub fn ProductPage() -> impl IntoView {
         .with_untracked(|p| p.get("product"))
         .unwrap_or_default();
     let here = format!("/support/products/{slug}");
+    let recent = slug.clone();
     let product = RwSignal::new(None::<ProductView>);
     let registered = RwSignal::new(false);
     let failure = RwSignal::new(None::<Msg>);
@@ -111,6 +113,7 @@ pub fn ProductPage() -> impl IntoView {
                     </div>
                 }
             })}
+            <RecentNotices slug=recent />
             <ConfirmDialog open=dialog message confirm=Msg::DoRegister on_confirm=register id="register-dialog" />
         </section>
     }

@@ -1,0 +1,55 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use shared::ProblemKind;
+
+use crate::api;
+use crate::components::Alert;
+use crate::i18n::{Msg, t};
+use crate::pages::general_message;
+
+/// The page a notice mail's unsubscribe link opens. It asks before it acts: mail scanners
+/// that open every link must not turn mail off. (Mail clients use the one-click POST.)
+#[component]
+pub fn Unsubscribe() -> impl IntoView {
+    let token = use_params_map()
+        .with_untracked(|p| p.get("token"))
+        .unwrap_or_default();
+    let done = RwSignal::new(false);
+    let failure = RwSignal::new(None::<Msg>);
+    let busy = RwSignal::new(false);
+    let confirm = move |_| {
+        let token = token.clone();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::unsubscribe_mail(&token).await {
+                Ok(()) => done.set(true),
+                Err(e) if e.kind() == Some(ProblemKind::NotFound) => {
+                    failure.set(Some(Msg::UnsubscribeInvalid))
+                }
+                Err(e) => failure.set(Some(general_message(&e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="unsubscribe card narrow">
+            <h1>{t(Msg::UnsubscribeTitle)}</h1>
+            {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
+            <Show
+                when=move || done.get()
+                fallback=move || view! {
+                    <p>{t(Msg::UnsubscribeLead)}</p>
+                    <div class="actions">
+                        <button class="button primary" id="confirm-unsubscribe" disabled=move || busy.get() on:click=confirm.clone()>
+                            {t(Msg::DoUnsubscribe)}
+                        </button>
+                    </div>
+                }
+            >
+                <Alert kind="success">{t(Msg::UnsubscribeDone)}</Alert>
+                <div class="actions"><A href="/mysupport" attr:class="button secondary">{t(Msg::MySupport)}</A></div>
+            </Show>
+        </section>
+    }
+}
