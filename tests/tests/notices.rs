@@ -523,15 +523,7 @@ async fn a_killed_dispatcher_is_taken_over_after_the_lease(backend: Backend) -> 
     );
     app.clock
         .advance(api::mail::dispatcher::LEASE + chrono::Duration::seconds(1));
-    let mut taken = 0;
-    loop {
-        let n = successor.drain_once().await?;
-        if n == 0 {
-            break;
-        }
-        taken += n;
-    }
-    assert_eq!(taken, 17);
+    assert_eq!(successor.drain().await?, 17);
     let first = once_each(&mails_of(&stuck, &receipt.publication_id))?.len();
     let second = mails_of(&healthy, &receipt.publication_id);
     once_each(&second)?;
@@ -601,16 +593,7 @@ async fn postgres_two_dispatchers_send_each_mail_exactly_once() -> anyhow::Resul
     let (notice, receipt) = publish(&app, &op, outage(&[A], "認証エラー")).await?;
     assert_eq!(receipt.audience, 2_000);
     let server = SmtpSink::start().await?;
-    let drain = |d: api::mail::dispatcher::Dispatcher| async move {
-        let mut claimed = 0;
-        loop {
-            match d.drain_once().await {
-                Ok(0) => return Ok::<usize, anyhow::Error>(claimed),
-                Ok(n) => claimed += n,
-                Err(e) => return Err(e),
-            }
-        }
-    };
+    let drain = |d: api::mail::dispatcher::Dispatcher| async move { d.drain().await };
     let one = tokio::spawn(drain(app.dispatcher(&server)?));
     let two = tokio::spawn(drain(app.dispatcher(&server)?));
     let (one, two) = (one.await??, two.await??);

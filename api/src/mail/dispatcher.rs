@@ -3,6 +3,7 @@
 //! its lease expires.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration as StdDuration;
 
 use anyhow::Context;
@@ -20,30 +21,62 @@ use shared::domain::{Language, TimeZoneName};
 use super::dev_mailbox;
 use super::notice_mail::{NoticeContent, NoticeMailer};
 use super::outbox::{self, OutboxRow, Outcome, Settlement};
+use super::smtp::{SendError, SmtpPool};
 use super::templates::RenderedMail;
 use crate::clock::Clock;
 use crate::db::Pool;
 
 /// How many mails one process has in flight at once.
 pub const CONCURRENCY: usize = 8;
-const BATCH: i64 = 128;
-/// Long enough for a whole batch to be sent; short enough that a crash delays little.
+const BATCH: i64 = 256;
+/// Claimed rows waiting to be sent, in batches: enough that sending never waits for the
+/// next claim to come back from the database.
+const QUEUED_BATCHES: usize = 3;
+/// The longest one SMTP exchange may take.
+const SMTP_TIMEOUT: StdDuration = StdDuration::from_secs(30);
+/// Long enough for the claimed backlog to be sent; short enough that a crash delays little.
 pub const LEASE: Duration = Duration::seconds(120);
+/// A row whose lease has less than this left is not sent (behind a very slow mail server it
+/// could be another dispatcher's before the server answers). Longer than `SMTP_TIMEOUT`, so
+/// an attempt always ends while its lease holds.
+const LEASE_MARGIN: Duration = Duration::seconds(40);
 const MAX_ATTEMPTS: i32 = 8;
 
+#[derive(Clone)]
 pub enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// `smtp://`: our pool of lettre connections with Nagle off (see `smtp`).
+    Smtp(Arc<SmtpPool>),
+    /// `smtps://`: lettre's own pooled transport.
+    SmtpTls(AsyncSmtpTransport<Tokio1Executor>),
     DevMailbox,
 }
 
 impl Transport {
     pub fn smtp(url: &str) -> anyhow::Result<Self> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .context("SHIRASE_SMTP_URL is not a valid SMTP URL")?
-            .pool_config(PoolConfig::new().max_size(CONCURRENCY as u32))
-            .timeout(Some(StdDuration::from_secs(30)))
-            .build();
-        Ok(Self::Smtp(transport))
+        let context = "SHIRASE_SMTP_URL is not a valid SMTP URL";
+        if url.starts_with("smtps:") {
+            let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                .context(context)?
+                .pool_config(PoolConfig::new().max_size(CONCURRENCY as u32))
+                .timeout(Some(SMTP_TIMEOUT))
+                .build();
+            return Ok(Self::SmtpTls(transport));
+        }
+        Ok(Self::Smtp(Arc::new(
+            SmtpPool::from_url(url, CONCURRENCY, SMTP_TIMEOUT).context(context)?,
+        )))
+    }
+
+    async fn send(&self, message: Message) -> Result<(), SendError> {
+        match self {
+            Self::Smtp(pool) => pool.send(&message).await,
+            Self::SmtpTls(transport) => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(SendError::from),
+            Self::DevMailbox => unreachable!("the dev mailbox is not sent to"),
+        }
     }
 }
 
@@ -67,21 +100,24 @@ struct Prepared {
 const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
 const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
 
-/// Attempts finished but not yet recorded, and the right to record them.
+/// Attempts finished but not yet recorded.
 #[derive(Default)]
 struct Ledger {
     pending: std::sync::Mutex<Vec<Settlement>>,
-    flushing: tokio::sync::Mutex<()>,
+    queued: Notify,
+    /// No more attempts will come.
+    closed: AtomicBool,
 }
 
 impl Dispatcher {
-    /// Runs until `shutdown` turns true, finishing the batch in hand first.
+    /// Runs until `shutdown` turns true; then claims nothing more and finishes what it holds.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            let handled = match self.drain_once().await {
+            let stop = shutdown.clone();
+            let handled = match self.pump(None, move || *stop.borrow()).await {
                 Ok(n) => n,
                 Err(e) => {
                     tracing::error!(error = ?e, "outbox dispatch failed");
@@ -99,71 +135,152 @@ impl Dispatcher {
         tracing::info!("outbox dispatcher stopped");
     }
 
+    /// Sends until nothing is due; returns how many rows it claimed.
+    pub async fn drain(&self) -> anyhow::Result<usize> {
+        self.pump(None, || false).await
+    }
+
     /// Claims one batch, attempts every mail in it and records the outcomes; returns how
     /// many were claimed.
     pub async fn drain_once(&self) -> anyhow::Result<usize> {
-        let token = crate::models::new_id();
-        let now = self.clock.now().naive_utc();
-        let rows = {
-            let pool = self.pool.clone();
-            let token = token.clone();
-            let notices = self.notices.clone();
-            tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<OutboxRow>> {
-                let mut conn = pool.get()?;
-                let rows = outbox::claim(&mut conn, &token, BATCH, now, LEASE)?;
-                let publications = rows.iter().filter_map(|r| r.publication_id.clone());
-                for id in notices.missing(publications) {
-                    if let Some(content) = NoticeContent::load(&mut conn, &id)? {
-                        notices.remember(id, content);
+        self.pump(Some(1), || false).await
+    }
+
+    /// Three stages run at once: claiming batches (the next is claimed while the last is
+    /// still being sent), sending with `CONCURRENCY` mails in flight, and recording outcomes
+    /// in group commits. Sending never waits for the database.
+    async fn pump(&self, batches: Option<usize>, stop: impl Fn() -> bool) -> anyhow::Result<usize> {
+        let ledger = Ledger::default();
+        let sender = Arc::new(Sender {
+            pool: self.pool.clone(),
+            clock: self.clock.clone(),
+            transport: self.transport.clone(),
+            from: self.from.clone(),
+            notices: self.notices.clone(),
+        });
+        let (tx, rx) =
+            tokio::sync::mpsc::channel::<(OutboxRow, Arc<str>)>(BATCH as usize * QUEUED_BATCHES);
+        let claim = async move {
+            let mut claimed = 0;
+            let mut round = 0;
+            while batches.is_none_or(|b| round < b) && !stop() {
+                round += 1;
+                let (token, rows) = self.claim().await?;
+                if rows.is_empty() {
+                    break;
+                }
+                claimed += rows.len();
+                for row in rows {
+                    if tx.send((row, token.clone())).await.is_err() {
+                        break;
                     }
                 }
-                Ok(rows)
-            })
-            .await??
+            }
+            anyhow::Ok(claimed)
         };
-        let claimed = rows.len();
-        let ledger = Ledger::default();
-        futures_util::stream::iter(rows)
-            .for_each_concurrent(CONCURRENCY, |row| {
-                let (token, ledger) = (token.as_str(), &ledger);
+        let send = async {
+            let rows = futures_util::stream::unfold(rx, |mut rx| async {
+                rx.recv().await.map(|item| (item, rx))
+            });
+            rows.for_each_concurrent(CONCURRENCY, |(row, token)| {
+                let (ledger, sender) = (&ledger, sender.clone());
                 async move {
-                    match self.attempt(row, token).await {
-                        Ok(Some(settlement)) => self.record(settlement, ledger).await,
-                        Ok(None) => {}
-                        Err(e) => tracing::error!(error = ?e, "delivering a mail failed"),
+                    // A task of its own: rendering and encoding spread over every core.
+                    match tokio::spawn(sender.attempt(row, token)).await {
+                        Ok(Ok(Some(settlement))) => {
+                            lock(&ledger.pending).push(settlement);
+                            ledger.queued.notify_one();
+                        }
+                        Ok(Ok(None)) => {}
+                        Ok(Err(e)) => tracing::error!(error = ?e, "delivering a mail failed"),
+                        Err(e) => tracing::error!(error = ?e, "a delivery task failed"),
                     }
                 }
             })
             .await;
-        Ok(claimed)
+            ledger.closed.store(true, Ordering::Release);
+            ledger.queued.notify_one();
+        };
+        let (claimed, (), ()) = tokio::join!(claim, send, self.record(&ledger));
+        claimed
     }
 
-    /// Group commit: an attempt queues its outcome, waits for the right to record, and
-    /// records everything queued by then in one transaction. Under load outcomes share
-    /// transactions; alone, each is recorded at once, so a crash re-sends almost nothing.
-    async fn record(&self, settlement: Settlement, ledger: &Ledger) {
-        lock(&ledger.pending).push(settlement);
-        let _turn = ledger.flushing.lock().await;
-        let batch = std::mem::take(&mut *lock(&ledger.pending));
-        if batch.is_empty() {
-            return; // An earlier turn recorded ours.
-        }
-        let pool = self.pool.clone();
+    /// Leases the next batch and loads the notices its mails need.
+    async fn claim(&self) -> anyhow::Result<(Arc<str>, Vec<OutboxRow>)> {
+        let token: Arc<str> = crate::models::new_id().into();
         let now = self.clock.now().naive_utc();
-        let recorded = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
-            Ok(outbox::settle_all(&mut *pool.get()?, &batch, now)?)
+        let pool = self.pool.clone();
+        let notices = self.notices.clone();
+        let lease = token.clone();
+        let rows = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<OutboxRow>> {
+            let mut conn = pool.get()?;
+            let rows = outbox::claim(&mut conn, &lease, BATCH, now, LEASE)?;
+            let publications = rows.iter().filter_map(|r| r.publication_id.clone());
+            for id in notices.missing(publications) {
+                if let Some(content) = NoticeContent::load(&mut conn, &id)? {
+                    notices.remember(id, content);
+                }
+            }
+            Ok(rows)
         })
-        .await;
-        match recorded {
-            Ok(Ok(_)) => {}
-            // The rows stay leased: once the lease runs out they are attempted again.
-            Ok(Err(e)) => tracing::error!(error = ?e, "recording delivery attempts failed"),
-            Err(e) => tracing::error!(error = ?e, "recording delivery attempts failed"),
-        }
+        .await??;
+        Ok((token, rows))
     }
 
+    /// Records outcomes as they come: each transaction takes all that queued while the
+    /// previous one ran, so under load they share transactions and alone each is recorded
+    /// at once; a crash re-sends only what was in flight or in the queue.
+    async fn record(&self, ledger: &Ledger) {
+        loop {
+            let closed = ledger.closed.load(Ordering::Acquire);
+            let batch = std::mem::take(&mut *lock(&ledger.pending));
+            if batch.is_empty() {
+                if closed {
+                    return;
+                }
+                ledger.queued.notified().await;
+                continue;
+            }
+            let pool = self.pool.clone();
+            let now = self.clock.now().naive_utc();
+            let recorded = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+                Ok(outbox::settle_all(&mut *pool.get()?, &batch, now)?)
+            })
+            .await;
+            match recorded {
+                Ok(Ok(_)) => {}
+                // The rows stay leased: once the lease runs out they are attempted again.
+                Ok(Err(e)) => tracing::error!(error = ?e, "recording delivery attempts failed"),
+                Err(e) => tracing::error!(error = ?e, "recording delivery attempts failed"),
+            }
+        }
+    }
+}
+
+/// What one delivery attempt needs, shared by the attempts of a pump.
+struct Sender {
+    pool: Pool,
+    clock: Arc<dyn Clock>,
+    transport: Transport,
+    from: Mailbox,
+    notices: Arc<NoticeMailer>,
+}
+
+impl Sender {
     /// Attempts one mail; the dev mailbox records its own outcome, SMTP returns it.
-    async fn attempt(&self, row: OutboxRow, token: &str) -> anyhow::Result<Option<Settlement>> {
+    async fn attempt(
+        self: Arc<Self>,
+        row: OutboxRow,
+        token: Arc<str>,
+    ) -> anyhow::Result<Option<Settlement>> {
+        let now = self.clock.now().naive_utc();
+        if row
+            .lease_until
+            .is_none_or(|until| now > until - LEASE_MARGIN)
+        {
+            // Left leased: it is claimed again, here or elsewhere, once the lease runs out.
+            return Ok(None);
+        }
         let prepared = self.prepare(&row);
         let outcome = match (&self.transport, prepared) {
             (_, Err(e)) => Outcome::Failed {
@@ -171,7 +288,6 @@ impl Dispatcher {
             },
             (Transport::DevMailbox, Ok(prepared)) => {
                 let pool = self.pool.clone();
-                let token = token.to_owned();
                 let now = self.clock.now().naive_utc();
                 tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
                     let mut conn = pool.get()?;
@@ -181,12 +297,12 @@ impl Dispatcher {
                 .await??;
                 return Ok(None);
             }
-            (Transport::Smtp(smtp), Ok(prepared)) => match self.build(&row, prepared) {
+            (transport, Ok(prepared)) => match self.build(&row, prepared) {
                 Err(e) => Outcome::Failed {
                     error: format!("{e:#}"),
                 },
-                Ok(message) => match smtp.send(message).await {
-                    Ok(_) => Outcome::Sent,
+                Ok(message) => match transport.send(message).await {
+                    Ok(()) => Outcome::Sent,
                     Err(e) => self.classify(&row, &e),
                 },
             },
@@ -198,7 +314,7 @@ impl Dispatcher {
         }
         Ok(Some(Settlement {
             id: row.id,
-            token: token.to_owned(),
+            token: token.to_string(),
             outcome,
         }))
     }
@@ -262,7 +378,7 @@ impl Dispatcher {
     }
 
     /// 5xx replies are permanent; connection trouble and 4xx replies are worth retrying.
-    fn classify(&self, row: &OutboxRow, e: &lettre::transport::smtp::Error) -> Outcome {
+    fn classify(&self, row: &OutboxRow, e: &SendError) -> Outcome {
         let error = e.to_string();
         if e.is_permanent() || row.attempts >= MAX_ATTEMPTS {
             return Outcome::Failed { error };

@@ -5,6 +5,7 @@ pub mod dev_mailbox;
 pub mod dispatcher;
 pub mod notice_mail;
 pub mod outbox;
+pub mod smtp;
 pub mod templates;
 pub mod unsubscribe;
 

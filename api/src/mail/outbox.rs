@@ -87,25 +87,31 @@ pub fn claim(
     now: NaiveDateTime,
     lease: Duration,
 ) -> QueryResult<Vec<OutboxRow>> {
-    match conn {
-        DbConnection::Pg(c) => {
-            diesel::sql_query(
+    let ids: Vec<String> = match conn {
+        DbConnection::Pg(c) => c.transaction(|c| {
+            // The oldest due rows come straight off the pending index in order; a planner
+            // misled by statistics that lag a big publication would fetch the whole backlog
+            // and sort it instead, on every claim.
+            diesel::sql_query("SET LOCAL enable_sort = off").execute(c)?;
+            diesel::sql_query("SET LOCAL enable_bitmapscan = off").execute(c)?;
+            let rows: Vec<ClaimedId> = diesel::sql_query(
                 "UPDATE mail_outbox SET lease_until = $1, lease_token = $2, attempts = attempts + 1 \
                  WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'pending' \
                  AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until < $3) \
-                 ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED)",
+                 ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id",
             )
             .bind::<Timestamp, _>(now + lease)
             .bind::<Text, _>(token)
             .bind::<Timestamp, _>(now)
             .bind::<BigInt, _>(limit)
-            .execute(c)?;
-        }
+            .load(c)?;
+            Ok::<_, diesel::result::Error>(rows.into_iter().map(|r| r.id).collect())
+        })?,
         DbConnection::Sqlite(_) => {
             let free = mail_outbox::lease_until
                 .is_null()
                 .or(mail_outbox::lease_until.lt(now));
-            let ids: Vec<String> = mail_outbox::table
+            let due: Vec<String> = mail_outbox::table
                 .select(mail_outbox::id)
                 .filter(mail_outbox::status.eq(PENDING))
                 .filter(mail_outbox::next_attempt_at.le(now))
@@ -113,12 +119,12 @@ pub fn claim(
                 .order(mail_outbox::next_attempt_at.asc())
                 .limit(limit)
                 .load(conn)?;
-            if ids.is_empty() {
+            if due.is_empty() {
                 return Ok(Vec::new());
             }
             diesel::update(
                 mail_outbox::table
-                    .filter(mail_outbox::id.eq_any(&ids))
+                    .filter(mail_outbox::id.eq_any(&due))
                     .filter(mail_outbox::status.eq(PENDING))
                     .filter(free),
             )
@@ -128,13 +134,25 @@ pub fn claim(
                 mail_outbox::attempts.eq(mail_outbox::attempts + 1),
             ))
             .execute(conn)?;
+            due
         }
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
+    // Those of the ids this claim leased (on SQLite, another may have taken some first).
     mail_outbox::table
+        .filter(mail_outbox::id.eq_any(&ids))
         .filter(mail_outbox::lease_token.eq(token))
         .filter(mail_outbox::status.eq(PENDING))
         .select(OutboxRow::as_select())
         .load(conn)
+}
+
+#[derive(QueryableByName)]
+struct ClaimedId {
+    #[diesel(sql_type = Text)]
+    id: String,
 }
 
 /// What became of one delivery attempt.

@@ -117,6 +117,8 @@ pub struct Target<'a> {
     pub publication_id: &'a str,
     pub message_domain: &'a str,
     pub issued_at: DateTime<Utc>,
+    /// An update: its mails answer the notice's earlier mail to each address.
+    pub follows_up: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,12 +198,34 @@ pub fn fan_out(
     s.push("), ");
     eligible(&mut s, target);
     let publication = || Param::Text(target.publication_id.to_owned());
+    let notice = || Param::Text(target.notice_id.to_owned());
     s.push(
         ", admitted AS (SELECT e.email AS email, MIN(e.id) AS recipient_id \
          FROM eligible e JOIN zones z ON z.tz = e.time_zone \
          WHERE (e.weekdays & z.wbit) <> 0 AND (e.hours & z.hbit) <> 0 \
-         GROUP BY e.email) \
-         INSERT INTO mail_outbox (id, recipient, message_id, status, attempts, next_attempt_at, \
+         GROUP BY e.email), ",
+    );
+    // An update answers the notice's earliest mail to each address. A join, not a lookup per
+    // row into the table being written.
+    if target.follows_up {
+        s.push(
+            "earliest AS (SELECT f.recipient AS email, MIN(p.sequence) AS sequence \
+             FROM mail_outbox f JOIN publications p ON p.id = f.publication_id \
+             WHERE p.notice_id = ",
+        )
+        .bind(notice())
+        .push(
+            " GROUP BY f.recipient), \
+             parent AS (SELECT e.email AS email, f.message_id AS message_id FROM earliest e \
+             JOIN publications p ON p.sequence = e.sequence AND p.notice_id = ",
+        )
+        .bind(notice())
+        .push(" JOIN mail_outbox f ON f.publication_id = p.id AND f.recipient = e.email) ");
+    } else {
+        s.push("parent (email, message_id) AS (SELECT NULL, NULL WHERE 1 = 0) ");
+    }
+    s.push(
+        "INSERT INTO mail_outbox (id, recipient, message_id, status, attempts, next_attempt_at, \
          created_at, publication_id, recipient_id, language, time_zone, in_reply_to) \
          SELECT ",
     )
@@ -217,15 +241,17 @@ pub fn fan_out(
     .push(", ")
     .bind(publication())
     .push(
-        ", a.recipient_id, r.language, r.time_zone, \
-         (SELECT f.message_id FROM mail_outbox f JOIN publications p ON p.id = f.publication_id \
-         WHERE p.notice_id = ",
-    )
-    .bind(Param::Text(target.notice_id.to_owned()))
-    .push(
-        " AND f.recipient = a.email ORDER BY p.sequence LIMIT 1) \
-         FROM admitted a JOIN recipients r ON r.id = a.recipient_id",
+        ", a.recipient_id, r.language, r.time_zone, parent.message_id \
+         FROM admitted a JOIN recipients r ON r.id = a.recipient_id \
+         LEFT JOIN parent ON parent.email = a.email",
     );
+    if let DbConnection::Pg(c) = conn {
+        // Statistics lag behind bulk changes (a first publication to 100,000 new addresses):
+        // a planner that believes the CTEs hold one row picks nested loops, which rescan
+        // the growing outbox per row. Hash joins are linear whatever the estimates; the
+        // setting ends with the publication's transaction.
+        diesel::sql_query("SET LOCAL enable_nestloop = off").execute(c)?;
+    }
     let audience = i64::try_from(s.execute(conn)?).unwrap_or(i64::MAX);
     Ok(FanOut {
         audience,

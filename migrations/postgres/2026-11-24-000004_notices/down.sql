@@ -1,4 +1,6 @@
-DROP INDEX mail_outbox_lease;
+DROP INDEX mail_outbox_pending;
+CREATE INDEX mail_outbox_due ON mail_outbox (status, next_attempt_at);
+ALTER TABLE mail_outbox ADD CONSTRAINT mail_outbox_message_id_key UNIQUE (message_id);
 DROP INDEX mail_outbox_publication;
 DELETE FROM mail_outbox WHERE publication_id IS NOT NULL;
 ALTER TABLE mail_outbox

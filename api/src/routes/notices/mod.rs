@@ -82,6 +82,7 @@ fn publish_in(
             publication_id: &publication.id,
             message_domain: state_domain,
             issued_at: utc(now),
+            follows_up: publication.sequence > 0,
         },
         now,
     )?;
