@@ -249,7 +249,6 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(mail_outbox -> publications (publication_id));
 diesel::joinable!(notice_products -> notices (notice_id));
 diesel::joinable!(notice_products -> products (product_id));
 diesel::joinable!(notices -> accounts (created_by));

@@ -8,7 +8,6 @@ use std::time::Duration as StdDuration;
 
 use anyhow::Context;
 use chrono::{Duration, NaiveDateTime};
-use futures_util::StreamExt;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
@@ -28,10 +27,10 @@ use crate::db::Pool;
 
 /// How many mails one process has in flight at once.
 pub const CONCURRENCY: usize = 8;
-const BATCH: i64 = 256;
+const BATCH: i64 = 512;
 /// Claimed rows waiting to be sent, in batches: enough that sending never waits for the
 /// next claim to come back from the database.
-const QUEUED_BATCHES: usize = 3;
+const QUEUED_BATCHES: usize = 4;
 /// The longest one SMTP exchange may take.
 const SMTP_TIMEOUT: StdDuration = StdDuration::from_secs(30);
 /// Long enough for the claimed backlog to be sent; short enough that a crash delays little.
@@ -150,7 +149,7 @@ impl Dispatcher {
     /// still being sent), sending with `CONCURRENCY` mails in flight, and recording outcomes
     /// in group commits. Sending never waits for the database.
     async fn pump(&self, batches: Option<usize>, stop: impl Fn() -> bool) -> anyhow::Result<usize> {
-        let ledger = Ledger::default();
+        let ledger = Arc::new(Ledger::default());
         let sender = Arc::new(Sender {
             pool: self.pool.clone(),
             clock: self.clock.clone(),
@@ -178,26 +177,33 @@ impl Dispatcher {
             }
             anyhow::Ok(claimed)
         };
-        let send = async {
-            let rows = futures_util::stream::unfold(rx, |mut rx| async {
-                rx.recv().await.map(|item| (item, rx))
-            });
-            rows.for_each_concurrent(CONCURRENCY, |(row, token)| {
-                let (ledger, sender) = (&ledger, sender.clone());
-                async move {
-                    // A task of its own: rendering and encoding spread over every core.
-                    match tokio::spawn(sender.attempt(row, token)).await {
-                        Ok(Ok(Some(settlement))) => {
+        // `CONCURRENCY` workers, each a task of its own (rendering and encoding spread over
+        // every core) that takes the next row as soon as its mail is out.
+        let rows = Arc::new(tokio::sync::Mutex::new(rx));
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..CONCURRENCY {
+            let (rows, sender, ledger) = (rows.clone(), sender.clone(), ledger.clone());
+            workers.spawn(async move {
+                loop {
+                    let next = rows.lock().await.recv().await;
+                    let Some((row, token)) = next else { break };
+                    match sender.clone().attempt(row, token).await {
+                        Ok(Some(settlement)) => {
                             lock(&ledger.pending).push(settlement);
                             ledger.queued.notify_one();
                         }
-                        Ok(Ok(None)) => {}
-                        Ok(Err(e)) => tracing::error!(error = ?e, "delivering a mail failed"),
-                        Err(e) => tracing::error!(error = ?e, "a delivery task failed"),
+                        Ok(None) => {}
+                        Err(e) => tracing::error!(error = ?e, "delivering a mail failed"),
                     }
                 }
-            })
-            .await;
+            });
+        }
+        let send = async {
+            while let Some(done) = workers.join_next().await {
+                if let Err(e) = done {
+                    tracing::error!(error = ?e, "a delivery worker failed");
+                }
+            }
             ledger.closed.store(true, Ordering::Release);
             ledger.queued.notify_one();
         };

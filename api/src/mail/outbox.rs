@@ -141,10 +141,11 @@ pub fn claim(
         return Ok(Vec::new());
     }
     // Those of the ids this claim leased (on SQLite, another may have taken some first).
+    // By primary key only: a condition on `status` invites the planner to walk the whole
+    // pending index instead.
     mail_outbox::table
         .filter(mail_outbox::id.eq_any(&ids))
         .filter(mail_outbox::lease_token.eq(token))
-        .filter(mail_outbox::status.eq(PENDING))
         .select(OutboxRow::as_select())
         .load(conn)
 }

@@ -22,7 +22,9 @@ pub fn apply_unsubscribe(
 ) -> QueryResult<Option<usize>> {
     conn.transaction(|conn| {
         let queued: Option<(String, String)> = mail_outbox::table
-            .inner_join(publications::table)
+            .inner_join(
+                publications::table.on(publications::id.nullable().eq(mail_outbox::publication_id)),
+            )
             .inner_join(notices::table.on(notices::id.eq(publications::notice_id)))
             .filter(mail_outbox::publication_id.eq(&mail.publication_id))
             .filter(mail_outbox::recipient_id.eq(&mail.recipient_id))

@@ -1,3 +1,4 @@
+ALTER TABLE mail_outbox RESET (fillfactor);
 DROP INDEX mail_outbox_pending;
 CREATE INDEX mail_outbox_due ON mail_outbox (status, next_attempt_at);
 ALTER TABLE mail_outbox ADD CONSTRAINT mail_outbox_message_id_key UNIQUE (message_id);

@@ -73,7 +73,8 @@ CREATE TABLE mail_outbox_new (
     last_error TEXT,
     created_at TIMESTAMP NOT NULL,
     sent_at TIMESTAMP,
-    publication_id TEXT REFERENCES publications (id),
+    -- No foreign key: only the fan-out writes it, with the publication it has just inserted.
+    publication_id TEXT,
     recipient_id TEXT,
     language TEXT,
     time_zone TEXT,

@@ -86,8 +86,11 @@ async fn run(
     helper.await?;
 
     let seeding = Instant::now();
-    app.db(move |conn| fixtures::bulk_audience(conn, "id-federation", addresses))
-        .await?;
+    app.db(move |conn| {
+        fixtures::bulk_audience(conn, "id-federation", addresses)?;
+        Ok(())
+    })
+    .await?;
     let seeded = seeding.elapsed();
 
     // Rounds alternate the baseline and the dispatcher, so that whatever else the machine
