@@ -136,7 +136,9 @@ fn notice(action: NoticeAction) -> anyhow::Result<()> {
             serde_json::to_string_pretty(&receipt)?
         }
     };
-    println!("{output}");
+    let mut stdout = std::io::stdout();
+    std::io::Write::write_all(&mut stdout, output.as_bytes())?;
+    std::io::Write::write_all(&mut stdout, b"\n")?;
     Ok(())
 }
 

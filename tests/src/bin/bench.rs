@@ -11,6 +11,11 @@
 //! `--rounds N` (default 3; medians are printed), `--only-dispatcher` (no baseline, for
 //! profiling).
 
+#![allow(
+    clippy::print_stdout,
+    reason = "the printed figures are what it is for"
+)]
+
 use std::sync::Arc;
 use std::time::Instant;
 
