@@ -1,7 +1,7 @@
 //! The public notices: the list (filter by product and kind, paged), one notice with its
 //! updates, and the recent notices of a product page.
 
-use chrono::{DateTime, FixedOffset, Offset, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
