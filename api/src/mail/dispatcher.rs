@@ -170,8 +170,10 @@ impl Dispatcher {
                 }
                 claimed += rows.len();
                 for row in rows {
+                    // Every worker gone (they only stop when the queue closes): claim no
+                    // more; what is left here stays leased until its lease runs out.
                     if tx.send((row, token.clone())).await.is_err() {
-                        break;
+                        return anyhow::Ok(claimed);
                     }
                 }
             }
