@@ -15,16 +15,21 @@ fn shirase(db_url: &str, var_dir: &std::path::Path, args: &[&str]) -> std::proce
         .unwrap_or_else(|e| panic!("running shirase: {e}"))
 }
 
-#[test]
-fn operator_grant_and_revoke() -> anyhow::Result<()> {
+/// A fresh SQLite database in a directory of its own: `(dir, url, pool)`.
+fn database() -> anyhow::Result<(std::path::PathBuf, String, api::db::Pool)> {
     let dir = std::env::temp_dir().join(format!("shirase-cli-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir)?;
     let url = format!("sqlite://{}/cli.db", dir.display());
     let (pool, _) = api::db::connect(&url)?;
+    Ok((dir, url, pool))
+}
+
+/// `ops@example.com` with the given id and role.
+fn account(pool: &api::db::Pool, id: &str, role: &str) -> anyhow::Result<()> {
     let now = chrono::Utc::now().naive_utc();
     diesel::insert_into(api::schema::accounts::table)
         .values(NewAccount {
-            id: "a1",
+            id,
             email: "ops@example.com",
             password_hash: "x",
             family_name: "運用",
@@ -33,11 +38,18 @@ fn operator_grant_and_revoke() -> anyhow::Result<()> {
             department: None,
             phone: None,
             language: "ja",
-            role: "customer",
+            role,
             created_at: now,
             updated_at: now,
         })
         .execute(&mut *pool.get()?)?;
+    Ok(())
+}
+
+#[test]
+fn operator_grant_and_revoke() -> anyhow::Result<()> {
+    let (dir, url, pool) = database()?;
+    account(&pool, "a1", "customer")?;
     let role = |pool: &api::db::Pool| -> anyhow::Result<String> {
         Ok(Account::find(&mut *pool.get()?, "a1")?
             .map(|a| a.role)
@@ -77,28 +89,9 @@ fn openapi_command_prints_the_document() {
 
 #[test]
 fn notices_from_the_command_line() -> anyhow::Result<()> {
-    let dir = std::env::temp_dir().join(format!("shirase-cli-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir)?;
-    let url = format!("sqlite://{}/cli.db", dir.display());
-    let (pool, _) = api::db::connect(&url)?;
-    let now = chrono::Utc::now().naive_utc();
-    api::models::catalog::seed(&mut *pool.get()?, now)?;
-    diesel::insert_into(api::schema::accounts::table)
-        .values(NewAccount {
-            id: "op1",
-            email: "ops@example.com",
-            password_hash: "x",
-            family_name: "運用",
-            given_name: "太郎",
-            company: "Shirase",
-            department: None,
-            phone: None,
-            language: "ja",
-            role: "operator",
-            created_at: now,
-            updated_at: now,
-        })
-        .execute(&mut *pool.get()?)?;
+    let (dir, url, pool) = database()?;
+    api::models::catalog::seed(&mut *pool.get()?, chrono::Utc::now().naive_utc())?;
+    account(&pool, "op1", "operator")?;
     let file = |name: &str, json: serde_json::Value| -> anyhow::Result<String> {
         let path = dir.join(name);
         std::fs::write(&path, json.to_string())?;
