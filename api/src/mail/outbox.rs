@@ -23,7 +23,7 @@ pub struct OutgoingMail {
 
 /// A queued mail. Account mails carry their rendered content; notice mails carry only the
 /// publication and the address's language and time zone, and are rendered when sent.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = mail_outbox)]
 pub struct OutboxRow {
     pub id: String,
@@ -87,26 +87,26 @@ pub fn claim(
     now: NaiveDateTime,
     lease: Duration,
 ) -> QueryResult<Vec<OutboxRow>> {
-    let ids: Vec<String> = match conn {
+    match conn {
         DbConnection::Pg(c) => c.transaction(|c| {
             // The oldest due rows come straight off the pending index in order; a planner
-            // misled by statistics that lag a big publication would fetch the whole backlog
-            // and sort it instead, on every claim.
+            // misled by statistics that lag a big publication would fetch the whole
+            // backlog and sort it instead, on every claim.
             diesel::sql_query("SET LOCAL enable_sort = off").execute(c)?;
             diesel::sql_query("SET LOCAL enable_bitmapscan = off").execute(c)?;
-            let rows: Vec<ClaimedId> = diesel::sql_query(
-                "UPDATE mail_outbox SET lease_until = $1, lease_token = $2, attempts = attempts + 1 \
+            diesel::sql_query(
+                "UPDATE mail_outbox SET lease_until = $1, lease_token = $2, \
+                 attempts = attempts + 1 \
                  WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'pending' \
                  AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until < $3) \
-                 ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id",
+                 ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING *",
             )
             .bind::<Timestamp, _>(now + lease)
             .bind::<Text, _>(token)
             .bind::<Timestamp, _>(now)
             .bind::<BigInt, _>(limit)
-            .load(c)?;
-            Ok::<_, diesel::result::Error>(rows.into_iter().map(|r| r.id).collect())
-        })?,
+            .load(c)
+        }),
         DbConnection::Sqlite(_) => {
             let free = mail_outbox::lease_until
                 .is_null()
@@ -134,26 +134,16 @@ pub fn claim(
                 mail_outbox::attempts.eq(mail_outbox::attempts + 1),
             ))
             .execute(conn)?;
-            due
+            // Those of them this claim leased (on SQLite another may have taken some
+            // first). By primary key only: a condition on `status` invites a planner to walk
+            // the whole pending index instead.
+            mail_outbox::table
+                .filter(mail_outbox::id.eq_any(&due))
+                .filter(mail_outbox::lease_token.eq(token))
+                .select(OutboxRow::as_select())
+                .load(conn)
         }
-    };
-    if ids.is_empty() {
-        return Ok(Vec::new());
     }
-    // Those of the ids this claim leased (on SQLite, another may have taken some first).
-    // By primary key only: a condition on `status` invites the planner to walk the whole
-    // pending index instead.
-    mail_outbox::table
-        .filter(mail_outbox::id.eq_any(&ids))
-        .filter(mail_outbox::lease_token.eq(token))
-        .select(OutboxRow::as_select())
-        .load(conn)
-}
-
-#[derive(QueryableByName)]
-struct ClaimedId {
-    #[diesel(sql_type = Text)]
-    id: String,
 }
 
 /// What became of one delivery attempt.
