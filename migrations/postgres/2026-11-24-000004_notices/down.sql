@@ -5,6 +5,8 @@ ALTER TABLE mail_outbox ADD CONSTRAINT mail_outbox_message_id_key UNIQUE (messag
 DROP INDEX mail_outbox_publication;
 DELETE FROM mail_outbox WHERE publication_id IS NOT NULL;
 ALTER TABLE mail_outbox
+    ALTER COLUMN id TYPE TEXT COLLATE "default",
+    ALTER COLUMN recipient TYPE TEXT COLLATE "default",
     DROP COLUMN publication_id,
     DROP COLUMN recipient_id,
     DROP COLUMN language,

@@ -32,7 +32,7 @@ fn not_found() -> ApiError {
     ApiError::not_found("No such notice.")
 }
 
-/// The notice, drafts included (operators' handlers only).
+/// The notice, drafts included: callers decide who may see a draft.
 fn find(conn: &mut DbConnection, id: &str) -> ApiResult<Notice> {
     Notice::find(conn, id)?.ok_or_else(not_found)
 }
