@@ -73,7 +73,7 @@ impl Application {
             throttle: Throttle::new(settings.rate_limits, clock.clone()),
             jwt: JwtKeys::new(settings.jwt_secret.expose()),
             unsubscribe: UnsubscribeKey::derive(settings.jwt_secret.expose()),
-            templates: Templates::load()?,
+            templates: Arc::new(Templates::load()?),
             outbox_wakeup: wakeup.clone(),
             clock: clock.clone(),
             settings,
@@ -88,7 +88,7 @@ impl Application {
             wakeup,
             poll_interval: state.settings.outbox_poll_interval,
             notices: Arc::new(NoticeMailer::new(
-                Templates::load()?,
+                state.templates.clone(),
                 state.unsubscribe.clone(),
                 state.settings.public_url.as_str(),
             )),

@@ -23,7 +23,7 @@ pub struct AppState {
     pub jwt: JwtKeys,
     /// Signs the one-click unsubscribe links of notice mails.
     pub unsubscribe: UnsubscribeKey,
-    pub templates: Templates,
+    pub templates: Arc<Templates>,
     /// Wakes this process's dispatcher as soon as a request queued mail.
     pub outbox_wakeup: Arc<Notify>,
 }

@@ -8,7 +8,6 @@ use std::time::Duration;
 use anyhow::Context;
 use api::clock::ManualClock;
 use api::config::{Environment, Secret, Settings};
-use api::mail::Templates;
 use api::mail::dispatcher::{Dispatcher, Transport};
 use api::mail::notice_mail::NoticeMailer;
 use api::startup::Application;
@@ -288,7 +287,7 @@ impl TestApp {
             wakeup: Arc::new(tokio::sync::Notify::new()),
             poll_interval: settings.outbox_poll_interval,
             notices: Arc::new(NoticeMailer::new(
-                Templates::load()?,
+                self.state.templates.clone(),
                 self.state.unsubscribe.clone(),
                 settings.public_url.as_str(),
             )),

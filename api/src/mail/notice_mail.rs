@@ -82,7 +82,7 @@ pub struct NoticeMail {
 type RenderKey = (String, &'static str, &'static str);
 
 pub struct NoticeMailer {
-    templates: Templates,
+    templates: Arc<Templates>,
     key: UnsubscribeKey,
     public_url: String,
     contents: Mutex<HashMap<String, Arc<NoticeContent>>>,
@@ -94,7 +94,7 @@ pub struct NoticeMailer {
 const CACHE_LIMIT: usize = 512;
 
 impl NoticeMailer {
-    pub fn new(templates: Templates, key: UnsubscribeKey, public_url: &str) -> Self {
+    pub fn new(templates: Arc<Templates>, key: UnsubscribeKey, public_url: &str) -> Self {
         Self {
             templates,
             key,
@@ -290,7 +290,7 @@ mod tests {
     #[test]
     fn mails_are_localised_escaped_and_personal() -> anyhow::Result<()> {
         let mailer = NoticeMailer::new(
-            Templates::load()?,
+            Arc::new(Templates::load()?),
             UnsubscribeKey::derive("k"),
             "https://support.example.com/",
         );

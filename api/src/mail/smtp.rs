@@ -74,8 +74,12 @@ impl SmtpPool {
             Some("required") => StartTls::Required,
             Some(other) => bail!("tls={other}: use required, opportunistic or none"),
         };
-        let decode =
-            |s: &str| percent_decode(s).context("the credentials are not valid percent-encoding");
+        let decode = |s: &str| -> anyhow::Result<String> {
+            Ok(percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .context("the credentials are not valid percent-encoded UTF-8")?
+                .into_owned())
+        };
         let credentials = match (url.username(), url.password()) {
             ("", None) => None,
             (user, password) => Some(Credentials::new(
@@ -159,23 +163,6 @@ impl SmtpPool {
         }
         Ok(conn)
     }
-}
-
-fn percent_decode(s: &str) -> anyhow::Result<String> {
-    let mut bytes = Vec::with_capacity(s.len());
-    let mut rest = s.as_bytes();
-    while let Some((&b, tail)) = rest.split_first() {
-        if b == b'%' {
-            let hex = tail.get(..2).context("a % without two hex digits")?;
-            let hex = std::str::from_utf8(hex)?;
-            bytes.push(u8::from_str_radix(hex, 16)?);
-            rest = &tail[2..];
-        } else {
-            bytes.push(b);
-            rest = tail;
-        }
-    }
-    Ok(String::from_utf8(bytes)?)
 }
 
 #[cfg(test)]

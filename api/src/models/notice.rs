@@ -163,13 +163,6 @@ impl Notice {
             .collect())
     }
 
-    pub fn product_ids(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<String>> {
-        notice_products::table
-            .filter(notice_products::notice_id.eq(id))
-            .select(notice_products::product_id)
-            .load(conn)
-    }
-
     pub fn publications(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<Publication>> {
         publications::table
             .filter(publications::notice_id.eq(id))
@@ -230,29 +223,24 @@ impl Notice {
         }
     }
 
-    /// One page of notices, newest first (by first publication, ties by id), after `cursor`.
-    /// `drafts` lists drafts instead of published notices (operators only).
+    /// One page of published notices, newest first (by first publication, ties by id),
+    /// after `filter.after`.
     pub fn page(
         conn: &mut DbConnection,
         filter: &ListFilter,
         limit: i64,
     ) -> QueryResult<Vec<NoticeSummary>> {
-        let mut q = notices::table.select(Self::as_select()).into_boxed();
-        if filter.drafts {
-            q = q
-                .filter(notices::published_at.is_null())
-                .order((notices::updated_at.desc(), notices::id.desc()));
-        } else {
-            q = q
-                .filter(notices::published_at.is_not_null())
-                .order((notices::published_at.desc(), notices::id.desc()));
-            if let Some((at, id)) = &filter.after {
-                q = q.filter(
-                    notices::published_at.lt(*at).or(notices::published_at
-                        .eq(*at)
-                        .and(notices::id.lt(id.clone()))),
-                );
-            }
+        let mut q = notices::table
+            .select(Self::as_select())
+            .filter(notices::published_at.is_not_null())
+            .order((notices::published_at.desc(), notices::id.desc()))
+            .into_boxed();
+        if let Some((at, id)) = &filter.after {
+            q = q.filter(
+                notices::published_at.lt(*at).or(notices::published_at
+                    .eq(*at)
+                    .and(notices::id.lt(id.clone()))),
+            );
         }
         if let Some(kind) = filter.kind {
             q = q.filter(notices::kind.eq(kind.code()));
@@ -381,7 +369,6 @@ impl Notice {
 
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    pub drafts: bool,
     pub kind: Option<NoticeKind>,
     pub product_id: Option<String>,
     pub after: Option<(NaiveDateTime, String)>,

@@ -401,10 +401,6 @@ pub struct NoticeView {
 }
 
 impl NoticeView {
-    pub fn is_draft(&self) -> bool {
-        self.published_at.is_none()
-    }
-
     /// The draft a `PATCH` merges over.
     pub fn as_request(&self) -> NoticeDraftRequest {
         NoticeDraftRequest {

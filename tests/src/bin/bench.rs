@@ -20,7 +20,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
-use api::mail::Templates;
 use api::mail::notice_mail::{NoticeContent, NoticeMailer};
 use api::mail::templates::RenderedMail;
 use futures_util::StreamExt;
@@ -199,7 +198,7 @@ async fn publish(app: &TestApp, op: &str, round: u32) -> anyhow::Result<(f64, i6
 /// baselines send to every address: the same bytes, so the same encoding work.
 async fn real_mail(app: &TestApp, publication: &str) -> anyhow::Result<Arc<RenderedMail>> {
     let mailer = NoticeMailer::new(
-        Templates::load()?,
+        app.state.templates.clone(),
         app.state.unsubscribe.clone(),
         app.state.settings.public_url.as_str(),
     );

@@ -77,7 +77,6 @@ pub async fn list(
                 },
             };
             let filter = ListFilter {
-                drafts: false,
                 kind,
                 product_id,
                 after,
