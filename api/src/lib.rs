@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod feeds;
 pub mod mail;
 pub mod models;
 pub mod openapi;

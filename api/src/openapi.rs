@@ -28,6 +28,8 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "subscriptions", description = "My Support: products and their notice mails"),
         (name = "recipients", description = "Delivery addresses, their weekdays and hours"),
         (name = "notices", description = "Maintenance and outage notices, their updates and delivery"),
+        (name = "tokens", description = "Personal API tokens for integrations"),
+        (name = "feeds", description = "The secret URLs of the personal Atom and iCalendar feeds. The public feeds are `/feeds/notices.atom`, `/feeds/products/{product}/notices.atom`, `/feeds/maintenance.ics` and `/feeds/products/{product}/maintenance.ics`"),
     )
 )]
 pub struct ApiDoc;
@@ -44,6 +46,20 @@ impl Modify for BearerAuth {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some("The `access_token` of a session."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A personal API token (`shirase_…`, from `POST /api/v1/me/tokens`), sent \
+                         as `Authorization: Bearer`. An operation that accepts tokens lists the \
+                         scope it needs (`read` or `manage`); every other operation refuses \
+                         them with 403.",
+                    ))
                     .build(),
             ),
         );

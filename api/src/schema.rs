@@ -21,6 +21,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     categories (id) {
         id -> Text,
         slug -> Text,
@@ -44,6 +57,14 @@ diesel::table! {
         body_html -> Text,
         message_id -> Text,
         received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    feed_keys (account_id) {
+        account_id -> Text,
+        key_hash -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -249,6 +270,8 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(api_tokens -> accounts (account_id));
+diesel::joinable!(feed_keys -> accounts (account_id));
 diesel::joinable!(notice_products -> notices (notice_id));
 diesel::joinable!(notice_products -> products (product_id));
 diesel::joinable!(notices -> accounts (created_by));
@@ -267,8 +290,10 @@ diesel::joinable!(subscriptions -> products (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    api_tokens,
     categories,
     dev_mailbox,
+    feed_keys,
     mail_outbox,
     notice_products,
     notices,

@@ -146,6 +146,7 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             .service(web::scope("/api").default_service(web::to(crate::error::api_not_found)))
             .service(routes::dev_mailbox::list)
             .service(routes::dev_mailbox::show)
+            .configure(routes::configure_feeds)
             .configure(|cfg| spa.configure(cfg))
             .wrap(
                 DefaultHeaders::new()

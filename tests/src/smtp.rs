@@ -46,6 +46,25 @@ impl ReceivedMail {
         Some(raw.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 
+    /// The first attachment whose MIME type is `mime` (e.g. `text/calendar`): its full
+    /// `Content-Type` parameters and its decoded content.
+    pub fn attachment(&self, mime: &str) -> Option<(HashMap<String, String>, Vec<u8>)> {
+        let parsed = MessageParser::default().parse(&self.raw)?;
+        parsed.attachments().find_map(|part| {
+            let ct = mail_parser::MimeHeaders::content_type(part)?;
+            let full = format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default());
+            (full.eq_ignore_ascii_case(mime)).then(|| {
+                let params = ct
+                    .attributes()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|a| (a.name.to_ascii_lowercase(), a.value.to_string()))
+                    .collect();
+                (params, part.contents().to_vec())
+            })
+        })
+    }
+
     /// The first link in the text body that starts with `prefix`'s path, e.g.
     /// `link_with("/register/activate?token=")`.
     pub fn link_with(&self, needle: &str) -> Option<String> {

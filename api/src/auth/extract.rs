@@ -1,5 +1,9 @@
-//! Extractors for authenticated handlers. A token is accepted only while its session is
-//! open, so logout and revocation take effect immediately, not when the JWT expires.
+//! Extractors for authenticated handlers. An access JWT is accepted only while its session
+//! is open, so logout and revocation take effect immediately, not when the JWT expires.
+//!
+//! Personal API tokens are refused unless a handler asks for [`ReadAccess`] or
+//! [`ManageAccess`]: a new handler is session-only until someone decides otherwise, so a
+//! token can never reach operator endpoints, the account's security settings or deletion.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -8,17 +12,30 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use shared::ProblemKind;
 
+use shared::dto::TokenScope;
+
 use crate::error::ApiError;
 use crate::models::account::Account;
+use crate::models::api_token::{self, ApiToken};
 use crate::models::session::Session;
 use crate::models::terms::Terms;
 use crate::state::AppState;
 
-/// Any signed-in account, whether or not it accepted the current terms.
+/// How a request proved who it acts for.
+#[derive(Debug, Clone)]
+pub enum Via {
+    /// A session's access JWT: everything the account may do.
+    Session(String),
+    /// A personal API token: only its scopes.
+    Token(ApiToken),
+}
+
+/// Any signed-in account, whether or not it accepted the current terms. As an extractor it
+/// takes sessions only.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
     pub account: Account,
-    pub session_id: String,
+    pub via: Via,
     /// The terms version in force now, if any.
     pub current_terms: Option<String>,
 }
@@ -26,6 +43,13 @@ pub struct Authenticated {
 impl Authenticated {
     pub fn terms_accepted(&self) -> bool {
         self.account.accepted(self.current_terms.as_deref())
+    }
+
+    pub fn session_id(&self) -> Option<&str> {
+        match &self.via {
+            Via::Session(id) => Some(id),
+            Via::Token(_) => None,
+        }
     }
 }
 
@@ -37,6 +61,14 @@ pub struct Customer(pub Authenticated);
 #[derive(Debug, Clone)]
 pub struct Operator(pub Authenticated);
 
+/// A customer (as [`Customer`]) through a session or a token with the `read` scope.
+#[derive(Debug, Clone)]
+pub struct ReadAccess(pub Authenticated);
+
+/// A customer (as [`Customer`]) through a session or a token with the `manage` scope.
+#[derive(Debug, Clone)]
+pub struct ManageAccess(pub Authenticated);
+
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
@@ -45,17 +77,57 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_owned())
 }
 
-async fn authenticate(req: HttpRequest) -> Result<Authenticated, ApiError> {
+/// Who the request acts for. `token_scope` is the scope a personal token needs here; `None`
+/// refuses tokens.
+async fn authenticate(
+    req: HttpRequest,
+    token_scope: Option<TokenScope>,
+) -> Result<Authenticated, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("application state missing")))?;
-    let token = bearer(&req).ok_or_else(|| ApiError::unauthorized("Sign in first."))?;
+    let presented = bearer(&req).ok_or_else(|| ApiError::unauthorized("Sign in first."))?;
+    let now = state.now();
+    if presented.starts_with(api_token::PREFIX) {
+        return state
+            .db(move |conn| {
+                let token = match api_token::strip(&presented) {
+                    Some(_) => ApiToken::authenticate(conn, &presented, now)?,
+                    None => None,
+                }
+                .ok_or_else(|| {
+                    ApiError::unauthorized("This API token is invalid, expired or revoked.")
+                })?;
+                match token_scope {
+                    None => {
+                        return Err(ApiError::forbidden(
+                            "API tokens cannot be used here; sign in instead.",
+                        ));
+                    }
+                    Some(scope) if !token.allows(scope) => {
+                        return Err(ApiError::forbidden(format!(
+                            "This API token lacks the `{}` scope.",
+                            scope.code()
+                        )));
+                    }
+                    Some(_) => {}
+                }
+                let account = Account::find(conn, &token.account_id)?
+                    .ok_or_else(|| ApiError::unauthorized("This account no longer exists."))?;
+                let current_terms = Terms::current_version(conn, now)?;
+                Ok(Authenticated {
+                    account,
+                    via: Via::Token(token),
+                    current_terms,
+                })
+            })
+            .await;
+    }
     let claims = state
         .jwt
-        .decode(&token, state.clock.now())
+        .decode(&presented, state.clock.now())
         .ok_or_else(|| ApiError::unauthorized("The access token is invalid or has expired."))?;
-    let now = state.now();
     state
         .db(move |conn| {
             let session = Session::find_open(conn, &claims.sid, now)?
@@ -66,11 +138,26 @@ async fn authenticate(req: HttpRequest) -> Result<Authenticated, ApiError> {
             let current_terms = Terms::current_version(conn, now)?;
             Ok(Authenticated {
                 account,
-                session_id: session.id,
+                via: Via::Session(session.id),
                 current_terms,
             })
         })
         .await
+}
+
+/// A customer who accepted the current terms.
+async fn customer(
+    req: HttpRequest,
+    token_scope: Option<TokenScope>,
+) -> Result<Authenticated, ApiError> {
+    let auth = authenticate(req, token_scope).await?;
+    if !auth.terms_accepted() {
+        return Err(ApiError::new(
+            ProblemKind::TermsNotAccepted,
+            "Accept the current terms of use to use My Support.",
+        ));
+    }
+    Ok(auth)
 }
 
 type Fut<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
@@ -80,7 +167,7 @@ impl FromRequest for Authenticated {
     type Future = Fut<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        Box::pin(authenticate(req.clone()))
+        Box::pin(authenticate(req.clone(), None))
     }
 }
 
@@ -90,16 +177,7 @@ impl FromRequest for Customer {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move {
-            let auth = authenticate(req).await?;
-            if !auth.terms_accepted() {
-                return Err(ApiError::new(
-                    ProblemKind::TermsNotAccepted,
-                    "Accept the current terms of use to use My Support.",
-                ));
-            }
-            Ok(Customer(auth))
-        })
+        Box::pin(async move { Ok(Customer(customer(req, None).await?)) })
     }
 }
 
@@ -110,12 +188,32 @@ impl FromRequest for Operator {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let auth = authenticate(req).await?;
+            let auth = authenticate(req, None).await?;
             if !auth.account.is_operator() {
                 return Err(ApiError::forbidden("Only operators may do this."));
             }
             Ok(Operator(auth))
         })
+    }
+}
+
+impl FromRequest for ReadAccess {
+    type Error = ApiError;
+    type Future = Fut<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(ReadAccess(customer(req, Some(TokenScope::Read)).await?)) })
+    }
+}
+
+impl FromRequest for ManageAccess {
+    type Error = ApiError;
+    type Future = Fut<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(ManageAccess(customer(req, Some(TokenScope::Manage)).await?)) })
     }
 }
 

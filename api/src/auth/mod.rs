@@ -5,4 +5,4 @@ pub mod jwt;
 pub mod password;
 pub mod token;
 
-pub use extract::{Authenticated, Customer, Operator};
+pub use extract::{Authenticated, Customer, ManageAccess, Operator, ReadAccess, Via};

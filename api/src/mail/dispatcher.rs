@@ -8,8 +8,9 @@ use std::time::Duration as StdDuration;
 
 use anyhow::Context;
 use chrono::{Duration, NaiveDateTime};
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::Rng;
@@ -96,6 +97,8 @@ struct Prepared {
     mail: RenderedMail,
     /// Notice mails only: the RFC 8058 one-click unsubscribe target.
     one_click: Option<String>,
+    /// Maintenance notice mails only: the window as an `.ics` attachment.
+    calendar: Option<Arc<str>>,
 }
 
 const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
@@ -349,6 +352,7 @@ impl Sender {
             return Ok(Prepared {
                 mail: notice.mail,
                 one_click: Some(notice.one_click_url),
+                calendar: notice.calendar,
             });
         }
         let part = |p: &Option<String>, what: &str| p.clone().with_context(|| format!("no {what}"));
@@ -359,6 +363,7 @@ impl Sender {
                 html: part(&row.body_html, "HTML body")?,
             },
             one_click: None,
+            calendar: None,
         })
     }
 
@@ -381,12 +386,19 @@ impl Sender {
                     "List-Unsubscribe=One-Click".to_owned(),
                 ));
         }
-        builder
-            .multipart(MultiPart::alternative_plain_html(
-                prepared.mail.text,
-                prepared.mail.html,
-            ))
-            .context("building the message")
+        let body = MultiPart::alternative_plain_html(prepared.mail.text, prepared.mail.html);
+        let body = match prepared.calendar {
+            None => body,
+            Some(ics) => {
+                // `method=PUBLISH`: the event is for information, not an invitation to answer.
+                let kind = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                    .context("calendar content type")?;
+                MultiPart::mixed().multipart(body).singlepart(
+                    Attachment::new("maintenance.ics".to_owned()).body(ics.to_string(), kind),
+                )
+            }
+        };
+        builder.multipart(body).context("building the message")
     }
 
     /// 5xx replies are permanent; connection trouble and 4xx replies are worth retrying.

@@ -18,6 +18,7 @@ use shared::dto::{NoticeKind, NoticeProduct, NoticeStatus};
 use super::templates::{MailTemplate, RenderedMail, Templates};
 use super::unsubscribe::{MailRef, UnsubscribeKey};
 use crate::db::DbConnection;
+use crate::feeds::ical;
 use crate::models::notice::{Notice, Publication, utc};
 
 /// Stands in for each address's own unsubscribe link until the mail is personalised. It has
@@ -38,6 +39,7 @@ pub struct NoticeContent {
     pub body_en: Option<String>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
+    pub issued_at: DateTime<Utc>,
 }
 
 impl NoticeContent {
@@ -66,6 +68,7 @@ impl NoticeContent {
             body_en: publication.body_en,
             starts_at: utc(publication.starts_at),
             ends_at: publication.ends_at.map(utc),
+            issued_at: utc(publication.issued_at),
         }))
     }
 }
@@ -76,6 +79,15 @@ pub struct NoticeMail {
     pub mail: RenderedMail,
     /// The RFC 8058 one-click target, for `List-Unsubscribe`.
     pub one_click_url: String,
+    /// For maintenance: the window as an iCalendar (`METHOD:PUBLISH`) attachment, with the
+    /// same `UID` and `SEQUENCE` as the calendar feeds, so an update replaces the event.
+    pub calendar: Option<Arc<str>>,
+}
+
+/// What every address with the same language and time zone shares.
+struct Rendered {
+    mail: RenderedMail,
+    calendar: Option<Arc<str>>,
 }
 
 /// Publication id, language code, time zone name.
@@ -86,7 +98,7 @@ pub struct NoticeMailer {
     key: UnsubscribeKey,
     public_url: String,
     contents: Mutex<HashMap<String, Arc<NoticeContent>>>,
-    rendered: Mutex<HashMap<RenderKey, Arc<RenderedMail>>>,
+    rendered: Mutex<HashMap<RenderKey, Arc<Rendered>>>,
 }
 
 /// Publications are immutable once written, so cached renderings never go stale; the caches
@@ -149,7 +161,10 @@ impl NoticeMailer {
         let shared = match cached {
             Some(r) => r,
             None => {
-                let r = Arc::new(self.render(&content, language, zone)?);
+                let mail = self.render(&content, language, zone)?;
+                let calendar = (content.kind == NoticeKind::Maintenance)
+                    .then(|| self.calendar(&content, language, &mail.subject).into());
+                let r = Arc::new(Rendered { mail, calendar });
                 let mut rendered = self.rendered.lock().unwrap_or_else(|e| e.into_inner());
                 if rendered.len() >= CACHE_LIMIT {
                     rendered.clear();
@@ -169,12 +184,41 @@ impl NoticeMailer {
         shared::markup::escape(&page, &mut page_html);
         Ok(NoticeMail {
             mail: RenderedMail {
-                subject: shared.subject.clone(),
-                text: shared.text.replace(UNSUBSCRIBE_PLACEHOLDER, &page),
-                html: shared.html.replace(UNSUBSCRIBE_PLACEHOLDER, &page_html),
+                subject: shared.mail.subject.clone(),
+                text: shared.mail.text.replace(UNSUBSCRIBE_PLACEHOLDER, &page),
+                html: shared
+                    .mail
+                    .html
+                    .replace(UNSUBSCRIBE_PLACEHOLDER, &page_html),
             },
             one_click_url: format!("{}/api/v1/unsubscribe/{token}", self.public_url),
+            calendar: shared.calendar.clone(),
         })
+    }
+
+    fn calendar(&self, content: &NoticeContent, language: Language, subject: &str) -> String {
+        let url = format!("{}/notices/{}", self.public_url, content.notice_id);
+        let body = crate::feeds::pick(&content.body_ja, content.body_en.as_deref(), language);
+        let event = ical::Event {
+            uid: ical::uid(&content.notice_id, &self.public_url),
+            sequence: content.sequence,
+            stamp: content.issued_at,
+            starts_at: content.starts_at,
+            ends_at: content.ends_at,
+            cancelled: content.status == NoticeStatus::Cancelled,
+            summary: subject.to_owned(),
+            description: format!("{body}\n\n{url}"),
+            url,
+            categories: content
+                .products
+                .iter()
+                .map(|p| match language {
+                    Language::Ja => p.name_ja.clone(),
+                    Language::En => p.name_en.clone(),
+                })
+                .collect(),
+        };
+        ical::calendar(subject, &[event])
     }
 
     fn render(
@@ -284,6 +328,7 @@ mod tests {
             body_en: None,
             starts_at: Utc.with_ymd_and_hms(2026, 12, 1, 16, 0, 0).unwrap(),
             ends_at: Some(Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap()),
+            issued_at: Utc.with_ymd_and_hms(2026, 11, 24, 1, 0, 0).unwrap(),
         }
     }
 

@@ -1,8 +1,10 @@
 //! Per table: the read struct, the insertable `New*` struct and the queries on it.
 
 pub mod account;
+pub mod api_token;
 pub mod audience;
 pub mod catalog;
+pub mod feed_key;
 pub mod notice;
 pub mod opt_out;
 pub mod password_reset;

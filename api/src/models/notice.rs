@@ -176,10 +176,19 @@ impl Notice {
             .into_iter()
             .map(|(_, p)| p)
             .collect();
-        let kind = self.kind();
         let updates = Self::publications(conn, &self.id)?
             .into_iter()
             .filter(|p| p.sequence > 0)
+            .collect();
+        Ok(self.view_with(products, updates))
+    }
+
+    /// The view from the notice's products and its updates (publications after the first),
+    /// oldest first.
+    fn view_with(&self, products: Vec<NoticeProduct>, updates: Vec<Publication>) -> NoticeView {
+        let kind = self.kind();
+        let updates = updates
+            .into_iter()
             .map(|p| NoticeUpdateView {
                 status: NoticeStatus::parse(&p.status, kind).unwrap_or(kind.initial_status()),
                 id: p.id,
@@ -191,7 +200,7 @@ impl Notice {
                 issued_at: utc(p.issued_at),
             })
             .collect();
-        Ok(NoticeView {
+        NoticeView {
             id: self.id.clone(),
             kind,
             status: self.status(),
@@ -205,7 +214,55 @@ impl Notice {
             published_at: self.published_at.map(utc),
             updated_at: utc(self.updated_at),
             updates,
-        })
+        }
+    }
+
+    /// The `limit` most recently published notices with their updates, for the feeds:
+    /// optionally of one kind and touching any of `product_ids`. Three queries, whatever the
+    /// number of notices.
+    pub fn feed(
+        conn: &mut DbConnection,
+        kind: Option<NoticeKind>,
+        product_ids: Option<&[String]>,
+        limit: i64,
+    ) -> QueryResult<Vec<NoticeView>> {
+        let mut q = notices::table
+            .select(Self::as_select())
+            .filter(notices::published_at.is_not_null())
+            .order((notices::published_at.desc(), notices::id.desc()))
+            .into_boxed();
+        if let Some(kind) = kind {
+            q = q.filter(notices::kind.eq(kind.code()));
+        }
+        if let Some(ids) = product_ids {
+            q = q.filter(
+                notices::id.eq_any(
+                    notice_products::table
+                        .filter(notice_products::product_id.eq_any(ids.to_vec()))
+                        .select(notice_products::notice_id),
+                ),
+            );
+        }
+        let rows: Vec<Notice> = q.limit(limit).load(conn)?;
+        let ids: Vec<String> = rows.iter().map(|n| n.id.clone()).collect();
+        let mut products = Self::products(conn, &ids)?;
+        let mut updates: Vec<Publication> = publications::table
+            .filter(publications::notice_id.eq_any(&ids))
+            .filter(publications::sequence.gt(0))
+            .order(publications::sequence.asc())
+            .select(Publication::as_select())
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|n| {
+                let mine = products
+                    .extract_if(.., |(notice, _)| *notice == n.id)
+                    .map(|(_, p)| p)
+                    .collect();
+                let theirs = updates.extract_if(.., |p| p.notice_id == n.id).collect();
+                n.view_with(mine, theirs)
+            })
+            .collect())
     }
 
     fn summary(&self, products: Vec<NoticeProduct>) -> NoticeSummary {

@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod catalog;
 pub mod dev_mailbox;
+pub mod feeds;
 pub mod me;
 pub mod notices;
 pub mod password_resets;
@@ -13,6 +14,7 @@ pub mod registrations;
 pub mod sessions;
 pub mod subscriptions;
 pub mod terms;
+pub mod tokens;
 pub mod unsubscribe;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -63,7 +65,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(notices::publish::publish)
         .service(notices::update::update)
         .service(notices::deliveries::deliveries)
-        .service(unsubscribe::one_click::one_click);
+        .service(unsubscribe::one_click::one_click)
+        .service(tokens::list::list)
+        .service(tokens::create::create)
+        .service(tokens::revoke::revoke)
+        .service(feeds::key_show::show)
+        .service(feeds::key_issue::issue)
+        .service(feeds::key_revoke::revoke);
+}
+
+/// The feeds, outside `/api/v1` (and so outside the OpenAPI document): Atom and iCalendar.
+pub fn configure_feeds(cfg: &mut actix_web::web::ServiceConfig) {
+    cfg.service(feeds::notices_atom::notices_atom)
+        .service(feeds::product_atom::product_atom)
+        .service(feeds::maintenance_ics::maintenance_ics)
+        .service(feeds::product_ics::product_ics)
+        .service(feeds::personal_atom::personal_atom)
+        .service(feeds::personal_ics::personal_ics);
 }
 
 /// Local time as Japanese customers read it in mails. Japan keeps no daylight saving

@@ -38,4 +38,6 @@ pub mod codes {
     pub const BEFORE_START: &str = "before_start";
     /// A product slug the catalog does not have.
     pub const UNKNOWN_PRODUCT: &str = "unknown_product";
+    /// An instant that should lie in the future but does not.
+    pub const IN_PAST: &str = "in_past";
 }

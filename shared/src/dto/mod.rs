@@ -8,9 +8,11 @@ mod catalog;
 mod notices;
 mod recipients;
 mod terms;
+mod tokens;
 
 pub use accounts::*;
 pub use catalog::*;
 pub use notices::*;
 pub use recipients::*;
 pub use terms::*;
+pub use tokens::*;

@@ -38,7 +38,7 @@ pub async fn change_password(
         .db(move |conn| {
             conn.transaction(|conn| {
                 Account::set_password(conn, &auth.account.id, &hash, now)?;
-                Session::revoke_all(conn, &auth.account.id, Some(&auth.session_id), now)?;
+                Session::revoke_all(conn, &auth.account.id, auth.session_id(), now)?;
                 Ok(())
             })
         })

@@ -5,7 +5,7 @@ use shared::domain::{TimeZoneName, Weekday, codes};
 use shared::dto::{Coverage, WeekHour};
 use shared::{FieldErrors, Problem};
 
-use crate::auth::Customer;
+use crate::auth::ReadAccess;
 use crate::error::ApiResult;
 use crate::models::recipient::Recipient;
 use crate::state::AppState;
@@ -20,17 +20,19 @@ pub struct Kind {
 /// would receive a notice of this kind: where My Support warns that mail would be lost.
 #[utoipa::path(
     tag = "recipients",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("token" = ["read"])),
     params(Kind),
     responses(
         (status = 200, description = "The uncovered hours", body = Coverage),
         (status = 400, description = "Unknown `kind`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted, or a token without the `read` scope", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/coverage")]
 pub async fn coverage(
     state: web::Data<AppState>,
-    Customer(auth): Customer,
+    ReadAccess(auth): ReadAccess,
     query: web::Query<Kind>,
 ) -> ApiResult<web::Json<Coverage>> {
     // Windows do not depend on the kind yet; the parameter is checked so that clients

@@ -3,7 +3,7 @@ use diesel::Connection;
 use shared::dto::{NewRecipientRequest, RecipientView};
 use shared::{Problem, ProblemKind};
 
-use crate::auth::Customer;
+use crate::auth::ManageAccess;
 use crate::error::{ApiError, ApiResult};
 use crate::models::recipient::{NewRecipientRow, Recipient};
 use crate::state::AppState;
@@ -12,13 +12,13 @@ use crate::state::AppState;
 /// no notices until its owner confirms. Weekdays and hours default to all.
 #[utoipa::path(
     tag = "recipients",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("token" = ["manage"])),
     request_body = NewRecipientRequest,
     responses(
         (status = 201, description = "Added, pending verification", body = RecipientView),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Current terms not accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted, or a token without the `manage` scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already an address of this account, or the limit is reached", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -26,7 +26,7 @@ use crate::state::AppState;
 #[tracing::instrument(name = "add_recipient", skip_all)]
 pub async fn create(
     state: web::Data<AppState>,
-    Customer(auth): Customer,
+    ManageAccess(auth): ManageAccess,
     body: web::Json<NewRecipientRequest>,
 ) -> ApiResult<HttpResponse> {
     let new = body.parse()?;

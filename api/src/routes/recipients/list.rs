@@ -2,7 +2,7 @@ use actix_web::{get, web};
 use shared::Problem;
 use shared::dto::RecipientView;
 
-use crate::auth::Customer;
+use crate::auth::ReadAccess;
 use crate::error::ApiResult;
 use crate::models::recipient::Recipient;
 use crate::state::AppState;
@@ -10,17 +10,17 @@ use crate::state::AppState;
 /// The account's delivery addresses with their weekdays, hours and status.
 #[utoipa::path(
     tag = "recipients",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("token" = ["read"])),
     responses(
         (status = 200, description = "The delivery addresses, oldest first", body = Vec<RecipientView>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Current terms not accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted, or a token without the `read` scope", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/recipients")]
 pub async fn list(
     state: web::Data<AppState>,
-    Customer(auth): Customer,
+    ReadAccess(auth): ReadAccess,
 ) -> ApiResult<web::Json<Vec<RecipientView>>> {
     let id = auth.account.id;
     let list = state

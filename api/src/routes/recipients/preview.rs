@@ -4,7 +4,7 @@ use serde::Deserialize;
 use shared::Problem;
 use shared::dto::DeliveryPreview;
 
-use crate::auth::Customer;
+use crate::auth::ReadAccess;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -18,18 +18,20 @@ pub struct At {
 /// weekday and hour in the address's time zone.)
 #[utoipa::path(
     tag = "recipients",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("token" = ["read"])),
     params(("id" = String, Path, description = "The address's id"), At),
     responses(
         (status = 200, description = "The answer", body = DeliveryPreview),
         (status = 400, description = "`at` is missing or not RFC 3339", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such address in this account", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted, or a token without the `read` scope", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/recipients/{id}/preview")]
 pub async fn preview(
     state: web::Data<AppState>,
-    Customer(auth): Customer,
+    ReadAccess(auth): ReadAccess,
     path: web::Path<String>,
     query: web::Query<At>,
 ) -> ApiResult<web::Json<DeliveryPreview>> {

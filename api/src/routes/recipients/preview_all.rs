@@ -3,7 +3,7 @@ use shared::Problem;
 use shared::dto::{DeliveryPreview, RecipientPreview};
 
 use super::preview::At;
-use crate::auth::Customer;
+use crate::auth::ReadAccess;
 use crate::error::ApiResult;
 use crate::models::recipient::Recipient;
 use crate::state::AppState;
@@ -11,17 +11,19 @@ use crate::state::AppState;
 /// Would a notice issued at `at` reach the account at all, and which of its addresses?
 #[utoipa::path(
     tag = "recipients",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("token" = ["read"])),
     params(At),
     responses(
         (status = 200, description = "The answer, per address", body = DeliveryPreview),
         (status = 400, description = "`at` is missing or not RFC 3339", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted, or a token without the `read` scope", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/recipients-preview")]
 pub async fn preview_all(
     state: web::Data<AppState>,
-    Customer(auth): Customer,
+    ReadAccess(auth): ReadAccess,
     query: web::Query<At>,
 ) -> ApiResult<web::Json<DeliveryPreview>> {
     let list = state

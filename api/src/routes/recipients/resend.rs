@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, post, web};
 use shared::{Problem, ProblemKind};
 
-use crate::auth::Customer;
+use crate::auth::ManageAccess;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::throttle::{Action, Key};
@@ -9,11 +9,12 @@ use crate::throttle::{Action, Key};
 /// Send the verification mail of a pending address again (a few times an hour at most).
 #[utoipa::path(
     tag = "recipients",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("token" = ["manage"])),
     params(("id" = String, Path, description = "The address's id")),
     responses(
         (status = 202, description = "A new verification mail is on its way"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted, or a token without the `manage` scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such address in this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already verified", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many mails to this address", body = Problem, content_type = "application/problem+json"),
@@ -22,7 +23,7 @@ use crate::throttle::{Action, Key};
 #[post("/me/recipients/{id}/verification")]
 pub async fn resend(
     state: web::Data<AppState>,
-    Customer(auth): Customer,
+    ManageAccess(auth): ManageAccess,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();

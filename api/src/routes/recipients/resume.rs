@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, delete, web};
 use shared::Problem;
 use shared::dto::NoticeKind;
 
-use crate::auth::Customer;
+use crate::auth::ManageAccess;
 use crate::error::{ApiError, ApiResult};
 use crate::models::{catalog, opt_out};
 use crate::state::AppState;
@@ -10,7 +10,7 @@ use crate::state::AppState;
 /// Resume a kind of notice mail for a product at one address (undo an unsubscribe).
 #[utoipa::path(
     tag = "recipients",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("token" = ["manage"])),
     params(
         ("id" = String, Path, description = "The address's id"),
         ("product" = String, Path, description = "The product's slug"),
@@ -19,13 +19,14 @@ use crate::state::AppState;
     responses(
         (status = 204, description = "Mail resumed"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted, or a token without the `manage` scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such unsubscribe on this account's address", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/me/recipients/{id}/opt-outs/{product}/{kind}")]
 pub async fn resume(
     state: web::Data<AppState>,
-    Customer(auth): Customer,
+    ManageAccess(auth): ManageAccess,
     path: web::Path<(String, String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (recipient_id, slug, kind) = path.into_inner();

@@ -3,7 +3,7 @@ use diesel::Connection;
 use shared::Problem;
 use shared::dto::{RecipientPatch, RecipientView};
 
-use crate::auth::Customer;
+use crate::auth::ManageAccess;
 use crate::error::ApiResult;
 use crate::models::recipient::{PENDING, Recipient};
 use crate::state::AppState;
@@ -12,13 +12,14 @@ use crate::state::AppState;
 /// verification; changing only the window, zone or language keeps it verified.
 #[utoipa::path(
     tag = "recipients",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("token" = ["manage"])),
     params(("id" = String, Path, description = "The address's id")),
     request_body = RecipientPatch,
     responses(
         (status = 200, description = "Updated", body = RecipientView),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted, or a token without the `manage` scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such address in this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The new address is already one of this account's", body = Problem, content_type = "application/problem+json"),
     )
@@ -27,7 +28,7 @@ use crate::state::AppState;
 #[tracing::instrument(name = "update_recipient", skip_all)]
 pub async fn update(
     state: web::Data<AppState>,
-    Customer(auth): Customer,
+    ManageAccess(auth): ManageAccess,
     path: web::Path<String>,
     body: web::Json<RecipientPatch>,
 ) -> ApiResult<web::Json<RecipientView>> {

@@ -20,7 +20,10 @@ use crate::state::AppState;
 pub async fn delete(state: web::Data<AppState>, auth: Authenticated) -> ApiResult<HttpResponse> {
     let now = state.now();
     state
-        .db(move |conn| Ok(Session::revoke(conn, &auth.session_id, now)?))
+        .db(move |conn| match auth.session_id() {
+            Some(id) => Ok(Session::revoke(conn, id, now)?),
+            None => Ok(0),
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

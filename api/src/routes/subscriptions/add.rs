@@ -3,7 +3,7 @@ use shared::Problem;
 use shared::ProblemKind;
 use shared::dto::SubscriptionView;
 
-use crate::auth::Customer;
+use crate::auth::ManageAccess;
 use crate::error::{ApiError, ApiResult};
 use crate::models::subscription::Subscription;
 use crate::state::AppState;
@@ -12,13 +12,13 @@ use crate::state::AppState;
 /// was already there. Both mail flags start off.
 #[utoipa::path(
     tag = "subscriptions",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("token" = ["manage"])),
     params(("product" = String, Path, description = "The product's slug")),
     responses(
         (status = 201, description = "Added", body = SubscriptionView),
         (status = 200, description = "Already in My Support", body = SubscriptionView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Current terms not accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted, or a token without the `manage` scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The product is retired", body = Problem, content_type = "application/problem+json"),
     )
@@ -26,7 +26,7 @@ use crate::state::AppState;
 #[put("/me/subscriptions/{product}")]
 pub async fn add(
     state: web::Data<AppState>,
-    Customer(auth): Customer,
+    ManageAccess(auth): ManageAccess,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let slug = path.into_inner();

@@ -2,7 +2,7 @@ use actix_web::{get, web};
 use shared::Problem;
 use shared::dto::SubscriptionView;
 
-use crate::auth::Customer;
+use crate::auth::ReadAccess;
 use crate::error::ApiResult;
 use crate::models::subscription::Subscription;
 use crate::state::AppState;
@@ -10,17 +10,17 @@ use crate::state::AppState;
 /// My Support's list of products (登録中のサポート情報一覧) with their mail settings.
 #[utoipa::path(
     tag = "subscriptions",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("token" = ["read"])),
     responses(
         (status = 200, description = "The subscriptions, in catalog order", body = Vec<SubscriptionView>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Current terms not accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted, or a token without the `read` scope", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/subscriptions")]
 pub async fn list(
     state: web::Data<AppState>,
-    Customer(auth): Customer,
+    ReadAccess(auth): ReadAccess,
 ) -> ApiResult<web::Json<Vec<SubscriptionView>>> {
     let id = auth.account.id;
     Ok(web::Json(

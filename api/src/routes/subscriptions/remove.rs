@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, delete, web};
 use shared::Problem;
 
-use crate::auth::Customer;
+use crate::auth::ManageAccess;
 use crate::error::{ApiError, ApiResult};
 use crate::models::subscription::Subscription;
 use crate::state::AppState;
@@ -9,19 +9,19 @@ use crate::state::AppState;
 /// Remove a product from My Support.
 #[utoipa::path(
     tag = "subscriptions",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("token" = ["manage"])),
     params(("product" = String, Path, description = "The product's slug")),
     responses(
         (status = 204, description = "Removed"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Current terms not accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted, or a token without the `manage` scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such product in My Support", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/me/subscriptions/{product}")]
 pub async fn remove(
     state: web::Data<AppState>,
-    Customer(auth): Customer,
+    ManageAccess(auth): ManageAccess,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let slug = path.into_inner();

@@ -2,7 +2,7 @@ use actix_web::{patch, web};
 use shared::Problem;
 use shared::dto::{SubscriptionPatch, SubscriptionView};
 
-use crate::auth::Customer;
+use crate::auth::ManageAccess;
 use crate::error::{ApiError, ApiResult};
 use crate::models::subscription::Subscription;
 use crate::state::AppState;
@@ -10,21 +10,21 @@ use crate::state::AppState;
 /// Choose the notice mails for a product (工事情報メール / 故障情報メール). Absent flags stay.
 #[utoipa::path(
     tag = "subscriptions",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("token" = ["manage"])),
     params(("product" = String, Path, description = "The product's slug")),
     request_body = SubscriptionPatch,
     responses(
         (status = 200, description = "Updated", body = SubscriptionView),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Current terms not accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted, or a token without the `manage` scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such product in My Support", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/me/subscriptions/{product}")]
 pub async fn update(
     state: web::Data<AppState>,
-    Customer(auth): Customer,
+    ManageAccess(auth): ManageAccess,
     path: web::Path<String>,
     body: web::Json<SubscriptionPatch>,
 ) -> ApiResult<web::Json<SubscriptionView>> {

@@ -1,0 +1,159 @@
+//! `/feeds/…`: Atom and iCalendar of published notices, for everyone, per product, and per
+//! account behind a secret URL. Outside `/api/v1`: they are documents, not JSON.
+
+pub mod key_issue;
+pub mod key_revoke;
+pub mod key_show;
+pub mod maintenance_ics;
+pub mod notices_atom;
+pub mod personal_atom;
+pub mod personal_ics;
+pub mod product_atom;
+pub mod product_ics;
+
+use actix_web::http::header::{self, ETag, EntityTag, IfNoneMatch};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use shared::domain::Language;
+use shared::dto::{NoticeKind, NoticeView};
+
+use crate::error::{ApiError, ApiResult};
+use crate::feeds::{self, FEED_LIMIT, atom, ical};
+use crate::models::notice::Notice;
+use crate::state::AppState;
+
+pub const ATOM: &str = "application/atom+xml; charset=utf-8";
+pub const ICS: &str = "text/calendar; charset=utf-8";
+
+#[derive(Debug, Deserialize)]
+pub struct FeedQuery {
+    /// `ja` (default) or `en`.
+    pub lang: Option<String>,
+}
+
+/// Whose notices a feed carries.
+pub enum Scope {
+    All,
+    Product(String),
+    /// An account's My Support, by the secret of its feed URL.
+    Personal(String),
+}
+
+pub struct Loaded {
+    pub notices: Vec<NoticeView>,
+    /// The product's name, for a product feed.
+    pub product: Option<(String, String)>,
+}
+
+pub async fn load(
+    state: &web::Data<AppState>,
+    scope: Scope,
+    kind: Option<NoticeKind>,
+) -> ApiResult<Loaded> {
+    state
+        .db(move |conn| {
+            let (products, product) = match &scope {
+                Scope::All => (None, None),
+                Scope::Product(slug) => {
+                    let (id, view) = crate::models::catalog::product_view(conn, slug)?
+                        .ok_or_else(|| ApiError::not_found("No such product."))?;
+                    (Some(vec![id]), Some((view.name_ja, view.name_en)))
+                }
+                Scope::Personal(secret) => {
+                    let ids = crate::models::feed_key::products(conn, secret)?
+                        .ok_or_else(|| ApiError::not_found("No such feed."))?;
+                    (Some(ids), None)
+                }
+            };
+            let notices = Notice::feed(conn, kind, products.as_deref(), FEED_LIMIT)?;
+            Ok(Loaded { notices, product })
+        })
+        .await
+}
+
+/// The feed's title: the site's, with the product's name on a product feed.
+pub fn title(base: &str, product: &Option<(String, String)>, language: Language) -> String {
+    match (product, language) {
+        (None, _) => base.to_owned(),
+        (Some((ja, _)), Language::Ja) => format!("{base}：{ja}"),
+        (Some((_, en)), Language::En) => format!("{base}: {en}"),
+    }
+}
+
+pub fn atom_document(
+    state: &AppState,
+    req: &HttpRequest,
+    loaded: &Loaded,
+    language: Language,
+    page_path: &str,
+) -> String {
+    let public = state.settings.public_url.as_str().trim_end_matches('/');
+    let self_url = format!("{public}{}", req.uri());
+    let base = match language {
+        Language::Ja => "Shirase 工事・故障情報",
+        Language::En => "Shirase maintenance and outage notices",
+    };
+    let feed = atom::Feed {
+        self_url: &self_url,
+        page_url: &format!("{public}{page_path}"),
+        title: &title(base, &loaded.product, language),
+        language,
+        public_url: public,
+    };
+    atom::document(&feed, &loaded.notices, state.now().and_utc())
+}
+
+pub fn ics_document(state: &AppState, loaded: &Loaded, language: Language) -> String {
+    let public = state.settings.public_url.as_str().trim_end_matches('/');
+    let base = match language {
+        Language::Ja => "Shirase 工事予定",
+        Language::En => "Shirase maintenance",
+    };
+    let events: Vec<ical::Event> = loaded
+        .notices
+        .iter()
+        .map(|n| ical::Event::from_notice(n, language, public))
+        .collect();
+    ical::calendar(&title(base, &loaded.product, language), &events)
+}
+
+/// The document with a strong `ETag`, or `304` when the reader already has it. Personal
+/// feeds must not sit in shared caches.
+pub fn respond(
+    req: &HttpRequest,
+    body: String,
+    content_type: &str,
+    personal: bool,
+) -> HttpResponse {
+    let digest = hex::encode(&Sha256::digest(body.as_bytes())[..16]);
+    let tag = EntityTag::new_strong(digest);
+    let cache = if personal {
+        "private, max-age=300"
+    } else {
+        "public, max-age=300"
+    };
+    let fresh = match header::Header::parse(req) {
+        Ok(IfNoneMatch::Items(items)) => items.iter().any(|t| t.weak_eq(&tag)),
+        Ok(IfNoneMatch::Any) => true,
+        Err(_) => false,
+    };
+    let mut res = if fresh {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header(ETag(tag))
+        .insert_header((header::CACHE_CONTROL, cache))
+        .insert_header((header::VARY, "Accept-Encoding"));
+    if fresh {
+        res.finish()
+    } else {
+        res.content_type(content_type).body(body)
+    }
+}
+
+/// The language a feed is written in.
+pub fn language(query: &FeedQuery) -> Language {
+    feeds::language(query.lang.as_deref())
+}

@@ -1,0 +1,20 @@
+use actix_web::{HttpRequest, HttpResponse, get, web};
+
+use super::{ATOM, FeedQuery, Scope};
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+/// Atom feed of the notices for the products in one account's My Support. The key in the
+/// path is the only credential: it is issued and revoked through `/api/v1/me/feed-key`.
+#[get("/feeds/personal/{key}/notices.atom")]
+pub async fn personal_atom(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<FeedQuery>,
+) -> ApiResult<HttpResponse> {
+    let language = super::language(&query);
+    let loaded = super::load(&state, Scope::Personal(path.into_inner()), None).await?;
+    let body = super::atom_document(&state, &req, &loaded, language, "/mysupport");
+    Ok(super::respond(&req, body, ATOM, true))
+}

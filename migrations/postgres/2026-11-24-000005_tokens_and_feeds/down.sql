@@ -1,0 +1,2 @@
+DROP TABLE feed_keys;
+DROP TABLE api_tokens;
