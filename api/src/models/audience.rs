@@ -129,9 +129,9 @@ pub struct FanOut {
 }
 
 /// The qualifying listings, window aside.
-fn eligible(s: &mut Statement, target: &Target<'_>) {
+fn eligible(s: &mut Statement, notice_id: &str, kind: NoticeKind) {
     // The flag column is chosen from the kind, never from input.
-    let flag = match target.kind {
+    let flag = match kind {
         NoticeKind::Maintenance => "maintenance_mail",
         NoticeKind::Outage => "outage_mail",
     };
@@ -143,46 +143,32 @@ fn eligible(s: &mut Statement, target: &Target<'_>) {
          JOIN recipients r ON r.account_id = s.account_id \
          WHERE np.notice_id = ",
     )
-    .bind(Param::Text(target.notice_id.to_owned()))
+    .bind(Param::Text(notice_id.to_owned()))
     .push(&format!(" AND s.{flag} = "))
     .bind(Param::Bool(true))
     .push(" AND r.status = 'verified' AND NOT EXISTS (SELECT 1 FROM recipient_opt_outs o WHERE o.recipient_id = r.id AND o.product_id = np.product_id AND o.kind = ")
-    .bind(Param::Text(target.kind.code().to_owned()))
+    .bind(Param::Text(kind.code().to_owned()))
     .push("))");
 }
 
-/// Writes one outbox row per address of the audience; returns the counts.
-pub fn fan_out(
-    conn: &mut DbConnection,
-    target: &Target<'_>,
-    now: NaiveDateTime,
-) -> QueryResult<FanOut> {
+/// For every time zone in use, the one-slot window of `at`.
+fn slots(conn: &mut DbConnection, at: DateTime<Utc>) -> QueryResult<Vec<(String, (i32, i32))>> {
     let zones: Vec<String> = recipients::table
         .select(recipients::time_zone)
         .distinct()
         .load(conn)?;
-    let slots: Vec<(String, (i32, i32))> = zones
+    Ok(zones
         .into_iter()
         .filter_map(|z| {
             let tz = TimeZoneName::parse(&z).ok()?.tz();
-            Some((z, DeliveryWindow::slot(tz, target.issued_at).bits()))
+            Some((z, DeliveryWindow::slot(tz, at).bits()))
         })
-        .collect();
+        .collect())
+}
 
-    let mut counting = Statement::default();
-    counting.push("WITH ");
-    eligible(&mut counting, target);
-    counting.push(" SELECT COUNT(DISTINCT email) AS n FROM eligible");
-    let qualifying = counting.count(conn)?;
-    if slots.is_empty() || qualifying == 0 {
-        return Ok(FanOut {
-            audience: 0,
-            skipped: qualifying,
-        });
-    }
-
-    let mut s = Statement::default();
-    s.push("WITH zones (tz, wbit, hbit) AS (VALUES ");
+/// `zones (tz, wbit, hbit) AS (VALUES …), ` for a `WITH`.
+fn zones(s: &mut Statement, slots: &[(String, (i32, i32))]) {
+    s.push("zones (tz, wbit, hbit) AS (VALUES ");
     for (i, (zone, (day, hour))) in slots.iter().enumerate() {
         if i > 0 {
             s.push(", ");
@@ -196,15 +182,74 @@ pub fn fan_out(
             .push(")");
     }
     s.push("), ");
-    eligible(&mut s, target);
+}
+
+/// `admitted`: one row per address whose window admits the instant of `zones`, with the
+/// lowest qualifying recipient id.
+const ADMITTED: &str = ", admitted AS (SELECT e.email AS email, MIN(e.id) AS recipient_id \
+     FROM eligible e JOIN zones z ON z.tz = e.time_zone \
+     WHERE (e.weekdays & z.wbit) <> 0 AND (e.hours & z.hbit) <> 0 \
+     GROUP BY e.email) ";
+
+/// What a publication of the notice at `at` would reach, writing nothing: the figures an
+/// operator confirms before publishing.
+pub fn estimate(
+    conn: &mut DbConnection,
+    notice_id: &str,
+    kind: NoticeKind,
+    at: DateTime<Utc>,
+) -> QueryResult<FanOut> {
+    let mut counting = Statement::default();
+    counting.push("WITH ");
+    eligible(&mut counting, notice_id, kind);
+    counting.push(" SELECT COUNT(DISTINCT email) AS n FROM eligible");
+    let qualifying = counting.count(conn)?;
+    let slots = slots(conn, at)?;
+    if slots.is_empty() || qualifying == 0 {
+        return Ok(FanOut {
+            audience: 0,
+            skipped: qualifying,
+        });
+    }
+    let mut s = Statement::default();
+    s.push("WITH ");
+    zones(&mut s, &slots);
+    eligible(&mut s, notice_id, kind);
+    s.push(ADMITTED).push("SELECT COUNT(*) AS n FROM admitted");
+    let audience = s.count(conn)?;
+    Ok(FanOut {
+        audience,
+        skipped: qualifying - audience,
+    })
+}
+
+/// Writes one outbox row per address of the audience; returns the counts.
+pub fn fan_out(
+    conn: &mut DbConnection,
+    target: &Target<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<FanOut> {
+    let slots = slots(conn, target.issued_at)?;
+
+    let mut counting = Statement::default();
+    counting.push("WITH ");
+    eligible(&mut counting, target.notice_id, target.kind);
+    counting.push(" SELECT COUNT(DISTINCT email) AS n FROM eligible");
+    let qualifying = counting.count(conn)?;
+    if slots.is_empty() || qualifying == 0 {
+        return Ok(FanOut {
+            audience: 0,
+            skipped: qualifying,
+        });
+    }
+
+    let mut s = Statement::default();
+    s.push("WITH ");
+    zones(&mut s, &slots);
+    eligible(&mut s, target.notice_id, target.kind);
     let publication = || Param::Text(target.publication_id.to_owned());
     let notice = || Param::Text(target.notice_id.to_owned());
-    s.push(
-        ", admitted AS (SELECT e.email AS email, MIN(e.id) AS recipient_id \
-         FROM eligible e JOIN zones z ON z.tz = e.time_zone \
-         WHERE (e.weekdays & z.wbit) <> 0 AND (e.hours & z.hbit) <> 0 \
-         GROUP BY e.email), ",
-    );
+    s.push(ADMITTED).push(", ");
     // An update answers the notice's earliest mail to each address. A join, not a lookup per
     // row into the table being written.
     if target.follows_up {

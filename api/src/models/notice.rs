@@ -217,6 +217,48 @@ impl Notice {
         }
     }
 
+    /// Drafts, most recently edited first.
+    pub fn drafts(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<NoticeSummary>> {
+        let rows: Vec<Notice> = notices::table
+            .select(Self::as_select())
+            .filter(notices::published_at.is_null())
+            .order((notices::updated_at.desc(), notices::id.desc()))
+            .limit(limit)
+            .load(conn)?;
+        let ids: Vec<String> = rows.iter().map(|n| n.id.clone()).collect();
+        let mut products = Self::products(conn, &ids)?;
+        Ok(rows
+            .iter()
+            .map(|n| {
+                let mine = products
+                    .extract_if(.., |(notice, _)| *notice == n.id)
+                    .map(|(_, p)| p)
+                    .collect();
+                n.summary(mine)
+            })
+            .collect())
+    }
+
+    /// Products by id, in catalog order, as a notice names them.
+    pub fn products_by_id(
+        conn: &mut DbConnection,
+        ids: &[String],
+    ) -> QueryResult<Vec<NoticeProduct>> {
+        let rows: Vec<(String, String, String)> = products::table
+            .filter(products::id.eq_any(ids))
+            .order((products::position.asc(), products::slug.asc()))
+            .select((products::slug, products::name_ja, products::name_en))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(slug, name_ja, name_en)| NoticeProduct {
+                slug,
+                name_ja,
+                name_en,
+            })
+            .collect())
+    }
+
     /// The `limit` most recently published notices with their updates, for the feeds:
     /// optionally of one kind and touching any of `product_ids`. Three queries, whatever the
     /// number of notices.

@@ -442,6 +442,35 @@ pub struct NoticePage {
     pub next_cursor: Option<String>,
 }
 
+/// What a publication of a notice would reach if it were issued now (operators confirm this
+/// before publishing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AudienceEstimate {
+    /// Addresses that would get a mail.
+    pub audience: i64,
+    /// Addresses that qualify but whose window excludes this instant.
+    pub skipped: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// One mail of a preview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MailPreview {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// How a draft would read: its mails in Japanese and English (times in Asia/Tokyo).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticePreview {
+    pub mail_ja: MailPreview,
+    pub mail_en: MailPreview,
+}
+
 /// `202` of a publication or an update.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -6,7 +6,10 @@
 
 pub mod create;
 pub mod deliveries;
+pub mod drafts;
+pub mod estimate;
 pub mod list;
+pub mod preview;
 pub mod publish;
 pub mod show;
 pub mod update;
