@@ -140,6 +140,20 @@ impl Browser {
         Ok(element.send_keys(text).await?)
     }
 
+    /// Sets an input's value as a script would, then tells the app: for inputs such as
+    /// `datetime-local` whose keyboard entry differs between browsers.
+    pub async fn set_value(&self, css: &str, value: &str) -> anyhow::Result<()> {
+        self.find(css).await?;
+        self.client
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+                 e.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![css.into(), value.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Waits until the path of the current URL is `path`.
     pub async fn wait_for_path(&self, path: &str) -> anyhow::Result<()> {
         for _ in 0..100 {

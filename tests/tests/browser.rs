@@ -88,6 +88,9 @@ async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     // An outage published by an operator: public pages, the mail, its unsubscribe page.
     published_outage(app, b).await?;
 
+    // Feeds and API tokens, from My Support.
+    integrations(app, b).await?;
+
     // English, remembered across a reload.
     b.click(".lang-switch button:nth-child(2)").await?;
     b.wait_for_text("main h1", "My Support").await?;
@@ -291,7 +294,7 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
 }
 
 async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
-    // Hanako is granted the operator role and publishes through the API.
+    // Hanako is granted the operator role and publishes from the console.
     app.db(|conn| {
         Ok(api::models::account::Account::set_role(
             conn,
@@ -300,28 +303,65 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         )?)
     })
     .await?;
-    let login =
-        shirase_tests::flows::login(app, "hanako@example.com", "correct horse battery").await?;
-    let op = login.body["access_token"]
-        .as_str()
+    b.goto(&app.url("/operator")).await?;
+    b.click("#new-notice").await?;
+    b.wait_for_path("/operator/notices/new").await?;
+    b.click("#products input[value='id-federation']").await?;
+    b.fill("#title_ja", "認証エラーの発生").await?;
+    b.fill(
+        "#body_ja",
+        "**ログインできません**。<script>alert(1)</script>",
+    )
+    .await?;
+    let start = (chrono::Utc::now() - chrono::Duration::hours(1))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    b.set_value("#starts_at", &start).await?;
+    // The live preview: the page, and both mails from the server's templates.
+    b.wait_for_text("#page-preview strong", "ログインできません")
+        .await?;
+    b.wait_for_text(
+        "#mail-preview-ja .mail-subject",
+        "【故障情報】ID Federation 認証エラーの発生",
+    )
+    .await?;
+    b.wait_for_text(
+        "#mail-preview-en .mail-subject",
+        "[Outage] ID Federation: 認証エラーの発生",
+    )
+    .await?;
+    b.click("#save-draft").await?;
+    b.find("#publish").await?;
+    let path = b.client.current_url().await?.path().to_owned();
+    let id = path
+        .strip_prefix("/operator/notices/")
         .unwrap_or_default()
         .to_owned();
-    let draft = serde_json::json!({
-        "kind": "outage", "products": ["id-federation"], "title_ja": "認証エラーの発生",
-        "body_ja": "**ログインできません**。<script>alert(1)</script>",
-        "starts_at": chrono::Utc::now().to_rfc3339(),
-    });
-    let created = app.post("/api/v1/notices", Some(&op), draft).await?;
-    anyhow::ensure!(created.status == 201, "{created:?}");
-    let id = created.body["id"].as_str().unwrap_or_default().to_owned();
-    let published = app
-        .post(
-            &format!("/api/v1/notices/{id}/publication"),
-            Some(&op),
-            serde_json::json!({}),
-        )
+    anyhow::ensure!(!id.is_empty(), "not on a notice page: {path}");
+
+    // Before publishing: how many addresses it reaches now, and how many their hours skip.
+    // Her own address takes every hour; the one added above only weekdays 10–17 in
+    // Tokyo, so whether it is reached depends on when the test runs: the two add up.
+    b.click("#publish").await?;
+    let text = b
+        .wait_for_text("#publish-dialog", "件のアドレスに配信します")
         .await?;
-    anyhow::ensure!(published.status == 202, "{published:?}");
+    let figures = regex::Regex::new(r"(\d+)件のアドレスに配信します。 (\d+)件は配信時間帯")?
+        .captures(&text)
+        .ok_or_else(|| anyhow::anyhow!("no figures in {text:?}"))?;
+    let (reach, skipped) = (figures[1].to_owned(), figures[2].to_owned());
+    assert_eq!(reach.parse::<u32>()? + skipped.parse::<u32>()?, 2, "{text}");
+    assert_ne!(reach, "0", "{text}");
+    b.click("#publish-dialog-confirm").await?;
+    // Live progress, without reloading, until every address reached has its mail.
+    b.wait_for_text("#count-pending", "0").await?;
+    b.wait_for_text(".delivery .alert", "すべての配信が完了しました")
+        .await?;
+    assert_eq!(b.find("#count-sent").await?.text().await?, reach);
+    assert_eq!(b.find("#count-skipped").await?.text().await?, skipped);
+    assert_eq!(b.find("#count-failed").await?.text().await?, "0");
+    let progress = b.find("#delivery-progress").await?;
+    assert_eq!(progress.attr("value").await?, Some(reach.clone()));
 
     // The public list, newest first, and the notice's page.
     b.goto(&app.url("/notices")).await?;
@@ -340,6 +380,11 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     // The product page lists it too.
     b.goto(&app.url("/support/products/id-federation")).await?;
     b.wait_for_text("#recent-notices", "認証エラーの発生")
+        .await?;
+    // Its feeds are announced in the page the server sends, for readers that run no script.
+    b.find("link[rel='alternate'][href='/feeds/products/id-federation/notices.atom']")
+        .await?;
+    b.find("link[rel='alternate'][href='/feeds/notices.atom']")
         .await?;
 
     // Its mail in the dev mailbox; the unsubscribe link asks before it acts.
@@ -387,4 +432,57 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     anyhow::bail!("resuming did not remove the unsubscribe")
+}
+
+async fn integrations(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
+    b.goto(&app.url("/mysupport")).await?;
+    b.click("#open-integrations").await?;
+    b.wait_for_path("/mysupport/integrations").await?;
+    b.click("#issue-feed").await?;
+    let atom = b
+        .find("#feed-atom-url")
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    assert!(
+        atom.contains("/feeds/personal/") && atom.ends_with("/notices.atom"),
+        "{atom}"
+    );
+    let feed = app.http.get(&atom).send().await?;
+    assert_eq!(feed.status(), 200);
+    assert!(
+        feed.text().await?.contains("認証エラーの発生"),
+        "the outage is in her feed"
+    );
+
+    // A token needs a name; then its secret is shown once and it works.
+    b.click("#create-token").await?;
+    b.wait_for_text("#name-error", "入力してください").await?;
+    b.fill("#name", "監視システム").await?;
+    b.click("#create-token").await?;
+    let secret = b
+        .find("#token-secret")
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    assert!(secret.starts_with("shirase_"), "{secret}");
+    b.wait_for_text("table.tokens", "監視システム").await?;
+    let res = app.get("/api/v1/me/subscriptions", Some(&secret)).await?;
+    assert_eq!(res.status, 200, "{res:?}");
+    b.click("table.tokens button").await?;
+    let mut revoked = false;
+    for _ in 0..50 {
+        let res = app.get("/api/v1/me/subscriptions", Some(&secret)).await?;
+        if res.status == 401 {
+            revoked = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::ensure!(revoked, "the revoked token still works");
+    b.goto(&app.url("/mysupport")).await?;
+    b.wait_for_text("#account-name", "佐藤 花子").await?;
+    Ok(())
 }

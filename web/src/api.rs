@@ -5,11 +5,13 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::dto::{
-    AccountView, ActivationRequest, Catalog, Coverage, LoginRequest, NewRecipientRequest,
-    NoticeKind, NoticePage, NoticeView, PasswordResetConfirm, PasswordResetRequest, ProductView,
+    AccountView, ActivationRequest, AudienceEstimate, Catalog, Coverage, CreatedToken, FeedKeyView,
+    IssuedFeedKey, LoginRequest, NewRecipientRequest, NewTokenRequest, NoticeDeliveries,
+    NoticeDraftRequest, NoticeKind, NoticePage, NoticePreview, NoticeSummary, NoticeUpdateRequest,
+    NoticeView, PasswordResetConfirm, PasswordResetRequest, ProductView, PublicationReceipt,
     RecipientPatch, RecipientView, RefreshRequest, RegistrationAccepted, RegistrationRequest,
     RegistrationStatus, SessionTokens, SubscriptionPatch, SubscriptionView, TermsAcceptance,
-    TermsView,
+    TermsView, TokenView,
 };
 use shared::{Problem, ProblemKind};
 
@@ -313,5 +315,95 @@ pub async fn resume_mail(recipient_id: &str, product: &str, kind: NoticeKind) ->
         "{BASE}/me/recipients/{recipient_id}/opt-outs/{product}/{}",
         kind.code()
     );
+    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+}
+
+/// A notice with its drafts visible: operators read through their session.
+pub async fn notice_as_operator(id: &str) -> ApiResult<NoticeView> {
+    let url = format!("{BASE}/notices/{id}");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+pub async fn drafts() -> ApiResult<Vec<NoticeSummary>> {
+    let url = format!("{BASE}/notice-drafts");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+pub async fn create_notice(body: &NoticeDraftRequest) -> ApiResult<NoticeView> {
+    let url = format!("{BASE}/notices");
+    read(authed(|| Request::post(&url), Some(body)).await?).await
+}
+
+pub async fn update_notice(id: &str, body: &NoticeDraftRequest) -> ApiResult<NoticeView> {
+    let url = format!("{BASE}/notices/{id}");
+    read(authed(|| Request::patch(&url), Some(body)).await?).await
+}
+
+pub async fn preview_notice(body: &NoticeDraftRequest) -> ApiResult<NoticePreview> {
+    let url = format!("{BASE}/notice-previews");
+    read(authed(|| Request::post(&url), Some(body)).await?).await
+}
+
+pub async fn audience(id: &str) -> ApiResult<AudienceEstimate> {
+    let url = format!("{BASE}/notices/{id}/audience");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+pub async fn publish_notice(id: &str) -> ApiResult<PublicationReceipt> {
+    let url = format!("{BASE}/notices/{id}/publication");
+    read(authed(|| Request::post(&url), None::<&()>).await?).await
+}
+
+pub async fn post_update(id: &str, body: &NoticeUpdateRequest) -> ApiResult<PublicationReceipt> {
+    let url = format!("{BASE}/notices/{id}/updates");
+    read(authed(|| Request::post(&url), Some(body)).await?).await
+}
+
+pub async fn deliveries(id: &str) -> ApiResult<NoticeDeliveries> {
+    let url = format!("{BASE}/notices/{id}/deliveries");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+/// Any operator endpoint of the catalog: `method` is `POST` or `PATCH`.
+pub async fn catalog_write(
+    method: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> ApiResult<serde_json::Value> {
+    let url = format!("{BASE}{path}");
+    let make = || match method {
+        "PATCH" => Request::patch(&url),
+        _ => Request::post(&url),
+    };
+    read(authed(make, Some(body)).await?).await
+}
+
+pub async fn tokens() -> ApiResult<Vec<TokenView>> {
+    let url = format!("{BASE}/me/tokens");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+pub async fn create_token(body: &NewTokenRequest) -> ApiResult<CreatedToken> {
+    let url = format!("{BASE}/me/tokens");
+    read(authed(|| Request::post(&url), Some(body)).await?).await
+}
+
+pub async fn revoke_token(id: &str) -> ApiResult<()> {
+    let url = format!("{BASE}/me/tokens/{id}");
+    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+}
+
+pub async fn feed_key() -> ApiResult<FeedKeyView> {
+    let url = format!("{BASE}/me/feed-key");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+pub async fn issue_feed_key() -> ApiResult<IssuedFeedKey> {
+    let url = format!("{BASE}/me/feed-key");
+    read(authed(|| Request::post(&url), None::<&()>).await?).await
+}
+
+pub async fn revoke_feed_key() -> ApiResult<()> {
+    let url = format!("{BASE}/me/feed-key");
     read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
 }

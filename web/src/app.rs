@@ -5,7 +5,7 @@ use leptos_router::path;
 use crate::components::Layout;
 use crate::components::layout::{SignedIn, has_session};
 use crate::i18n::Lang;
-use crate::pages::{self, mail, notices, recipients, register, support};
+use crate::pages::{self, mail, notices, operator, recipients, register, support};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -49,6 +49,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("confirm") view=mail::Confirm />
                         <Route path=path!("done") view=mail::Done />
                     </ParentRoute>
+                    <Route path=path!("/mysupport/integrations") view=pages::Integrations />
+                    <Route path=path!("/operator") view=operator::ConsoleHome />
+                    <Route path=path!("/operator/catalog") view=operator::CatalogAdmin />
+                    <Route path=path!("/operator/notices/new") view=operator::NewNotice />
+                    <Route path=path!("/operator/notices/:id") view=operator::ConsoleNotice />
+                    <Route path=path!("/operator/notices/:id/edit") view=operator::EditNotice />
                     <Route path=path!("/notices") view=notices::Notices />
                     <Route path=path!("/notices/:id") view=notices::NoticePage />
                     <Route path=path!("/unsubscribe/:token") view=pages::Unsubscribe />

@@ -217,6 +217,79 @@ messages! {
     VerifyLead => "「確認する」を押すと、このメールアドレスへの工事・故障情報メールの配信が始まります。", "Select “Confirm” to start receiving maintenance and outage notices at this address.";
     VerifyButton => "確認する", "Confirm";
     VerifyDone => "確認が完了しました。このアドレスに工事・故障情報メールが届くようになりました。", "Confirmed. This address will now receive maintenance and outage notices.";
+    Console => "運用コンソール", "Console";
+    OperatorsOnly => "このページは運用担当者専用です。", "This page is for operators only.";
+    ConsoleNotices => "お知らせの管理", "Notices";
+    NewNotice => "お知らせを作成", "New notice";
+    Drafts => "下書き", "Drafts";
+    NoDrafts => "下書きはありません。", "No drafts.";
+    Published => "公開済み", "Published";
+    Kind => "種別", "Kind";
+    TitleJa => "件名（日本語）", "Title (Japanese)";
+    TitleEn => "件名（英語）", "Title (English)";
+    BodyJa => "本文（日本語）", "Body (Japanese)";
+    BodyEn => "本文（英語）", "Body (English)";
+    BodyHint => "空行で段落、「- 」で箇条書き、**太字**、[リンク](https://…) が使えます。", "Blank lines make paragraphs; \"- \" bullets, **bold** and [links](https://…) work.";
+    StartsAt => "開始日時", "Starts";
+    EndsAt => "終了日時", "Ends";
+    Status => "状況", "Status";
+    AffectedProducts => "対象の製品", "Affected products";
+    SaveDraft => "下書きを保存", "Save draft";
+    Saved => "保存しました。", "Saved.";
+    PreviewTitle => "プレビュー", "Preview";
+    PagePreview => "お知らせページ", "Notice page";
+    MailPreviewJa => "メール（日本語）", "Mail (Japanese)";
+    MailPreviewEn => "メール（英語）", "Mail (English)";
+    PreviewPending => "必須項目を入力するとメールのプレビューが表示されます。", "Fill in the required fields to preview the mails.";
+    Publish => "公開して配信", "Publish and send";
+    PublishConfirmReach => "件のアドレスに配信します。", " addresses will get this mail.";
+    PublishConfirmSkip => "件は配信時間帯の設定により配信されません。公開しますか？", " are skipped by their delivery hours. Publish now?";
+    Delivery => "配信状況", "Delivery";
+    DeliveryPending => "配信待ち", "Pending";
+    DeliverySent => "送信済み", "Sent";
+    DeliveryFailed => "失敗", "Failed";
+    DeliverySkipped => "時間帯外", "Skipped (hours)";
+    DeliveryDone => "すべての配信が完了しました。", "Every mail has been handled.";
+    FailedAddresses => "配信に失敗したアドレス", "Failed addresses";
+    SmtpReply => "メールサーバーの応答", "Mail server reply";
+    PostUpdate => "続報を配信", "Post an update";
+    UpdateLead => "同じお知らせの続報として、現在の配信条件に合うアドレスへ配信します。", "An update goes to the addresses the notice's rule reaches now.";
+    PublicPage => "公開ページ", "Public page";
+    CatalogAdmin => "製品カタログの管理", "Catalog";
+    CatalogAdminLead => "カテゴリ・グループ・製品の追加と名称の変更、販売終了の設定ができます。", "Add categories, groups and products, rename them, or retire them.";
+    Slug => "識別子（英小文字・数字・ハイフン）", "Slug (lower-case letters, digits, hyphens)";
+    NameJa => "名称（日本語）", "Name (Japanese)";
+    NameEn => "名称（英語）", "Name (English)";
+    AddCategory => "カテゴリを追加", "Add category";
+    AddGroup => "グループを追加", "Add group";
+    AddProduct => "製品を追加", "Add product";
+    Save => "保存", "Save";
+    Retire => "販売終了にする", "Retire";
+    Integrations => "連携（フィード・APIトークン）", "Integrations (feeds, API tokens)";
+    FeedsTitle => "個人用フィード", "Personal feeds";
+    FeedsLead => "マイサポートに登録した製品のお知らせを、フィードリーダーやカレンダーで購読できます。URLは秘密にしてください。", "Follow the notices of the products in My Support in a feed reader or calendar. Keep these URLs secret.";
+    FeedIssued => "発行日時", "Issued";
+    FeedNone => "まだ発行されていません。", "Not issued yet.";
+    IssueFeed => "フィードURLを発行", "Issue feed URLs";
+    ReissueFeed => "URLを再発行（以前のURLは無効になります）", "Issue new URLs (the old ones stop working)";
+    RevokeFeed => "フィードURLを無効にする", "Revoke the feed URLs";
+    ShownOnce => "この画面を離れると再表示できません。今すぐ控えてください。", "This is shown only once. Copy it now.";
+    AtomFeed => "Atom（フィードリーダー）", "Atom (feed readers)";
+    IcsFeed => "iCalendar（工事予定）", "iCalendar (maintenance)";
+    TokensTitle => "APIトークン", "API tokens";
+    TokensLead => "システム連携用の個人トークンです。Authorization: Bearer ヘッダーで送信します。", "Personal tokens for integrations, sent as an Authorization: Bearer header.";
+    TokenName => "名前", "Name";
+    Scopes => "権限", "Scopes";
+    ScopeRead => "マイサポートの参照", "Read My Support";
+    ScopeManage => "登録製品・配信先の変更", "Manage products and addresses";
+    ExpiresAt => "有効期限", "Expires";
+    NoExpiry => "なし", "Never";
+    LastUsed => "最終利用", "Last used";
+    Never => "未使用", "Never";
+    CreateToken => "トークンを作成", "Create token";
+    RevokeToken => "取り消す", "Revoke";
+    NoTokens => "トークンはありません。", "No tokens.";
+    Feeds => "フィード", "Feeds";
 }
 
 /// The message for a field code from the API or from the shared parsers.
@@ -259,6 +332,11 @@ pub fn field_message(code: &str, lang: Language) -> &'static str {
             "The end must come after the start.",
         ),
         "unknown_product" => ("存在しない製品です。", "No such product."),
+        "in_past" => (
+            "未来の日時を指定してください。",
+            "Choose a time in the future.",
+        ),
+        "invalid_value" => ("選択肢から選んでください。", "Choose one of the options."),
         "not_current" => (
             "規約が更新されました。画面を再読み込みしてください。",
             "The terms have changed; reload the page.",

@@ -14,6 +14,20 @@ pub fn Layout(children: Children) -> impl IntoView {
     let lang = use_lang();
     let signed_in = expect_context::<SignedIn>().0;
     let navigate = use_navigate();
+    // The console link is a convenience; the console itself asks the API who may use it.
+    let operator = RwSignal::new(false);
+    Effect::new(move |_| {
+        if signed_in.get() {
+            leptos::task::spawn_local(async move {
+                let is = api::me()
+                    .await
+                    .is_ok_and(|me| me.role == shared::dto::Role::Operator);
+                operator.set(is);
+            });
+        } else {
+            operator.set(false);
+        }
+    });
     let logout = move |_| {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
@@ -39,6 +53,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                         }
                     >
                         <A href="/mysupport" attr:class="nav-link">{t(Msg::MySupport)}</A>
+                        <Show when=move || operator.get()>
+                            <A href="/operator" attr:class="nav-link" attr:id="nav-console">{t(Msg::Console)}</A>
+                        </Show>
                         <button class="link-button" on:click=logout.clone()>{t(Msg::Logout)}</button>
                     </Show>
                     <div class="lang-switch" role="group" aria-label="Language">

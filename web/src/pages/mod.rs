@@ -1,11 +1,13 @@
 //! One file per page; the sign-up wizard has one file per step.
 
 mod home;
+mod integrations;
 mod login;
 pub mod mail;
 mod mysupport;
 mod not_found;
 pub mod notices;
+pub mod operator;
 pub mod password_reset;
 pub mod recipients;
 pub mod register;
@@ -13,6 +15,7 @@ pub mod support;
 mod unsubscribe;
 
 pub use home::Home;
+pub use integrations::Integrations;
 pub use login::Login;
 pub use mysupport::MySupport;
 pub use not_found::NotFound;

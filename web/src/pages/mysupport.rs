@@ -206,6 +206,14 @@ pub fn MySupport() -> impl IntoView {
                     <RecipientTable list=recipients manage=false />
                     <p class="hint">{t(Msg::RecipientsLead)}</p>
                 </div>
+                <div class="card" id="integrations">
+                    <div class="card-head">
+                        <h2>{t(Msg::Integrations)}</h2>
+                        <A href="/mysupport/integrations" attr:class="button secondary small" attr:id="open-integrations">
+                            {t(Msg::Feeds)} " / " {t(Msg::TokensTitle)}
+                        </A>
+                    </div>
+                </div>
             </Show>
             <ConfirmDialog open=dialog message=remove_message confirm=Msg::DoRemove on_confirm=remove id="remove-dialog" />
         </section>

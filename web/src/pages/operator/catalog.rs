@@ -1,0 +1,159 @@
+//! Catalog management (operators): add categories, groups and products; rename them; retire
+//! products. Every change goes through the catalog's operator endpoints and the tree is
+//! read back from the public catalog afterwards.
+
+use leptos::prelude::*;
+use serde_json::json;
+use shared::FieldErrors;
+use shared::dto::Catalog;
+
+use super::OperatorOnly;
+use crate::api::{self, ApiError};
+use crate::components::{Alert, Field};
+use crate::i18n::{Msg, t};
+use crate::pages::general_message;
+
+/// `/operator/catalog`.
+#[component]
+pub fn CatalogAdmin() -> impl IntoView {
+    view! {
+        <OperatorOnly>
+            <Tree />
+        </OperatorOnly>
+    }
+}
+
+/// Runs one catalog write, then reloads the tree; field errors go to `errors`.
+fn write(
+    method: &'static str,
+    path: String,
+    body: serde_json::Value,
+    errors: RwSignal<FieldErrors>,
+    failure: RwSignal<Option<Msg>>,
+    reload: impl Fn() + 'static,
+) {
+    leptos::task::spawn_local(async move {
+        match api::catalog_write(method, &path, &body).await {
+            Ok(_) => {
+                errors.set(FieldErrors::default());
+                failure.set(None);
+                reload();
+            }
+            Err(ApiError::Problem(p)) if !p.errors.is_empty() => errors.set(FieldErrors(p.errors)),
+            Err(e) => failure.set(Some(general_message(&e))),
+        }
+    });
+}
+
+#[component]
+fn Tree() -> impl IntoView {
+    let catalog = RwSignal::new(None::<Catalog>);
+    let failure = RwSignal::new(None::<Msg>);
+    let reload = move || {
+        leptos::task::spawn_local(async move {
+            match api::catalog().await {
+                Ok(c) => catalog.set(Some(c)),
+                Err(e) => failure.set(Some(general_message(&e))),
+            }
+        });
+    };
+    reload();
+    view! {
+        <section class="card console catalog-admin">
+            <h1>{t(Msg::CatalogAdmin)}</h1>
+            <p class="muted">{t(Msg::CatalogAdminLead)}</p>
+            {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
+            {move || catalog.get().map(|c| c.categories.into_iter().map(|cat| {
+                let cat_path = format!("/catalog/categories/{}", cat.slug);
+                view! {
+                    <div class="catalog-level category" data-slug=cat.slug.clone()>
+                        <Entry path=cat_path.clone() name_ja=cat.name_ja name_en=cat.name_en retire=false failure reload />
+                        {cat.groups.into_iter().map(|g| {
+                            let group_path = format!("/catalog/groups/{}", g.slug);
+                            view! {
+                                <div class="catalog-level group" data-slug=g.slug.clone()>
+                                    <Entry path=group_path.clone() name_ja=g.name_ja name_en=g.name_en retire=false failure reload />
+                                    {g.products.into_iter().map(|p| view! {
+                                        <div class="catalog-level product" data-slug=p.slug.clone() class:retired=p.retired>
+                                            <Entry path=format!("/products/{}", p.slug) name_ja=p.name_ja name_en=p.name_en retire=!p.retired failure reload />
+                                        </div>
+                                    }).collect_view()}
+                                    <AddForm path=format!("{group_path}/products") label=Msg::AddProduct failure reload />
+                                </div>
+                            }
+                        }).collect_view()}
+                        <AddForm path=format!("{cat_path}/groups") label=Msg::AddGroup failure reload />
+                    </div>
+                }
+            }).collect_view())}
+            <AddForm path="/catalog/categories".into() label=Msg::AddCategory failure reload />
+        </section>
+    }
+}
+
+/// One entry's names, editable in place.
+#[component]
+fn Entry(
+    path: String,
+    name_ja: String,
+    name_en: String,
+    retire: bool,
+    failure: RwSignal<Option<Msg>>,
+    reload: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let ja = RwSignal::new(name_ja);
+    let en = RwSignal::new(name_en);
+    let errors = RwSignal::new(FieldErrors::default());
+    let save = {
+        let path = path.clone();
+        move |_| {
+            let body = json!({"name_ja": ja.get_untracked(), "name_en": en.get_untracked()});
+            write("PATCH", path.clone(), body, errors, failure, reload);
+        }
+    };
+    let retire_now = move |_| {
+        write(
+            "PATCH",
+            path.clone(),
+            json!({"retired": true}),
+            errors,
+            failure,
+            reload,
+        )
+    };
+    view! {
+        <div class="catalog-entry">
+            <Field name="name_ja" label=Msg::NameJa value=ja errors />
+            <Field name="name_en" label=Msg::NameEn value=en errors />
+            <button class="button secondary small" type="button" on:click=save>{t(Msg::Save)}</button>
+            {retire.then(|| view! { <button class="button secondary small" type="button" on:click=retire_now>{t(Msg::Retire)}</button> })}
+        </div>
+    }
+}
+
+/// Adds an entry under `path`.
+#[component]
+fn AddForm(
+    path: String,
+    label: Msg,
+    failure: RwSignal<Option<Msg>>,
+    reload: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let slug = RwSignal::new(String::new());
+    let ja = RwSignal::new(String::new());
+    let en = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::default());
+    let add = move |_| {
+        let body = json!({"slug": slug.get_untracked(), "name_ja": ja.get_untracked(), "name_en": en.get_untracked()});
+        write("POST", path.clone(), body, errors, failure, reload);
+    };
+    view! {
+        <details class="catalog-add">
+            <summary>{t(label)}</summary>
+            <Field name="slug" label=Msg::Slug value=slug errors />
+            <Field name="name_ja" label=Msg::NameJa value=ja errors />
+            <Field name="name_en" label=Msg::NameEn value=en errors />
+            <button class="button primary small" type="button" on:click=add>{t(label)}</button>
+        </details>
+    }
+}

@@ -1,0 +1,331 @@
+//! The notice editor: the draft's fields beside a live preview of its page and of its
+//! Japanese and English mails, rendered by the server's own mail templates.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use shared::FieldErrors;
+use shared::dto::{
+    Catalog, NoticeDraftRequest, NoticeKind, NoticePreview, NoticeStatus, NoticeView,
+};
+
+use super::{OperatorOnly, from_local_input, to_local_input};
+use crate::api::{self, ApiError};
+use crate::components::{Alert, Field};
+use crate::i18n::{Language, Msg, field_message, pick, t, use_lang};
+use crate::pages::general_message;
+
+/// `/operator/notices/new`.
+#[component]
+pub fn NewNotice() -> impl IntoView {
+    view! {
+        <OperatorOnly>
+            <Editor id=None />
+        </OperatorOnly>
+    }
+}
+
+/// `/operator/notices/:id/edit`: a draft only; published notices take updates instead.
+#[component]
+pub fn EditNotice() -> impl IntoView {
+    let params = use_params_map();
+    let id = params.with_untracked(|p| p.get("id").unwrap_or_default());
+    view! {
+        <OperatorOnly>
+            <Editor id=Some(id.clone()) />
+        </OperatorOnly>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Form {
+    kind: RwSignal<String>,
+    products: RwSignal<Vec<String>>,
+    title_ja: RwSignal<String>,
+    title_en: RwSignal<String>,
+    body_ja: RwSignal<String>,
+    body_en: RwSignal<String>,
+    starts: RwSignal<String>,
+    ends: RwSignal<String>,
+    status: RwSignal<String>,
+}
+
+impl Form {
+    fn new() -> Self {
+        Self {
+            kind: RwSignal::new("outage".into()),
+            products: RwSignal::new(Vec::new()),
+            title_ja: RwSignal::new(String::new()),
+            title_en: RwSignal::new(String::new()),
+            body_ja: RwSignal::new(String::new()),
+            body_en: RwSignal::new(String::new()),
+            starts: RwSignal::new(String::new()),
+            ends: RwSignal::new(String::new()),
+            status: RwSignal::new(String::new()),
+        }
+    }
+
+    fn fill(self, n: &NoticeView) {
+        self.kind.set(n.kind.code().into());
+        self.products
+            .set(n.products.iter().map(|p| p.slug.clone()).collect());
+        self.title_ja.set(n.title_ja.clone());
+        self.title_en.set(n.title_en.clone().unwrap_or_default());
+        self.body_ja.set(n.body_ja.clone());
+        self.body_en.set(n.body_en.clone().unwrap_or_default());
+        self.starts.set(to_local_input(n.starts_at));
+        self.ends
+            .set(n.ends_at.map(to_local_input).unwrap_or_default());
+        self.status.set(n.status.code().into());
+    }
+
+    /// The request as the API takes it; tracked, so the preview follows every keystroke.
+    fn request(self) -> NoticeDraftRequest {
+        let optional = |s: String| (!s.trim().is_empty()).then_some(s);
+        let maintenance = self.kind.get() == "maintenance";
+        NoticeDraftRequest {
+            kind: self.kind.get(),
+            products: self.products.get(),
+            title_ja: self.title_ja.get(),
+            title_en: optional(self.title_en.get()),
+            body_ja: self.body_ja.get(),
+            body_en: optional(self.body_en.get()),
+            starts_at: from_local_input(&self.starts.get()),
+            ends_at: if maintenance {
+                optional(from_local_input(&self.ends.get()))
+            } else {
+                None
+            },
+            status: optional(self.status.get()),
+        }
+    }
+}
+
+#[component]
+fn Editor(id: Option<String>) -> impl IntoView {
+    let lang = use_lang();
+    let navigate = use_navigate();
+    let form = Form::new();
+    let errors = RwSignal::new(FieldErrors::default());
+    let failure = RwSignal::new(None::<Msg>);
+    let catalog = RwSignal::new(None::<Catalog>);
+    let preview = RwSignal::new(None::<NoticePreview>);
+    let busy = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        if let Ok(c) = api::catalog().await {
+            catalog.set(Some(c));
+        }
+    });
+    if let Some(id) = id.clone() {
+        leptos::task::spawn_local(async move {
+            match api::notice_as_operator(&id).await {
+                Ok(n) => form.fill(&n),
+                Err(e) => failure.set(Some(general_message(&e))),
+            }
+        });
+    }
+
+    // The mail preview, a moment after the last change; an answer to an older request
+    // never replaces a newer one.
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let request = form.request();
+        let mine = generation.get_value() + 1;
+        generation.set_value(mine);
+        set_timeout(
+            move || {
+                if generation.get_value() != mine {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    let result = api::preview_notice(&request).await;
+                    if generation.get_value() == mine {
+                        preview.set(result.ok());
+                    }
+                });
+            },
+            std::time::Duration::from_millis(300),
+        );
+    });
+
+    let save = move |_| {
+        let request = form.request();
+        let id = id.clone();
+        let navigate = navigate.clone();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = match &id {
+                Some(id) => api::update_notice(id, &request).await,
+                None => api::create_notice(&request).await,
+            };
+            busy.set(false);
+            match result {
+                Ok(n) => navigate(&format!("/operator/notices/{}", n.id), Default::default()),
+                Err(ApiError::Problem(p)) if !p.errors.is_empty() => {
+                    errors.set(FieldErrors(p.errors));
+                }
+                Err(e) => failure.set(Some(general_message(&e))),
+            }
+        });
+    };
+
+    let error = move |field: &'static str| {
+        move || errors.with(|e| e.code_for(field).map(|c| field_message(c, lang.get())))
+    };
+    let statuses = move || {
+        let kind = if form.kind.get() == "maintenance" {
+            NoticeKind::Maintenance
+        } else {
+            NoticeKind::Outage
+        };
+        NoticeStatus::for_kind(kind).to_vec()
+    };
+    let page_body = move || {
+        let (ja, en) = (form.body_ja.get(), form.body_en.get());
+        shared::markup::to_html(if lang.get() == Language::En && !en.trim().is_empty() {
+            &en
+        } else {
+            &ja
+        })
+    };
+    let page_title = move || {
+        let (ja, en) = (form.title_ja.get(), form.title_en.get());
+        if lang.get() == Language::En && !en.trim().is_empty() {
+            en
+        } else {
+            ja
+        }
+    };
+
+    view! {
+        <section class="card console editor">
+            <h1>{t(Msg::NewNotice)}</h1>
+            {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
+            <div class="editor-grid">
+                <form class="form" on:submit=|ev| ev.prevent_default()>
+                    <div class="field">
+                        <label for="kind">{t(Msg::Kind)}</label>
+                        <select id="kind" prop:value=move || form.kind.get()
+                            on:change=move |ev| { form.kind.set(event_target_value(&ev)); form.status.set(String::new()); }>
+                            <option value="outage">{t(Msg::KindOutage)}</option>
+                            <option value="maintenance">{t(Msg::KindMaintenance)}</option>
+                        </select>
+                    </div>
+                    <fieldset class="field products-picker" id="products">
+                        <legend>{t(Msg::AffectedProducts)}</legend>
+                        {move || catalog.get().map(|c| c.categories.into_iter().map(|cat| view! {
+                            <div class="picker-category">
+                                <strong>{pick(lang.get(), &cat.name_ja, &cat.name_en)}</strong>
+                                {cat.groups.into_iter().map(|g| view! {
+                                    <div class="picker-group">
+                                        <span class="muted">{pick(lang.get(), &g.name_ja, &g.name_en)}</span>
+                                        {g.products.into_iter().map(|p| {
+                                            let slug = p.slug.clone();
+                                            let checked = { let slug = slug.clone(); move || form.products.with(|l| l.contains(&slug)) };
+                                            let toggle = move |_| form.products.update(|l| {
+                                                if let Some(i) = l.iter().position(|s| *s == slug) { l.remove(i); } else { l.push(slug.clone()); }
+                                            });
+                                            view! {
+                                                <label class="check">
+                                                    <input type="checkbox" value=p.slug.clone() prop:checked=checked on:change=toggle />
+                                                    {pick(lang.get(), &p.name_ja, &p.name_en)}
+                                                </label>
+                                            }
+                                        }).collect_view()}
+                                    </div>
+                                }).collect_view()}
+                            </div>
+                        }).collect_view())}
+                        <p class="error" role="alert">{error("products")}</p>
+                    </fieldset>
+                    <Field name="title_ja" label=Msg::TitleJa value=form.title_ja errors />
+                    <Field name="title_en" label=Msg::TitleEn value=form.title_en errors required=false />
+                    <TextArea name="body_ja" label=Msg::BodyJa value=form.body_ja errors required=true />
+                    <TextArea name="body_en" label=Msg::BodyEn value=form.body_en errors required=false />
+                    <Field name="starts_at" label=Msg::StartsAt value=form.starts errors kind="datetime-local" />
+                    <Show when=move || form.kind.get() == "maintenance">
+                        <Field name="ends_at" label=Msg::EndsAt value=form.ends errors kind="datetime-local" />
+                    </Show>
+                    <div class="field">
+                        <label for="status">{t(Msg::Status)}</label>
+                        <select id="status" prop:value=move || form.status.get()
+                            on:change=move |ev| form.status.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {move || statuses().into_iter().map(|s| view! {
+                                <option value=s.code()>{move || if lang.get() == Language::Ja { s.label_ja() } else { s.label_en() }}</option>
+                            }).collect_view()}
+                        </select>
+                        <p class="error" role="alert">{error("status")}</p>
+                    </div>
+                    <div class="actions">
+                        <button class="button primary" id="save-draft" type="button" disabled=move || busy.get() on:click=save>
+                            {t(Msg::SaveDraft)}
+                        </button>
+                    </div>
+                </form>
+                <aside class="preview" aria-live="polite">
+                    <h2>{t(Msg::PreviewTitle)}</h2>
+                    <h3>{t(Msg::PagePreview)}</h3>
+                    <article class="notice-preview" id="page-preview">
+                        <h4>{page_title}</h4>
+                        <div class="notice-body" inner_html=page_body></div>
+                    </article>
+                    {move || match preview.get() {
+                        None => view! { <p class="muted">{t(Msg::PreviewPending)}</p> }.into_any(),
+                        Some(p) => view! {
+                            <h3>{t(Msg::MailPreviewJa)}</h3>
+                            <MailView id="mail-preview-ja" mail=p.mail_ja />
+                            <h3>{t(Msg::MailPreviewEn)}</h3>
+                            <MailView id="mail-preview-en" mail=p.mail_en />
+                        }.into_any(),
+                    }}
+                </aside>
+            </div>
+        </section>
+    }
+}
+
+/// A mail as its reader would see it: the subject, then the HTML part in a sandboxed frame
+/// (no scripts, no same-origin access).
+#[component]
+fn MailView(id: &'static str, mail: shared::dto::MailPreview) -> impl IntoView {
+    view! {
+        <div class="mail-preview" id=id>
+            <p class="mail-subject"><strong>{mail.subject}</strong></p>
+            <iframe sandbox="" srcdoc=mail.html title="mail"></iframe>
+            <details><summary>"text/plain"</summary><pre>{mail.text}</pre></details>
+        </div>
+    }
+}
+
+/// A labelled multi-line input with its field error.
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: Msg,
+    value: RwSignal<String>,
+    errors: RwSignal<FieldErrors>,
+    required: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    let error = move || errors.with(|e| e.code_for(name).map(|c| field_message(c, lang.get())));
+    view! {
+        <div class="field" class:has-error=move || error().is_some()>
+            <label for=name>
+                {t(label)}
+                <span class=if required { "badge required" } else { "badge optional" }>
+                    {t(if required { Msg::Required } else { Msg::Optional })}
+                </span>
+            </label>
+            <textarea id=name name=name rows="6"
+                aria-invalid=move || if error().is_some() { "true" } else { "false" }
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    errors.update(|e| e.0.retain(|x| x.field != name));
+                }
+            ></textarea>
+            <p class="hint">{t(Msg::BodyHint)}</p>
+            <p class="error" role="alert">{error}</p>
+        </div>
+    }
+}

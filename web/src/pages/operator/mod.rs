@@ -1,0 +1,80 @@
+//! The operator console (`/operator/…`): notices from draft to delivery, and the catalog.
+//! The API refuses everyone else (403); these pages say so instead of showing empty forms.
+
+mod catalog;
+mod editor;
+mod list;
+mod notice;
+
+pub use catalog::CatalogAdmin;
+pub use editor::{EditNotice, NewNotice};
+pub use list::ConsoleHome;
+pub use notice::ConsoleNotice;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+use shared::dto::Role;
+
+use crate::api;
+use crate::components::Alert;
+use crate::i18n::{Msg, t};
+use crate::pages::redirect_for;
+
+/// Shows `children` to operators; others get a message, signed-out visitors the login page.
+#[component]
+pub fn OperatorOnly(children: ChildrenFn) -> impl IntoView {
+    let state = RwSignal::new(None::<Result<(), Msg>>);
+    let navigate = use_navigate();
+    let here = use_location().pathname.get_untracked();
+    leptos::task::spawn_local(async move {
+        match api::me().await {
+            Ok(me) if me.role == Role::Operator => state.set(Some(Ok(()))),
+            Ok(_) => state.set(Some(Err(Msg::OperatorsOnly))),
+            Err(e) => match redirect_for(&e, &here) {
+                Ok(to) => navigate(&to, Default::default()),
+                Err(m) => state.set(Some(Err(m))),
+            },
+        }
+    });
+    view! {
+        {move || match state.get() {
+            None => view! { <p class="muted">{t(Msg::Loading)}</p> }.into_any(),
+            Some(Ok(())) => children().into_any(),
+            Some(Err(m)) => view! { <Alert kind="error">{t(m)}</Alert> }.into_any(),
+        }}
+    }
+}
+
+/// The browser's offset at `at`, east of UTC.
+fn offset_at(at: DateTime<Utc>) -> FixedOffset {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ));
+    let east = -(date.get_timezone_offset() as i32) * 60;
+    FixedOffset::east_opt(east)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()))
+}
+
+/// `2026-12-10T16:00` in the browser's time zone, for a `datetime-local` input.
+pub fn to_local_input(at: DateTime<Utc>) -> String {
+    at.with_timezone(&offset_at(at))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// A `datetime-local` value (browser time) as RFC 3339 in UTC; blank stays blank and
+/// anything unreadable is passed on for the API to reject with its field code.
+pub fn from_local_input(value: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        return String::new();
+    }
+    let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
+    if ms.is_nan() {
+        return value.to_owned();
+    }
+    DateTime::<Utc>::from_timestamp_millis(ms as i64)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_else(|| value.to_owned())
+}

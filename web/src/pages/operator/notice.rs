@@ -1,0 +1,309 @@
+//! One notice in the console: publish a draft after confirming its reach, follow the
+//! delivery live, read the failures, and post follow-up updates.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use shared::FieldErrors;
+use shared::dto::{NoticeDeliveries, NoticeStatus, NoticeUpdateRequest, NoticeView};
+
+use super::editor::TextArea;
+use super::{OperatorOnly, from_local_input, to_local_input};
+use crate::api::{self, ApiError};
+use crate::components::{Alert, ConfirmDialog, Field};
+use crate::i18n::{Language, Msg, pick, t, use_lang};
+use crate::pages::general_message;
+use crate::pages::notices::local_time;
+
+/// `/operator/notices/:id`.
+#[component]
+pub fn ConsoleNotice() -> impl IntoView {
+    let params = use_params_map();
+    let id = params.with_untracked(|p| p.get("id").unwrap_or_default());
+    view! {
+        <OperatorOnly>
+            <Page id=id.clone() />
+        </OperatorOnly>
+    }
+}
+
+/// What the confirmation dialog is about to do.
+#[derive(Clone)]
+enum Pending {
+    Publish,
+    Update(NoticeUpdateRequest),
+}
+
+#[component]
+fn Page(id: String) -> impl IntoView {
+    let lang = use_lang();
+    let notice = RwSignal::new(None::<NoticeView>);
+    let deliveries = RwSignal::new(None::<NoticeDeliveries>);
+    let failure = RwSignal::new(None::<Msg>);
+    let dialog = RwSignal::new(false);
+    let message = RwSignal::new(String::new());
+    let pending = StoredValue::new(None::<Pending>);
+    let id = StoredValue::new(id);
+
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match api::notice_as_operator(&id.get_value()).await {
+                Ok(n) => notice.set(Some(n)),
+                Err(e) => failure.set(Some(general_message(&e))),
+            }
+        });
+    };
+    load();
+
+    // Live progress: polled while the page is open and the notice is published.
+    let poll = move || {
+        if notice.with_untracked(|n| n.as_ref().is_some_and(|n| n.published_at.is_some())) {
+            leptos::task::spawn_local(async move {
+                if let Ok(d) = api::deliveries(&id.get_value()).await {
+                    deliveries.set(Some(d));
+                }
+            });
+        }
+    };
+    Effect::new(move |_| {
+        if notice.with(|n| n.as_ref().is_some_and(|n| n.published_at.is_some())) {
+            poll();
+        }
+    });
+    if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_millis(1000)) {
+        on_cleanup(move || handle.clear());
+    }
+
+    // Before anything is sent: how many addresses it would reach now, and how many their
+    // hours would skip.
+    let confirm = move |what: Pending| {
+        leptos::task::spawn_local(async move {
+            match api::audience(&id.get_value()).await {
+                Ok(est) => {
+                    let l = lang.0.get_untracked();
+                    message.set(format!(
+                        "{}{} {}{}",
+                        est.audience,
+                        Msg::PublishConfirmReach.text(l),
+                        est.skipped,
+                        Msg::PublishConfirmSkip.text(l)
+                    ));
+                    pending.set_value(Some(what));
+                    dialog.set(true);
+                }
+                Err(e) => failure.set(Some(general_message(&e))),
+            }
+        });
+    };
+    let update_errors = RwSignal::new(FieldErrors::default());
+    let update_form = UpdateForm::new();
+    let go = Callback::new(move |()| {
+        let Some(what) = pending.get_value() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let result = match &what {
+                Pending::Publish => api::publish_notice(&id.get_value()).await,
+                Pending::Update(body) => api::post_update(&id.get_value(), body).await,
+            };
+            match result {
+                Ok(_) => {
+                    if matches!(what, Pending::Update(_)) {
+                        update_form.clear();
+                    }
+                    load();
+                    poll();
+                }
+                Err(ApiError::Problem(p)) if !p.errors.is_empty() => {
+                    update_errors.set(FieldErrors(p.errors));
+                }
+                Err(e) => failure.set(Some(general_message(&e))),
+            }
+        });
+    });
+
+    view! {
+        <section class="card console">
+            <p><A href="/operator">{t(Msg::ConsoleNotices)}</A></p>
+            {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
+            {move || notice.get().map(|n| {
+                let draft = n.published_at.is_none();
+                let title = pick(lang.get(), &n.title_ja, n.title_en.as_deref().unwrap_or(&n.title_ja));
+                let status = if lang.get() == Language::Ja { n.status.label_ja() } else { n.status.label_en() };
+                let products = n.products.iter().map(|p| pick(lang.get(), &p.name_ja, &p.name_en)).collect::<Vec<_>>().join(", ");
+                let body = shared::markup::to_html(&n.body_ja);
+                view! {
+                    <h1 id="console-title">{title}</h1>
+                    <p class="muted">
+                        <span class="badge status" id="console-status">{status}</span>
+                        " " {products} " · " {local_time(n.starts_at)}
+                        {n.ends_at.map(|e| format!(" – {}", local_time(e)))}
+                    </p>
+                    <div class="notice-body" inner_html=body></div>
+                    {if draft {
+                        view! {
+                            <div class="actions">
+                                <A href=format!("/operator/notices/{}/edit", n.id) attr:class="button secondary">{t(Msg::Edit)}</A>
+                                <button class="button primary" id="publish" on:click=move |_| confirm(Pending::Publish)>{t(Msg::Publish)}</button>
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <p><A href=format!("/notices/{}", n.id)>{t(Msg::PublicPage)}</A></p>
+                        }.into_any()
+                    }}
+                }
+            })}
+            <Show when=move || deliveries.with(Option::is_some)>
+                <Progress deliveries />
+            </Show>
+            <Show when=move || notice.with(|n| n.as_ref().is_some_and(|n| n.published_at.is_some()))>
+                <UpdateSection notice form=update_form errors=update_errors on_submit=Callback::new(move |body| confirm(Pending::Update(body))) />
+            </Show>
+            <ConfirmDialog open=dialog message=message confirm=Msg::Publish on_confirm=go id="publish-dialog" />
+        </section>
+    }
+}
+
+/// Counts and a bar that fill as the dispatcher works.
+#[component]
+fn Progress(deliveries: RwSignal<Option<NoticeDeliveries>>) -> impl IntoView {
+    let get =
+        move |f: fn(&NoticeDeliveries) -> i64| move || deliveries.with(|d| d.as_ref().map_or(0, f));
+    let total = move || get(|d| d.pending + d.sent + d.failed)();
+    let done = move || get(|d| d.sent + d.failed)();
+    let finished = move || total() > 0 && get(|d| d.pending)() == 0;
+    view! {
+        <section class="delivery" aria-live="polite">
+            <h2>{t(Msg::Delivery)}</h2>
+            <progress id="delivery-progress" max=move || total().max(1) value=done></progress>
+            <dl class="counts">
+                <dt>{t(Msg::DeliveryPending)}</dt><dd id="count-pending">{get(|d| d.pending)}</dd>
+                <dt>{t(Msg::DeliverySent)}</dt><dd id="count-sent">{get(|d| d.sent)}</dd>
+                <dt>{t(Msg::DeliveryFailed)}</dt><dd id="count-failed">{get(|d| d.failed)}</dd>
+                <dt>{t(Msg::DeliverySkipped)}</dt><dd id="count-skipped">{get(|d| d.skipped)}</dd>
+            </dl>
+            <Show when=finished>
+                <Alert kind="success">{t(Msg::DeliveryDone)}</Alert>
+            </Show>
+            <Show when=move || deliveries.with(|d| d.as_ref().is_some_and(|d| !d.failures.is_empty()))>
+                <h3>{t(Msg::FailedAddresses)}</h3>
+                <table class="failures" id="failures">
+                    <thead><tr><th>{t(Msg::Email)}</th><th>{t(Msg::SmtpReply)}</th></tr></thead>
+                    <tbody>
+                        {move || deliveries.get().map(|d| d.failures.into_iter().map(|f| view! {
+                            <tr><td>{f.email}</td><td><code>{f.error}</code></td></tr>
+                        }).collect_view())}
+                    </tbody>
+                </table>
+            </Show>
+        </section>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct UpdateForm {
+    body_ja: RwSignal<String>,
+    body_en: RwSignal<String>,
+    status: RwSignal<String>,
+    starts: RwSignal<String>,
+    ends: RwSignal<String>,
+}
+
+impl UpdateForm {
+    fn new() -> Self {
+        Self {
+            body_ja: RwSignal::new(String::new()),
+            body_en: RwSignal::new(String::new()),
+            status: RwSignal::new(String::new()),
+            starts: RwSignal::new(String::new()),
+            ends: RwSignal::new(String::new()),
+        }
+    }
+
+    fn clear(self) {
+        self.body_ja.set(String::new());
+        self.body_en.set(String::new());
+        self.status.set(String::new());
+    }
+}
+
+/// A follow-up: new text, and optionally a new status or new times.
+#[component]
+fn UpdateSection(
+    notice: RwSignal<Option<NoticeView>>,
+    form: UpdateForm,
+    errors: RwSignal<FieldErrors>,
+    on_submit: Callback<NoticeUpdateRequest>,
+) -> impl IntoView {
+    let lang = use_lang();
+    // Times start as the notice's current ones; only a change is sent.
+    let current = move || {
+        notice.get_untracked().map(|n| {
+            (
+                to_local_input(n.starts_at),
+                n.ends_at.map(to_local_input).unwrap_or_default(),
+            )
+        })
+    };
+    if let Some((s, e)) = current() {
+        form.starts.set(s);
+        form.ends.set(e);
+    }
+    let submit = move |_| {
+        let optional = |s: String| (!s.trim().is_empty()).then_some(s);
+        let (starts0, ends0) = current().unwrap_or_default();
+        let changed = |now: String, before: String| {
+            (now != before)
+                .then(|| from_local_input(&now))
+                .filter(|s| !s.is_empty())
+        };
+        on_submit.run(NoticeUpdateRequest {
+            body_ja: form.body_ja.get_untracked(),
+            body_en: optional(form.body_en.get_untracked()),
+            status: optional(form.status.get_untracked()),
+            starts_at: changed(form.starts.get_untracked(), starts0),
+            ends_at: changed(form.ends.get_untracked(), ends0),
+        });
+    };
+    let statuses = move || {
+        notice.with(|n| {
+            n.as_ref()
+                .map(|n| NoticeStatus::for_kind(n.kind).to_vec())
+                .unwrap_or_default()
+        })
+    };
+    let maintenance = move || {
+        notice.with(|n| {
+            n.as_ref()
+                .is_some_and(|n| n.kind == shared::dto::NoticeKind::Maintenance)
+        })
+    };
+    view! {
+        <section class="update-form">
+            <h2>{t(Msg::PostUpdate)}</h2>
+            <p class="muted">{t(Msg::UpdateLead)}</p>
+            <form class="form" on:submit=|ev| ev.prevent_default()>
+                <TextArea name="body_ja" label=Msg::BodyJa value=form.body_ja errors required=true />
+                <TextArea name="body_en" label=Msg::BodyEn value=form.body_en errors required=false />
+                <div class="field">
+                    <label for="update-status">{t(Msg::Status)}</label>
+                    <select id="update-status" prop:value=move || form.status.get()
+                        on:change=move |ev| form.status.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {move || statuses().into_iter().map(|s| view! {
+                            <option value=s.code()>{move || if lang.get() == Language::Ja { s.label_ja() } else { s.label_en() }}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <Field name="starts_at" label=Msg::StartsAt value=form.starts errors kind="datetime-local" required=false />
+                <Show when=maintenance>
+                    <Field name="ends_at" label=Msg::EndsAt value=form.ends errors kind="datetime-local" required=false />
+                </Show>
+                <div class="actions">
+                    <button class="button primary" id="post-update" type="button" on:click=submit>{t(Msg::PostUpdate)}</button>
+                </div>
+            </form>
+        </section>
+    }
+}
