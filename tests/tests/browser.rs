@@ -88,6 +88,9 @@ async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     // An outage published by an operator: public pages, the mail, its unsubscribe page.
     published_outage(app, b).await?;
 
+    // The catalog, from the console: a new product in 認証, at once in the public catalog.
+    catalog_admin(app, b).await?;
+
     // Feeds and API tokens, from My Support.
     integrations(app, b).await?;
 
@@ -484,5 +487,26 @@ async fn integrations(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     anyhow::ensure!(revoked, "the revoked token still works");
     b.goto(&app.url("/mysupport")).await?;
     b.wait_for_text("#account-name", "佐藤 花子").await?;
+    Ok(())
+}
+
+async fn catalog_admin(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
+    b.goto(&app.url("/operator/catalog")).await?;
+    let add = "#add-catalog-groups-authentication-products";
+    b.click(&format!("{add} summary")).await?;
+    b.fill(&format!("{add}-slug"), "Bad Slug").await?;
+    b.fill(&format!("{add}-name_ja"), "シングルサインオン")
+        .await?;
+    b.fill(&format!("{add}-name_en"), "Single Sign-On").await?;
+    b.click(&format!("{add} button.submit")).await?;
+    b.wait_for_text(&format!("{add}-slug-error"), "入力内容が正しくありません")
+        .await?;
+    b.fill(&format!("{add}-slug"), "single-sign-on").await?;
+    b.click(&format!("{add} button.submit")).await?;
+    b.find(".catalog-level.product[data-slug='single-sign-on']")
+        .await?;
+    let product = app.get("/api/v1/products/single-sign-on", None).await?;
+    assert_eq!(product.status, 200, "{product:?}");
+    assert_eq!(product.body["group"]["slug"], "authentication");
     Ok(())
 }

@@ -214,6 +214,13 @@ pub async fn catalog() -> ApiResult<Catalog> {
     read(send(Request::get(&format!("{BASE}/catalog")), None::<&()>).await?).await
 }
 
+/// The catalog revalidated with the server: the console must see its own changes at once,
+/// not the minute-old copy the browser may keep.
+pub async fn fresh_catalog() -> ApiResult<Catalog> {
+    let req = Request::get(&format!("{BASE}/catalog")).cache(web_sys::RequestCache::NoCache);
+    read(send(req, None::<&()>).await?).await
+}
+
 pub async fn product(slug: &str) -> ApiResult<ProductView> {
     read(
         send(

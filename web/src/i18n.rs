@@ -336,7 +336,7 @@ pub fn field_message(code: &str, lang: Language) -> &'static str {
             "未来の日時を指定してください。",
             "Choose a time in the future.",
         ),
-        "invalid_value" => ("選択肢から選んでください。", "Choose one of the options."),
+        "invalid_value" => ("入力内容が正しくありません。", "This value is not valid."),
         "not_current" => (
             "規約が更新されました。画面を再読み込みしてください。",
             "The terms have changed; reload the page.",

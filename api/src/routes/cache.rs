@@ -1,4 +1,4 @@
-//! Conditional GET for public, cacheable documents (the catalog, product pages).
+//! Conditional GET for cacheable documents (the catalog, product pages, feeds).
 
 use actix_web::HttpResponse;
 use actix_web::http::header::{self, EntityTag, IfNoneMatch};
@@ -14,6 +14,23 @@ pub fn conditional_json<T: Serialize>(
     value: &T,
 ) -> ApiResult<HttpResponse> {
     let body = serde_json::to_vec(value).map_err(anyhow::Error::new)?;
+    Ok(conditional(
+        if_none_match,
+        body,
+        "application/json",
+        "public, max-age=60",
+    ))
+}
+
+/// `body` with a strong ETag (its hash) and `cache_control`, or 304 without it when
+/// `if_none_match` already has that tag.
+pub fn conditional(
+    if_none_match: Option<IfNoneMatch>,
+    body: impl Into<Vec<u8>>,
+    content_type: &str,
+    cache_control: &'static str,
+) -> HttpResponse {
+    let body = body.into();
     let tag = EntityTag::new_strong(hex::encode(&Sha256::digest(&body)[..16]));
     let unchanged = match if_none_match {
         Some(IfNoneMatch::Any) => true,
@@ -26,11 +43,11 @@ pub fn conditional_json<T: Serialize>(
         HttpResponse::Ok()
     };
     response
-        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .insert_header((header::CACHE_CONTROL, cache_control))
         .insert_header(header::ETag(tag));
-    Ok(if unchanged {
+    if unchanged {
         response.finish()
     } else {
-        response.content_type("application/json").body(body)
-    })
+        response.content_type(content_type.to_owned()).body(body)
+    }
 }

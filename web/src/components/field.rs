@@ -14,22 +14,26 @@ pub fn Field(
     #[prop(default = true)] required: bool,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] hint: Option<Msg>,
+    /// The element id where one page repeats a field name; `name` otherwise.
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
     let lang = use_lang();
     let error = move || errors.with(|e| e.code_for(name).map(|c| field_message(c, lang.get())));
-    let error_id = format!("{name}-error");
-    let hint_id = format!("{name}-hint");
+    let id = id.unwrap_or_else(|| name.to_owned());
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
     let described = format!("{hint_id} {error_id}");
     view! {
         <div class="field" class:has-error=move || error().is_some()>
-            <label for=name>
+            <label for=id.clone()>
                 {t(label)}
                 <span class=if required { "badge required" } else { "badge optional" }>
                     {t(if required { Msg::Required } else { Msg::Optional })}
                 </span>
             </label>
             <input
-                id=name
+                id=id
                 name=name
                 type=kind
                 autocomplete=autocomplete

@@ -11,10 +11,9 @@ pub mod personal_ics;
 pub mod product_atom;
 pub mod product_ics;
 
-use actix_web::http::header::{self, ETag, EntityTag, IfNoneMatch};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use shared::domain::Language;
 use shared::dto::{NoticeKind, NoticeView};
 
@@ -126,31 +125,13 @@ pub fn respond(
     content_type: &str,
     personal: bool,
 ) -> HttpResponse {
-    let digest = hex::encode(&Sha256::digest(body.as_bytes())[..16]);
-    let tag = EntityTag::new_strong(digest);
     let cache = if personal {
         "private, max-age=300"
     } else {
         "public, max-age=300"
     };
-    let fresh = match header::Header::parse(req) {
-        Ok(IfNoneMatch::Items(items)) => items.iter().any(|t| t.weak_eq(&tag)),
-        Ok(IfNoneMatch::Any) => true,
-        Err(_) => false,
-    };
-    let mut res = if fresh {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    res.insert_header(ETag(tag))
-        .insert_header((header::CACHE_CONTROL, cache))
-        .insert_header((header::VARY, "Accept-Encoding"));
-    if fresh {
-        res.finish()
-    } else {
-        res.content_type(content_type).body(body)
-    }
+    let if_none_match = header::Header::parse(req).ok();
+    super::cache::conditional(if_none_match, body, content_type, cache)
 }
 
 /// The language a feed is written in.

@@ -51,7 +51,7 @@ fn Tree() -> impl IntoView {
     let failure = RwSignal::new(None::<Msg>);
     let reload = move || {
         leptos::task::spawn_local(async move {
-            match api::catalog().await {
+            match api::fresh_catalog().await {
                 Ok(c) => catalog.set(Some(c)),
                 Err(e) => failure.set(Some(general_message(&e))),
             }
@@ -143,17 +143,18 @@ fn AddForm(
     let ja = RwSignal::new(String::new());
     let en = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
+    let key = format!("add-{}", path.trim_start_matches('/').replace('/', "-"));
     let add = move |_| {
         let body = json!({"slug": slug.get_untracked(), "name_ja": ja.get_untracked(), "name_en": en.get_untracked()});
         write("POST", path.clone(), body, errors, failure, reload);
     };
     view! {
-        <details class="catalog-add">
+        <details class="catalog-add" id=key.clone()>
             <summary>{t(label)}</summary>
-            <Field name="slug" label=Msg::Slug value=slug errors />
-            <Field name="name_ja" label=Msg::NameJa value=ja errors />
-            <Field name="name_en" label=Msg::NameEn value=en errors />
-            <button class="button primary small" type="button" on:click=add>{t(label)}</button>
+            <Field name="slug" label=Msg::Slug value=slug errors id=format!("{key}-slug") />
+            <Field name="name_ja" label=Msg::NameJa value=ja errors id=format!("{key}-name_ja") />
+            <Field name="name_en" label=Msg::NameEn value=en errors id=format!("{key}-name_en") />
+            <button class="button primary small submit" type="button" on:click=add>{t(label)}</button>
         </details>
     }
 }

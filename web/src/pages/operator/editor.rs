@@ -103,6 +103,11 @@ impl Form {
 #[component]
 fn Editor(id: Option<String>) -> impl IntoView {
     let lang = use_lang();
+    let heading = if id.is_some() {
+        Msg::Edit
+    } else {
+        Msg::NewNotice
+    };
     let navigate = use_navigate();
     let form = Form::new();
     let errors = RwSignal::new(FieldErrors::default());
@@ -198,7 +203,7 @@ fn Editor(id: Option<String>) -> impl IntoView {
 
     view! {
         <section class="card console editor">
-            <h1>{t(Msg::NewNotice)}</h1>
+            <h1>{t(heading)}</h1>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
             <div class="editor-grid">
                 <form class="form" on:submit=|ev| ev.prevent_default()>
