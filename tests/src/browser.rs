@@ -154,6 +154,19 @@ impl Browser {
         Ok(())
     }
 
+    /// Chooses the option with `value` in a `<select>`, as a person picking it would.
+    pub async fn set_select(&self, css: &str, value: &str) -> anyhow::Result<()> {
+        self.find(css).await?;
+        self.client
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+                 e.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![css.into(), value.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Waits until the path of the current URL is `path`.
     pub async fn wait_for_path(&self, path: &str) -> anyhow::Result<()> {
         for _ in 0..100 {

@@ -366,13 +366,26 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     let progress = b.find("#delivery-progress").await?;
     assert_eq!(progress.attr("value").await?, Some(reach.clone()));
 
+    // A follow-up from the same page: 復旧, to the same rule's audience.
+    b.fill(".update-form #body_ja", "復旧しました。").await?;
+    b.set_select("#update-status", "resolved").await?;
+    b.click("#post-update").await?;
+    b.wait_for_text("#publish-dialog", "件のアドレスに配信します")
+        .await?;
+    b.click("#publish-dialog-confirm").await?;
+    b.wait_for_text("#console-status", "復旧").await?;
+    b.find("#publications tbody tr:nth-child(2)").await?;
+    b.wait_for_text(".delivery .alert", "すべての配信が完了しました")
+        .await?;
+
     // The public list, newest first, and the notice's page.
     b.goto(&app.url("/notices")).await?;
     b.wait_for_text(".notice-list", "認証エラーの発生").await?;
     b.click(&format!(".notice-card[data-id='{id}'] a")).await?;
     b.wait_for_path(&format!("/notices/{id}")).await?;
     b.wait_for_text("#notice-title", "認証エラーの発生").await?;
-    b.wait_for_text("#notice-status", "調査中").await?;
+    b.wait_for_text("#notice-status", "復旧").await?;
+    b.wait_for_text("main", "復旧しました。").await?;
     b.wait_for_text("#notice-body strong", "ログインできません")
         .await?;
     let body = b.wait_for_text("#notice-body", "<script>").await?;

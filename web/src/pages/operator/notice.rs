@@ -186,6 +186,22 @@ fn Progress(deliveries: RwSignal<Option<NoticeDeliveries>>) -> impl IntoView {
             <Show when=finished>
                 <Alert kind="success">{t(Msg::DeliveryDone)}</Alert>
             </Show>
+            <Show when=move || deliveries.with(|d| d.as_ref().is_some_and(|d| d.publications.len() > 1))>
+                <table class="failures publications" id="publications">
+                    <thead><tr>
+                        <th>"#"</th><th>{t(Msg::NoticePublished)}</th><th>{t(Msg::DeliveryPending)}</th>
+                        <th>{t(Msg::DeliverySent)}</th><th>{t(Msg::DeliveryFailed)}</th><th>{t(Msg::DeliverySkipped)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {move || deliveries.get().map(|d| d.publications.into_iter().map(|p| view! {
+                            <tr>
+                                <td>{p.sequence}</td><td>{local_time(p.issued_at)}</td><td>{p.pending}</td>
+                                <td>{p.sent}</td><td>{p.failed}</td><td>{p.skipped}</td>
+                            </tr>
+                        }).collect_view())}
+                    </tbody>
+                </table>
+            </Show>
             <Show when=move || deliveries.with(|d| d.as_ref().is_some_and(|d| !d.failures.is_empty()))>
                 <h3>{t(Msg::FailedAddresses)}</h3>
                 <table class="failures" id="failures">
