@@ -153,6 +153,8 @@ backend_tests! {
 
     async fn calendar_events_keep_their_uid_and_raise_their_sequence(app: TestApp) -> anyhow::Result<()> {
         let op = operator(&app, "ops@example.com").await?;
+        let empty = fetch(&app, "/feeds/maintenance.ics", "text/calendar").await?;
+        assert!(events(&empty)?.is_empty() && empty.contains("BEGIN:VTIMEZONE"), "valid when empty: {empty}");
         let m = publish(&app, &op, maintenance(&["id-federation"])).await?;
         publish(&app, &op, outage(&["id-federation"])).await?;
         let other = publish(&app, &op, maintenance(&["cloud-server"])).await?;

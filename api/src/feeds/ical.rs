@@ -81,6 +81,22 @@ pub fn calendar(name: &str, events: &[Event]) -> String {
     line(&mut out, "CALSCALE:GREGORIAN");
     line(&mut out, "METHOD:PUBLISH");
     line(&mut out, &format!("X-WR-CALNAME:{}", text(name)));
+    if events.is_empty() {
+        // RFC 5545 wants at least one component; times here are UTC, so a UTC zone is the
+        // one that says nothing.
+        for l in [
+            "BEGIN:VTIMEZONE",
+            "TZID:UTC",
+            "BEGIN:STANDARD",
+            "DTSTART:19700101T000000",
+            "TZOFFSETFROM:+0000",
+            "TZOFFSETTO:+0000",
+            "END:STANDARD",
+            "END:VTIMEZONE",
+        ] {
+            line(&mut out, l);
+        }
+    }
     for e in events {
         event(&mut out, e);
     }
