@@ -1,8 +1,9 @@
-//! Steps that many tests share: signing up, activating, becoming a customer.
+//! Steps that many tests share: signing up, activating, becoming a customer or an operator,
+//! publishing a notice.
 
 use anyhow::ensure;
 use serde_json::{Value, json};
-use shared::dto::SessionTokens;
+use shared::dto::{PublicationReceipt, SessionTokens};
 
 use crate::TestApp;
 use crate::app::Answer;
@@ -98,4 +99,24 @@ pub async fn count(app: &TestApp, table: &'static str) -> anyhow::Result<i64> {
         Ok(c.n)
     })
     .await
+}
+
+/// Creates and publishes a notice; returns its id and the receipt.
+pub async fn publish(
+    app: &TestApp,
+    op: &str,
+    draft: Value,
+) -> anyhow::Result<(String, PublicationReceipt)> {
+    let res = app.post("/api/v1/notices", Some(op), draft).await?;
+    anyhow::ensure!(res.status == 201, "{res:?}");
+    let id = res.body["id"].as_str().unwrap_or_default().to_owned();
+    let res = app
+        .post(
+            &format!("/api/v1/notices/{id}/publication"),
+            Some(op),
+            json!({}),
+        )
+        .await?;
+    anyhow::ensure!(res.status == 202, "{res:?}");
+    Ok((id, res.json()?))
 }

@@ -521,5 +521,36 @@ async fn catalog_admin(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     let product = app.get("/api/v1/products/single-sign-on", None).await?;
     assert_eq!(product.status, 200, "{product:?}");
     assert_eq!(product.body["group"]["slug"], "authentication");
-    Ok(())
+
+    // Renamed and described in place, then retired.
+    let entry = ".catalog-level.product[data-slug='single-sign-on']";
+    b.fill("#products-single-sign-on-name_en", "SSO").await?;
+    b.fill(
+        "#products-single-sign-on-description_ja",
+        "社内IDでのログイン",
+    )
+    .await?;
+    b.click(&format!("{entry} button.save")).await?;
+    wait_for_product(app, |p| {
+        p["name_en"] == "SSO" && p["description_ja"] == "社内IDでのログイン"
+    })
+    .await?;
+    b.click(&format!("{entry} button.retire")).await?;
+    wait_for_product(app, |p| p["retired"] == true).await
+}
+
+/// Polls the public product until `done` holds (5 s at most).
+async fn wait_for_product(
+    app: &TestApp,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> anyhow::Result<()> {
+    let mut last = serde_json::Value::Null;
+    for _ in 0..50 {
+        last = app.get("/api/v1/products/single-sign-on", None).await?.body;
+        if done(&last) {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the product never changed as expected: {last}")
 }

@@ -7,7 +7,7 @@ use reqwest::header::{ETAG, IF_NONE_MATCH};
 use serde_json::{Value, json};
 use shared::dto::IssuedFeedKey;
 use shirase_tests::backend_tests;
-use shirase_tests::flows::{customer, operator};
+use shirase_tests::flows::{self, customer, operator};
 
 fn maintenance(products: &[&str]) -> Value {
     json!({
@@ -32,18 +32,7 @@ fn outage(products: &[&str]) -> Value {
 }
 
 async fn publish(app: &shirase_tests::TestApp, op: &str, draft: Value) -> anyhow::Result<String> {
-    let res = app.post("/api/v1/notices", Some(op), draft).await?;
-    anyhow::ensure!(res.status == 201, "{res:?}");
-    let id = res.body["id"].as_str().unwrap_or_default().to_owned();
-    let res = app
-        .post(
-            &format!("/api/v1/notices/{id}/publication"),
-            Some(op),
-            json!({}),
-        )
-        .await?;
-    anyhow::ensure!(res.status == 202, "{res:?}");
-    Ok(id)
+    Ok(flows::publish(app, op, draft).await?.0)
 }
 
 async fn update(

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use shared::domain::{DeliveryWindow, Language, Weekday};
 use shared::dto::{NoticeDeliveries, NoticePage, NoticeView, PublicationReceipt, SubscriptionView};
 use shirase_tests::fixtures::{self, Address};
-use shirase_tests::flows::{PASSWORD, customer, login, operator};
+use shirase_tests::flows::{PASSWORD, customer, login, operator, publish};
 use shirase_tests::{Backend, Mode, ReceivedMail, Reply, SmtpSink, TestApp, backend_tests};
 
 const A: &str = "id-federation";
@@ -33,26 +33,6 @@ fn outage(products: &[&str], title: &str) -> Value {
         "body_en": "Sign-in fails.",
         "starts_at": "2026-12-02T01:00:00Z",
     })
-}
-
-/// Creates and publishes a notice; returns its id and the receipt.
-async fn publish(
-    app: &TestApp,
-    op: &str,
-    draft: Value,
-) -> anyhow::Result<(String, PublicationReceipt)> {
-    let res = app.post("/api/v1/notices", Some(op), draft).await?;
-    anyhow::ensure!(res.status == 201, "{res:?}");
-    let id = res.body["id"].as_str().unwrap_or_default().to_owned();
-    let res = app
-        .post(
-            &format!("/api/v1/notices/{id}/publication"),
-            Some(op),
-            json!({}),
-        )
-        .await?;
-    anyhow::ensure!(res.status == 202, "{res:?}");
-    Ok((id, res.json()?))
 }
 
 async fn deliveries(app: &TestApp, op: &str, id: &str) -> anyhow::Result<NoticeDeliveries> {

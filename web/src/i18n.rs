@@ -260,6 +260,8 @@ messages! {
     Slug => "識別子（英小文字・数字・ハイフン）", "Slug (lower-case letters, digits, hyphens)";
     NameJa => "名称（日本語）", "Name (Japanese)";
     NameEn => "名称（英語）", "Name (English)";
+    DescriptionJa => "説明（日本語）", "Description (Japanese)";
+    DescriptionEn => "説明（英語）", "Description (English)";
     AddCategory => "カテゴリを追加", "Add category";
     AddGroup => "グループを追加", "Add group";
     AddProduct => "製品を追加", "Add product";

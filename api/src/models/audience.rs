@@ -151,6 +151,15 @@ fn eligible(s: &mut Statement, notice_id: &str, kind: NoticeKind) {
     .push("))");
 }
 
+/// Addresses that qualify for a notice, whatever their windows.
+fn qualifying(conn: &mut DbConnection, notice_id: &str, kind: NoticeKind) -> QueryResult<i64> {
+    let mut counting = Statement::default();
+    counting.push("WITH ");
+    eligible(&mut counting, notice_id, kind);
+    counting.push(" SELECT COUNT(DISTINCT email) AS n FROM eligible");
+    counting.count(conn)
+}
+
 /// For every time zone in use, the one-slot window of `at`.
 fn slots(conn: &mut DbConnection, at: DateTime<Utc>) -> QueryResult<Vec<(String, (i32, i32))>> {
     let zones: Vec<String> = recipients::table
@@ -191,6 +200,16 @@ const ADMITTED: &str = ", admitted AS (SELECT e.email AS email, MIN(e.id) AS rec
      WHERE (e.weekdays & z.wbit) <> 0 AND (e.hours & z.hbit) <> 0 \
      GROUP BY e.email) ";
 
+/// `WITH zones …, eligible …, admitted …` for the instant whose slots these are.
+fn with_admitted(slots: &[(String, (i32, i32))], notice_id: &str, kind: NoticeKind) -> Statement {
+    let mut s = Statement::default();
+    s.push("WITH ");
+    zones(&mut s, slots);
+    eligible(&mut s, notice_id, kind);
+    s.push(ADMITTED);
+    s
+}
+
 /// What a publication of the notice at `at` would reach, writing nothing: the figures an
 /// operator confirms before publishing.
 pub fn estimate(
@@ -199,11 +218,7 @@ pub fn estimate(
     kind: NoticeKind,
     at: DateTime<Utc>,
 ) -> QueryResult<FanOut> {
-    let mut counting = Statement::default();
-    counting.push("WITH ");
-    eligible(&mut counting, notice_id, kind);
-    counting.push(" SELECT COUNT(DISTINCT email) AS n FROM eligible");
-    let qualifying = counting.count(conn)?;
+    let qualifying = qualifying(conn, notice_id, kind)?;
     let slots = slots(conn, at)?;
     if slots.is_empty() || qualifying == 0 {
         return Ok(FanOut {
@@ -211,11 +226,8 @@ pub fn estimate(
             skipped: qualifying,
         });
     }
-    let mut s = Statement::default();
-    s.push("WITH ");
-    zones(&mut s, &slots);
-    eligible(&mut s, notice_id, kind);
-    s.push(ADMITTED).push("SELECT COUNT(*) AS n FROM admitted");
+    let mut s = with_admitted(&slots, notice_id, kind);
+    s.push("SELECT COUNT(*) AS n FROM admitted");
     let audience = s.count(conn)?;
     Ok(FanOut {
         audience,
@@ -230,12 +242,7 @@ pub fn fan_out(
     now: NaiveDateTime,
 ) -> QueryResult<FanOut> {
     let slots = slots(conn, target.issued_at)?;
-
-    let mut counting = Statement::default();
-    counting.push("WITH ");
-    eligible(&mut counting, target.notice_id, target.kind);
-    counting.push(" SELECT COUNT(DISTINCT email) AS n FROM eligible");
-    let qualifying = counting.count(conn)?;
+    let qualifying = qualifying(conn, target.notice_id, target.kind)?;
     if slots.is_empty() || qualifying == 0 {
         return Ok(FanOut {
             audience: 0,
@@ -243,13 +250,10 @@ pub fn fan_out(
         });
     }
 
-    let mut s = Statement::default();
-    s.push("WITH ");
-    zones(&mut s, &slots);
-    eligible(&mut s, target.notice_id, target.kind);
+    let mut s = with_admitted(&slots, target.notice_id, target.kind);
     let publication = || Param::Text(target.publication_id.to_owned());
     let notice = || Param::Text(target.notice_id.to_owned());
-    s.push(ADMITTED).push(", ");
+    s.push(", ");
     // An update answers the notice's earliest mail to each address. A join, not a lookup per
     // row into the table being written.
     if target.follows_up {

@@ -225,6 +225,11 @@ impl Notice {
             .order((notices::updated_at.desc(), notices::id.desc()))
             .limit(limit)
             .load(conn)?;
+        Self::summaries(conn, &rows)
+    }
+
+    /// Summaries of `rows`, with their products from one query.
+    fn summaries(conn: &mut DbConnection, rows: &[Notice]) -> QueryResult<Vec<NoticeSummary>> {
         let ids: Vec<String> = rows.iter().map(|n| n.id.clone()).collect();
         let mut products = Self::products(conn, &ids)?;
         Ok(rows
@@ -354,18 +359,7 @@ impl Notice {
             );
         }
         let rows: Vec<Notice> = q.limit(limit).load(conn)?;
-        let ids: Vec<String> = rows.iter().map(|n| n.id.clone()).collect();
-        let mut products = Self::products(conn, &ids)?;
-        Ok(rows
-            .iter()
-            .map(|n| {
-                let mine = products
-                    .extract_if(.., |(notice, _)| *notice == n.id)
-                    .map(|(_, p)| p)
-                    .collect();
-                n.summary(mine)
-            })
-            .collect())
+        Self::summaries(conn, &rows)
     }
 
     /// Marks a draft published and records the notice's current state after an update.

@@ -67,15 +67,15 @@ fn Tree() -> impl IntoView {
                 let cat_path = format!("/catalog/categories/{}", cat.slug);
                 view! {
                     <div class="catalog-level category" data-slug=cat.slug.clone()>
-                        <Entry path=cat_path.clone() name_ja=cat.name_ja name_en=cat.name_en retire=false failure reload />
+                        <Entry path=cat_path.clone() name_ja=cat.name_ja name_en=cat.name_en description=Some((cat.description_ja, cat.description_en)) retire=false failure reload />
                         {cat.groups.into_iter().map(|g| {
                             let group_path = format!("/catalog/groups/{}", g.slug);
                             view! {
                                 <div class="catalog-level group" data-slug=g.slug.clone()>
-                                    <Entry path=group_path.clone() name_ja=g.name_ja name_en=g.name_en retire=false failure reload />
+                                    <Entry path=group_path.clone() name_ja=g.name_ja name_en=g.name_en description=None retire=false failure reload />
                                     {g.products.into_iter().map(|p| view! {
                                         <div class="catalog-level product" data-slug=p.slug.clone() class:retired=p.retired>
-                                            <Entry path=format!("/products/{}", p.slug) name_ja=p.name_ja name_en=p.name_en retire=!p.retired failure reload />
+                                            <Entry path=format!("/products/{}", p.slug) name_ja=p.name_ja name_en=p.name_en description=Some((p.description_ja, p.description_en)) retire=!p.retired failure reload />
                                         </div>
                                     }).collect_view()}
                                     <AddForm path=format!("{group_path}/products") label=Msg::AddProduct failure reload />
@@ -91,26 +91,37 @@ fn Tree() -> impl IntoView {
     }
 }
 
-/// One entry's names, editable in place.
+/// One entry's names (and description, where the level has one), editable in place.
 #[component]
 fn Entry(
     path: String,
     name_ja: String,
     name_en: String,
+    description: Option<(String, String)>,
     retire: bool,
     failure: RwSignal<Option<Msg>>,
     reload: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
     let ja = RwSignal::new(name_ja);
     let en = RwSignal::new(name_en);
+    let has_description = description.is_some();
+    let (description_ja, description_en) = description.unwrap_or_default();
+    let desc_ja = RwSignal::new(description_ja);
+    let desc_en = RwSignal::new(description_en);
     let errors = RwSignal::new(FieldErrors::default());
     let save = {
         let path = path.clone();
         move |_| {
-            let body = json!({"name_ja": ja.get_untracked(), "name_en": en.get_untracked()});
+            let mut body = json!({"name_ja": ja.get_untracked(), "name_en": en.get_untracked()});
+            if has_description {
+                body["description_ja"] = desc_ja.get_untracked().into();
+                body["description_en"] = desc_en.get_untracked().into();
+            }
             write("PATCH", path.clone(), body, errors, failure, reload);
         }
     };
+    // Ids from the entry's API path: one page holds many entries with the same fields.
+    let key = path.trim_start_matches('/').replace('/', "-");
     let retire_now = move |_| {
         write(
             "PATCH",
@@ -123,10 +134,18 @@ fn Entry(
     };
     view! {
         <div class="catalog-entry">
-            <Field name="name_ja" label=Msg::NameJa value=ja errors />
-            <Field name="name_en" label=Msg::NameEn value=en errors />
-            <button class="button secondary small" type="button" on:click=save>{t(Msg::Save)}</button>
-            {retire.then(|| view! { <button class="button secondary small" type="button" on:click=retire_now>{t(Msg::Retire)}</button> })}
+            <Field name="name_ja" label=Msg::NameJa value=ja errors id=format!("{key}-name_ja") />
+            <Field name="name_en" label=Msg::NameEn value=en errors id=format!("{key}-name_en") />
+            <button class="button secondary small save" type="button" on:click=save>{t(Msg::Save)}</button>
+            {retire.then(|| view! {
+                <button class="button secondary small retire" type="button" on:click=retire_now>{t(Msg::Retire)}</button>
+            })}
+            {has_description.then(|| view! {
+                <div class="catalog-descriptions">
+                    <Field name="description_ja" label=Msg::DescriptionJa value=desc_ja errors id=format!("{key}-description_ja") required=false />
+                    <Field name="description_en" label=Msg::DescriptionEn value=desc_en errors id=format!("{key}-description_en") required=false />
+                </div>
+            })}
         </div>
     }
 }

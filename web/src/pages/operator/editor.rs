@@ -250,17 +250,7 @@ fn Editor(id: Option<String>) -> impl IntoView {
                     <Show when=move || form.kind.get() == "maintenance">
                         <Field name="ends_at" label=Msg::EndsAt value=form.ends errors kind="datetime-local" />
                     </Show>
-                    <div class="field">
-                        <label for="status">{t(Msg::Status)}</label>
-                        <select id="status" prop:value=move || form.status.get()
-                            on:change=move |ev| form.status.set(event_target_value(&ev))>
-                            <option value="">"—"</option>
-                            {move || statuses().into_iter().map(|s| view! {
-                                <option value=s.code()>{move || if lang.get() == Language::Ja { s.label_ja() } else { s.label_en() }}</option>
-                            }).collect_view()}
-                        </select>
-                        <p class="error" role="alert">{error("status")}</p>
-                    </div>
+                    <StatusSelect id="status" value=form.status statuses=Signal::derive(statuses) errors />
                     <div class="actions">
                         <button class="button primary" id="save-draft" type="button" disabled=move || busy.get() on:click=save>
                             {t(Msg::SaveDraft)}
@@ -330,6 +320,30 @@ pub fn TextArea(
                 }
             ></textarea>
             <p class="hint">{t(Msg::BodyHint)}</p>
+            <p class="error" role="alert">{error}</p>
+        </div>
+    }
+}
+
+/// The statuses a notice of its kind can take; blank keeps the current (or initial) one.
+#[component]
+pub fn StatusSelect(
+    id: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] statuses: Signal<Vec<NoticeStatus>>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let error = move || errors.with(|e| e.code_for("status").map(|c| field_message(c, lang.get())));
+    view! {
+        <div class="field">
+            <label for=id>{t(Msg::Status)}</label>
+            <select id=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
+                <option value="">"—"</option>
+                {move || statuses.get().into_iter().map(|s| view! {
+                    <option value=s.code()>{move || if lang.get() == Language::Ja { s.label_ja() } else { s.label_en() }}</option>
+                }).collect_view()}
+            </select>
             <p class="error" role="alert">{error}</p>
         </div>
     }

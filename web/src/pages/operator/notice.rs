@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use shared::FieldErrors;
 use shared::dto::{NoticeDeliveries, NoticeStatus, NoticeUpdateRequest, NoticeView};
 
-use super::editor::TextArea;
+use super::editor::{StatusSelect, TextArea};
 use super::{OperatorOnly, from_local_input, to_local_input};
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, Field};
@@ -252,7 +252,6 @@ fn UpdateSection(
     errors: RwSignal<FieldErrors>,
     on_submit: Callback<NoticeUpdateRequest>,
 ) -> impl IntoView {
-    let lang = use_lang();
     // Times start as the notice's current ones; only a change is sent.
     let current = move || {
         notice.get_untracked().map(|n| {
@@ -302,16 +301,7 @@ fn UpdateSection(
             <form class="form" on:submit=|ev| ev.prevent_default()>
                 <TextArea name="body_ja" label=Msg::BodyJa value=form.body_ja errors required=true />
                 <TextArea name="body_en" label=Msg::BodyEn value=form.body_en errors required=false />
-                <div class="field">
-                    <label for="update-status">{t(Msg::Status)}</label>
-                    <select id="update-status" prop:value=move || form.status.get()
-                        on:change=move |ev| form.status.set(event_target_value(&ev))>
-                        <option value="">"—"</option>
-                        {move || statuses().into_iter().map(|s| view! {
-                            <option value=s.code()>{move || if lang.get() == Language::Ja { s.label_ja() } else { s.label_en() }}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <StatusSelect id="update-status" value=form.status statuses=Signal::derive(statuses) errors />
                 <Field name="starts_at" label=Msg::StartsAt value=form.starts errors kind="datetime-local" required=false />
                 <Show when=maintenance>
                     <Field name="ends_at" label=Msg::EndsAt value=form.ends errors kind="datetime-local" required=false />
