@@ -248,7 +248,7 @@ async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
         }
         let upper = line.trim_end().to_ascii_uppercase();
         let reply: &[u8] = if upper.starts_with("EHLO") {
-            b"250-sink.test\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+            b"250-sink.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
         } else if upper.starts_with("HELO") || upper.starts_with("NOOP") {
             b"250 OK\r\n"
         } else if upper.starts_with("MAIL FROM") || upper.starts_with("RSET") {
@@ -273,6 +273,9 @@ async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
                     continue;
                 }
             }
+        } else if upper == "DATA" && rcpt.is_empty() {
+            // RFC 2920: a pipelining client sends DATA before it knows its RCPTs failed.
+            b"554 No valid recipients\r\n"
         } else if upper == "DATA" {
             write
                 .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")

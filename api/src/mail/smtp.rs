@@ -5,6 +5,9 @@
 //! five bytes leave: one connection then sends about 22 mails a second whatever the server's
 //! speed. Here lettre's SMTP client runs on sockets we open ourselves with `TCP_NODELAY`.
 //!
+//! Where the server offers PIPELINING (RFC 2920), MAIL, RCPT and DATA go out in one write
+//! and their replies are read together: two round trips per message instead of four.
+//!
 //! URLs: `smtp://[user:password@]host[:port]` (port 25), with `?tls=required` or
 //! `?tls=opportunistic` for STARTTLS. Implicit TLS (`smtps://`) goes through lettre's own
 //! pooled transport instead, as lettre opens those sockets itself.
@@ -13,10 +16,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use lettre::Message;
+use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt};
 use lettre::transport::smtp::extension::ClientId;
+use lettre::{Address, Message};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 
@@ -51,9 +56,54 @@ pub struct SmtpPool {
     credentials: Option<Credentials>,
     hello: ClientId,
     timeout: Duration,
-    idle: Mutex<Vec<AsyncSmtpConnection>>,
+    idle: Mutex<Vec<Connection>>,
     /// At most this many connections, each carrying one message at a time.
     slots: Semaphore,
+}
+
+struct Connection {
+    smtp: AsyncSmtpConnection,
+    /// The server offered PIPELINING.
+    pipelining: bool,
+}
+
+impl Connection {
+    async fn send(&mut self, envelope: &Envelope, email: &[u8]) -> Result<(), SendError> {
+        // Non-ASCII addresses or 8-bit data need MAIL parameters that lettre checks against
+        // the server's extensions: its own sequence handles them.
+        let ascii = |a: &Address| AsRef::<str>::as_ref(a).is_ascii();
+        let ascii_addresses = envelope.from().is_none_or(ascii) && envelope.to().iter().all(ascii);
+        if !self.pipelining || !ascii_addresses || !email.is_ascii() {
+            self.smtp.send(envelope, email).await?;
+            return Ok(());
+        }
+        let mut commands = Mail::new(envelope.from().cloned(), vec![]).to_string();
+        for to in envelope.to() {
+            commands.push_str(&Rcpt::new(to.clone(), vec![]).to_string());
+        }
+        commands.push_str(&Data.to_string());
+        // One reply per command, in order; the first refusal ends the attempt (and the
+        // caller drops the connection, so unread replies cannot be mistaken for later ones).
+        self.smtp.command(commands).await?;
+        for _ in envelope.to() {
+            self.smtp.read_response().await?;
+        }
+        self.smtp.read_response().await?;
+        self.smtp.message(email).await?;
+        Ok(())
+    }
+}
+
+/// Whether a reply to EHLO lists PIPELINING (lettre keeps only the extensions it uses).
+async fn offers_pipelining(
+    conn: &mut AsyncSmtpConnection,
+    hello: &ClientId,
+) -> Result<bool, SendError> {
+    let reply = conn.command(Ehlo::new(hello.clone())).await?;
+    Ok(reply
+        .message()
+        .skip(1)
+        .any(|line| line.trim().eq_ignore_ascii_case("PIPELINING")))
 }
 
 impl SmtpPool {
@@ -109,15 +159,11 @@ impl SmtpPool {
             .unwrap_or_else(|_| unreachable!("the semaphore is never closed"));
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut conn = match idle {
-            Some(c) if !c.has_broken() => c,
+            Some(c) if !c.smtp.has_broken() => c,
             _ => self.within(self.connect()).await?,
         };
         let sent = self
-            .within(async {
-                conn.send(message.envelope(), &message.formatted())
-                    .await
-                    .map_err(SendError::from)
-            })
+            .within(conn.send(message.envelope(), &message.formatted()))
             .await;
         match sent {
             Ok(_) => {
@@ -128,7 +174,7 @@ impl SmtpPool {
                 Ok(())
             }
             Err(e) => {
-                conn.abort().await;
+                conn.smtp.abort().await;
                 Err(e)
             }
         }
@@ -143,7 +189,7 @@ impl SmtpPool {
             .unwrap_or(Err(SendError::Timeout(self.timeout)))
     }
 
-    async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
+    async fn connect(&self) -> Result<Connection, SendError> {
         let stream = TcpStream::connect((self.host.as_str(), self.port))
             .await
             .map_err(SendError::Connect)?;
@@ -157,11 +203,16 @@ impl SmtpPool {
             conn.starttls(TlsParameters::new(self.host.clone())?, &self.hello)
                 .await?;
         }
+        // Asked before AUTH: a later EHLO could reset the authenticated state.
+        let pipelining = offers_pipelining(&mut conn, &self.hello).await?;
         if let Some(credentials) = &self.credentials {
             conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials)
                 .await?;
         }
-        Ok(conn)
+        Ok(Connection {
+            smtp: conn,
+            pipelining,
+        })
     }
 }
 
