@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mail_parser::MessageParser;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, BufWriter};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 
@@ -234,10 +235,27 @@ impl SmtpSink {
     }
 }
 
+/// Replies go out when the client has nothing more buffered for us, so the answers to a
+/// pipelined group leave as one segment (RFC 2920 §3.2): a reply per write would let the
+/// second wait on the client's delayed ACK.
+async fn reply(
+    write: &mut BufWriter<OwnedWriteHalf>,
+    lines: &BufReader<OwnedReadHalf>,
+    bytes: &[u8],
+) -> std::io::Result<()> {
+    write.write_all(bytes).await?;
+    if lines.buffer().is_empty() {
+        write.flush().await?;
+    }
+    Ok(())
+}
+
 async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
-    let (read, mut write) = stream.into_split();
+    stream.set_nodelay(true)?;
+    let (read, write) = stream.into_split();
     let mut lines = BufReader::new(read);
-    write.write_all(b"220 sink.test ESMTP\r\n").await?;
+    let mut write = BufWriter::new(write);
+    reply(&mut write, &lines, b"220 sink.test ESMTP\r\n").await?;
     let mut rcpt = Vec::new();
     let mut hang = false;
     let mut line = String::new();
@@ -247,7 +265,7 @@ async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
             return Ok(());
         }
         let upper = line.trim_end().to_ascii_uppercase();
-        let reply: &[u8] = if upper.starts_with("EHLO") {
+        let answer: &[u8] = if upper.starts_with("EHLO") {
             b"250-sink.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
         } else if upper.starts_with("HELO") || upper.starts_with("NOOP") {
             b"250 OK\r\n"
@@ -268,8 +286,8 @@ async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
                     hang = true;
                     b"250 OK\r\n"
                 }
-                Reply::Refuse(reply) => {
-                    write.write_all(format!("{reply}\r\n").as_bytes()).await?;
+                Reply::Refuse(refusal) => {
+                    reply(&mut write, &lines, format!("{refusal}\r\n").as_bytes()).await?;
                     continue;
                 }
             }
@@ -277,9 +295,12 @@ async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
             // RFC 2920: a pipelining client sends DATA before it knows its RCPTs failed.
             b"554 No valid recipients\r\n"
         } else if upper == "DATA" {
-            write
-                .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
-                .await?;
+            reply(
+                &mut write,
+                &lines,
+                b"354 End data with <CR><LF>.<CR><LF>\r\n",
+            )
+            .await?;
             let mut raw = Vec::new();
             let mut data_line = Vec::new();
             loop {
@@ -312,10 +333,11 @@ async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
             b"250 OK queued\r\n"
         } else if upper == "QUIT" {
             write.write_all(b"221 Bye\r\n").await?;
+            write.flush().await?;
             return Ok(());
         } else {
             b"502 Command not implemented\r\n"
         };
-        write.write_all(reply).await?;
+        reply(&mut write, &lines, answer).await?;
     }
 }

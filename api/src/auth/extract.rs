@@ -11,7 +11,6 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use shared::ProblemKind;
-
 use shared::dto::TokenScope;
 
 use crate::error::ApiError;
@@ -92,11 +91,11 @@ async fn authenticate(
     if presented.starts_with(api_token::PREFIX) {
         return state
             .db(move |conn| {
-                let token = match api_token::strip(&presented) {
-                    Some(_) => ApiToken::authenticate(conn, &presented, now)?,
-                    None => None,
-                }
-                .ok_or_else(|| {
+                let found = match api_token::well_formed(&presented) {
+                    true => ApiToken::authenticate(conn, &presented, now)?,
+                    false => None,
+                };
+                let token = found.ok_or_else(|| {
                     ApiError::unauthorized("This API token is invalid, expired or revoked.")
                 })?;
                 match token_scope {

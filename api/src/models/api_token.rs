@@ -30,11 +30,10 @@ pub struct ApiToken {
     pub last_used_at: Option<NaiveDateTime>,
 }
 
-/// The part of `secret` after the prefix, if it has our shape at all.
-pub fn strip(secret: &str) -> Option<&str> {
-    secret
-        .strip_prefix(PREFIX)
-        .filter(|rest| token::looks_valid(rest))
+/// Whether `secret` has the shape of a token we issue; anything else is unknown without a
+/// query.
+pub fn well_formed(secret: &str) -> bool {
+    secret.strip_prefix(PREFIX).is_some_and(token::looks_valid)
 }
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
