@@ -375,6 +375,8 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.click("#publish-dialog-confirm").await?;
     b.wait_for_text("#console-status", "復旧").await?;
     b.find("#publications tbody tr:nth-child(2)").await?;
+    b.wait_for_text(".console-update[data-sequence='1']", "復旧しました。")
+        .await?;
     b.wait_for_text(".delivery .alert", "すべての配信が完了しました")
         .await?;
 

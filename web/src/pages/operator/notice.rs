@@ -132,6 +132,18 @@ fn Page(id: String) -> impl IntoView {
                 let status = if lang.get() == Language::Ja { n.status.label_ja() } else { n.status.label_en() };
                 let products = n.products.iter().map(|p| pick(lang.get(), &p.name_ja, &p.name_en)).collect::<Vec<_>>().join(", ");
                 let body = shared::markup::to_html(&n.body_ja);
+                // The follow-ups as they went out, newest first.
+                let updates = n.updates.iter().rev().map(|u| {
+                    let status = if lang.get() == Language::Ja { u.status.label_ja() } else { u.status.label_en() };
+                    let text = shared::markup::to_html(&u.body_ja);
+                    view! {
+                        <li class="console-update" data-sequence=u.sequence>
+                            <span class="badge status">{status}</span>
+                            " " <span class="muted">{local_time(u.issued_at)}</span>
+                            <div class="notice-body" inner_html=text></div>
+                        </li>
+                    }
+                }).collect_view();
                 view! {
                     <h1 id="console-title">{title}</h1>
                     <p class="muted">
@@ -139,6 +151,7 @@ fn Page(id: String) -> impl IntoView {
                         " " {products} " · " {local_time(n.starts_at)}
                         {n.ends_at.map(|e| format!(" – {}", local_time(e)))}
                     </p>
+                    <ol class="console-updates" reversed>{updates}</ol>
                     <div class="notice-body" inner_html=body></div>
                     {if draft {
                         view! {
