@@ -45,18 +45,16 @@ fn FeedSection(fail: Callback<ApiError>) -> impl IntoView {
             issued_at.set(Some(k.created_at));
         }
     });
-    let issue = {
-        move |_| {
-            leptos::task::spawn_local(async move {
-                match api::issue_feed_key().await {
-                    Ok(k) => {
-                        issued_at.set(Some(k.created_at));
-                        fresh.set(Some(k));
-                    }
-                    Err(e) => fail.run(e),
+    let issue = move |_| {
+        leptos::task::spawn_local(async move {
+            match api::issue_feed_key().await {
+                Ok(k) => {
+                    issued_at.set(Some(k.created_at));
+                    fresh.set(Some(k));
                 }
-            });
-        }
+                Err(e) => fail.run(e),
+            }
+        });
     };
     let revoke = move |_| {
         leptos::task::spawn_local(async move {
@@ -106,44 +104,40 @@ fn TokenSection(fail: Callback<ApiError>) -> impl IntoView {
     let manage = RwSignal::new(false);
     let expires = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
-    {
+    leptos::task::spawn_local(async move {
+        match api::tokens().await {
+            Ok(list) => tokens.set(list),
+            Err(e) => fail.run(e),
+        }
+    });
+    let create = move |_| {
+        let mut scopes = Vec::new();
+        if read.get_untracked() {
+            scopes.push(TokenScope::Read.code().to_owned());
+        }
+        if manage.get_untracked() {
+            scopes.push(TokenScope::Manage.code().to_owned());
+        }
+        let expiry = from_local_input(&expires.get_untracked());
+        let body = NewTokenRequest {
+            name: name.get_untracked(),
+            scopes,
+            expires_at: (!expiry.is_empty()).then_some(expiry),
+        };
         leptos::task::spawn_local(async move {
-            match api::tokens().await {
-                Ok(list) => tokens.set(list),
+            match api::create_token(&body).await {
+                Ok(created) => {
+                    tokens.update(|l| l.push(created.token));
+                    secret.set(Some(created.secret));
+                    name.set(String::new());
+                    errors.set(FieldErrors::default());
+                }
+                Err(ApiError::Problem(p)) if !p.errors.is_empty() => {
+                    errors.set(FieldErrors(p.errors))
+                }
                 Err(e) => fail.run(e),
             }
         });
-    }
-    let create = {
-        move |_| {
-            let mut scopes = Vec::new();
-            if read.get_untracked() {
-                scopes.push(TokenScope::Read.code().to_owned());
-            }
-            if manage.get_untracked() {
-                scopes.push(TokenScope::Manage.code().to_owned());
-            }
-            let expiry = from_local_input(&expires.get_untracked());
-            let body = NewTokenRequest {
-                name: name.get_untracked(),
-                scopes,
-                expires_at: (!expiry.is_empty()).then_some(expiry),
-            };
-            leptos::task::spawn_local(async move {
-                match api::create_token(&body).await {
-                    Ok(created) => {
-                        tokens.update(|l| l.push(created.token));
-                        secret.set(Some(created.secret));
-                        name.set(String::new());
-                        errors.set(FieldErrors::default());
-                    }
-                    Err(ApiError::Problem(p)) if !p.errors.is_empty() => {
-                        errors.set(FieldErrors(p.errors))
-                    }
-                    Err(e) => fail.run(e),
-                }
-            });
-        }
     };
     let scope_error =
         move || errors.with(|e| e.code_for("scopes").map(|c| field_message(c, lang.get())));
