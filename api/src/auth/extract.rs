@@ -10,9 +10,11 @@ use std::pin::Pin;
 
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use chrono::NaiveDateTime;
 use shared::ProblemKind;
 use shared::dto::TokenScope;
 
+use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::models::account::Account;
 use crate::models::api_token::{self, ApiToken};
@@ -88,60 +90,67 @@ async fn authenticate(
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("application state missing")))?;
     let presented = bearer(&req).ok_or_else(|| ApiError::unauthorized("Sign in first."))?;
     let now = state.now();
-    if presented.starts_with(api_token::PREFIX) {
-        return state
-            .db(move |conn| {
-                let found = match api_token::well_formed(&presented) {
-                    true => ApiToken::authenticate(conn, &presented, now)?,
-                    false => None,
-                };
-                let token = found.ok_or_else(|| {
-                    ApiError::unauthorized("This API token is invalid, expired or revoked.")
-                })?;
-                match token_scope {
-                    None => {
-                        return Err(ApiError::forbidden(
-                            "API tokens cannot be used here; sign in instead.",
-                        ));
-                    }
-                    Some(scope) if !token.allows(scope) => {
-                        return Err(ApiError::forbidden(format!(
-                            "This API token lacks the `{}` scope.",
-                            scope.code()
-                        )));
-                    }
-                    Some(_) => {}
-                }
-                let account = Account::find(conn, &token.account_id)?
-                    .ok_or_else(|| ApiError::unauthorized("This account no longer exists."))?;
-                let current_terms = Terms::current_version(conn, now)?;
-                Ok(Authenticated {
-                    account,
-                    via: Via::Token(token),
-                    current_terms,
-                })
-            })
-            .await;
-    }
-    let claims = state
-        .jwt
-        .decode(&presented, state.clock.now())
-        .ok_or_else(|| ApiError::unauthorized("The access token is invalid or has expired."))?;
+    // A JWT is checked before any query; a personal token can only be looked up.
+    let claims = match presented.starts_with(api_token::PREFIX) {
+        true => None,
+        false => Some(
+            state
+                .jwt
+                .decode(&presented, state.clock.now())
+                .ok_or_else(|| {
+                    ApiError::unauthorized("The access token is invalid or has expired.")
+                })?,
+        ),
+    };
     state
         .db(move |conn| {
-            let session = Session::find_open(conn, &claims.sid, now)?
-                .filter(|s| s.account_id == claims.sub)
-                .ok_or_else(|| ApiError::unauthorized("This session has ended."))?;
-            let account = Account::find(conn, &session.account_id)?
+            let (account_id, via) = match claims {
+                Some(claims) => {
+                    let session = Session::find_open(conn, &claims.sid, now)?
+                        .filter(|s| s.account_id == claims.sub)
+                        .ok_or_else(|| ApiError::unauthorized("This session has ended."))?;
+                    (session.account_id, Via::Session(session.id))
+                }
+                None => {
+                    let token = token(conn, &presented, token_scope, now)?;
+                    (token.account_id.clone(), Via::Token(token))
+                }
+            };
+            let account = Account::find(conn, &account_id)?
                 .ok_or_else(|| ApiError::unauthorized("This account no longer exists."))?;
             let current_terms = Terms::current_version(conn, now)?;
             Ok(Authenticated {
                 account,
-                via: Via::Session(session.id),
+                via,
                 current_terms,
             })
         })
         .await
+}
+
+/// The live personal token `presented`, if this handler takes tokens with its scope.
+fn token(
+    conn: &mut DbConnection,
+    presented: &str,
+    token_scope: Option<TokenScope>,
+    now: NaiveDateTime,
+) -> Result<ApiToken, ApiError> {
+    let found = match api_token::well_formed(presented) {
+        true => ApiToken::authenticate(conn, presented, now)?,
+        false => None,
+    };
+    let token = found
+        .ok_or_else(|| ApiError::unauthorized("This API token is invalid, expired or revoked."))?;
+    match token_scope {
+        None => Err(ApiError::forbidden(
+            "API tokens cannot be used here; sign in instead.",
+        )),
+        Some(scope) if !token.allows(scope) => Err(ApiError::forbidden(format!(
+            "This API token lacks the `{}` scope.",
+            scope.code()
+        ))),
+        Some(_) => Ok(token),
+    }
 }
 
 /// A customer who accepted the current terms.

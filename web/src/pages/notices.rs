@@ -17,15 +17,19 @@ const PAGE: usize = 20;
 
 /// An instant in the browser's own time zone, with its offset so it is never ambiguous.
 pub fn local_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&browser_offset(at))
+        .format("%Y/%m/%d %H:%M (UTC%:z)")
+        .to_string()
+}
+
+/// The browser's offset from UTC at `at` (it changes with daylight saving time).
+pub fn browser_offset(at: DateTime<Utc>) -> FixedOffset {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
         at.timestamp_millis() as f64
     ));
     let east = -(date.get_timezone_offset() as i32) * 60;
-    let offset = FixedOffset::east_opt(east)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
-    at.with_timezone(&offset)
-        .format("%Y/%m/%d %H:%M (UTC%:z)")
-        .to_string()
+    FixedOffset::east_opt(east)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()))
 }
 
 fn kind_label(kind: NoticeKind) -> Msg {

@@ -1,7 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use shared::dto::NoticeKind;
 
-use super::{FeedQuery, ICS, Scope};
+use super::{FeedQuery, Scope};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -12,8 +11,5 @@ pub async fn maintenance_ics(
     req: HttpRequest,
     query: web::Query<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
-    let language = super::language(&query);
-    let loaded = super::load(&state, Scope::All, Some(NoticeKind::Maintenance)).await?;
-    let body = super::ics_document(&state, &loaded, language);
-    Ok(super::respond(&req, body, ICS, false))
+    super::ics_feed(state, req, &query, Scope::All).await
 }

@@ -22,8 +22,8 @@ use crate::feeds::{self, FEED_LIMIT, atom, ical};
 use crate::models::notice::Notice;
 use crate::state::AppState;
 
-pub const ATOM: &str = "application/atom+xml; charset=utf-8";
-pub const ICS: &str = "text/calendar; charset=utf-8";
+const ATOM: &str = "application/atom+xml; charset=utf-8";
+const ICS: &str = "text/calendar; charset=utf-8";
 
 #[derive(Debug, Deserialize)]
 pub struct FeedQuery {
@@ -32,6 +32,7 @@ pub struct FeedQuery {
 }
 
 /// Whose notices a feed carries.
+#[derive(Clone)]
 pub enum Scope {
     All,
     Product(String),
@@ -39,17 +40,18 @@ pub enum Scope {
     Personal(String),
 }
 
-pub struct Loaded {
-    pub notices: Vec<NoticeView>,
+struct Loaded {
+    notices: Vec<NoticeView>,
     /// The product's name, for a product feed.
-    pub product: Option<(String, String)>,
+    product: Option<(String, String)>,
 }
 
-pub async fn load(
+async fn load(
     state: &web::Data<AppState>,
-    scope: Scope,
+    scope: &Scope,
     kind: Option<NoticeKind>,
 ) -> ApiResult<Loaded> {
+    let scope = scope.clone();
     state
         .db(move |conn| {
             let (products, product) = match &scope {
@@ -72,7 +74,7 @@ pub async fn load(
 }
 
 /// The feed's title: the site's, with the product's name on a product feed.
-pub fn title(base: &str, product: &Option<(String, String)>, language: Language) -> String {
+fn title(base: &str, product: &Option<(String, String)>, language: Language) -> String {
     match (product, language) {
         (None, _) => base.to_owned(),
         (Some((ja, _)), Language::Ja) => format!("{base}：{ja}"),
@@ -80,13 +82,16 @@ pub fn title(base: &str, product: &Option<(String, String)>, language: Language)
     }
 }
 
-pub fn atom_document(
-    state: &AppState,
-    req: &HttpRequest,
-    loaded: &Loaded,
-    language: Language,
+/// The Atom feed of `scope`'s notices, mirroring the page at `page_path`.
+pub async fn atom_feed(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: &FeedQuery,
+    scope: Scope,
     page_path: &str,
-) -> String {
+) -> ApiResult<HttpResponse> {
+    let language = feeds::language(query.lang.as_deref());
+    let loaded = load(&state, &scope, None).await?;
     let public = state.settings.public_url.as_str().trim_end_matches('/');
     let self_url = format!("{public}{}", req.uri());
     let base = match language {
@@ -100,10 +105,19 @@ pub fn atom_document(
         language,
         public_url: public,
     };
-    atom::document(&feed, &loaded.notices, state.now().and_utc())
+    let body = atom::document(&feed, &loaded.notices, state.now().and_utc());
+    Ok(respond(&req, body, ATOM, &scope))
 }
 
-pub fn ics_document(state: &AppState, loaded: &Loaded, language: Language) -> String {
+/// The iCalendar of `scope`'s maintenance windows.
+pub async fn ics_feed(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: &FeedQuery,
+    scope: Scope,
+) -> ApiResult<HttpResponse> {
+    let language = feeds::language(query.lang.as_deref());
+    let loaded = load(&state, &scope, Some(NoticeKind::Maintenance)).await?;
     let public = state.settings.public_url.as_str().trim_end_matches('/');
     let base = match language {
         Language::Ja => "Shirase 工事予定",
@@ -114,27 +128,17 @@ pub fn ics_document(state: &AppState, loaded: &Loaded, language: Language) -> St
         .iter()
         .map(|n| ical::Event::from_notice(n, language, public))
         .collect();
-    ical::calendar(&title(base, &loaded.product, language), &events)
+    let body = ical::calendar(&title(base, &loaded.product, language), &events);
+    Ok(respond(&req, body, ICS, &scope))
 }
 
 /// The document with a strong `ETag`, or `304` when the reader already has it. Personal
 /// feeds must not sit in shared caches.
-pub fn respond(
-    req: &HttpRequest,
-    body: String,
-    content_type: &str,
-    personal: bool,
-) -> HttpResponse {
-    let cache = if personal {
-        "private, max-age=300"
-    } else {
-        "public, max-age=300"
+fn respond(req: &HttpRequest, body: String, content_type: &str, scope: &Scope) -> HttpResponse {
+    let cache = match scope {
+        Scope::Personal(_) => "private, max-age=300",
+        Scope::All | Scope::Product(_) => "public, max-age=300",
     };
     let if_none_match = header::Header::parse(req).ok();
     super::cache::conditional(if_none_match, body, content_type, cache)
-}
-
-/// The language a feed is written in.
-pub fn language(query: &FeedQuery) -> Language {
-    feeds::language(query.lang.as_deref())
 }

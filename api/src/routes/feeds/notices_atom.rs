@@ -1,6 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
-use super::{ATOM, FeedQuery, Scope};
+use super::{FeedQuery, Scope};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -11,8 +11,5 @@ pub async fn notices_atom(
     req: HttpRequest,
     query: web::Query<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
-    let language = super::language(&query);
-    let loaded = super::load(&state, Scope::All, None).await?;
-    let body = super::atom_document(&state, &req, &loaded, language, "/notices");
-    Ok(super::respond(&req, body, ATOM, false))
+    super::atom_feed(state, req, &query, Scope::All, "/notices").await
 }

@@ -1,6 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
-use super::{ATOM, FeedQuery, Scope};
+use super::{FeedQuery, Scope};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -13,8 +13,6 @@ pub async fn personal_atom(
     path: web::Path<String>,
     query: web::Query<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
-    let language = super::language(&query);
-    let loaded = super::load(&state, Scope::Personal(path.into_inner()), None).await?;
-    let body = super::atom_document(&state, &req, &loaded, language, "/mysupport");
-    Ok(super::respond(&req, body, ATOM, true))
+    let scope = Scope::Personal(path.into_inner());
+    super::atom_feed(state, req, &query, scope, "/mysupport").await
 }

@@ -1,7 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use shared::dto::NoticeKind;
 
-use super::{FeedQuery, ICS, Scope};
+use super::{FeedQuery, Scope};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -13,9 +12,5 @@ pub async fn personal_ics(
     path: web::Path<String>,
     query: web::Query<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
-    let language = super::language(&query);
-    let scope = Scope::Personal(path.into_inner());
-    let loaded = super::load(&state, scope, Some(NoticeKind::Maintenance)).await?;
-    let body = super::ics_document(&state, &loaded, language);
-    Ok(super::respond(&req, body, ICS, true))
+    super::ics_feed(state, req, &query, Scope::Personal(path.into_inner())).await
 }

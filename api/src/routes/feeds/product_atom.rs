@@ -1,6 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
-use super::{ATOM, FeedQuery, Scope};
+use super::{FeedQuery, Scope};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -12,10 +12,7 @@ pub async fn product_atom(
     path: web::Path<String>,
     query: web::Query<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
-    let language = super::language(&query);
     let slug = path.into_inner();
     let page = format!("/support/products/{slug}");
-    let loaded = super::load(&state, Scope::Product(slug), None).await?;
-    let body = super::atom_document(&state, &req, &loaded, language, &page);
-    Ok(super::respond(&req, body, ATOM, false))
+    super::atom_feed(state, req, &query, Scope::Product(slug), &page).await
 }

@@ -4,7 +4,7 @@ use shared::dto::AudienceEstimate;
 
 use crate::auth::Operator;
 use crate::error::ApiResult;
-use crate::models::audience as fan_out;
+use crate::models::audience;
 use crate::state::AppState;
 
 /// How many addresses a publication of this notice (or an update of it) would reach if it
@@ -31,7 +31,7 @@ pub async fn estimate(
     let estimate = state
         .db(move |conn| {
             let notice = super::find(conn, &id)?;
-            Ok(fan_out::estimate(conn, &notice.id, notice.kind(), at)?)
+            Ok(audience::estimate(conn, &notice.id, notice.kind(), at)?)
         })
         .await?;
     Ok(web::Json(AudienceEstimate {

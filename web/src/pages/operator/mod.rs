@@ -11,7 +11,7 @@ pub use editor::{EditNotice, NewNotice};
 pub use list::ConsoleHome;
 pub use notice::ConsoleNotice;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use shared::dto::Role;
@@ -19,6 +19,7 @@ use shared::dto::Role;
 use crate::api;
 use crate::components::Alert;
 use crate::i18n::{Msg, t};
+use crate::pages::notices::browser_offset;
 use crate::pages::redirect_for;
 
 /// Shows `children` to operators; others get a message, signed-out visitors the login page.
@@ -46,19 +47,9 @@ pub fn OperatorOnly(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// The browser's offset at `at`, east of UTC.
-fn offset_at(at: DateTime<Utc>) -> FixedOffset {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
-        at.timestamp_millis() as f64
-    ));
-    let east = -(date.get_timezone_offset() as i32) * 60;
-    FixedOffset::east_opt(east)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()))
-}
-
 /// `2026-12-10T16:00` in the browser's time zone, for a `datetime-local` input.
 pub fn to_local_input(at: DateTime<Utc>) -> String {
-    at.with_timezone(&offset_at(at))
+    at.with_timezone(&browser_offset(at))
         .format("%Y-%m-%dT%H:%M")
         .to_string()
 }
