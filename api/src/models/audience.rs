@@ -11,13 +11,13 @@
 //! window of the issue instant (`DeliveryWindow::slot`) and SQL intersects bit sets.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Integer, Text, Timestamp};
 use shared::domain::{DeliveryWindow, TimeZoneName};
 use shared::dto::NoticeKind;
 
 use crate::db::DbConnection;
-use crate::schema::recipients;
 
 enum Param {
     Text(String),
@@ -33,10 +33,13 @@ struct Statement {
     params: Vec<Param>,
 }
 
+/// The two figures of a publication's audience, as one row.
 #[derive(QueryableByName)]
-struct Count {
+struct Counts {
     #[diesel(sql_type = BigInt)]
-    n: i64,
+    audience: i64,
+    #[diesel(sql_type = BigInt)]
+    skipped: i64,
 }
 
 macro_rules! bind_all {
@@ -95,8 +98,8 @@ impl Statement {
         }
     }
 
-    fn count(&self, conn: &mut DbConnection) -> QueryResult<i64> {
-        let rows: Vec<Count> = match conn {
+    fn counts(&self, conn: &mut DbConnection) -> QueryResult<FanOut> {
+        let rows: Vec<Counts> = match conn {
             DbConnection::Pg(c) => bind_all!(
                 diesel::sql_query(self.numbered()).into_boxed(),
                 &self.params
@@ -106,7 +109,16 @@ impl Statement {
                 bind_all!(diesel::sql_query(&self.sql).into_boxed(), &self.params).load(c)?
             }
         };
-        Ok(rows.first().map_or(0, |c| c.n))
+        Ok(rows.first().map_or(
+            FanOut {
+                audience: 0,
+                skipped: 0,
+            },
+            |c| FanOut {
+                audience: c.audience,
+                skipped: c.skipped,
+            },
+        ))
     }
 }
 
@@ -151,33 +163,39 @@ fn eligible(s: &mut Statement, notice_id: &str, kind: NoticeKind) {
     .push("))");
 }
 
-/// Addresses that qualify for a notice, whatever their windows.
-fn qualifying(conn: &mut DbConnection, notice_id: &str, kind: NoticeKind) -> QueryResult<i64> {
-    let mut counting = Statement::default();
-    counting.push("WITH ");
-    eligible(&mut counting, notice_id, kind);
-    counting.push(" SELECT COUNT(DISTINCT email) AS n FROM eligible");
-    counting.count(conn)
+#[derive(QueryableByName)]
+struct Zone {
+    #[diesel(sql_type = Text)]
+    tz: String,
 }
 
 /// For every time zone in use, the one-slot window of `at`.
 fn slots(conn: &mut DbConnection, at: DateTime<Utc>) -> QueryResult<Vec<(String, (i32, i32))>> {
-    let zones: Vec<String> = recipients::table
-        .select(recipients::time_zone)
-        .distinct()
-        .load(conn)?;
+    // A walk over the index of time zones, one probe per distinct zone: there are a few
+    // dozen zones and perhaps millions of addresses.
+    let zones: Vec<Zone> = diesel::sql_query(
+        "WITH RECURSIVE z (tz) AS (SELECT MIN(time_zone) FROM recipients \
+         UNION ALL SELECT (SELECT MIN(time_zone) FROM recipients WHERE time_zone > z.tz) \
+         FROM z WHERE z.tz IS NOT NULL) \
+         SELECT tz FROM z WHERE tz IS NOT NULL",
+    )
+    .load(conn)?;
     Ok(zones
         .into_iter()
         .filter_map(|z| {
-            let tz = TimeZoneName::parse(&z).ok()?.tz();
-            Some((z, DeliveryWindow::slot(tz, at).bits()))
+            let tz = TimeZoneName::parse(&z.tz).ok()?.tz();
+            Some((z.tz, DeliveryWindow::slot(tz, at).bits()))
         })
         .collect())
 }
 
-/// `zones (tz, wbit, hbit) AS (VALUES …), ` for a `WITH`.
+/// `zones (tz, wbit, hbit) AS (VALUES …), ` for a `WITH`. With no zone in use, one row that
+/// admits nothing: `VALUES` cannot be empty.
 fn zones(s: &mut Statement, slots: &[(String, (i32, i32))]) {
     s.push("zones (tz, wbit, hbit) AS (VALUES ");
+    if slots.is_empty() {
+        s.push("('', 0, 0)");
+    }
     for (i, (zone, (day, hour))) in slots.iter().enumerate() {
         if i > 0 {
             s.push(", ");
@@ -193,21 +211,34 @@ fn zones(s: &mut Statement, slots: &[(String, (i32, i32))]) {
     s.push("), ");
 }
 
-/// `admitted`: one row per address whose window admits the instant of `zones`, with the
-/// lowest qualifying recipient id.
-const ADMITTED: &str = ", admitted AS (SELECT e.email AS email, MIN(e.id) AS recipient_id \
-     FROM eligible e JOIN zones z ON z.tz = e.time_zone \
-     WHERE (e.weekdays & z.wbit) <> 0 AND (e.hours & z.hbit) <> 0 \
+/// `audience`: one row per qualifying address, with the lowest id among its listings whose
+/// window admits the instant of `zones`, or NULL when none does (skipped by its window).
+/// Both figures come from one pass over the listings.
+const AUDIENCE: &str = ", audience AS (SELECT e.email AS email, \
+     MIN(CASE WHEN (e.weekdays & z.wbit) <> 0 AND (e.hours & z.hbit) <> 0 THEN e.id END) \
+     AS recipient_id \
+     FROM eligible e LEFT JOIN zones z ON z.tz = e.time_zone \
      GROUP BY e.email) ";
 
-/// `WITH zones …, eligible …, admitted …` for the instant whose slots these are.
-fn with_admitted(slots: &[(String, (i32, i32))], notice_id: &str, kind: NoticeKind) -> Statement {
+/// The figures of `audience`, as the columns `audience` and `skipped`.
+const COUNTS: &str = "SELECT COUNT(recipient_id) AS audience, \
+     COUNT(*) - COUNT(recipient_id) AS skipped FROM audience";
+
+/// `WITH zones …, eligible …, audience …` for the instant at which `conn` finds its time
+/// zones' slots.
+fn with_audience(
+    conn: &mut DbConnection,
+    at: DateTime<Utc>,
+    notice_id: &str,
+    kind: NoticeKind,
+) -> QueryResult<Statement> {
+    let slots = slots(conn, at)?;
     let mut s = Statement::default();
     s.push("WITH ");
-    zones(&mut s, slots);
+    zones(&mut s, &slots);
     eligible(&mut s, notice_id, kind);
-    s.push(ADMITTED);
-    s
+    s.push(AUDIENCE);
+    Ok(s)
 }
 
 /// What a publication of the notice at `at` would reach, writing nothing: the figures an
@@ -218,21 +249,9 @@ pub fn estimate(
     kind: NoticeKind,
     at: DateTime<Utc>,
 ) -> QueryResult<FanOut> {
-    let qualifying = qualifying(conn, notice_id, kind)?;
-    let slots = slots(conn, at)?;
-    if slots.is_empty() || qualifying == 0 {
-        return Ok(FanOut {
-            audience: 0,
-            skipped: qualifying,
-        });
-    }
-    let mut s = with_admitted(&slots, notice_id, kind);
-    s.push("SELECT COUNT(*) AS n FROM admitted");
-    let audience = s.count(conn)?;
-    Ok(FanOut {
-        audience,
-        skipped: qualifying - audience,
-    })
+    let mut s = with_audience(conn, at, notice_id, kind)?;
+    s.push(COUNTS);
+    s.counts(conn)
 }
 
 /// Writes one outbox row per address of the audience; returns the counts.
@@ -241,24 +260,14 @@ pub fn fan_out(
     target: &Target<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<FanOut> {
-    let slots = slots(conn, target.issued_at)?;
-    let qualifying = qualifying(conn, target.notice_id, target.kind)?;
-    if slots.is_empty() || qualifying == 0 {
-        return Ok(FanOut {
-            audience: 0,
-            skipped: qualifying,
-        });
-    }
-
-    let mut s = with_admitted(&slots, target.notice_id, target.kind);
+    let mut s = with_audience(conn, target.issued_at, target.notice_id, target.kind)?;
     let publication = || Param::Text(target.publication_id.to_owned());
     let notice = || Param::Text(target.notice_id.to_owned());
-    s.push(", ");
     // An update answers the notice's earliest mail to each address. A join, not a lookup per
     // row into the table being written.
     if target.follows_up {
         s.push(
-            "earliest AS (SELECT f.recipient AS email, MIN(p.sequence) AS sequence \
+            ", earliest AS (SELECT f.recipient AS email, MIN(p.sequence) AS sequence \
              FROM mail_outbox f JOIN publications p ON p.id = f.publication_id \
              WHERE p.notice_id = ",
         )
@@ -270,18 +279,44 @@ pub fn fan_out(
         )
         .bind(notice())
         .push(" JOIN mail_outbox f ON f.publication_id = p.id AND f.recipient = e.email) ");
-    } else {
-        s.push("parent (email, message_id) AS (SELECT NULL, NULL WHERE 1 = 0) ");
     }
+    // Each address's mail is numbered in the order of the address, and the rows are written
+    // in that order: a row's id (publication, number) and its (publication, address) both
+    // come after every key already in their indexes, so each index of the outbox is
+    // appended to, not split page by page at random places. Ten digits keep the numbers in
+    // the order of their text.
+    let place = match conn {
+        DbConnection::Pg(_) => {
+            "lpad(CAST(row_number() OVER (ORDER BY a.email COLLATE \"C\") AS TEXT), 10, '0')"
+        }
+        DbConnection::Sqlite(_) => "printf('%010d', row_number() OVER (ORDER BY a.email))",
+    };
+    s.push(", numbered AS (SELECT ")
+        .bind(publication())
+        .push(" || '.' || ")
+        .push(place)
+        .push(
+            " AS id, a.email AS email, a.recipient_id AS recipient_id, r.language AS language, \
+             r.time_zone AS time_zone, ",
+        )
+        .push(if target.follows_up {
+            "parent.message_id"
+        } else {
+            "NULL"
+        })
+        .push(" AS in_reply_to FROM audience a JOIN recipients r ON r.id = a.recipient_id");
+    if target.follows_up {
+        s.push(" LEFT JOIN parent ON parent.email = a.email");
+    }
+    // PostgreSQL writes in a CTE and counts in the same statement: one pass over the
+    // listings. SQLite has no writing CTEs: it counts in a second statement.
+    let postgres = matches!(conn, DbConnection::Pg(_));
+    s.push(if postgres { "), written AS (" } else { ") " });
     s.push(
         "INSERT INTO mail_outbox (id, recipient, message_id, status, attempts, next_attempt_at, \
          created_at, publication_id, recipient_id, language, time_zone, in_reply_to) \
-         SELECT ",
+         SELECT n.id, n.email, '<' || n.id || '@' || ",
     )
-    .bind(publication())
-    .push(" || '.' || a.recipient_id, a.email, '<' || ")
-    .bind(publication())
-    .push(" || '.' || a.recipient_id || '@' || ")
     .bind(Param::Text(target.message_domain.to_owned()))
     .push(" || '>', 'pending', 0, ")
     .bind(Param::Time(now))
@@ -289,21 +324,24 @@ pub fn fan_out(
     .bind(Param::Time(now))
     .push(", ")
     .bind(publication())
-    .push(
-        ", a.recipient_id, r.language, r.time_zone, parent.message_id \
-         FROM admitted a JOIN recipients r ON r.id = a.recipient_id \
-         LEFT JOIN parent ON parent.email = a.email",
-    );
-    if let DbConnection::Pg(c) = conn {
+    .push(", n.recipient_id, n.language, n.time_zone, n.in_reply_to FROM numbered n");
+    if let DbConnection::Pg(c) = &mut *conn {
         // Statistics lag behind bulk changes (a first publication to 100,000 new addresses):
         // a planner that believes the CTEs hold one row picks nested loops, which rescan
-        // the growing outbox per row. Hash joins are linear whatever the estimates; the
-        // setting ends with the publication's transaction.
-        diesel::sql_query("SET LOCAL enable_nestloop = off").execute(c)?;
+        // the growing outbox per row, and sorts in 4 MB. Hash joins and aggregates are
+        // linear whatever the estimates. Disabling nested loops makes the plan look costly
+        // enough to be JIT-compiled, which would take longer than the statement itself.
+        // The settings end with the publication's transaction.
+        c.batch_execute(
+            "SET LOCAL enable_nestloop = off; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'",
+        )?;
+        s.push(") ").push(COUNTS);
+        return s.counts(conn);
     }
     let audience = i64::try_from(s.execute(conn)?).unwrap_or(i64::MAX);
+    let counts = estimate(conn, target.notice_id, target.kind, target.issued_at)?;
     Ok(FanOut {
         audience,
-        skipped: qualifying - audience,
+        skipped: counts.skipped,
     })
 }
