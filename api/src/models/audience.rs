@@ -281,10 +281,10 @@ pub fn fan_out(
         .push(" JOIN mail_outbox f ON f.publication_id = p.id AND f.recipient = e.email) ");
     }
     // Each address's mail is numbered in the order of the address, and the rows are written
-    // in that order: a row's id (publication, number) and its (publication, address) both
-    // come after every key already in their indexes, so each index of the outbox is
-    // appended to, not split page by page at random places. Ten digits keep the numbers in
-    // the order of their text.
+    // in that order: a row's id (publication, number) and, on SQLite, its (publication,
+    // address) come after every key already in their indexes, so each B-tree of the outbox
+    // is appended to, not split page by page at random places. Ten digits keep the numbers
+    // in the order of their text.
     let place = match conn {
         DbConnection::Pg(_) => {
             "lpad(CAST(row_number() OVER (ORDER BY a.email COLLATE \"C\") AS TEXT), 10, '0')"
