@@ -163,6 +163,7 @@ fn eligible(s: &mut Statement, notice_id: &str, kind: NoticeKind) {
     .push("))");
 }
 
+/// A time zone in use by some address.
 #[derive(QueryableByName)]
 struct Zone {
     #[diesel(sql_type = Text)]
@@ -224,8 +225,7 @@ const AUDIENCE: &str = ", audience AS (SELECT e.email AS email, \
 const COUNTS: &str = "SELECT COUNT(recipient_id) AS audience, \
      COUNT(*) - COUNT(recipient_id) AS skipped FROM audience";
 
-/// `WITH zones …, eligible …, audience …` for the instant at which `conn` finds its time
-/// zones' slots.
+/// `WITH zones …, eligible …, audience …` for a publication of the notice at `at`.
 fn with_audience(
     conn: &mut DbConnection,
     at: DateTime<Utc>,
