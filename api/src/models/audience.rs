@@ -225,20 +225,26 @@ const AUDIENCE: &str = ", audience AS (SELECT e.email AS email, \
 const COUNTS: &str = "SELECT COUNT(recipient_id) AS audience, \
      COUNT(*) - COUNT(recipient_id) AS skipped FROM audience";
 
-/// `WITH zones …, eligible …, audience …` for a publication of the notice at `at`.
-fn with_audience(
-    conn: &mut DbConnection,
-    at: DateTime<Utc>,
-    notice_id: &str,
-    kind: NoticeKind,
-) -> QueryResult<Statement> {
-    let slots = slots(conn, at)?;
+/// `WITH zones …, eligible …, audience …` for the instant whose slots these are.
+fn with_audience(slots: &[(String, (i32, i32))], notice_id: &str, kind: NoticeKind) -> Statement {
     let mut s = Statement::default();
     s.push("WITH ");
-    zones(&mut s, &slots);
+    zones(&mut s, slots);
     eligible(&mut s, notice_id, kind);
     s.push(AUDIENCE);
-    Ok(s)
+    s
+}
+
+/// Both figures of the audience at the instant whose slots these are.
+fn figures(
+    conn: &mut DbConnection,
+    slots: &[(String, (i32, i32))],
+    notice_id: &str,
+    kind: NoticeKind,
+) -> QueryResult<FanOut> {
+    let mut s = with_audience(slots, notice_id, kind);
+    s.push(COUNTS);
+    s.counts(conn)
 }
 
 /// What a publication of the notice at `at` would reach, writing nothing: the figures an
@@ -249,9 +255,8 @@ pub fn estimate(
     kind: NoticeKind,
     at: DateTime<Utc>,
 ) -> QueryResult<FanOut> {
-    let mut s = with_audience(conn, at, notice_id, kind)?;
-    s.push(COUNTS);
-    s.counts(conn)
+    let slots = slots(conn, at)?;
+    figures(conn, &slots, notice_id, kind)
 }
 
 /// Writes one outbox row per address of the audience; returns the counts.
@@ -260,7 +265,8 @@ pub fn fan_out(
     target: &Target<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<FanOut> {
-    let mut s = with_audience(conn, target.issued_at, target.notice_id, target.kind)?;
+    let slots = slots(conn, target.issued_at)?;
+    let mut s = with_audience(&slots, target.notice_id, target.kind);
     let publication = || Param::Text(target.publication_id.to_owned());
     let notice = || Param::Text(target.notice_id.to_owned());
     // An update answers the notice's earliest mail to each address. A join, not a lookup per
@@ -339,9 +345,6 @@ pub fn fan_out(
         return s.counts(conn);
     }
     let audience = i64::try_from(s.execute(conn)?).unwrap_or(i64::MAX);
-    let counts = estimate(conn, target.notice_id, target.kind, target.issued_at)?;
-    Ok(FanOut {
-        audience,
-        skipped: counts.skipped,
-    })
+    let skipped = figures(conn, &slots, target.notice_id, target.kind)?.skipped;
+    Ok(FanOut { audience, skipped })
 }
