@@ -21,9 +21,10 @@ use crate::db::DbConnection;
 use crate::feeds::ical;
 use crate::models::notice::{Notice, Publication, utc};
 
-/// Stands in for each address's own unsubscribe link until the mail is personalised. It has
-/// no character that either template format escapes, so it survives rendering verbatim.
-const UNSUBSCRIBE_PLACEHOLDER: &str = "https://unsubscribe.invalid/placeholder";
+/// Stands in for each address's own unsubscribe link until the mail is personalised. Only
+/// letters, digits and hyphens, which no template format escapes (the HTML templates escape
+/// `/`), so it survives rendering verbatim.
+const UNSUBSCRIBE_PLACEHOLDER: &str = "shirase-unsubscribe-link-3f9c2e";
 
 /// What one publication says, as its mails need it.
 #[derive(Debug, Clone)]
@@ -358,6 +359,12 @@ mod tests {
                 .contains("https://support.example.com/unsubscribe/p1.r1.")
         );
         assert!(
+            ja.mail
+                .html
+                .contains("<a href=\"https://support.example.com/unsubscribe/p1.r1."),
+            "the HTML part links to the address's own unsubscribe page"
+        );
+        assert!(
             ja.one_click_url
                 .starts_with("https://support.example.com/api/v1/unsubscribe/p1.r1.")
         );
@@ -379,6 +386,7 @@ mod tests {
             "English falls back to Japanese"
         );
         assert!(en.mail.text.contains("/unsubscribe/p1.r2."));
+        assert!(en.mail.html.contains("/unsubscribe/p1.r2."));
         assert!(!en.mail.text.contains(UNSUBSCRIBE_PLACEHOLDER));
         assert!(!en.mail.html.contains(UNSUBSCRIBE_PLACEHOLDER));
         Ok(())
