@@ -162,6 +162,10 @@ backend_tests! {
         let unsubscribe = ny.header("List-Unsubscribe").unwrap_or_default();
         assert!(unsubscribe.starts_with(&format!("<{}", app.url("/api/v1/unsubscribe/"))), "{unsubscribe}");
         assert_eq!(ny.header("List-Unsubscribe-Post").as_deref(), Some("List-Unsubscribe=One-Click"));
+        // Both parts link to the page that asks first, with the same token.
+        let token = unsubscribe.trim_start_matches(&format!("<{}", app.url("/api/v1/unsubscribe/"))).trim_end_matches('>');
+        let page = app.url(&format!("/unsubscribe/{token}"));
+        assert!(ny.text.contains(&page) && ny.html.contains(&page), "{page}\n{}\n{}", ny.text, ny.html);
         assert_eq!(ny.header("In-Reply-To"), None);
         let en = &first["english@example.com"][0];
         assert_eq!(en.subject, "[Outage] ID Federation, Directory Service: 認証エラー (en)");

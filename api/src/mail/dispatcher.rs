@@ -10,7 +10,7 @@ use anyhow::Context;
 use chrono::{Duration, NaiveDateTime};
 use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Attachment, Mailbox, MultiPart};
+use lettre::message::{Attachment, Body, Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::Rng;
@@ -92,9 +92,11 @@ pub struct Dispatcher {
     pub notices: Arc<NoticeMailer>,
 }
 
-/// A mail ready for the transport.
+/// A mail ready for the transport, its bodies encoded.
 struct Prepared {
-    mail: RenderedMail,
+    subject: String,
+    text: Body,
+    html: Body,
     /// Notice mails only: the RFC 8058 one-click unsubscribe target.
     one_click: Option<String>,
     /// Maintenance notice mails only: the window as an `.ics` attachment.
@@ -296,23 +298,24 @@ impl Sender {
             // Left leased: it is claimed again, here or elsewhere, once the lease runs out.
             return Ok(None);
         }
-        let prepared = self.prepare(&row);
-        let outcome = match (&self.transport, prepared) {
-            (_, Err(e)) => Outcome::Failed {
-                error: format!("{e:#}"),
+        let outcome = match &self.transport {
+            Transport::DevMailbox => match self.render(&row) {
+                Err(e) => Outcome::Failed {
+                    error: format!("{e:#}"),
+                },
+                Ok(mail) => {
+                    let pool = self.pool.clone();
+                    let now = self.clock.now().naive_utc();
+                    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                        let mut conn = pool.get()?;
+                        dev_mailbox::deliver(&mut conn, &row, &mail, &token, now)?;
+                        Ok(())
+                    })
+                    .await??;
+                    return Ok(None);
+                }
             },
-            (Transport::DevMailbox, Ok(prepared)) => {
-                let pool = self.pool.clone();
-                let now = self.clock.now().naive_utc();
-                tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-                    let mut conn = pool.get()?;
-                    dev_mailbox::deliver(&mut conn, &row, &prepared.mail, &token, now)?;
-                    Ok(())
-                })
-                .await??;
-                return Ok(None);
-            }
-            (transport, Ok(prepared)) => match self.build(&row, prepared) {
+            transport => match self.prepare(&row).and_then(|p| self.build(&row, p)) {
                 Err(e) => Outcome::Failed {
                     error: format!("{e:#}"),
                 },
@@ -334,34 +337,41 @@ impl Sender {
         }))
     }
 
+    /// The row's mail as text, for the dev mailbox.
+    fn render(&self, row: &OutboxRow) -> anyhow::Result<RenderedMail> {
+        if let Some((publication, recipient, language, zone)) = notice_of(row) {
+            return Ok(self
+                .notices
+                .compose(publication, recipient, language, zone)?
+                .mail);
+        }
+        let part = |p: &Option<String>, what: &str| p.clone().with_context(|| format!("no {what}"));
+        Ok(RenderedMail {
+            subject: part(&row.subject, "subject")?,
+            text: part(&row.body_text, "text body")?,
+            html: part(&row.body_html, "HTML body")?,
+        })
+    }
+
+    /// The row's mail with its bodies encoded, for SMTP.
     fn prepare(&self, row: &OutboxRow) -> anyhow::Result<Prepared> {
-        if let (Some(publication), Some(recipient)) = (&row.publication_id, &row.recipient_id) {
-            let language = row
-                .language
-                .as_deref()
-                .and_then(|l| Language::parse(l).ok())
-                .unwrap_or_default();
-            let zone = row
-                .time_zone
-                .as_deref()
-                .and_then(|z| TimeZoneName::parse(z).ok())
-                .unwrap_or(TimeZoneName::DEFAULT);
+        if let Some((publication, recipient, language, zone)) = notice_of(row) {
             let notice = self
                 .notices
-                .compose(publication, recipient, language, zone)?;
+                .compose_encoded(publication, recipient, language, zone)?;
             return Ok(Prepared {
-                mail: notice.mail,
+                subject: notice.subject,
+                text: notice.text,
+                html: notice.html,
                 one_click: Some(notice.one_click_url),
                 calendar: notice.calendar,
             });
         }
-        let part = |p: &Option<String>, what: &str| p.clone().with_context(|| format!("no {what}"));
+        let mail = self.render(row)?;
         Ok(Prepared {
-            mail: RenderedMail {
-                subject: part(&row.subject, "subject")?,
-                text: part(&row.body_text, "text body")?,
-                html: part(&row.body_html, "HTML body")?,
-            },
+            subject: mail.subject,
+            text: Body::new(mail.text),
+            html: Body::new(mail.html),
             one_click: None,
             calendar: None,
         })
@@ -372,7 +382,7 @@ impl Sender {
         let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(prepared.mail.subject)
+            .subject(prepared.subject)
             .message_id(Some(row.message_id.clone()));
         if let Some(first) = &row.in_reply_to {
             builder = builder.in_reply_to(first.clone()).references(first.clone());
@@ -386,7 +396,7 @@ impl Sender {
                     "List-Unsubscribe=One-Click".to_owned(),
                 ));
         }
-        let body = MultiPart::alternative_plain_html(prepared.mail.text, prepared.mail.html);
+        let body = MultiPart::alternative_plain_html(prepared.text, prepared.html);
         let body = match prepared.calendar {
             None => body,
             Some(ics) => {
@@ -412,6 +422,24 @@ impl Sender {
             error,
         }
     }
+}
+
+/// A notice row's publication, address, language and time zone, as the mailer takes them.
+fn notice_of(row: &OutboxRow) -> Option<(&str, &str, Language, TimeZoneName)> {
+    let (Some(publication), Some(recipient)) = (&row.publication_id, &row.recipient_id) else {
+        return None;
+    };
+    let language = row
+        .language
+        .as_deref()
+        .and_then(|l| Language::parse(l).ok())
+        .unwrap_or_default();
+    let zone = row
+        .time_zone
+        .as_deref()
+        .and_then(|z| TimeZoneName::parse(z).ok())
+        .unwrap_or(TimeZoneName::DEFAULT);
+    Some((publication, recipient, language, zone))
 }
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -6,6 +6,7 @@ pub mod dispatcher;
 pub mod notice_mail;
 pub mod outbox;
 pub mod smtp;
+pub mod spliced;
 pub mod templates;
 pub mod unsubscribe;
 

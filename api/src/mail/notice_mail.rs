@@ -11,10 +11,12 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use chrono::{DateTime, Datelike, Utc};
 use diesel::prelude::*;
+use lettre::message::Body;
 use minijinja::Value;
 use shared::domain::{Language, TimeZoneName};
 use shared::dto::{NoticeKind, NoticeProduct, NoticeStatus};
 
+use super::spliced::SplicedBody;
 use super::templates::{MailTemplate, RenderedMail, Templates};
 use super::unsubscribe::{MailRef, UnsubscribeKey};
 use crate::db::DbConnection;
@@ -85,10 +87,31 @@ pub struct NoticeMail {
     pub calendar: Option<Arc<str>>,
 }
 
+/// A notice mail for one address, its bodies in their transfer encoding.
+pub struct EncodedNoticeMail {
+    pub subject: String,
+    pub text: Body,
+    pub html: Body,
+    pub one_click_url: String,
+    pub calendar: Option<Arc<str>>,
+}
+
 /// What every address with the same language and time zone shares.
 struct Rendered {
     mail: RenderedMail,
+    /// `mail`'s bodies, encoded up to the unsubscribe link where that saves work.
+    text: Option<SplicedBody>,
+    html: Option<SplicedBody>,
     calendar: Option<Arc<str>>,
+}
+
+/// One address's unsubscribe links.
+struct Links {
+    /// The page that asks before it unsubscribes, as written in the text body and in HTML.
+    page: String,
+    page_html: String,
+    /// The RFC 8058 one-click POST target.
+    one_click: String,
 }
 
 /// Publication id, language code, time zone name.
@@ -145,13 +168,58 @@ impl NoticeMailer {
         language: Language,
         zone: TimeZoneName,
     ) -> anyhow::Result<NoticeMail> {
-        let content = self
-            .contents
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(publication_id)
-            .cloned()
-            .context("publication not loaded")?;
+        let shared = self.shared(publication_id, language, zone)?;
+        let links = self.links(publication_id, recipient_id);
+        Ok(NoticeMail {
+            mail: RenderedMail {
+                subject: shared.mail.subject.clone(),
+                text: shared
+                    .mail
+                    .text
+                    .replace(UNSUBSCRIBE_PLACEHOLDER, &links.page),
+                html: shared
+                    .mail
+                    .html
+                    .replace(UNSUBSCRIBE_PLACEHOLDER, &links.page_html),
+            },
+            one_click_url: links.one_click,
+            calendar: shared.calendar.clone(),
+        })
+    }
+
+    /// The same mail with its bodies already in their transfer encoding, for SMTP: the part
+    /// every address shares is encoded once.
+    pub fn compose_encoded(
+        &self,
+        publication_id: &str,
+        recipient_id: &str,
+        language: Language,
+        zone: TimeZoneName,
+    ) -> anyhow::Result<EncodedNoticeMail> {
+        let shared = self.shared(publication_id, language, zone)?;
+        let links = self.links(publication_id, recipient_id);
+        let body = |spliced: &Option<SplicedBody>, template: &str, link: &str| {
+            spliced
+                .as_ref()
+                .and_then(|s| s.body(link))
+                .unwrap_or_else(|| Body::new(template.replace(UNSUBSCRIBE_PLACEHOLDER, link)))
+        };
+        Ok(EncodedNoticeMail {
+            subject: shared.mail.subject.clone(),
+            text: body(&shared.text, &shared.mail.text, &links.page),
+            html: body(&shared.html, &shared.mail.html, &links.page_html),
+            one_click_url: links.one_click,
+            calendar: shared.calendar.clone(),
+        })
+    }
+
+    /// What every address with this language and time zone gets, rendered on first use.
+    fn shared(
+        &self,
+        publication_id: &str,
+        language: Language,
+        zone: TimeZoneName,
+    ) -> anyhow::Result<Arc<Rendered>> {
         let key = (publication_id.to_owned(), language.code(), zone.name());
         let cached = self
             .rendered
@@ -159,21 +227,34 @@ impl NoticeMailer {
             .unwrap_or_else(|e| e.into_inner())
             .get(&key)
             .cloned();
-        let shared = match cached {
-            Some(r) => r,
-            None => {
-                let mail = self.render(&content, language, zone)?;
-                let calendar = (content.kind == NoticeKind::Maintenance)
-                    .then(|| self.calendar(&content, language, &mail.subject).into());
-                let r = Arc::new(Rendered { mail, calendar });
-                let mut rendered = self.rendered.lock().unwrap_or_else(|e| e.into_inner());
-                if rendered.len() >= CACHE_LIMIT {
-                    rendered.clear();
-                }
-                rendered.insert(key, r.clone());
-                r
-            }
-        };
+        if let Some(r) = cached {
+            return Ok(r);
+        }
+        let content = self
+            .contents
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(publication_id)
+            .cloned()
+            .context("publication not loaded")?;
+        let mail = self.render(&content, language, zone)?;
+        let calendar = (content.kind == NoticeKind::Maintenance)
+            .then(|| self.calendar(&content, language, &mail.subject).into());
+        let r = Arc::new(Rendered {
+            text: SplicedBody::new(&mail.text, UNSUBSCRIBE_PLACEHOLDER),
+            html: SplicedBody::new(&mail.html, UNSUBSCRIBE_PLACEHOLDER),
+            mail,
+            calendar,
+        });
+        let mut rendered = self.rendered.lock().unwrap_or_else(|e| e.into_inner());
+        if rendered.len() >= CACHE_LIMIT {
+            rendered.clear();
+        }
+        rendered.insert(key, r.clone());
+        Ok(r)
+    }
+
+    fn links(&self, publication_id: &str, recipient_id: &str) -> Links {
         let token = self.key.token(&MailRef {
             publication_id: publication_id.to_owned(),
             recipient_id: recipient_id.to_owned(),
@@ -183,18 +264,11 @@ impl NoticeMailer {
         let page = format!("{}/unsubscribe/{token}", self.public_url);
         let mut page_html = String::with_capacity(page.len());
         shared::markup::escape(&page, &mut page_html);
-        Ok(NoticeMail {
-            mail: RenderedMail {
-                subject: shared.mail.subject.clone(),
-                text: shared.mail.text.replace(UNSUBSCRIBE_PLACEHOLDER, &page),
-                html: shared
-                    .mail
-                    .html
-                    .replace(UNSUBSCRIBE_PLACEHOLDER, &page_html),
-            },
-            one_click_url: format!("{}/api/v1/unsubscribe/{token}", self.public_url),
-            calendar: shared.calendar.clone(),
-        })
+        Links {
+            page,
+            page_html,
+            one_click: format!("{}/api/v1/unsubscribe/{token}", self.public_url),
+        }
     }
 
     fn calendar(&self, content: &NoticeContent, language: Language, subject: &str) -> String {
@@ -389,6 +463,52 @@ mod tests {
         assert!(en.mail.html.contains("/unsubscribe/p1.r2."));
         assert!(!en.mail.text.contains(UNSUBSCRIBE_PLACEHOLDER));
         assert!(!en.mail.html.contains(UNSUBSCRIBE_PLACEHOLDER));
+        Ok(())
+    }
+
+    #[test]
+    fn encoded_bodies_are_what_lettre_makes_of_the_whole_mail() -> anyhow::Result<()> {
+        let mailer = NoticeMailer::new(
+            Arc::new(Templates::load()?),
+            UnsubscribeKey::derive("k"),
+            "https://support.example.com/",
+        );
+        let mut long = content();
+        long.body_ja = "認証基盤の定期メンテナンスを行います。".repeat(40);
+        mailer.remember("p1".into(), long);
+        let paris = TimeZoneName::parse("Europe/Paris").map_err(anyhow::Error::msg)?;
+        for (recipient, language, zone) in [
+            ("r1", Language::Ja, TimeZoneName::DEFAULT),
+            ("r2", Language::En, paris),
+            ("r3", Language::Ja, TimeZoneName::DEFAULT),
+        ] {
+            let whole = mailer.compose("p1", recipient, language, zone)?;
+            let encoded = mailer.compose_encoded("p1", recipient, language, zone)?;
+            assert_eq!(encoded.subject, whole.mail.subject);
+            assert_eq!(encoded.one_click_url, whole.one_click_url);
+            for (body, text) in [
+                (encoded.text, whole.mail.text),
+                (encoded.html, whole.mail.html),
+            ] {
+                let lettre = Body::new(text);
+                assert_eq!(body.encoding(), lettre.encoding());
+                assert_eq!(body.into_vec(), lettre.into_vec(), "{recipient}");
+            }
+        }
+        // The Japanese mail's bodies are shared up to the link, not rendered per address.
+        let key = (
+            "p1".to_owned(),
+            Language::Ja.code(),
+            TimeZoneName::DEFAULT.name(),
+        );
+        let rendered = mailer
+            .rendered
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned()
+            .context("not cached")?;
+        assert!(rendered.text.is_some() && rendered.html.is_some());
         Ok(())
     }
 }
