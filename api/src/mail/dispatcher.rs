@@ -10,7 +10,7 @@ use anyhow::Context;
 use chrono::{Duration, NaiveDateTime};
 use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Attachment, Body, Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::Rng;
@@ -22,7 +22,7 @@ use super::dev_mailbox;
 use super::notice_mail::{NoticeContent, NoticeMailer};
 use super::outbox::{self, OutboxRow, Outcome, Settlement};
 use super::smtp::{SendError, SmtpPool};
-use super::templates::RenderedMail;
+use super::templates::{EncodedMail, RenderedMail};
 use crate::clock::Clock;
 use crate::db::Pool;
 
@@ -92,11 +92,9 @@ pub struct Dispatcher {
     pub notices: Arc<NoticeMailer>,
 }
 
-/// A mail ready for the transport, its bodies encoded.
+/// A mail ready for the transport.
 struct Prepared {
-    subject: String,
-    text: Body,
-    html: Body,
+    mail: EncodedMail,
     /// Notice mails only: the RFC 8058 one-click unsubscribe target.
     one_click: Option<String>,
     /// Maintenance notice mails only: the window as an `.ics` attachment.
@@ -360,18 +358,13 @@ impl Sender {
                 .notices
                 .compose_encoded(publication, recipient, language, zone)?;
             return Ok(Prepared {
-                subject: notice.subject,
-                text: notice.text,
-                html: notice.html,
+                mail: notice.mail,
                 one_click: Some(notice.one_click_url),
                 calendar: notice.calendar,
             });
         }
-        let mail = self.render(row)?;
         Ok(Prepared {
-            subject: mail.subject,
-            text: Body::new(mail.text),
-            html: Body::new(mail.html),
+            mail: self.render(row)?.into(),
             one_click: None,
             calendar: None,
         })
@@ -382,7 +375,7 @@ impl Sender {
         let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(prepared.subject)
+            .subject(prepared.mail.subject)
             .message_id(Some(row.message_id.clone()));
         if let Some(first) = &row.in_reply_to {
             builder = builder.in_reply_to(first.clone()).references(first.clone());
@@ -396,7 +389,7 @@ impl Sender {
                     "List-Unsubscribe=One-Click".to_owned(),
                 ));
         }
-        let body = MultiPart::alternative_plain_html(prepared.text, prepared.html);
+        let body = MultiPart::alternative_plain_html(prepared.mail.text, prepared.mail.html);
         let body = match prepared.calendar {
             None => body,
             Some(ics) => {

@@ -17,7 +17,7 @@ use shared::domain::{Language, TimeZoneName};
 use shared::dto::{NoticeKind, NoticeProduct, NoticeStatus};
 
 use super::spliced::SplicedBody;
-use super::templates::{MailTemplate, RenderedMail, Templates};
+use super::templates::{EncodedMail, MailTemplate, RenderedMail, Templates};
 use super::unsubscribe::{MailRef, UnsubscribeKey};
 use crate::db::DbConnection;
 use crate::feeds::ical;
@@ -89,9 +89,7 @@ pub struct NoticeMail {
 
 /// A notice mail for one address, its bodies in their transfer encoding.
 pub struct EncodedNoticeMail {
-    pub subject: String,
-    pub text: Body,
-    pub html: Body,
+    pub mail: EncodedMail,
     pub one_click_url: String,
     pub calendar: Option<Arc<str>>,
 }
@@ -205,9 +203,11 @@ impl NoticeMailer {
                 .unwrap_or_else(|| Body::new(template.replace(UNSUBSCRIBE_PLACEHOLDER, link)))
         };
         Ok(EncodedNoticeMail {
-            subject: shared.mail.subject.clone(),
-            text: body(&shared.text, &shared.mail.text, &links.page),
-            html: body(&shared.html, &shared.mail.html, &links.page_html),
+            mail: EncodedMail {
+                subject: shared.mail.subject.clone(),
+                text: body(&shared.text, &shared.mail.text, &links.page),
+                html: body(&shared.html, &shared.mail.html, &links.page_html),
+            },
             one_click_url: links.one_click,
             calendar: shared.calendar.clone(),
         })
@@ -484,11 +484,11 @@ mod tests {
         ] {
             let whole = mailer.compose("p1", recipient, language, zone)?;
             let encoded = mailer.compose_encoded("p1", recipient, language, zone)?;
-            assert_eq!(encoded.subject, whole.mail.subject);
+            assert_eq!(encoded.mail.subject, whole.mail.subject);
             assert_eq!(encoded.one_click_url, whole.one_click_url);
             for (body, text) in [
-                (encoded.text, whole.mail.text),
-                (encoded.html, whole.mail.html),
+                (encoded.mail.text, whole.mail.text),
+                (encoded.mail.html, whole.mail.html),
             ] {
                 let lettre = Body::new(text);
                 assert_eq!(body.encoding(), lettre.encoding());

@@ -34,7 +34,9 @@ impl SplicedBody {
     /// Prepares `text`, which holds `placeholder` at least once. `None` where nothing is
     /// gained: bodies lettre sends unencoded, or without the placeholder.
     pub fn new(text: &str, placeholder: &str) -> Option<Self> {
-        let encoding = Body::new(text.to_owned()).encoding();
+        // What lettre makes of the whole text, with the placeholder standing for the value.
+        let whole = Body::new(text.to_owned());
+        let encoding = whole.encoding();
         // The same line endings lettre gives a `String` body; `Binary` leaves it unencoded.
         let text = Body::new_with_encoding(text.to_owned(), ContentTransferEncoding::Binary)
             .ok()?
@@ -66,10 +68,8 @@ impl SplicedBody {
             joint,
             pieces,
         };
-        // The split relies on each encoding's locality; check it once against encoding the
-        // whole text, with the placeholder standing for the value.
-        let whole = encode(text.clone(), encoding)?;
-        (spliced.body(placeholder)?.into_vec() == whole).then_some(spliced)
+        // The split relies on each encoding's locality; check it once against the whole.
+        (spliced.body(placeholder)?.into_vec() == whole.into_vec()).then_some(spliced)
     }
 
     /// The body with `value` in place of the placeholder, encoded as lettre would encode it.

@@ -2,6 +2,7 @@
 //! compiled into the binary. The text template's first line is `Subject: …`.
 
 use anyhow::{Context, anyhow};
+use lettre::message::Body;
 use minijinja::{Environment, Value};
 use shared::domain::Language;
 
@@ -62,6 +63,23 @@ pub struct RenderedMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+}
+
+/// A mail with its bodies in their transfer encoding, ready for SMTP.
+pub struct EncodedMail {
+    pub subject: String,
+    pub text: Body,
+    pub html: Body,
+}
+
+impl From<RenderedMail> for EncodedMail {
+    fn from(mail: RenderedMail) -> Self {
+        Self {
+            subject: mail.subject,
+            text: Body::new(mail.text),
+            html: Body::new(mail.html),
+        }
+    }
 }
 
 pub struct Templates {
