@@ -33,15 +33,6 @@ struct Statement {
     params: Vec<Param>,
 }
 
-/// The two figures of a publication's audience, as one row.
-#[derive(QueryableByName)]
-struct Counts {
-    #[diesel(sql_type = BigInt)]
-    audience: i64,
-    #[diesel(sql_type = BigInt)]
-    skipped: i64,
-}
-
 macro_rules! bind_all {
     ($query:expr, $params:expr) => {{
         let mut q = $query;
@@ -99,7 +90,7 @@ impl Statement {
     }
 
     fn counts(&self, conn: &mut DbConnection) -> QueryResult<FanOut> {
-        let rows: Vec<Counts> = match conn {
+        let rows: Vec<FanOut> = match conn {
             DbConnection::Pg(c) => bind_all!(
                 diesel::sql_query(self.numbered()).into_boxed(),
                 &self.params
@@ -109,16 +100,10 @@ impl Statement {
                 bind_all!(diesel::sql_query(&self.sql).into_boxed(), &self.params).load(c)?
             }
         };
-        Ok(rows.first().map_or(
-            FanOut {
-                audience: 0,
-                skipped: 0,
-            },
-            |c| FanOut {
-                audience: c.audience,
-                skipped: c.skipped,
-            },
-        ))
+        Ok(rows.first().copied().unwrap_or(FanOut {
+            audience: 0,
+            skipped: 0,
+        }))
     }
 }
 
@@ -133,10 +118,13 @@ pub struct Target<'a> {
     pub follows_up: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The two figures of a publication's audience; also the row `COUNTS` selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
 pub struct FanOut {
+    #[diesel(sql_type = BigInt)]
     pub audience: i64,
     /// Addresses that qualify but whose windows all exclude the issue instant.
+    #[diesel(sql_type = BigInt)]
     pub skipped: i64,
 }
 
