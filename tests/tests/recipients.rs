@@ -2,7 +2,7 @@
 
 use reqwest::Method;
 use serde_json::json;
-use shared::dto::{Coverage, DeliveryPreview, RecipientStatus, RecipientView};
+use shared::dto::{Coverage, DeliveryPreview, RecipientStatus, RecipientVerificationStatus, RecipientView};
 use shirase_tests::backend_tests;
 use shirase_tests::flows::{PASSWORD, customer, login};
 
@@ -51,9 +51,16 @@ backend_tests! {
         assert!(mail.text.contains("山田 太郎"));
         let token = verification_token(&app, "ops@example.com", 1).await?;
 
-        // A scanner following the link with GET confirms nothing.
-        let page = app.http.get(app.url(&format!("/api/v1/recipient-verifications/{token}"))).send().await?;
-        assert_ne!(page.status(), 204);
+        // A scanner following the link with GET confirms nothing; the page learns that the link
+        // is good and for which address, masked.
+        let link = format!("/api/v1/recipient-verifications/{token}");
+        let status = app.get(&link, None).await?;
+        assert_eq!(status.status, 200, "{status:?}");
+        let status: RecipientVerificationStatus = status.json()?;
+        assert_eq!(status.email_masked, "o***@example.com");
+        assert!(status.expires_at > chrono::Utc::now() + chrono::Duration::hours(23));
+        let again = app.get(&link, None).await?;
+        assert_eq!(again.status, 200, "asking twice uses nothing");
         let r2: RecipientView = app.get(&format!("/api/v1/me/recipients/{}", r.id), Some(&t)).await?.json()?;
         assert_eq!(r2.status, RecipientStatus::Pending);
 
@@ -63,7 +70,10 @@ backend_tests! {
         assert_eq!(r2.status, RecipientStatus::Verified);
         let reused = app.call(Method::POST, &format!("/api/v1/recipient-verifications/{token}"), None, None).await?;
         assert_eq!(reused.status, 410);
+        assert_eq!(app.get(&link, None).await?.status, 410, "a used link says so before any click");
         let unknown = app.call(Method::POST, &format!("/api/v1/recipient-verifications/{}", "B".repeat(43)), None, None).await?;
+        assert_eq!(unknown.status, 404);
+        let unknown = app.get(&format!("/api/v1/recipient-verifications/{}", "B".repeat(43)), None).await?;
         assert_eq!(unknown.status, 404);
         Ok(())
     }

@@ -187,16 +187,27 @@ pub enum Verification {
     Expired,
 }
 
-/// Uses a verification token: marks the address verified if the token is still good.
-pub fn verify(
+/// What a verification link stands for before it is used.
+pub enum VerificationLink {
+    Unknown,
+    /// Expired, used, or issued for an address the recipient no longer has.
+    Expired,
+    Open {
+        recipient: Box<Recipient>,
+        expires_at: NaiveDateTime,
+    },
+}
+
+/// Looks a verification token up without using it, so that a page can say at once whether
+/// its button would work.
+pub fn verification_link(
     conn: &mut DbConnection,
     secret: &str,
     now: NaiveDateTime,
-) -> QueryResult<Verification> {
+) -> QueryResult<VerificationLink> {
     type Row = (String, String, NaiveDateTime, Option<NaiveDateTime>);
-    let hash = token::hash(secret);
     let row: Option<Row> = recipient_verifications::table
-        .find(&hash)
+        .find(token::hash(secret))
         .select((
             recipient_verifications::recipient_id,
             recipient_verifications::email,
@@ -206,24 +217,42 @@ pub fn verify(
         .first(conn)
         .optional()?;
     let Some((recipient_id, email, expires_at, used_at)) = row else {
-        return Ok(Verification::Unknown);
+        return Ok(VerificationLink::Unknown);
     };
     if used_at.is_some() || now >= expires_at {
-        return Ok(Verification::Expired);
+        return Ok(VerificationLink::Expired);
     }
-    let Some(mut recipient) = recipients::table
+    let Some(recipient) = recipients::table
         .find(&recipient_id)
         .first::<Recipient>(conn)
         .optional()?
     else {
-        return Ok(Verification::Unknown);
+        return Ok(VerificationLink::Unknown);
     };
     if recipient.email != email {
-        return Ok(Verification::Expired);
+        return Ok(VerificationLink::Expired);
     }
+    Ok(VerificationLink::Open {
+        recipient: Box::new(recipient),
+        expires_at,
+    })
+}
+
+/// Uses a verification token: marks the address verified if the token is still good.
+pub fn verify(
+    conn: &mut DbConnection,
+    secret: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Verification> {
+    let mut recipient = match verification_link(conn, secret, now)? {
+        VerificationLink::Unknown => return Ok(Verification::Unknown),
+        VerificationLink::Expired => return Ok(Verification::Expired),
+        VerificationLink::Open { recipient, .. } => recipient,
+    };
+    // Only one use wins, however many arrive at once.
     let claimed = diesel::update(
         recipient_verifications::table
-            .find(&hash)
+            .find(token::hash(secret))
             .filter(recipient_verifications::used_at.is_null()),
     )
     .set(recipient_verifications::used_at.eq(now))

@@ -55,6 +55,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(recipients::delete::delete)
         .service(recipients::resend::resend)
         .service(recipients::preview::preview)
+        .service(recipients::verification_status::verification_status)
         .service(recipients::verify::verify)
         .service(recipients::coverage::coverage)
         .service(recipients::resume::resume)

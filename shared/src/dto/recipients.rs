@@ -13,6 +13,15 @@ pub enum RecipientStatus {
     Verified,
 }
 
+/// `GET /api/v1/recipient-verifications/{token}`: the verification link still works.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecipientVerificationStatus {
+    /// The address to be confirmed, masked (`t***@example.com`).
+    pub email_masked: String,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// A delivery address (配信先メールアドレス) with its window (配信希望曜日・希望時間).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -11,6 +11,7 @@ pub mod resend;
 pub mod resume;
 pub mod show;
 pub mod update;
+pub mod verification_status;
 pub mod verify;
 
 use chrono::NaiveDateTime;
