@@ -58,6 +58,24 @@ pub fn available(web_dist: &Path) -> anyhow::Result<bool> {
     Ok(false)
 }
 
+/// The axe-core script that `scripts/setup-tools --browser` installs (npm's `axe-core`), or
+/// the one `SHIRASE_AXE` names.
+pub fn axe_source() -> anyhow::Result<String> {
+    let path = match std::env::var_os("SHIRASE_AXE") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => std::env::var_os("HOME")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_default()
+            .join(".cache/shirase-tools/node_modules/axe-core/axe.min.js"),
+    };
+    std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "reading axe-core from {} (scripts/setup-tools --browser installs it)",
+            path.display()
+        )
+    })
+}
+
 impl Browser {
     pub async fn start() -> anyhow::Result<Self> {
         // Several TLS backends are linked into the tests; WebDriver on loopback needs one.
@@ -134,10 +152,18 @@ impl Browser {
         bail!("{css} stayed disabled")
     }
 
+    /// Types `text` into the field key by key, as a person would, then checks that the field
+    /// shows exactly what was typed: an input that rewrites itself while typed into (moving
+    /// the caret, dropping a space) fails here instead of registering something else.
     pub async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
         let element = self.find(css).await?;
         element.clear().await?;
-        Ok(element.send_keys(text).await?)
+        element.send_keys(text).await?;
+        let shown = element.prop("value").await?.unwrap_or_default();
+        if shown != text {
+            bail!("typed {text:?} into {css}, which shows {shown:?}");
+        }
+        Ok(())
     }
 
     /// Sets an input's value as a script would, then tells the app: for inputs such as
@@ -194,6 +220,102 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         bail!("{css} never showed {needle:?}; last text {text:?}")
+    }
+
+    /// The document's title once the page has set its own (`titled`), or after 5 s.
+    pub async fn settled_title(&self, titled: bool) -> anyhow::Result<String> {
+        let mut title = self.client.title().await?;
+        for _ in 0..50 {
+            if !titled || title.contains(" | ") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            title = self.client.title().await?;
+        }
+        Ok(title)
+    }
+
+    /// Runs axe-core (`source`, from [`axe_source`]) on the page; returns its serious and
+    /// critical violations, each as "rule: selectors — help".
+    pub async fn axe(&self, source: &str) -> anyhow::Result<Vec<String>> {
+        self.client.execute(source, vec![]).await?;
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                   .then(r => done(r.violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')
+                               + ' — ' + v.help)))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await?;
+        Ok(serde_json::from_value(found)?)
+    }
+
+    /// How many pixels the page is wider than the window (0 or less: no sideways scrolling).
+    pub async fn horizontal_overflow(&self) -> anyhow::Result<i64> {
+        let v = self
+            .client
+            .execute(
+                "const d = document.documentElement; return d.scrollWidth - d.clientWidth;",
+                vec![],
+            )
+            .await?;
+        v.as_i64().context("scrollWidth is a number")
+    }
+
+    /// Fails unless `main h1` is visible where the page opens and, brought into view as a
+    /// link to it would, is not covered by anything (a sticky header, say).
+    pub async fn heading_unobstructed(&self) -> anyhow::Result<()> {
+        let verdict = self
+            .client
+            .execute(
+                "const h = document.querySelector('main h1');
+                 if (!h) return 'no main h1';
+                 const clear = () => {
+                   const r = h.getBoundingClientRect();
+                   if (r.width === 0 || r.height === 0) return 'the heading has no size';
+                   if (r.top < 0 || r.bottom > window.innerHeight) return 'the heading is out of view';
+                   const hit = document.elementFromPoint(r.left + Math.min(8, r.width / 2), r.top + 2);
+                   return (hit === h || h.contains(hit)) ? '' : 'the heading is covered by ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing');
+                 };
+                 window.scrollTo(0, 0);
+                 const atTop = clear();
+                 if (atTop) return atTop + ' (at the top)';
+                 window.scrollTo(0, document.documentElement.scrollHeight);
+                 h.scrollIntoView({ block: 'start' });
+                 const linked = clear();
+                 window.scrollTo(0, 0);
+                 return linked ? linked + ' (scrolled to it)' : '';",
+                vec![],
+            )
+            .await?;
+        match verdict.as_str() {
+            Some("") => Ok(()),
+            other => bail!("{}", other.unwrap_or("no answer")),
+        }
+    }
+
+    /// A screenshot of the whole page: the window is made as tall as the page for it.
+    pub async fn full_page_screenshot(&self) -> anyhow::Result<Vec<u8>> {
+        let (width, height) = self.client.get_window_size().await?;
+        let full = self
+            .client
+            .execute("return document.documentElement.scrollHeight;", vec![])
+            .await?
+            .as_u64()
+            .unwrap_or(u64::from(height as u32));
+        self.client
+            .set_window_size(width as u32, (full as u32).max(height as u32))
+            .await?;
+        let png = self.client.screenshot().await;
+        self.client
+            .set_window_size(width as u32, height as u32)
+            .await?;
+        Ok(png?)
     }
 
     pub async fn close(self) -> anyhow::Result<()> {

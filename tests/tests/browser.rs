@@ -36,6 +36,14 @@ async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .await?;
     b.wait_for_text("#password-error", "入力してください")
         .await?;
+    // A space typed into the address stays where it was typed (it once sent the caret to the
+    // start, turning "taro yamada@…" into a valid, wrong address), and the form says why the
+    // address is refused.
+    b.fill("#email", "taro yamada@example.com").await?;
+    b.click("#to-confirm").await?;
+    b.wait_for_text("#email-error", "メールアドレスの形式")
+        .await?;
+    b.wait_for_path("/register").await?;
 
     b.fill("#email", "hanako@example.com").await?;
     b.fill("#password", "correct horse battery").await?;
@@ -76,7 +84,8 @@ async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
 
     // ⑦ My Support.
     b.wait_for_path("/mysupport").await?;
-    b.wait_for_text("#account-name", "佐藤 花子").await?;
+    b.wait_for_text(".greeting", "ようこそ、佐藤 花子 様")
+        .await?;
     b.find("#no-subscriptions").await?;
 
     // 工事故障情報通知の登録 ①–⑩ for ID Federation.
@@ -98,7 +107,8 @@ async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.click(".lang-switch button:nth-child(2)").await?;
     b.wait_for_text("main h1", "My Support").await?;
     b.goto(&app.url("/mysupport")).await?;
-    b.wait_for_text("#account-name", "花子 佐藤").await?;
+    // A Japanese name keeps its order in English too.
+    b.wait_for_text(".greeting", "Welcome, 佐藤 花子").await?;
 
     // Removing asks first; 「キャンセル」 keeps the product.
     b.click("tr[data-slug='id-federation'] button.remove")
@@ -222,7 +232,7 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.click("#new-recipient").await?;
     b.wait_for_path("/mysupport/recipients/new").await?;
 
-    // The grid: 「平日 9–18時」, then 9 o'clock off; 「なし」 warns.
+    // The grid: 「平日 9:00–18:00」, then 9 o'clock off; 「なし」 warns.
     b.fill("#email", "team@example.com").await?;
     b.click("#preset-none").await?;
     b.find("#empty-window-warning").await?;
@@ -236,7 +246,7 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     assert_eq!(pressed.as_deref(), Some("false"));
     b.click("#recipient-to-confirm").await?;
     b.wait_for_path("/mysupport/recipients/new/confirm").await?;
-    b.wait_for_text("#confirm-window", "月火水木金 / 10–17時")
+    b.wait_for_text("#confirm-window", "月火水木金 / 10:00–18:00")
         .await?;
     b.click("#recipient-save").await?;
     b.wait_for_path("/mysupport/recipients/new/done").await?;
@@ -253,13 +263,26 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .await?;
     let href = link.attr("href").await?.unwrap_or_default();
     b.goto(&href).await?;
+    b.wait_for_text("#verify-address", "t***@example.com")
+        .await?;
     b.click("#verify-recipient").await?;
     b.find("#verify-done").await?;
+    b.find("#verify-to-mysupport").await?;
+    // The used link says so at once, with no button that would only fail.
+    b.goto(&href).await?;
+    b.wait_for_text("#verify-failed", "このURLは無効です")
+        .await?;
+    assert!(
+        b.client
+            .find(fantoccini::Locator::Css("#verify-recipient"))
+            .await
+            .is_err()
+    );
 
     // Edit: add Saturday with its row button, keyboard style.
     b.goto(&app.url("/mysupport/recipients")).await?;
     let row = b
-        .wait_for_text("tr[data-email='team@example.com']", "10–17")
+        .wait_for_text("tr[data-email='team@example.com']", "10:00–18:00")
         .await?;
     assert!(!row.contains("確認待ち"), "{row}");
     b.click("tr[data-email='team@example.com'] a.edit").await?;
@@ -272,7 +295,7 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.find("button.day[data-day='sat'][aria-pressed='true']")
         .await?;
     b.click("#recipient-to-confirm").await?;
-    b.wait_for_text("#confirm-window", "月火水木金土 / 10–17時")
+    b.wait_for_text("#confirm-window", "月火水木金土 / 10:00–18:00")
         .await?;
     b.click("#recipient-save").await?;
     b.wait_for_text("main h1", "配信先の登録が完了しました")

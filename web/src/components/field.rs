@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use shared::FieldErrors;
 
+use super::value_sync::show_signal_in;
 use crate::i18n::{Msg, field_message, t, use_lang};
 
 /// A labelled text input whose error (a field code) shows under it in the current language.
@@ -24,6 +25,8 @@ pub fn Field(
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described = format!("{hint_id} {error_id}");
+    let input = NodeRef::<leptos::html::Input>::new();
+    show_signal_in(input, value);
     view! {
         <div class="field" class:has-error=move || error().is_some()>
             <label for=id.clone()>
@@ -39,7 +42,8 @@ pub fn Field(
                 autocomplete=autocomplete
                 aria-invalid=move || if error().is_some() { "true" } else { "false" }
                 aria-describedby=described
-                prop:value=move || value.get()
+                node_ref=input
+                prop:value=value.get_untracked()
                 on:input=move |ev| {
                     value.set(event_target_value(&ev));
                     errors.update(|e| e.0.retain(|x| x.field != name));
