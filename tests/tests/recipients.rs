@@ -2,7 +2,9 @@
 
 use reqwest::Method;
 use serde_json::json;
-use shared::dto::{Coverage, DeliveryPreview, RecipientStatus, RecipientVerificationStatus, RecipientView};
+use shared::dto::{
+    Coverage, DeliveryPreview, RecipientStatus, RecipientVerificationStatus, RecipientView,
+};
 use shirase_tests::backend_tests;
 use shirase_tests::flows::{PASSWORD, customer, login};
 

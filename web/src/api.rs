@@ -9,9 +9,9 @@ use shared::dto::{
     IssuedFeedKey, LoginRequest, NewRecipientRequest, NewTokenRequest, NoticeDeliveries,
     NoticeDraftRequest, NoticeKind, NoticePage, NoticePreview, NoticeSummary, NoticeUpdateRequest,
     NoticeView, PasswordResetConfirm, PasswordResetRequest, ProductView, PublicationReceipt,
-    RecipientPatch, RecipientView, RefreshRequest, RegistrationAccepted, RegistrationRequest,
-    RegistrationStatus, SessionTokens, SubscriptionPatch, SubscriptionView, TermsAcceptance,
-    TermsView, TokenView,
+    RecipientPatch, RecipientVerificationStatus, RecipientView, RefreshRequest,
+    RegistrationAccepted, RegistrationRequest, RegistrationStatus, SessionTokens,
+    SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView, TokenView,
 };
 use shared::{Problem, ProblemKind};
 
@@ -279,6 +279,11 @@ pub async fn delete_recipient(id: &str) -> ApiResult<()> {
 pub async fn resend_verification(id: &str) -> ApiResult<()> {
     let url = format!("{BASE}/me/recipients/{id}/verification");
     read_empty(authed(|| Request::post(&url), None::<&()>).await?).await
+}
+
+pub async fn recipient_verification(token: &str) -> ApiResult<RecipientVerificationStatus> {
+    let url = format!("{BASE}/recipient-verifications/{token}");
+    read(send(Request::get(&url), None::<&()>).await?).await
 }
 
 pub async fn verify_recipient(token: &str) -> ApiResult<()> {

@@ -67,6 +67,13 @@ messages! {
     HeroTitle => "工事・故障情報を、必要な人に、必要なときに。", "Maintenance and outage notices, to the right people at the right time.";
     HeroBody => "ご利用の商品を登録すると、工事情報・故障情報をメールでお届けします。配信先のメールアドレスと、受け取る曜日・時間帯を選べます。", "Register the products you use and receive their maintenance and outage notices by email, at the addresses, weekdays and hours you choose.";
     HeroCta => "お客さまサポートIDを登録する", "Get a customer support ID";
+    FeatureMaintenance => "工事情報", "Maintenance";
+    FeatureMaintenanceBody => "計画工事の日時と影響をお知らせします。", "Planned work, its window and its impact.";
+    FeatureOutage => "故障情報", "Outages";
+    FeatureOutageBody => "発生から復旧まで、状況をお届けします。", "From detection to recovery, as it happens.";
+    FeatureHours => "配信先・時間帯", "Your addresses and hours";
+    FeatureHoursBody => "アドレスごとに曜日と時間帯を選べます。", "Choose the weekdays and hours of each address.";
+    Products => "商品一覧", "Products";
     HaveId => "IDをお持ちの方", "Already have an ID?";
     StepInput => "入力", "Details";
     StepConfirm => "確認", "Review";
@@ -75,6 +82,7 @@ messages! {
     StepDone => "完了", "Done";
     RegisterTitle => "お客さまサポートIDの登録", "Register a customer support ID";
     RegisterLead => "必要事項を入力してください。入力したパスワードは本登録時に必要ですので、お忘れにならないようご注意ください。", "Fill in the form. You will need the password again to activate your ID, so keep it in mind.";
+    ErrorSummary => "入力内容を確認してください。", "Please correct the following.";
     Required => "必須", "Required";
     Optional => "任意", "Optional";
     Email => "メールアドレス（ログインID）", "Email address (login ID)";
@@ -107,8 +115,10 @@ messages! {
     CompleteTitle => "本登録が完了しました", "Your ID is active";
     CompleteLead => "規約をご確認いただき、「規約に同意してマイサポートを利用する」をクリックしてください。", "Read the terms, then select “Accept the terms and use My Support”.";
     AcceptTerms => "規約に同意してマイサポートを利用する", "Accept the terms and use My Support";
+    TermsTitle => "利用規約", "Terms of use";
+    FirstTermsLead => "マイサポートをご利用いただくには、利用規約をお読みのうえ同意してください。", "To use My Support, read the terms of use and accept them.";
     NewTermsLead => "利用規約が改定されました。マイサポートを引き続きご利用いただくには、改定後の規約に同意してください。", "The terms of use have changed. Accept the new version to keep using My Support.";
-    Welcome => "ようこそ", "Welcome";
+    Welcome => "ようこそ、", "Welcome, ";
     Sama => "様", "";
     Subscriptions => "登録中のサポート情報一覧", "Your support information";
     NoSubscriptions => "登録中のサポート情報はありません。", "You have not added any support information yet.";
@@ -135,10 +145,13 @@ messages! {
     KindMaintenance => "工事情報", "Maintenance";
     KindOutage => "故障情報", "Outage";
     AllKinds => "すべての種別", "All kinds";
-    AllProducts => "すべての製品", "All products";
-    FilterProduct => "製品", "Product";
+    AllProducts => "すべての商品", "All products";
+    FilterProduct => "商品", "Product";
     FilterKind => "種別", "Kind";
     NoNotices => "該当するお知らせはありません。", "No notices match.";
+    NoNoticesYet => "まだお知らせはありません。", "No notices have been published yet.";
+    AtomFeedLink => "Atom フィードで購読", "Follow in a feed reader (Atom)";
+    IcsFeedLink => "工事予定をカレンダーに追加 (iCalendar)", "Add maintenance to a calendar (iCalendar)";
     MoreNotices => "さらに表示", "Show more";
     NoticeStarted => "発生日時", "Started";
     NoticeWindow => "作業予定", "Planned window";
@@ -150,7 +163,7 @@ messages! {
     RecentNotices => "最近の工事・故障情報", "Recent notices";
     NoticeNotFound => "このお知らせは見つかりませんでした。", "This notice was not found.";
     UnsubscribeTitle => "メール配信の停止", "Unsubscribe";
-    UnsubscribeLead => "このメールを受け取ったアドレスへの、この製品の同じ種別（工事情報または故障情報）のメール配信を停止します。他の配信先や、他の種別のメールは変わりません。", "Stop this kind of notice mail (maintenance or outage) for this product at the address that received the mail. Other addresses and the other kind are not affected.";
+    UnsubscribeLead => "このメールを受け取ったアドレスへの、この商品の同じ種別（工事情報または故障情報）のメール配信を停止します。他の配信先や、他の種別のメールは変わりません。", "Stop this kind of notice mail (maintenance or outage) for this product at the address that received the mail. Other addresses and the other kind are not affected.";
     DoUnsubscribe => "配信を停止する", "Unsubscribe";
     UnsubscribeDone => "配信を停止しました。マイサポートからいつでも再開できます。", "Unsubscribed. You can resume at any time in My Support.";
     UnsubscribeInvalid => "この配信停止リンクは無効です。", "This unsubscribe link is not valid.";
@@ -182,10 +195,16 @@ messages! {
     RegisteredItems => "登録項目", "Settings";
     NoMailChosen => "メールを受け取りません", "No mail";
     MailDoneTitle => "登録が完了しました", "Your settings are saved";
+    MailDoneBody => "工事・故障情報メールの設定を保存しました。次に発行されるお知らせから、この設定でお届けします。", "Your maintenance and outage mail settings are saved. They apply from the next notice issued.";
     BackToMySupport => "マイサポートトップへ戻る", "Back to My Support";
     Category => "カテゴリー", "Category";
+    Product => "商品", "Product";
     Recipients => "配信先メールアドレス", "Delivery addresses";
+    RecipientEmail => "配信先メールアドレス", "Delivery address";
     RecipientsTab => "工事・故障情報メール配信先 登録・変更", "Maintenance and outage mail addresses";
+    RecipientsPagePrefix => "配信先メールアドレスの追加や曜日・時間の変更は、", "To add an address or change its weekdays and hours, ";
+    RecipientsPageLink => "こちらのページから登録が可能です", "use this page";
+    RecipientsPageSuffix => "。", ".";
     RecipientsLead => "配信先ごとに、メールを受け取る曜日と時間帯を選べます。選択されていない曜日・時間に発生した工事・故障情報は配信されませんので、全ての曜日・時間を選択しておくことをおすすめします。", "Each address receives notices only on the weekdays and hours you choose. Notices issued outside them are not sent, so we recommend selecting every weekday and hour.";
     Weekdays => "配信希望曜日", "Weekdays";
     Hours => "配信希望時間", "Hours";
@@ -204,7 +223,9 @@ messages! {
     RecipientDoneNew => "確認メールを送信しました。メール内のURLを開いて確認すると配信が始まります。", "We sent a confirmation mail. Delivery starts once the address is confirmed from it.";
     RecipientDoneEdit => "変更を保存しました。", "Your changes are saved.";
     PresetAll => "全て", "All";
-    PresetBusiness => "平日 9–18時", "Weekdays 9–18";
+    GridLabel => "配信希望曜日・時間", "Delivery weekdays and hours";
+    PresetBusiness => "平日 9:00–18:00", "Weekdays 9:00–18:00";
+    EveryHour => "終日", "every hour";
     PresetNone => "なし", "None";
     GridHelp => "曜日・時間のボタンで選択します（クリック、タップ、またはキーボードのEnter/Space）。時間はドラッグでまとめて選べます。", "Toggle weekdays and hours with their buttons (click, tap, or Enter/Space). Drag across hours to select several.";
     EmptyWindowWarning => "曜日または時間が1つも選択されていないため、この配信先にはメールが届きません。", "No weekday or no hour is selected: this address will receive nothing.";
@@ -221,6 +242,7 @@ messages! {
     OperatorsOnly => "このページは運用担当者専用です。", "This page is for operators only.";
     ConsoleNotices => "お知らせの管理", "Notices";
     NewNotice => "お知らせを作成", "New notice";
+    EditDraft => "下書きの編集", "Edit draft";
     Drafts => "下書き", "Drafts";
     NoDrafts => "下書きはありません。", "No drafts.";
     Published => "公開済み", "Published";
@@ -233,7 +255,7 @@ messages! {
     StartsAt => "開始日時", "Starts";
     EndsAt => "終了日時", "Ends";
     Status => "状況", "Status";
-    AffectedProducts => "対象の製品", "Affected products";
+    AffectedProducts => "対象の商品", "Affected products";
     SaveDraft => "下書きを保存", "Save draft";
     Saved => "保存しました。", "Saved.";
     PreviewTitle => "プレビュー", "Preview";
@@ -255,8 +277,8 @@ messages! {
     PostUpdate => "続報を配信", "Post an update";
     UpdateLead => "同じお知らせの続報として、現在の配信条件に合うアドレスへ配信します。", "An update goes to the addresses the notice's rule reaches now.";
     PublicPage => "公開ページ", "Public page";
-    CatalogAdmin => "製品カタログの管理", "Catalog";
-    CatalogAdminLead => "カテゴリ・グループ・製品の追加と名称の変更、販売終了の設定ができます。", "Add categories, groups and products, rename them, or retire them.";
+    CatalogAdmin => "商品カタログの管理", "Catalog";
+    CatalogAdminLead => "カテゴリ・グループ・商品の追加と名称の変更、販売終了の設定ができます。", "Add categories, groups and products, rename them, or retire them.";
     Slug => "識別子（英小文字・数字・ハイフン）", "Slug (lower-case letters, digits, hyphens)";
     NameJa => "名称（日本語）", "Name (Japanese)";
     NameEn => "名称（英語）", "Name (English)";
@@ -264,12 +286,12 @@ messages! {
     DescriptionEn => "説明（英語）", "Description (English)";
     AddCategory => "カテゴリを追加", "Add category";
     AddGroup => "グループを追加", "Add group";
-    AddProduct => "製品を追加", "Add product";
+    AddProduct => "商品を追加", "Add product";
     Save => "保存", "Save";
     Retire => "販売終了にする", "Retire";
     Integrations => "連携（フィード・APIトークン）", "Integrations (feeds, API tokens)";
     FeedsTitle => "個人用フィード", "Personal feeds";
-    FeedsLead => "マイサポートに登録した製品のお知らせを、フィードリーダーやカレンダーで購読できます。URLは秘密にしてください。", "Follow the notices of the products in My Support in a feed reader or calendar. Keep these URLs secret.";
+    FeedsLead => "マイサポートに登録した商品のお知らせを、フィードリーダーやカレンダーで購読できます。URLは秘密にしてください。", "Follow the notices of the products in My Support in a feed reader or calendar. Keep these URLs secret.";
     FeedIssued => "発行日時", "Issued";
     FeedNone => "まだ発行されていません。", "Not issued yet.";
     IssueFeed => "フィードURLを発行", "Issue feed URLs";
@@ -283,7 +305,7 @@ messages! {
     TokenName => "名前", "Name";
     Scopes => "権限", "Scopes";
     ScopeRead => "マイサポートの参照", "Read My Support";
-    ScopeManage => "登録製品・配信先の変更", "Manage products and addresses";
+    ScopeManage => "登録商品・配信先の変更", "Manage products and addresses";
     ExpiresAt => "有効期限", "Expires";
     NoExpiry => "なし", "Never";
     LastUsed => "最終利用", "Last used";
@@ -333,7 +355,7 @@ pub fn field_message(code: &str, lang: Language) -> &'static str {
             "終了は開始より後にしてください。",
             "The end must come after the start.",
         ),
-        "unknown_product" => ("存在しない製品です。", "No such product."),
+        "unknown_product" => ("存在しない商品です。", "No such product."),
         "in_past" => (
             "未来の日時を指定してください。",
             "Choose a time in the future.",
@@ -367,7 +389,8 @@ pub fn weekday_label(day: shared::domain::Weekday, lang: Language) -> &'static s
     }
 }
 
-/// A window in a few words: 「全ての曜日・全ての時間」, or e.g. 「月火水木金 / 9–17時」.
+/// A window in a few words: 「全ての曜日・全ての時間」, or e.g. 「月火水木金 / 9:00–18:00」.
+/// Hours are shown as clock times, the way people read them: the slot 17 ends at 18:00.
 pub fn window_summary(w: shared::domain::DeliveryWindow, lang: Language) -> String {
     if w == shared::domain::DeliveryWindow::ALL {
         return Msg::AllDaysAllHours.text(lang).to_owned();
@@ -378,11 +401,11 @@ pub fn window_summary(w: shared::domain::DeliveryWindow, lang: Language) -> Stri
         .map(|d| weekday_label(d, lang))
         .collect();
     let sep = if lang == Language::Ja { "" } else { " " };
-    let hours = hour_ranges(&w.hours());
-    let hours = if lang == Language::Ja {
-        format!("{hours}時")
+    let hours = w.hours();
+    let hours = if hours.len() == 24 {
+        Msg::EveryHour.text(lang).to_owned()
     } else {
-        format!("{hours} h")
+        hour_ranges(&hours)
     };
     format!(
         "{} / {}",
@@ -395,7 +418,7 @@ pub fn window_summary(w: shared::domain::DeliveryWindow, lang: Language) -> Stri
     )
 }
 
-/// `[9,10,11,14]` → `9–11, 14`.
+/// Hour slots as clock ranges: `[9,10,11,14]` → `9:00–12:00, 14:00–15:00`.
 fn hour_ranges(hours: &[u8]) -> String {
     let mut parts = Vec::new();
     let mut i = 0;
@@ -406,11 +429,7 @@ fn hour_ranges(hours: &[u8]) -> String {
             i += 1;
             end = hours[i];
         }
-        parts.push(if start == end {
-            start.to_string()
-        } else {
-            format!("{start}–{end}")
-        });
+        parts.push(format!("{start}:00–{}:00", end + 1));
         i += 1;
     }
     if parts.is_empty() {

@@ -3,12 +3,14 @@
 
 mod email;
 mod language;
+mod name;
 mod password;
 mod text;
 mod window;
 
 pub use email::EmailAddress;
 pub use language::Language;
+pub use name::display_name;
 pub use password::Password;
 pub use text::{BoundedText, MultilineText, OptionalText, Phone};
 pub use window::{DeliveryWindow, TimeZoneName, Weekday};

@@ -43,8 +43,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="logo" aria-hidden="true">"知"</span>
                     <span>"Shirase " <small>{t(Msg::SiteName)}</small></span>
                 </A>
-                <nav aria-label="main">
+                <nav class="site-nav" aria-label="main">
                     <A href="/notices" attr:class="nav-link" attr:id="nav-notices">{t(Msg::Notices)}</A>
+                    <A href="/support" attr:class="nav-link" attr:id="nav-products">{t(Msg::Products)}</A>
                     <Show
                         when=move || signed_in.get()
                         fallback=|| view! {
@@ -58,17 +59,17 @@ pub fn Layout(children: Children) -> impl IntoView {
                         </Show>
                         <button class="link-button" on:click=logout.clone()>{t(Msg::Logout)}</button>
                     </Show>
-                    <div class="lang-switch" role="group" aria-label="Language">
-                        <button
-                            aria-pressed=move || (lang.get() == Language::Ja).to_string()
-                            on:click=move |_| lang.set(Language::Ja)
-                        >"日本語"</button>
-                        <button
-                            aria-pressed=move || (lang.get() == Language::En).to_string()
-                            on:click=move |_| lang.set(Language::En)
-                        >"English"</button>
-                    </div>
                 </nav>
+                <div class="lang-switch" role="group" aria-label="Language">
+                    <button
+                        aria-pressed=move || (lang.get() == Language::Ja).to_string()
+                        on:click=move |_| lang.set(Language::Ja)
+                    >"日本語"</button>
+                    <button
+                        aria-pressed=move || (lang.get() == Language::En).to_string()
+                        on:click=move |_| lang.set(Language::En)
+                    >"English"</button>
+                </div>
             </div>
         </header>
         <main class="content">{children()}</main>

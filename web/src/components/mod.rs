@@ -1,11 +1,17 @@
 //! Reusable pieces: the page frame, form fields, step indicator, alerts.
 
 mod dialog;
+mod error_summary;
 mod field;
 pub mod layout;
+mod title;
+mod value_sync;
 mod window_grid;
 
 pub use dialog::ConfirmDialog;
+pub use error_summary::{ErrorSummary, focus_first_invalid};
 pub use field::{Field, PasswordField};
 pub use layout::{Alert, Layout, Steps};
+pub use title::{page_title, title};
+pub use value_sync::show_signal_in;
 pub use window_grid::WindowGrid;

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use shared::domain::{DeliveryWindow, Weekday};
 
-use crate::i18n::{Msg, t, use_lang, weekday_label};
+use crate::i18n::{Msg, t, use_lang, weekday_label, window_summary};
 
 /// The weekday × hour selector: a 7 × 24 grid whose lit cells are the hours an address
 /// receives notices. Weekday and hour buttons toggle rows and columns (click, tap, or
@@ -50,65 +50,82 @@ pub fn WindowGrid(window: RwSignal<DeliveryWindow>) -> impl IntoView {
                 <button type="button" class="chip" id="preset-none" on:click=move |_| preset(&[], 0..0)>{t(Msg::PresetNone)}</button>
             </div>
             <p class="hint">{t(Msg::GridHelp)}</p>
-            <div class="grid-scroll">
-                <table class="grid">
-                    <thead>
-                        <tr>
-                            <th></th>
-                            {(0u8..24).map(|h| view! {
-                                <th>
-                                    <button
-                                        type="button"
-                                        class="hour"
-                                        data-hour=h
-                                        aria-pressed=move || has_hour(h).to_string()
-                                        aria-label=move || format!("{h}:00")
-                                        on:pointerdown=move |ev| {
-                                            let mouse = ev.pointer_type() == "mouse";
-                                            pressed_by_mouse.set(mouse);
-                                            if mouse {
-                                                let on = !has_hour(h);
-                                                painting.set(Some(on));
-                                                set_hour(h, on);
-                                            }
+            // One CSS grid whose items carry their row and column: wide screens lay it out as
+            // weekdays × hours, narrow ones swap the two (hours down, weekdays across), so
+            // every hour fits on a phone without scrolling sideways.
+            <div class="grid" role="group" aria-label=move || Msg::GridLabel.text(lang.get())>
+                {(0u8..24).map(|h| view! {
+                    <button
+                        type="button"
+                        class="hour"
+                        style=format!("--row:1;--col:{}", h + 2)
+                        data-hour=h
+                        aria-pressed=move || has_hour(h).to_string()
+                        aria-label=move || format!("{h}:00–{}:00", h + 1)
+                        on:pointerdown=move |ev| {
+                            let mouse = ev.pointer_type() == "mouse";
+                            pressed_by_mouse.set(mouse);
+                            if mouse {
+                                let on = !has_hour(h);
+                                painting.set(Some(on));
+                                set_hour(h, on);
+                            }
+                        }
+                        on:pointerenter=move |_| {
+                            if let Some(on) = painting.get_untracked() {
+                                set_hour(h, on);
+                            }
+                        }
+                        on:click=move |ev| {
+                            // Keyboard (detail 0) and touch activation arrive only here.
+                            if ev.detail() == 0 || !pressed_by_mouse.get_untracked() {
+                                set_hour(h, !has_hour(h));
+                            }
+                            pressed_by_mouse.set(false);
+                        }
+                    >{h}<span class="hour-suffix">":00"</span></button>
+                }).collect_view()}
+                {Weekday::ALL.into_iter().map(|d| {
+                    let row = d.index() + 2;
+                    view! {
+                        <button
+                            type="button"
+                            class="day"
+                            style=format!("--row:{row};--col:1")
+                            data-day=d.code()
+                            aria-pressed=move || has_day(d).to_string()
+                            on:click=move |_| toggle_day(d)
+                        >{move || weekday_label(d, lang.get())}</button>
+                        // A cell shows whether its weekday and hour are both chosen. The window
+                        // is weekdays × hours, so a click on a dark cell lights its weekday
+                        // and its hour, and a click on a lit one turns its hour off. The
+                        // buttons above say the same to a screen reader; the cells are visual.
+                        {(0u8..24).map(|h| view! {
+                            <span
+                                class="cell"
+                                style=format!("--row:{row};--col:{}", h + 2)
+                                data-day=d.code()
+                                data-hour=h
+                                class:on=move || window.with(|w| w.admits_local(d, u32::from(h)))
+                                aria-hidden="true"
+                                on:click=move |_| {
+                                    if has_day(d) && has_hour(h) {
+                                        set_hour(h, false);
+                                    } else {
+                                        if !has_day(d) {
+                                            toggle_day(d);
                                         }
-                                        on:pointerenter=move |_| {
-                                            if let Some(on) = painting.get_untracked() {
-                                                set_hour(h, on);
-                                            }
-                                        }
-                                        on:click=move |ev| {
-                                            // Keyboard (detail 0) and touch activation arrive only here.
-                                            if ev.detail() == 0 || !pressed_by_mouse.get_untracked() {
-                                                set_hour(h, !has_hour(h));
-                                            }
-                                            pressed_by_mouse.set(false);
-                                        }
-                                    >{h}</button>
-                                </th>
-                            }).collect_view()}
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {Weekday::ALL.into_iter().map(|d| view! {
-                            <tr>
-                                <th>
-                                    <button
-                                        type="button"
-                                        class="day"
-                                        data-day=d.code()
-                                        aria-pressed=move || has_day(d).to_string()
-                                        on:click=move |_| toggle_day(d)
-                                    >{move || weekday_label(d, lang.get())}</button>
-                                </th>
-                                {(0u8..24).map(|h| view! {
-                                    <td class="cell" class:on=move || window.with(|w| w.admits_local(d, u32::from(h))) aria-hidden="true"></td>
-                                }).collect_view()}
-                            </tr>
+                                        set_hour(h, true);
+                                    }
+                                }
+                            ></span>
                         }).collect_view()}
-                    </tbody>
-                </table>
+                    }
+                }).collect_view()}
             </div>
+            <p class="visually-hidden" aria-live="polite" id="window-summary">
+                {move || window_summary(window.get(), lang.get())}
+            </p>
             <p class="hint">{t(Msg::RecipientsLead)}</p>
             {move || window.get().is_empty().then(|| view! {
                 <div class="alert error" role="alert" id="empty-window-warning">{t(Msg::EmptyWindowWarning)}</div>

@@ -16,9 +16,9 @@ pub fn Home() -> impl IntoView {
             </div>
         </section>
         <section class="features">
-            <div class="feature"><h2>"工事情報 / Maintenance"</h2><p>"計画工事の日時と影響をお知らせします。 Planned work, its window and impact."</p></div>
-            <div class="feature"><h2>"故障情報 / Outages"</h2><p>"発生から復旧まで、状況をお届けします。 From detection to recovery, as it happens."</p></div>
-            <div class="feature"><h2>"配信先・時間帯 / Your hours"</h2><p>"アドレスごとに曜日と時間帯を選べます。 Choose weekdays and hours per address."</p></div>
+            <div class="feature"><h2>{t(Msg::FeatureMaintenance)}</h2><p>{t(Msg::FeatureMaintenanceBody)}</p></div>
+            <div class="feature"><h2>{t(Msg::FeatureOutage)}</h2><p>{t(Msg::FeatureOutageBody)}</p></div>
+            <div class="feature"><h2>{t(Msg::FeatureHours)}</h2><p>{t(Msg::FeatureHoursBody)}</p></div>
         </section>
     }
 }

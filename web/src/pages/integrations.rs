@@ -16,6 +16,7 @@ use crate::pages::redirect_for;
 
 #[component]
 pub fn Integrations() -> impl IntoView {
+    crate::components::title(Msg::Integrations);
     let navigate = use_navigate();
     let failure = RwSignal::new(None::<Msg>);
     let fail =
@@ -190,7 +191,7 @@ fn TokenSection(fail: Callback<ApiError>) -> impl IntoView {
             </Show>
             <form class="form" on:submit=|ev| ev.prevent_default()>
                 <Field name="name" label=Msg::TokenName value=name errors />
-                <fieldset class="field">
+                <fieldset class="field checks">
                     <legend>{t(Msg::Scopes)}</legend>
                     <label class="check"><input type="checkbox" id="scope-read" prop:checked=move || read.get() on:change=move |ev| read.set(event_target_checked(&ev)) />{t(Msg::ScopeRead)}</label>
                     <label class="check"><input type="checkbox" id="scope-manage" prop:checked=move || manage.get() on:change=move |ev| manage.set(event_target_checked(&ev)) />{t(Msg::ScopeManage)}</label>

@@ -12,6 +12,7 @@ use crate::pages::general_message;
 
 #[component]
 pub fn Login() -> impl IntoView {
+    crate::components::title(Msg::LoginTitle);
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());

@@ -1,19 +1,21 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use shared::domain::display_name;
 use shared::dto::{AccountView, Coverage, NoticeKind, OptOutView, RecipientView, SubscriptionView};
 
 use crate::api;
 use crate::components::layout::SignedIn;
 use crate::components::{Alert, ConfirmDialog};
-use crate::i18n::{Language, Msg, pick, t, use_lang};
-use crate::pages::recipients::RecipientTable;
+use crate::i18n::{Msg, pick, t, use_lang};
+use crate::pages::recipients::{MySupportTabs, RecipientTable};
 use crate::pages::redirect_for;
 
 /// ⑦ My Support: the account, its subscriptions with their mail-settings status, and the
 /// way to add more.
 #[component]
 pub fn MySupport() -> impl IntoView {
+    crate::components::title(Msg::MySupport);
     let lang = use_lang();
     let navigate = use_navigate();
     let signed_in = expect_context::<SignedIn>().0;
@@ -59,10 +61,9 @@ pub fn MySupport() -> impl IntoView {
         });
     }
     let name = move || {
-        account.get().map(|a| match lang.get() {
-            Language::Ja => format!("{} {}", a.family_name, a.given_name),
-            Language::En => format!("{} {}", a.given_name, a.family_name),
-        })
+        account
+            .get()
+            .map(|a| display_name(&a.family_name, &a.given_name, lang.get()))
     };
     let remove = Callback::new(move |()| {
         let Some(s) = removing.get_untracked() else {
@@ -129,12 +130,13 @@ pub fn MySupport() -> impl IntoView {
         };
     view! {
         <section class="mysupport">
+            <MySupportTabs />
             <h1>{t(Msg::MySupport)}</h1>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
             <Show when=move || account.get().is_some() fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 <div class="card welcome">
                     <p class="greeting">
-                        {t(Msg::Welcome)}", " <strong id="account-name">{name}</strong> " " {t(Msg::Sama)}
+                        {t(Msg::Welcome)}<strong id="account-name">{name}</strong> " " {t(Msg::Sama)}
                     </p>
                     <p class="muted">{move || account.get().map(|a| format!("{} · {}", a.company, a.email))}</p>
                 </div>
@@ -151,9 +153,11 @@ pub fn MySupport() -> impl IntoView {
                     >
                         <table class="subscriptions">
                             <thead><tr>
-                                <th>{t(Msg::Category)}</th>
-                                <th>{t(Msg::MailSettingsStatus)}</th>
-                                <th><span class="visually-hidden">{t(Msg::Remove)}</span></th>
+                                <th scope="col">{t(Msg::Product)}</th>
+                                <th scope="col">{t(Msg::MailSettingsStatus)}</th>
+                                // The remove buttons name themselves; an empty header cell
+                                // would be announced as a nameless column.
+                                <td></td>
                             </tr></thead>
                             <tbody>
                                 <For each=move || subscriptions.get() key=|s| (s.product.slug.clone(), s.maintenance_mail, s.outage_mail, s.opt_outs.len()) let:s>
@@ -170,7 +174,7 @@ pub fn MySupport() -> impl IntoView {
                                                     {product.retired.then(|| view! { <span class="badge retired">{t(Msg::Retired)}</span> })}
                                                 </td>
                                                 <td>
-                                                    <A href=settings attr:class="mail-settings" attr:aria-label=move || Msg::MailSettingsStatus.text(lang.get())>
+                                                    <A href=settings attr:class="mail-settings">
                                                         {status(s.maintenance_mail, Msg::MaintenanceMail)}
                                                         {status(s.outage_mail, Msg::OutageMail)}
                                                     </A>
@@ -194,7 +198,7 @@ pub fn MySupport() -> impl IntoView {
                     <div class="card-head">
                         <h2>{t(Msg::Recipients)}</h2>
                         <A href="/mysupport/recipients" attr:class="button secondary small" attr:id="change-recipients">
-                            {t(Msg::RecipientsTab)}
+                            {t(Msg::ChangeRecipients)}
                         </A>
                     </div>
                     {move || coverage.get().filter(|c| !c.uncovered.is_empty()).map(|c| view! {
@@ -205,6 +209,11 @@ pub fn MySupport() -> impl IntoView {
                     })}
                     <RecipientTable list=recipients manage=false />
                     <p class="hint">{t(Msg::RecipientsLead)}</p>
+                    <p class="hint">
+                        {t(Msg::RecipientsPagePrefix)}
+                        <A href="/mysupport/recipients" attr:id="recipients-page-link">{t(Msg::RecipientsPageLink)}</A>
+                        {t(Msg::RecipientsPageSuffix)}
+                    </p>
                 </div>
                 <div class="card" id="integrations">
                     <div class="card-head">

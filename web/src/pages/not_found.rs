@@ -5,6 +5,7 @@ use crate::i18n::{Msg, t};
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    crate::components::title(Msg::NotFoundTitle);
     view! {
         <section class="card narrow">
             <h1>{t(Msg::NotFoundTitle)}</h1>

@@ -91,6 +91,7 @@ pub fn NoticeCards(#[prop(into)] items: Signal<Vec<NoticeSummary>>) -> impl Into
 /// `/notices?product=&kind=`: newest first, a page at a time.
 #[component]
 pub fn Notices() -> impl IntoView {
+    crate::components::title(Msg::Notices);
     let lang = use_lang();
     let navigate = use_navigate();
     let query = use_query_map();
@@ -181,6 +182,7 @@ pub fn Notices() -> impl IntoView {
         <section class="notices">
             <h1>{t(Msg::Notices)}</h1>
             <p class="lead">{t(Msg::NoticesLead)}</p>
+            <FeedLinks product=None />
             <div class="filters card">
                 <label>
                     <span>{t(Msg::FilterProduct)}</span>
@@ -204,7 +206,11 @@ pub fn Notices() -> impl IntoView {
             </div>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
             <NoticeCards items=items />
-            {move || (loaded.get() && items.get().is_empty()).then(|| view! { <p class="empty" id="no-notices">{t(Msg::NoNotices)}</p> })}
+            {move || (loaded.get() && items.get().is_empty()).then(|| {
+                // Without a filter nothing has been published yet; with one, nothing matches.
+                let unfiltered = filter() == (String::new(), String::new());
+                view! { <p class="empty" id="no-notices">{t(if unfiltered { Msg::NoNoticesYet } else { Msg::NoNotices })}</p> }
+            })}
             {move || next.get().map(|cursor| view! {
                 <div class="actions">
                     <button class="button secondary" id="more-notices" on:click=move |_| fetch(Some(cursor.clone()))>{t(Msg::MoreNotices)}</button>
@@ -223,6 +229,14 @@ pub fn NoticePage() -> impl IntoView {
         .unwrap_or_default();
     let notice = RwSignal::new(None::<NoticeView>);
     let failure = RwSignal::new(None::<Msg>);
+    crate::components::page_title(move |lang| {
+        notice.with(|n| {
+            n.as_ref().map(|n| match &n.title_en {
+                Some(en) if lang == Language::En && !en.trim().is_empty() => en.clone(),
+                _ => n.title_ja.clone(),
+            })
+        })
+    });
     leptos::task::spawn_local(async move {
         match api::notice(&id).await {
             Ok(n) => notice.set(Some(n)),
@@ -287,9 +301,32 @@ pub fn NoticePage() -> impl IntoView {
                         })}
                         <div class="notice-body" id="notice-body" inner_html=body></div>
                     </article>
+                    <FeedLinks product=None />
                 }
             })}
         </section>
+    }
+}
+
+/// The Atom feed and the maintenance calendar, site-wide or for one product. The links leave
+/// the SPA (`rel="external"`): the feeds are served by the API, not routed here.
+#[component]
+pub fn FeedLinks(product: Option<String>) -> impl IntoView {
+    let (atom, ics) = match &product {
+        Some(slug) => (
+            format!("/feeds/products/{slug}/notices.atom"),
+            format!("/feeds/products/{slug}/maintenance.ics"),
+        ),
+        None => (
+            "/feeds/notices.atom".to_owned(),
+            "/feeds/maintenance.ics".to_owned(),
+        ),
+    };
+    view! {
+        <p class="feed-links">
+            <a href=atom rel="external" class="feed-atom">{t(Msg::AtomFeedLink)}</a>
+            <a href=ics rel="external" class="feed-ics">{t(Msg::IcsFeedLink)}</a>
+        </p>
     }
 }
 

@@ -12,6 +12,7 @@ use crate::pages::general_message;
 /// that open every link must not turn mail off. (Mail clients use the one-click POST.)
 #[component]
 pub fn Unsubscribe() -> impl IntoView {
+    crate::components::title(Msg::UnsubscribeTitle);
     let token = use_params_map()
         .with_untracked(|p| p.get("token"))
         .unwrap_or_default();

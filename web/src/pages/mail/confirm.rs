@@ -10,6 +10,7 @@ use crate::pages::redirect_for;
 /// ⑨ The chosen items, then 「登録する」.
 #[component]
 pub fn Confirm() -> impl IntoView {
+    crate::components::title(Msg::MailConfirmTitle);
     let draft = expect_context::<MailDraft>();
     let lang = use_lang();
     let navigate = use_navigate();

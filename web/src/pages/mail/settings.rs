@@ -7,6 +7,7 @@ use crate::i18n::{Msg, pick, t, use_lang};
 /// ⑧ Tick 工事情報メール and/or 故障情報メール → 「確認画面へ」.
 #[component]
 pub fn Settings() -> impl IntoView {
+    crate::components::title(Msg::MailSettingsTitle);
     let draft = expect_context::<MailDraft>();
     let lang = use_lang();
     let navigate = use_navigate();

@@ -16,6 +16,7 @@ use crate::pages::general_message;
 /// `/operator/catalog`.
 #[component]
 pub fn CatalogAdmin() -> impl IntoView {
+    crate::components::title(Msg::CatalogAdmin);
     view! {
         <OperatorOnly>
             <Tree />

@@ -10,13 +10,14 @@ use shared::dto::{
 
 use super::{OperatorOnly, from_local_input, to_local_input};
 use crate::api::{self, ApiError};
-use crate::components::{Alert, Field};
+use crate::components::{Alert, Field, show_signal_in};
 use crate::i18n::{Language, Msg, field_message, pick, t, use_lang};
 use crate::pages::general_message;
 
 /// `/operator/notices/new`.
 #[component]
 pub fn NewNotice() -> impl IntoView {
+    crate::components::title(Msg::NewNotice);
     view! {
         <OperatorOnly>
             <Editor id=None />
@@ -27,6 +28,7 @@ pub fn NewNotice() -> impl IntoView {
 /// `/operator/notices/:id/edit`: a draft only; published notices take updates instead.
 #[component]
 pub fn EditNotice() -> impl IntoView {
+    crate::components::title(Msg::EditDraft);
     let params = use_params_map();
     let id = params.with_untracked(|p| p.get("id").unwrap_or_default());
     view! {
@@ -303,6 +305,8 @@ pub fn TextArea(
 ) -> impl IntoView {
     let lang = use_lang();
     let error = move || errors.with(|e| e.code_for(name).map(|c| field_message(c, lang.get())));
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    show_signal_in(area, value);
     view! {
         <div class="field" class:has-error=move || error().is_some()>
             <label for=name>
@@ -313,7 +317,8 @@ pub fn TextArea(
             </label>
             <textarea id=name name=name rows="6"
                 aria-invalid=move || if error().is_some() { "true" } else { "false" }
-                prop:value=move || value.get()
+                node_ref=area
+                prop:value=value.get_untracked()
                 on:input=move |ev| {
                     value.set(event_target_value(&ev));
                     errors.update(|e| e.0.retain(|x| x.field != name));

@@ -12,6 +12,7 @@ use crate::pages::notices::local_time;
 /// `/operator`: drafts and published notices, each opening its console page.
 #[component]
 pub fn ConsoleHome() -> impl IntoView {
+    crate::components::title(Msg::Console);
     view! {
         <OperatorOnly>
             <Lists />

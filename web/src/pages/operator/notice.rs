@@ -18,6 +18,7 @@ use crate::pages::notices::local_time;
 /// `/operator/notices/:id`.
 #[component]
 pub fn ConsoleNotice() -> impl IntoView {
+    crate::components::title(Msg::ConsoleNotices);
     let params = use_params_map();
     let id = params.with_untracked(|p| p.get("id").unwrap_or_default());
     view! {

@@ -11,6 +11,7 @@ use crate::pages::general_message;
 
 #[component]
 pub fn Confirm() -> impl IntoView {
+    crate::components::title(Msg::ResetTitle);
     let token = use_query_map()
         .with_untracked(|q| q.get("token"))
         .unwrap_or_default();

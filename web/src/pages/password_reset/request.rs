@@ -9,6 +9,7 @@ use crate::pages::general_message;
 
 #[component]
 pub fn Request() -> impl IntoView {
+    crate::components::title(Msg::ResetTitle);
     let email = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let outcome = RwSignal::new(None::<Result<(), Msg>>);

@@ -12,6 +12,7 @@ use crate::pages::redirect_for;
 /// The address and window as they will be saved → 「登録する」.
 #[component]
 pub fn Confirm() -> impl IntoView {
+    crate::components::title(Msg::RecipientConfirmTitle);
     let draft = expect_context::<RecipientDraft>();
     let lang = use_lang();
     let navigate = use_navigate();

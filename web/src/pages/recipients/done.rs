@@ -7,6 +7,7 @@ use crate::i18n::{Msg, t};
 
 #[component]
 pub fn Done() -> impl IntoView {
+    crate::components::title(Msg::RecipientDoneTitle);
     let draft = expect_context::<RecipientDraft>();
     let adding = draft.id.get_value().is_none();
     view! {

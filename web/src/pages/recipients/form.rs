@@ -13,6 +13,11 @@ pub fn Form() -> impl IntoView {
     let draft = expect_context::<RecipientDraft>();
     let navigate = use_navigate();
     let editing = draft.id.get_value().is_some();
+    crate::components::title(if editing {
+        Msg::EditRecipientTitle
+    } else {
+        Msg::NewRecipientTitle
+    });
     let next = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut errors = FieldErrors::default();
@@ -28,7 +33,7 @@ pub fn Form() -> impl IntoView {
             <h1>{t(if editing { Msg::EditRecipientTitle } else { Msg::NewRecipientTitle })}</h1>
             <Show when=move || draft.ready.get() fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 <form on:submit=next.clone() novalidate>
-                    <Field name="email" label=Msg::Recipients value=draft.email errors=draft.errors kind="email" autocomplete="email" />
+                    <Field name="email" label=Msg::RecipientEmail value=draft.email errors=draft.errors kind="email" autocomplete="email" />
                     <fieldset class="window-fieldset">
                         <legend>{t(Msg::Weekdays)}" · "{t(Msg::Hours)}</legend>
                         <WindowGrid window=draft.window />

@@ -60,9 +60,10 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
         {move || notice.get().map(|(kind, m)| view! { <Alert kind=kind>{t(m)}</Alert> })}
         <table class="recipients">
             <thead><tr>
-                <th>{t(Msg::Recipients)}</th>
-                <th>{t(Msg::Weekdays)}" · "{t(Msg::Hours)}</th>
-                <th></th>
+                <th scope="col">{t(Msg::Recipients)}</th>
+                <th scope="col">{t(Msg::Weekdays)}" · "{t(Msg::Hours)}</th>
+                // The buttons name themselves; an empty header cell would be a nameless column.
+                <td></td>
             </tr></thead>
             <tbody>
                 <For each=move || list.get() key=|r| (r.id.clone(), r.email.clone(), r.weekdays.clone(), r.hours.clone(), r.status) let:r>
@@ -75,7 +76,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
                         view! {
                             <tr data-email=r.email.clone()>
                                 <td>
-                                    <span class="email">{r.email.clone()}</span>
+                                    <span class="email">{breakable_email(&r.email)}</span>
                                     {pending.then(|| view! { <span class="badge pending">{t(Msg::Pending)}</span> })}
                                 </td>
                                 <td class="window">
@@ -83,7 +84,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
                                     <small class="muted">" (" {r.time_zone.clone()} ")"</small>
                                     {window.is_empty().then(|| view! { <span class="badge pending">"!"</span> })}
                                 </td>
-                                <td class="row-actions">
+                                <td class="actions-cell"><div class="row-actions">
                                     {pending.then(|| {
                                         let id = id.clone();
                                         view! { <button class="link-button resend" on:click=move |_| resend(id.clone())>{t(Msg::Resend)}</button> }
@@ -95,7 +96,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
                                             dialog.set(true);
                                         }>{t(Msg::DoDelete)}</button>
                                     })}
-                                </td>
+                                </div></td>
                             </tr>
                         }
                     }
@@ -106,9 +107,38 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
     }
 }
 
+/// An address that a narrow column breaks after its `@` or a dot, never inside a word.
+fn breakable_email(email: &str) -> impl IntoView + use<> {
+    let mut parts = Vec::new();
+    let mut rest = email;
+    while let Some(i) = rest.find(['@', '.']) {
+        parts.push(rest[..=i].to_owned());
+        rest = &rest[i + 1..];
+    }
+    parts.push(rest.to_owned());
+    parts
+        .into_iter()
+        .map(|p| view! { {p}<wbr /> })
+        .collect_view()
+}
+
+/// My Support's two tabs. The router marks the current one; `exact` keeps 「マイサポート」
+/// from also claiming the pages below it.
+#[component]
+pub fn MySupportTabs() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <nav class="tabs" aria-label=move || Msg::MySupport.text(lang.get())>
+            <A href="/mysupport" exact=true attr:id="tab-mysupport">{t(Msg::MySupport)}</A>
+            <A href="/mysupport/recipients" exact=true attr:id="tab-recipients">{t(Msg::RecipientsTab)}</A>
+        </nav>
+    }
+}
+
 /// 「工事・故障情報メール配信先 登録・変更」.
 #[component]
 pub fn List() -> impl IntoView {
+    crate::components::title(Msg::RecipientsTab);
     let list = RwSignal::new(Vec::<RecipientView>::new());
     let failure = RwSignal::new(None::<Msg>);
     let navigate = use_navigate();
@@ -123,10 +153,7 @@ pub fn List() -> impl IntoView {
     });
     view! {
         <section class="mysupport">
-            <nav class="tabs" aria-label="My Support">
-                <A href="/mysupport">{t(Msg::MySupport)}</A>
-                <A href="/mysupport/recipients" attr:aria-current="page">{t(Msg::RecipientsTab)}</A>
-            </nav>
+            <MySupportTabs />
             <div class="card">
                 <div class="card-head">
                     <h1>{t(Msg::RecipientsTab)}</h1>

@@ -10,7 +10,7 @@ mod verify;
 pub use confirm::Confirm;
 pub use done::Done;
 pub use form::Form;
-pub use list::{List, RecipientTable};
+pub use list::{List, MySupportTabs, RecipientTable};
 pub use verify::Verify;
 
 use leptos::prelude::*;

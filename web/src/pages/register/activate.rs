@@ -19,6 +19,7 @@ enum Link {
 /// ⑥ The activation link: the password chosen at sign-up, typed again.
 #[component]
 pub fn Activate() -> impl IntoView {
+    crate::components::title(Msg::ActivateTitle);
     let query = use_query_map();
     let token = query.with_untracked(|q| q.get("token")).unwrap_or_default();
     let navigate = use_navigate();

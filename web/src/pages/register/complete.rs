@@ -11,12 +11,15 @@ use crate::pages::general_message;
 /// ⑥ Activation done: read the terms and accept them to open My Support.
 #[component]
 pub fn Complete() -> impl IntoView {
+    crate::components::title(Msg::CompleteTitle);
     view! { <TermsPage renewed=false /> }
 }
 
-/// The same acceptance when a new terms version is in force.
+/// The same acceptance outside the sign-up wizard: for a new terms version, or for an account
+/// that activated but never accepted any (it is told so, not that the terms changed).
 #[component]
 pub fn Terms() -> impl IntoView {
+    crate::components::title(Msg::TermsTitle);
     view! { <TermsPage renewed=true /> }
 }
 
@@ -27,12 +30,23 @@ fn TermsPage(renewed: bool) -> impl IntoView {
     let terms = RwSignal::new(None::<TermsView>);
     let failure = RwSignal::new(None::<Msg>);
     let busy = RwSignal::new(false);
+    // Whether this account accepted an earlier version; unknown until asked.
+    let accepted_before = RwSignal::new(None::<bool>);
     leptos::task::spawn_local(async move {
         match api::terms().await {
             Ok(v) => terms.set(Some(v)),
             Err(e) => failure.set(Some(general_message(&e))),
         }
+        if renewed && let Ok(me) = api::me().await {
+            accepted_before.set(Some(me.terms_accepted_version.is_some()));
+        }
     });
+    let lead = move || match (renewed, accepted_before.get()) {
+        (false, _) => Some(Msg::CompleteLead),
+        (true, Some(true)) => Some(Msg::NewTermsLead),
+        (true, Some(false)) => Some(Msg::FirstTermsLead),
+        (true, None) => None,
+    };
     let accept = move |_| {
         let Some(version) = terms.get_untracked().map(|v| v.version) else {
             return;
@@ -72,7 +86,7 @@ fn TermsPage(renewed: bool) -> impl IntoView {
         <section class="card">
             {(!renewed).then(|| view! { <Steps current=4 /> })}
             <h1>{t(if renewed { Msg::AcceptTerms } else { Msg::CompleteTitle })}</h1>
-            <p class="lead">{t(if renewed { Msg::NewTermsLead } else { Msg::CompleteLead })}</p>
+            <p class="lead" id="terms-lead">{move || lead().map(|m| m.text(lang.get()))}</p>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
             <article class="terms" tabindex="0" aria-label=title>
                 <h2>{title}</h2>

@@ -11,6 +11,7 @@ use crate::pages::general_message;
 /// ⑤ Review, then 「仮登録する」.
 #[component]
 pub fn Confirm() -> impl IntoView {
+    crate::components::title(Msg::ConfirmTitle);
     let draft = expect_context::<Draft>();
     let navigate = use_navigate();
     if draft.is_empty() {

@@ -6,6 +6,7 @@ use crate::i18n::{Msg, t};
 /// An activation link that expired or was used: offer to start again.
 #[component]
 pub fn Expired() -> impl IntoView {
+    crate::components::title(Msg::ExpiredTitle);
     view! {
         <section class="card narrow" id="link-expired">
             <h1>{t(Msg::ExpiredTitle)}</h1>

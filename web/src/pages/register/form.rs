@@ -2,20 +2,38 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::Draft;
-use crate::components::{Field, PasswordField, Steps};
+use crate::components::{ErrorSummary, Field, PasswordField, Steps, focus_first_invalid};
 use crate::i18n::{Msg, field_message, t, use_lang};
+
+/// The form's fields in page order, for the error summary and the first field to fix.
+const FIELDS: &[(&str, Msg)] = &[
+    ("email", Msg::Email),
+    ("password", Msg::Password),
+    ("password_again", Msg::PasswordAgain),
+    ("family_name", Msg::FamilyName),
+    ("given_name", Msg::GivenName),
+    ("company", Msg::Company),
+    ("department", Msg::Department),
+    ("phone", Msg::Phone),
+    ("language", Msg::Language),
+];
 
 /// ④ The sign-up form.
 #[component]
 pub fn Form() -> impl IntoView {
+    crate::components::title(Msg::RegisterTitle);
     let draft = expect_context::<Draft>();
     let lang = use_lang();
     let navigate = use_navigate();
     let errors = draft.errors;
+    let tried = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if draft.validate() {
             navigate("/register/confirm", Default::default());
+        } else {
+            tried.set(true);
+            errors.with_untracked(|e| focus_first_invalid(e, FIELDS));
         }
     };
     let language_error =
@@ -25,6 +43,7 @@ pub fn Form() -> impl IntoView {
             <Steps current=0 />
             <h1>{t(Msg::RegisterTitle)}</h1>
             <p class="lead">{t(Msg::RegisterLead)}</p>
+            <ErrorSummary errors shown=tried fields=FIELDS />
             <form on:submit=submit novalidate>
                 <Field name="email" label=Msg::Email value=draft.email errors kind="email" autocomplete="email" />
                 <div class="row">

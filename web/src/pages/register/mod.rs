@@ -74,9 +74,11 @@ impl Draft {
     /// Runs the same parser as the API, plus the repeat-password check only a form needs.
     pub fn validate(&self) -> bool {
         let mut errors = self.request().parse().err().unwrap_or_default();
-        if errors.code_for("password").is_none()
-            && self.password.get_untracked() != self.password_again.get_untracked()
-        {
+        // The repeat is checked on its own, whatever the first password's own problems.
+        let again = self.password_again.get_untracked();
+        if again.is_empty() {
+            errors.push("password_again", codes::REQUIRED);
+        } else if self.password.get_untracked() != again {
             errors.push("password_again", codes::MISMATCH);
         }
         let ok = errors.is_empty();

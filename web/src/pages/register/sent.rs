@@ -7,6 +7,7 @@ use crate::i18n::{Msg, t};
 /// After 「仮登録する」: the activation mail is on its way.
 #[component]
 pub fn Sent() -> impl IntoView {
+    crate::components::title(Msg::SentTitle);
     let draft = expect_context::<Draft>();
     let masked = move || draft.accepted.get().map(|a| a.email_masked);
     view! {

@@ -10,6 +10,7 @@ use crate::pages::general_message;
 /// ② 「法人のお客さま向けサポート情報一覧」: the catalog's categories.
 #[component]
 pub fn Categories() -> impl IntoView {
+    crate::components::title(Msg::SupportListTitle);
     let lang = use_lang();
     let catalog = RwSignal::new(None::<Catalog>);
     let failure = RwSignal::new(None::<Msg>);

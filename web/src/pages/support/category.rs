@@ -26,6 +26,17 @@ pub fn CategoryPage() -> impl IntoView {
             Err(e) => failure.set(Some(general_message(&e))),
         }
     });
+    crate::components::page_title(move |lang| {
+        category.with(|c| {
+            c.as_ref().map(|c| {
+                format!(
+                    "{}{}",
+                    pick(lang, &c.name_ja, &c.name_en),
+                    Msg::ProductsOf.text(lang)
+                )
+            })
+        })
+    });
     view! {
         <section class="catalog">
             <nav class="breadcrumbs" aria-label="breadcrumbs">

@@ -7,7 +7,7 @@ use crate::api;
 use crate::components::layout::SignedIn;
 use crate::components::{Alert, ConfirmDialog};
 use crate::i18n::{Msg, pick, t, use_lang};
-use crate::pages::notices::RecentNotices;
+use crate::pages::notices::{FeedLinks, RecentNotices};
 use crate::pages::{general_message, redirect_for};
 
 /// ④–⑥ A product page: public; 「マイサポートへ登録」 asks for confirmation, then shows
@@ -46,6 +46,9 @@ pub fn ProductPage() -> impl IntoView {
             .map(|p| pick(lang.get(), &p.name_ja, &p.name_en))
             .unwrap_or_default()
     };
+    crate::components::page_title(move |lang| {
+        product.with(|p| p.as_ref().map(|p| pick(lang, &p.name_ja, &p.name_en)))
+    });
     let ask = {
         let navigate = navigate.clone();
         let here = here.clone();
@@ -113,7 +116,8 @@ pub fn ProductPage() -> impl IntoView {
                     </div>
                 }
             })}
-            <RecentNotices slug=recent />
+            <RecentNotices slug=recent.clone() />
+            <FeedLinks product=Some(recent) />
             <ConfirmDialog open=dialog message confirm=Msg::DoRegister on_confirm=register id="register-dialog" />
         </section>
     }

@@ -1,0 +1,231 @@
+//! Every main page as people see it: in headless Chromium at 1280 and 390 px wide, in Japanese
+//! and English. Each page has its own title, axe-core finds no serious or critical violation,
+//! and on a phone nothing scrolls sideways and the page's heading is in view, not under the
+//! header. With `SHIRASE_SCREENSHOTS=DIR` the test also leaves a screenshot of each.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, bail, ensure};
+use serde_json::json;
+use shirase_tests::browser::{self, Browser};
+use shirase_tests::flows::{PASSWORD, operator, publish};
+use shirase_tests::{Backend, TestApp};
+
+const WIDTHS: [(u32, u32); 2] = [(1280, 900), (390, 844)];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_is_titled_accessible_and_fits_a_phone() -> anyhow::Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    if !browser::available(&app.state.settings.web_dir)? {
+        return Ok(());
+    }
+    let axe = browser::axe_source()?;
+    let (notice, recipient) = content(&app).await?;
+    let b = Browser::start().await?;
+    let result = walk(&app, &b, &axe, &notice, &recipient).await;
+    if result.is_err()
+        && let Ok(png) = b.client.screenshot().await
+    {
+        let path = std::env::temp_dir().join("shirase-pages-failure.png");
+        let _ = std::fs::write(&path, png);
+        eprintln!("screenshot of the failure: {}", path.display());
+    }
+    b.close().await?;
+    result
+}
+
+/// An operator who is also a customer of ID Federation, with a second, long delivery address,
+/// and a published outage: every page has something to show.
+async fn content(app: &TestApp) -> anyhow::Result<(String, String)> {
+    let op = operator(app, "ops@example.com").await?;
+    let res = app
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/me/subscriptions/id-federation",
+            Some(&op),
+            None,
+        )
+        .await?;
+    ensure!(res.status == 201, "{res:?}");
+    let res = app
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/me/subscriptions/id-federation",
+            Some(&op),
+            Some(json!({"maintenance_mail": true, "outage_mail": true})),
+        )
+        .await?;
+    ensure!(res.status == 200, "{res:?}");
+    let res = app
+        .post(
+            "/api/v1/me/recipients",
+            Some(&op),
+            json!({"email": "night-shift.operations@example-corporation.co.jp",
+                   "weekdays": ["mon", "tue", "wed", "thu", "fri"], "hours": [9, 10, 11, 12, 13, 14, 15, 16, 17]}),
+        )
+        .await?;
+    ensure!(res.status == 201, "{res:?}");
+    let recipient = res.body["id"].as_str().unwrap_or_default().to_owned();
+    let (notice, _) = publish(
+        app,
+        &op,
+        json!({
+            "kind": "outage",
+            "products": ["id-federation"],
+            "title_ja": "認証エラーの発生について",
+            "title_en": "Sign-in errors",
+            "body_ja": "現在、**認証エラー**が発生しています。\n\n- 影響: ログイン不可",
+            "body_en": "Sign-in fails.",
+            "starts_at": "2026-12-02T01:00:00Z",
+        }),
+    )
+    .await?;
+    Ok((notice, recipient))
+}
+
+async fn walk(
+    app: &TestApp,
+    b: &Browser,
+    axe: &str,
+    notice: &str,
+    recipient: &str,
+) -> anyhow::Result<()> {
+    // Each page with what shows that its data has arrived.
+    let public = [
+        ("home", "/".to_owned(), "#hero-register"),
+        ("register", "/register".to_owned(), "#to-confirm"),
+        ("login", "/login".to_owned(), "form button[type=submit]"),
+        ("notices", "/notices".to_owned(), ".notice-card"),
+        ("notice", format!("/notices/{notice}"), "#notice-title"),
+        (
+            "product",
+            "/support/products/id-federation".to_owned(),
+            "#register-product",
+        ),
+    ];
+    let signed_in = [
+        (
+            "mysupport",
+            "/mysupport".to_owned(),
+            "tr[data-slug='id-federation']",
+        ),
+        (
+            "recipients",
+            "/mysupport/recipients".to_owned(),
+            "tr[data-email^='night-shift']",
+        ),
+        (
+            "recipient-edit",
+            format!("/mysupport/recipients/{recipient}/edit"),
+            "#recipient-to-confirm",
+        ),
+        (
+            "integrations",
+            "/mysupport/integrations".to_owned(),
+            "#create-token",
+        ),
+        ("console", "/operator".to_owned(), "#published-list li"),
+        (
+            "console-editor",
+            "/operator/notices/new".to_owned(),
+            "#kind",
+        ),
+    ];
+    let mut titles = BTreeMap::new();
+    for (name, path, ready) in &public {
+        check_page(app, b, axe, (name, path, ready), &mut titles).await?;
+    }
+    // Signing in as a person does: typed into the login form.
+    b.goto(&app.url("/login")).await?;
+    b.fill("#email", "ops@example.com").await?;
+    b.fill("#password", PASSWORD).await?;
+    b.click("form button[type=submit]").await?;
+    b.wait_for_path("/mysupport").await?;
+    for (name, path, ready) in &signed_in {
+        check_page(app, b, axe, (name, path, ready), &mut titles).await?;
+    }
+
+    // Each page is told apart by its title, in both languages; only the home page has the
+    // site's name alone.
+    for lang in ["ja", "en"] {
+        let mut seen = BTreeMap::new();
+        for ((page, l), title) in &titles {
+            if *l != lang {
+                continue;
+            }
+            if *page == "home" {
+                ensure!(!title.contains(" | "), "home: {title}");
+            } else {
+                ensure!(title.contains(" | Shirase "), "{page} ({lang}): {title}");
+            }
+            if let Some(other) = seen.insert(title.clone(), *page) {
+                bail!("{page} and {other} share the title {title:?}");
+            }
+        }
+    }
+    let ja = &titles[&("recipient-edit", "ja")];
+    ensure!(
+        ja == "配信先メールアドレスの変更 | Shirase お客さまサポート",
+        "{ja}"
+    );
+    Ok(())
+}
+
+async fn check_page(
+    app: &TestApp,
+    b: &Browser,
+    axe: &str,
+    (name, path, ready): (&'static str, &str, &str),
+    titles: &mut BTreeMap<(&'static str, &'static str), String>,
+) -> anyhow::Result<()> {
+    for lang in ["ja", "en"] {
+        for (width, height) in WIDTHS {
+            b.client.set_window_size(width, height).await?;
+            b.goto(&app.url(path)).await?;
+            // The language a visitor chose earlier, as the switch stores it (JSON).
+            b.client
+                .execute(
+                    "localStorage.setItem('shirase.lang', JSON.stringify(arguments[0]));",
+                    vec![lang.into()],
+                )
+                .await?;
+            b.goto(&app.url(path)).await?;
+            b.find(ready).await?;
+            let shown = b
+                .client
+                .execute("return document.documentElement.lang;", vec![])
+                .await?;
+            ensure!(shown == lang, "{name}: the page is in {shown}, not {lang}");
+            let heading = b.find("main h1").await?.text().await?;
+            ensure!(!heading.trim().is_empty(), "{name}: an empty heading");
+            let title = b.settled_title(name != "home").await?;
+            let place = format!("{name} ({lang}, {width} px)");
+            let violations = b.axe(axe).await.with_context(|| place.clone())?;
+            ensure!(
+                violations.is_empty(),
+                "{place}: axe found serious or critical violations:\n{}",
+                violations.join("\n")
+            );
+            if width < 500 {
+                let overflow = b.horizontal_overflow().await?;
+                ensure!(
+                    overflow <= 0,
+                    "{place}: the page scrolls sideways by {overflow} px"
+                );
+                b.heading_unobstructed()
+                    .await
+                    .with_context(|| place.clone())?;
+            }
+            titles.insert((name, lang), title);
+            if let Some(dir) = std::env::var_os("SHIRASE_SCREENSHOTS") {
+                let png = b.full_page_screenshot().await?;
+                std::fs::create_dir_all(&dir)?;
+                std::fs::write(
+                    std::path::Path::new(&dir).join(format!("{name}-{lang}-{width}.png")),
+                    png,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
