@@ -6,7 +6,8 @@
 
 pub mod domain;
 pub mod dto;
+pub mod i18n;
 pub mod markup;
 pub mod problem;
 
-pub use problem::{FieldError, FieldErrors, Problem, ProblemKind};
+pub use problem::{FieldCode, FieldError, FieldErrors, Problem, ProblemKind};

@@ -2,14 +2,91 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Why one input field was refused: a stable snake_case word on the wire, which clients
+/// translate (`i18n::field`). Codes never change meaning; new ones may be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldCode {
+    Required,
+    TooLong,
+    /// Shorter than allowed (passwords: 10 characters).
+    TooShort,
+    InvalidEmail,
+    ControlCharacters,
+    InvalidPhone,
+    InvalidLanguage,
+    /// A repeated password that differs from the first.
+    Mismatch,
+    InvalidValue,
+    /// A password that does not match the one on record.
+    Incorrect,
+    /// A terms version other than the one in force.
+    NotCurrent,
+    Taken,
+    InvalidWeekday,
+    InvalidHour,
+    InvalidTimeZone,
+    /// Not an RFC 3339 date-time with an offset.
+    InvalidDatetime,
+    /// An end that is not after its start.
+    BeforeStart,
+    /// A product slug the catalog does not have.
+    UnknownProduct,
+    /// An instant that should lie in the future but does not.
+    InPast,
+    /// A code from a newer server that this client does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+impl FieldCode {
+    /// The word on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::TooLong => "too_long",
+            Self::TooShort => "too_short",
+            Self::InvalidEmail => "invalid_email",
+            Self::ControlCharacters => "control_characters",
+            Self::InvalidPhone => "invalid_phone",
+            Self::InvalidLanguage => "invalid_language",
+            Self::Mismatch => "mismatch",
+            Self::InvalidValue => "invalid_value",
+            Self::Incorrect => "incorrect",
+            Self::NotCurrent => "not_current",
+            Self::Taken => "taken",
+            Self::InvalidWeekday => "invalid_weekday",
+            Self::InvalidHour => "invalid_hour",
+            Self::InvalidTimeZone => "invalid_time_zone",
+            Self::InvalidDatetime => "invalid_datetime",
+            Self::BeforeStart => "before_start",
+            Self::UnknownProduct => "unknown_product",
+            Self::InPast => "in_past",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for FieldCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A machine-readable reason why one input field was refused.
 ///
-/// `field` is the JSON field name; `code` is a stable snake_case word that clients translate.
+/// `field` is the JSON field name; `code` says why, in a word that clients translate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
-    pub code: String,
+    /// Why: `required`, `too_long`, `too_short`, `invalid_email`, `control_characters`,
+    /// `invalid_phone`, `invalid_language`, `mismatch`, `invalid_value`, `incorrect`,
+    /// `not_current`, `taken`, `invalid_weekday`, `invalid_hour`, `invalid_time_zone`,
+    /// `invalid_datetime`, `before_start`, `unknown_product`, `in_past`; more may be added,
+    /// which is why the document calls it a string rather than a closed enum.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "invalid_email"))]
+    pub code: FieldCode,
 }
 
 /// Collects field errors while a request is parsed, so every bad field is reported at once.
@@ -17,15 +94,15 @@ pub struct FieldError {
 pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
-    pub fn push(&mut self, field: &str, code: &str) {
+    pub fn push(&mut self, field: &str, code: FieldCode) {
         self.0.push(FieldError {
             field: field.to_owned(),
-            code: code.to_owned(),
+            code,
         });
     }
 
     /// Records the error of `result`, if any, and hands back its value.
-    pub fn take<T>(&mut self, field: &str, result: Result<T, &'static str>) -> Option<T> {
+    pub fn take<T>(&mut self, field: &str, result: Result<T, FieldCode>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(code) => {
@@ -40,11 +117,8 @@ impl FieldErrors {
     }
 
     /// The code reported for `field`, if any (what a form shows next to that field).
-    pub fn code_for(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.code.as_str())
+    pub fn code_for(&self, field: &str) -> Option<FieldCode> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.code)
     }
 }
 

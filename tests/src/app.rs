@@ -115,14 +115,20 @@ impl Answer {
         self.json()
     }
 
-    /// The field codes of a validation problem, as `(field, code)` pairs.
+    /// The field codes of a validation problem, as `(field, code)` pairs, read from the
+    /// body as sent (a code the client does not know still shows as itself).
     pub fn field_errors(&self) -> anyhow::Result<Vec<(String, String)>> {
-        Ok(self
-            .problem()?
-            .errors
-            .into_iter()
-            .map(|e| (e.field, e.code))
-            .collect())
+        self.problem()?;
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        Ok(self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| (text(&e["field"]), text(&e["code"])))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 }
 

@@ -5,6 +5,7 @@ use std::fmt::Write;
 use chrono::{DateTime, SecondsFormat, Utc};
 use shared::domain::Language;
 use shared::dto::NoticeView;
+use shared::i18n;
 
 use super::{headline, pick};
 
@@ -116,11 +117,7 @@ fn entry(out: &mut String, feed: &Feed<'_>, n: &NoticeView) {
 fn content_html(n: &NoticeView, language: Language) -> String {
     let en = language == Language::En;
     let mut html = String::new();
-    let status = if en {
-        n.status.label_en()
-    } else {
-        n.status.label_ja()
-    };
+    let status = i18n::status(n.status).text(language);
     let _ = write!(html, "<p><strong>{status}</strong> ");
     let mut when = time(n.starts_at);
     if let Some(end) = n.ends_at {

@@ -6,7 +6,8 @@ pub mod atom;
 pub mod ical;
 
 use shared::domain::Language;
-use shared::dto::{NoticeKind, NoticeView};
+use shared::dto::NoticeView;
+use shared::i18n;
 
 /// Notices a feed carries: readers poll, so old news only costs bytes.
 pub const FEED_LIMIT: i64 = 50;
@@ -17,18 +18,12 @@ pub fn headline(notice: &NoticeView, language: Language) -> String {
     let title = pick(&notice.title_ja, notice.title_en.as_deref(), language);
     match language {
         Language::Ja => {
-            let kind = match notice.kind {
-                NoticeKind::Maintenance => "工事情報",
-                NoticeKind::Outage => "故障情報",
-            };
+            let kind = i18n::kind(notice.kind).text(language);
             let products: Vec<&str> = notice.products.iter().map(|p| p.name_ja.as_str()).collect();
             format!("【{kind}】{} {title}", products.join("、"))
         }
         Language::En => {
-            let kind = match notice.kind {
-                NoticeKind::Maintenance => "Maintenance",
-                NoticeKind::Outage => "Outage",
-            };
+            let kind = i18n::kind(notice.kind).text(language);
             let products: Vec<&str> = notice.products.iter().map(|p| p.name_en.as_str()).collect();
             format!("[{kind}] {}: {title}", products.join(", "))
         }

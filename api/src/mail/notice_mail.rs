@@ -13,8 +13,9 @@ use chrono::{DateTime, Datelike, Utc};
 use diesel::prelude::*;
 use lettre::message::Body;
 use minijinja::Value;
-use shared::domain::{Language, TimeZoneName};
+use shared::domain::{Language, TimeZoneName, Weekday};
 use shared::dto::{NoticeKind, NoticeProduct, NoticeStatus};
+use shared::i18n;
 
 use super::spliced::SplicedBody;
 use super::templates::{EncodedMail, MailTemplate, RenderedMail, Templates};
@@ -328,19 +329,8 @@ impl NoticeMailer {
                 }
             })
             .collect();
-        let (kind_label, status) = if en {
-            let kind = match content.kind {
-                NoticeKind::Maintenance => "Maintenance",
-                NoticeKind::Outage => "Outage",
-            };
-            (kind, content.status.label_en())
-        } else {
-            let kind = match content.kind {
-                NoticeKind::Maintenance => "工事情報",
-                NoticeKind::Outage => "故障情報",
-            };
-            (kind, content.status.label_ja())
-        };
+        let kind_label = i18n::kind(content.kind).text(language);
+        let status = i18n::status(content.status).text(language);
         let time = |t: DateTime<Utc>| format_local(t, zone, language);
         let ctx = minijinja::context! {
             kind => content.kind.code(),
@@ -368,8 +358,8 @@ pub fn format_local(t: DateTime<Utc>, zone: TimeZoneName, language: Language) ->
     let local = t.with_timezone(&zone.tz());
     match language {
         Language::Ja => {
-            const DAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
-            let day = DAYS[local.weekday().num_days_from_monday() as usize];
+            let day = Weekday::ALL[local.weekday().num_days_from_monday() as usize];
+            let day = i18n::weekday(day).text(Language::Ja);
             format!(
                 "{}({day}) {}",
                 local.format("%Y/%m/%d"),

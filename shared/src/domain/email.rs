@@ -1,6 +1,6 @@
 use std::fmt;
 
-use super::codes;
+use crate::problem::FieldCode;
 
 /// A syntactically plausible mailbox address, normalised to lower case so that one mailbox
 /// maps to one account.
@@ -13,18 +13,18 @@ pub struct EmailAddress(String);
 impl EmailAddress {
     pub const MAX_LEN: usize = 254;
 
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, FieldCode> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err(codes::REQUIRED);
+            return Err(FieldCode::Required);
         }
         if s.chars().any(char::is_control) {
-            return Err(codes::CONTROL_CHARACTERS);
+            return Err(FieldCode::ControlCharacters);
         }
         if s.len() > Self::MAX_LEN {
-            return Err(codes::TOO_LONG);
+            return Err(FieldCode::TooLong);
         }
-        let (local, domain) = s.rsplit_once('@').ok_or(codes::INVALID_EMAIL)?;
+        let (local, domain) = s.rsplit_once('@').ok_or(FieldCode::InvalidEmail)?;
         let local_ok = !local.is_empty()
             && local.len() <= 64
             && !local.starts_with('.')
@@ -46,7 +46,7 @@ impl EmailAddress {
                 .last()
                 .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()) && tld.len() >= 2);
         if !local_ok || !domain_ok {
-            return Err(codes::INVALID_EMAIL);
+            return Err(FieldCode::InvalidEmail);
         }
         Ok(Self(s.to_ascii_lowercase()))
     }
@@ -94,15 +94,19 @@ mod tests {
             "a@example.c0m",
             "\"q\"@example.com",
         ] {
-            assert_eq!(EmailAddress::parse(bad), Err(codes::INVALID_EMAIL), "{bad}");
+            assert_eq!(
+                EmailAddress::parse(bad),
+                Err(FieldCode::InvalidEmail),
+                "{bad}"
+            );
         }
-        assert_eq!(EmailAddress::parse(""), Err(codes::REQUIRED));
+        assert_eq!(EmailAddress::parse(""), Err(FieldCode::Required));
         assert_eq!(
             EmailAddress::parse("a\r\nBcc: x@y.com"),
-            Err(codes::CONTROL_CHARACTERS)
+            Err(FieldCode::ControlCharacters)
         );
         let long = format!("{}@example.com", "a".repeat(250));
-        assert_eq!(EmailAddress::parse(&long), Err(codes::TOO_LONG));
+        assert_eq!(EmailAddress::parse(&long), Err(FieldCode::TooLong));
     }
 
     #[test]

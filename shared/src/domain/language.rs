@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::codes;
+use crate::problem::FieldCode;
 
 /// The languages of the site and of its mails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -13,12 +13,12 @@ pub enum Language {
 }
 
 impl Language {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, FieldCode> {
         match raw.trim() {
-            "" => Err(codes::REQUIRED),
+            "" => Err(FieldCode::Required),
             "ja" => Ok(Self::Ja),
             "en" => Ok(Self::En),
-            _ => Err(codes::INVALID_LANGUAGE),
+            _ => Err(FieldCode::InvalidLanguage),
         }
     }
 

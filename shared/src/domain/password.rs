@@ -1,6 +1,6 @@
 use std::fmt;
 
-use super::codes;
+use crate::problem::FieldCode;
 
 /// A password acceptable for a new account: 10 to 128 characters, no control characters.
 /// Length is what makes passwords strong; composition rules only make them predictable.
@@ -11,19 +11,19 @@ impl Password {
     pub const MIN_CHARS: usize = 10;
     pub const MAX_CHARS: usize = 128;
 
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, FieldCode> {
         if raw.is_empty() {
-            return Err(codes::REQUIRED);
+            return Err(FieldCode::Required);
         }
         if raw.chars().any(char::is_control) {
-            return Err(codes::CONTROL_CHARACTERS);
+            return Err(FieldCode::ControlCharacters);
         }
         let n = raw.chars().count();
         if n < Self::MIN_CHARS {
-            return Err(codes::TOO_SHORT);
+            return Err(FieldCode::TooShort);
         }
         if n > Self::MAX_CHARS {
-            return Err(codes::TOO_LONG);
+            return Err(FieldCode::TooLong);
         }
         Ok(Self(raw.to_owned()))
     }
@@ -45,16 +45,16 @@ mod tests {
 
     #[test]
     fn length_rules() {
-        assert_eq!(Password::parse("").err(), Some(codes::REQUIRED));
-        assert_eq!(Password::parse("short").err(), Some(codes::TOO_SHORT));
+        assert_eq!(Password::parse("").err(), Some(FieldCode::Required));
+        assert_eq!(Password::parse("short").err(), Some(FieldCode::TooShort));
         assert!(Password::parse("correct horse").is_ok());
         assert_eq!(
             Password::parse(&"x".repeat(129)).err(),
-            Some(codes::TOO_LONG)
+            Some(FieldCode::TooLong)
         );
         assert_eq!(
             Password::parse("tab\tinside!!").err(),
-            Some(codes::CONTROL_CHARACTERS)
+            Some(FieldCode::ControlCharacters)
         );
         assert_eq!(
             format!("{:?}", Password::parse("correct horse")),

@@ -1,10 +1,10 @@
-use super::codes;
+use crate::problem::FieldCode;
 
 /// Rejects C0/C1 controls (including newlines): they have no place in a name and would let
 /// a value break out of a mail header or a log line.
-fn check_controls(s: &str) -> Result<(), &'static str> {
+fn check_controls(s: &str) -> Result<(), FieldCode> {
     if s.chars().any(char::is_control) {
-        Err(codes::CONTROL_CHARACTERS)
+        Err(FieldCode::ControlCharacters)
     } else {
         Ok(())
     }
@@ -15,14 +15,14 @@ fn check_controls(s: &str) -> Result<(), &'static str> {
 pub struct BoundedText<const MAX: usize>(String);
 
 impl<const MAX: usize> BoundedText<MAX> {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, FieldCode> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err(codes::REQUIRED);
+            return Err(FieldCode::Required);
         }
         check_controls(s)?;
         if s.chars().count() > MAX {
-            return Err(codes::TOO_LONG);
+            return Err(FieldCode::TooLong);
         }
         Ok(Self(s.to_owned()))
     }
@@ -41,7 +41,7 @@ impl<const MAX: usize> BoundedText<MAX> {
 pub struct OptionalText<const MAX: usize>(Option<BoundedText<MAX>>);
 
 impl<const MAX: usize> OptionalText<MAX> {
-    pub fn parse(raw: Option<&str>) -> Result<Self, &'static str> {
+    pub fn parse(raw: Option<&str>) -> Result<Self, FieldCode> {
         match raw.map(str::trim) {
             None | Some("") => Ok(Self(None)),
             Some(s) => BoundedText::parse(s).map(|t| Self(Some(t))),
@@ -59,16 +59,16 @@ impl<const MAX: usize> OptionalText<MAX> {
 pub struct MultilineText<const MAX: usize>(String);
 
 impl<const MAX: usize> MultilineText<MAX> {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, FieldCode> {
         let s = raw.trim().replace("\r\n", "\n");
         if s.is_empty() {
-            return Err(codes::REQUIRED);
+            return Err(FieldCode::Required);
         }
         if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            return Err(codes::CONTROL_CHARACTERS);
+            return Err(FieldCode::ControlCharacters);
         }
         if s.chars().count() > MAX {
-            return Err(codes::TOO_LONG);
+            return Err(FieldCode::TooLong);
         }
         Ok(Self(s))
     }
@@ -84,19 +84,19 @@ impl<const MAX: usize> MultilineText<MAX> {
 pub struct Phone(String);
 
 impl Phone {
-    pub fn parse_optional(raw: Option<&str>) -> Result<Option<Self>, &'static str> {
+    pub fn parse_optional(raw: Option<&str>) -> Result<Option<Self>, FieldCode> {
         let s = match raw.map(str::trim) {
             None | Some("") => return Ok(None),
             Some(s) => s,
         };
         check_controls(s)?;
         if s.chars().count() > 20 {
-            return Err(codes::TOO_LONG);
+            return Err(FieldCode::TooLong);
         }
         let allowed = |c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')');
         let digits = s.chars().filter(char::is_ascii_digit).count();
         if !s.chars().all(allowed) || digits < 6 || s[1..].contains('+') {
-            return Err(codes::INVALID_PHONE);
+            return Err(FieldCode::InvalidPhone);
         }
         Ok(Some(Self(s.to_owned())))
     }
@@ -116,17 +116,17 @@ mod tests {
             BoundedText::<3>::parse("  ab ").map(|t| t.into_inner()),
             Ok("ab".into())
         );
-        assert_eq!(BoundedText::<3>::parse("   "), Err(codes::REQUIRED));
-        assert_eq!(BoundedText::<3>::parse("abcd"), Err(codes::TOO_LONG));
+        assert_eq!(BoundedText::<3>::parse("   "), Err(FieldCode::Required));
+        assert_eq!(BoundedText::<3>::parse("abcd"), Err(FieldCode::TooLong));
         // Characters, not bytes: three kanji fit in three.
         assert!(BoundedText::<3>::parse("山田太").is_ok());
         assert_eq!(
             BoundedText::<9>::parse("a\u{7}b"),
-            Err(codes::CONTROL_CHARACTERS)
+            Err(FieldCode::ControlCharacters)
         );
         assert_eq!(
             BoundedText::<9>::parse("a\nb"),
-            Err(codes::CONTROL_CHARACTERS)
+            Err(FieldCode::ControlCharacters)
         );
     }
 
@@ -136,15 +136,15 @@ mod tests {
         assert_eq!(Phone::parse_optional(Some("")), Ok(None));
         assert_eq!(
             Phone::parse_optional(Some("call me")),
-            Err(codes::INVALID_PHONE)
+            Err(FieldCode::InvalidPhone)
         );
         assert_eq!(
             Phone::parse_optional(Some("12+345678")),
-            Err(codes::INVALID_PHONE)
+            Err(FieldCode::InvalidPhone)
         );
         assert_eq!(
             Phone::parse_optional(Some("123")),
-            Err(codes::INVALID_PHONE)
+            Err(FieldCode::InvalidPhone)
         );
     }
 }

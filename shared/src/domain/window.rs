@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::codes;
+use crate::problem::FieldCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -40,11 +40,11 @@ impl Weekday {
         Self::ALL[d.num_days_from_monday() as usize]
     }
 
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, FieldCode> {
         Self::ALL
             .into_iter()
             .find(|d| d.code() == raw)
-            .ok_or(codes::INVALID_WEEKDAY)
+            .ok_or(FieldCode::InvalidWeekday)
     }
 
     pub fn code(self) -> &'static str {
@@ -71,14 +71,14 @@ impl DeliveryWindow {
         hours: 0,
     };
 
-    pub fn new(weekdays: &[Weekday], hours: &[u8]) -> Result<Self, &'static str> {
+    pub fn new(weekdays: &[Weekday], hours: &[u8]) -> Result<Self, FieldCode> {
         let mut w = Self::NONE;
         for d in weekdays {
             w.weekdays |= 1 << d.index();
         }
         for &h in hours {
             if h > 23 {
-                return Err(codes::INVALID_HOUR);
+                return Err(FieldCode::InvalidHour);
             }
             w.hours |= 1 << h;
         }
@@ -89,7 +89,7 @@ impl DeliveryWindow {
     pub fn parse(
         weekdays: Option<&[String]>,
         hours: Option<&[i64]>,
-    ) -> Result<Self, Vec<(&'static str, &'static str)>> {
+    ) -> Result<Self, Vec<(&'static str, FieldCode)>> {
         let mut errors = Vec::new();
         let days = match weekdays {
             None => Weekday::ALL.to_vec(),
@@ -108,7 +108,7 @@ impl DeliveryWindow {
                 .iter()
                 .filter_map(|&h| {
                     u8::try_from(h).ok().filter(|h| *h < 24).or_else(|| {
-                        errors.push(("hours", codes::INVALID_HOUR));
+                        errors.push(("hours", FieldCode::InvalidHour));
                         None
                     })
                 })
@@ -178,13 +178,13 @@ pub struct TimeZoneName(Tz);
 impl TimeZoneName {
     pub const DEFAULT: Self = Self(Tz::Asia__Tokyo);
 
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, FieldCode> {
         match raw.trim() {
-            "" => Err(codes::REQUIRED),
+            "" => Err(FieldCode::Required),
             s => s
                 .parse::<Tz>()
                 .map(Self)
-                .map_err(|_| codes::INVALID_TIME_ZONE),
+                .map_err(|_| FieldCode::InvalidTimeZone),
         }
     }
 
@@ -310,15 +310,15 @@ mod tests {
         assert_eq!(
             DeliveryWindow::parse(Some(&days), Some(&[1, 24])),
             Err(vec![
-                ("weekdays", codes::INVALID_WEEKDAY),
-                ("hours", codes::INVALID_HOUR)
+                ("weekdays", FieldCode::InvalidWeekday),
+                ("hours", FieldCode::InvalidHour)
             ])
         );
         assert_eq!(DeliveryWindow::parse(None, None), Ok(DeliveryWindow::ALL));
         assert!(DeliveryWindow::parse(Some(&[]), None).is_ok_and(DeliveryWindow::is_empty));
         assert_eq!(
             TimeZoneName::parse("Mars/Olympus"),
-            Err(codes::INVALID_TIME_ZONE)
+            Err(FieldCode::InvalidTimeZone)
         );
         assert_eq!(
             TimeZoneName::parse("Europe/Paris").map(TimeZoneName::name),

@@ -1,8 +1,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{BoundedText, EmailAddress, Language, OptionalText, Password, Phone, codes};
-use crate::problem::FieldErrors;
+use crate::domain::{BoundedText, EmailAddress, Language, OptionalText, Password, Phone};
+use crate::problem::{FieldCode, FieldErrors};
 
 pub type Name = BoundedText<50>;
 pub type Company = BoundedText<100>;
@@ -128,14 +128,14 @@ pub fn parse_credentials(email: &str, password: &str) -> Result<(String, String)
     let mut errors = FieldErrors::default();
     let email = email.trim();
     if email.is_empty() {
-        errors.push("email", codes::REQUIRED);
+        errors.push("email", FieldCode::Required);
     } else if email.len() > EmailAddress::MAX_LEN {
-        errors.push("email", codes::TOO_LONG);
+        errors.push("email", FieldCode::TooLong);
     }
     if password.is_empty() {
-        errors.push("password", codes::REQUIRED);
+        errors.push("password", FieldCode::Required);
     } else if password.chars().count() > Password::MAX_CHARS {
-        errors.push("password", codes::TOO_LONG);
+        errors.push("password", FieldCode::TooLong);
     }
     if errors.is_empty() {
         Ok((email.to_ascii_lowercase(), password.to_owned()))
@@ -292,7 +292,7 @@ impl PasswordChange {
     pub fn parse(&self) -> Result<(String, Password), FieldErrors> {
         let mut errors = FieldErrors::default();
         if self.current_password.is_empty() {
-            errors.push("current_password", codes::REQUIRED);
+            errors.push("current_password", FieldCode::Required);
         }
         let new = errors.take("new_password", Password::parse(&self.new_password));
         match new {
@@ -330,9 +330,9 @@ pub struct AccountDeletion {
 pub fn require_password(field: &str, raw: &str) -> Result<String, FieldErrors> {
     let mut errors = FieldErrors::default();
     if raw.is_empty() {
-        errors.push(field, codes::REQUIRED);
+        errors.push(field, FieldCode::Required);
     } else if raw.chars().count() > Password::MAX_CHARS {
-        errors.push(field, codes::TOO_LONG);
+        errors.push(field, FieldCode::TooLong);
     }
     if errors.is_empty() {
         Ok(raw.to_owned())
@@ -378,7 +378,7 @@ mod tests {
             "company",
             "language",
         ] {
-            assert_eq!(errors.code_for(field), Some(codes::REQUIRED), "{field}");
+            assert_eq!(errors.code_for(field), Some(FieldCode::Required), "{field}");
         }
         assert_eq!(errors.code_for("department"), None);
     }
@@ -388,7 +388,7 @@ mod tests {
         let req: RegistrationRequest =
             serde_json::from_str(r#"{"email":"x@example.com"}"#).unwrap_or_default();
         let errors = req.parse().err().unwrap_or_default();
-        assert_eq!(errors.code_for("password"), Some(codes::REQUIRED));
+        assert_eq!(errors.code_for("password"), Some(FieldCode::Required));
         assert_eq!(errors.code_for("email"), None);
     }
 
@@ -404,11 +404,8 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            patch
-                .parse()
-                .err()
-                .and_then(|e| e.code_for("language").map(str::to_owned)),
-            Some(codes::INVALID_LANGUAGE.to_owned())
+            patch.parse().err().and_then(|e| e.code_for("language")),
+            Some(FieldCode::InvalidLanguage)
         );
     }
 }

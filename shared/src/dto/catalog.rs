@@ -1,8 +1,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{BoundedText, MultilineText, codes};
-use crate::problem::FieldErrors;
+use crate::domain::{BoundedText, MultilineText};
+use crate::problem::{FieldCode, FieldErrors};
 
 /// `GET /api/v1/catalog`: categories → groups → products, in display order. Retired entries
 /// are left out; a subscriber still reaches a retired product through its own page.
@@ -150,13 +150,13 @@ pub struct CatalogEntryChange {
     pub retired: Option<bool>,
 }
 
-pub fn parse_slug(raw: &str) -> Result<String, &'static str> {
+pub fn parse_slug(raw: &str) -> Result<String, FieldCode> {
     let s = raw.trim();
     if s.is_empty() {
-        return Err(codes::REQUIRED);
+        return Err(FieldCode::Required);
     }
     if s.len() > 64 {
-        return Err(codes::TOO_LONG);
+        return Err(FieldCode::TooLong);
     }
     let ok = s.len() >= 2
         && s.bytes()
@@ -166,20 +166,20 @@ pub fn parse_slug(raw: &str) -> Result<String, &'static str> {
     if ok {
         Ok(s.to_owned())
     } else {
-        Err(codes::INVALID_VALUE)
+        Err(FieldCode::InvalidValue)
     }
 }
 
-fn description(raw: Option<&str>) -> Result<String, &'static str> {
+fn description(raw: Option<&str>) -> Result<String, FieldCode> {
     match raw.map(str::trim) {
         None | Some("") => Ok(String::new()),
         Some(s) => MultilineText::<2000>::parse(s).map(MultilineText::into_inner),
     }
 }
 
-fn position(raw: Option<i32>) -> Result<Option<i32>, &'static str> {
+fn position(raw: Option<i32>) -> Result<Option<i32>, FieldCode> {
     match raw {
-        Some(p) if !(0..=100_000).contains(&p) => Err(codes::INVALID_VALUE),
+        Some(p) if !(0..=100_000).contains(&p) => Err(FieldCode::InvalidValue),
         other => Ok(other),
     }
 }
@@ -257,9 +257,9 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(parse_slug("id-federation"), Ok("id-federation".into()));
-        assert_eq!(parse_slug("ID Federation"), Err(codes::INVALID_VALUE));
-        assert_eq!(parse_slug("-x"), Err(codes::INVALID_VALUE));
-        assert_eq!(parse_slug(""), Err(codes::REQUIRED));
-        assert_eq!(parse_slug(&"a".repeat(65)), Err(codes::TOO_LONG));
+        assert_eq!(parse_slug("ID Federation"), Err(FieldCode::InvalidValue));
+        assert_eq!(parse_slug("-x"), Err(FieldCode::InvalidValue));
+        assert_eq!(parse_slug(""), Err(FieldCode::Required));
+        assert_eq!(parse_slug(&"a".repeat(65)), Err(FieldCode::TooLong));
     }
 }

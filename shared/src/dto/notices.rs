@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::parse_slug;
-use crate::domain::{BoundedText, MultilineText, OptionalText, codes};
-use crate::problem::FieldErrors;
+use crate::domain::{BoundedText, MultilineText, OptionalText};
+use crate::problem::{FieldCode, FieldErrors};
 
 pub const TITLE_MAX: usize = 200;
 pub const BODY_MAX: usize = 20_000;
@@ -33,12 +33,12 @@ impl NoticeKind {
         }
     }
 
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, FieldCode> {
         match raw.trim() {
-            "" => Err(codes::REQUIRED),
+            "" => Err(FieldCode::Required),
             "maintenance" => Ok(Self::Maintenance),
             "outage" => Ok(Self::Outage),
-            _ => Err(codes::INVALID_VALUE),
+            _ => Err(FieldCode::InvalidValue),
         }
     }
 
@@ -90,34 +90,12 @@ impl NoticeStatus {
         }
     }
 
-    pub fn parse(raw: &str, kind: NoticeKind) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str, kind: NoticeKind) -> Result<Self, FieldCode> {
         Self::for_kind(kind)
             .iter()
             .copied()
             .find(|s| s.code() == raw.trim())
-            .ok_or(codes::INVALID_VALUE)
-    }
-
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Scheduled => "予定",
-            Self::InProgress => "対応中",
-            Self::Completed => "完了",
-            Self::Cancelled => "中止",
-            Self::Investigating => "調査中",
-            Self::Resolved => "復旧",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Scheduled => "Scheduled",
-            Self::InProgress => "In progress",
-            Self::Completed => "Completed",
-            Self::Cancelled => "Cancelled",
-            Self::Investigating => "Investigating",
-            Self::Resolved => "Resolved",
-        }
+            .ok_or(FieldCode::InvalidValue)
     }
 }
 
@@ -190,24 +168,24 @@ pub struct NoticeDraft {
     pub ends_at: Option<DateTime<Utc>>,
 }
 
-pub fn parse_instant(raw: &str) -> Result<DateTime<Utc>, &'static str> {
+pub fn parse_instant(raw: &str) -> Result<DateTime<Utc>, FieldCode> {
     let raw = raw.trim();
     if raw.is_empty() {
-        return Err(codes::REQUIRED);
+        return Err(FieldCode::Required);
     }
     DateTime::parse_from_rfc3339(raw)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| codes::INVALID_DATETIME)
+        .map_err(|_| FieldCode::InvalidDatetime)
 }
 
-fn optional_instant(raw: Option<&str>) -> Result<Option<DateTime<Utc>>, &'static str> {
+fn optional_instant(raw: Option<&str>) -> Result<Option<DateTime<Utc>>, FieldCode> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(s) => parse_instant(s).map(Some),
     }
 }
 
-fn optional_body(raw: Option<&str>) -> Result<Option<String>, &'static str> {
+fn optional_body(raw: Option<&str>) -> Result<Option<String>, FieldCode> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(s) => MultilineText::<BODY_MAX>::parse(s).map(|t| Some(t.into_inner())),
@@ -223,7 +201,7 @@ fn check_order(
     if let (Some(s), Some(end)) = (starts_at, ends_at)
         && end <= s
     {
-        e.push("ends_at", codes::BEFORE_START);
+        e.push("ends_at", FieldCode::BeforeStart);
     }
 }
 
@@ -242,7 +220,7 @@ impl NoticeDraftRequest {
         let starts_at = e.take("starts_at", parse_instant(&self.starts_at));
         let ends_at = e.take("ends_at", optional_instant(self.ends_at.as_deref()));
         if kind == Some(NoticeKind::Maintenance) && ends_at == Some(None) {
-            e.push("ends_at", codes::REQUIRED);
+            e.push("ends_at", FieldCode::Required);
         }
         check_order(&mut e, starts_at, ends_at.flatten());
         let status = kind.and_then(|k| match self.status.as_deref().map(str::trim) {
@@ -274,11 +252,11 @@ impl NoticeDraftRequest {
 
     fn parse_products(&self, e: &mut FieldErrors) -> Option<Vec<String>> {
         if self.products.is_empty() {
-            e.push("products", codes::REQUIRED);
+            e.push("products", FieldCode::Required);
             return None;
         }
         if self.products.len() > PRODUCTS_MAX {
-            e.push("products", codes::TOO_LONG);
+            e.push("products", FieldCode::TooLong);
             return None;
         }
         let mut slugs = Vec::with_capacity(self.products.len());

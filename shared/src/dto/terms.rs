@@ -1,8 +1,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{BoundedText, MultilineText, codes};
-use crate::problem::FieldErrors;
+use crate::domain::{BoundedText, MultilineText};
+use crate::problem::{FieldCode, FieldErrors};
 
 /// `POST /api/v1/terms` (operators): a new version of the terms of use. Once it is in force,
 /// every customer is asked to accept it before using My Support again.
@@ -30,14 +30,14 @@ pub struct NewTerms {
     pub published_at: Option<DateTime<Utc>>,
 }
 
-fn version(raw: &str) -> Result<String, &'static str> {
+fn version(raw: &str) -> Result<String, FieldCode> {
     let v = BoundedText::<32>::parse(raw)?.into_inner();
     if v.chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
     {
         Ok(v)
     } else {
-        Err(codes::INVALID_VALUE)
+        Err(FieldCode::InvalidValue)
     }
 }
 

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::notices::parse_instant;
-use crate::domain::{BoundedText, codes};
-use crate::problem::FieldErrors;
+use crate::domain::BoundedText;
+use crate::problem::{FieldCode, FieldErrors};
 
 pub const TOKEN_NAME_MAX: usize = 100;
 
@@ -31,11 +31,11 @@ impl TokenScope {
         }
     }
 
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, FieldCode> {
         Self::ALL
             .into_iter()
             .find(|s| s.code() == raw.trim())
-            .ok_or(codes::INVALID_VALUE)
+            .ok_or(FieldCode::InvalidValue)
     }
 }
 
@@ -73,7 +73,7 @@ impl NewTokenRequest {
                 .and_then(|t| match t > now {
                     true => Some(Some(t)),
                     false => {
-                        e.push("expires_at", codes::IN_PAST);
+                        e.push("expires_at", FieldCode::InPast);
                         None
                     }
                 }),
@@ -89,9 +89,9 @@ impl NewTokenRequest {
     }
 }
 
-fn parse_scopes(raw: &[String]) -> Result<Vec<TokenScope>, &'static str> {
+fn parse_scopes(raw: &[String]) -> Result<Vec<TokenScope>, FieldCode> {
     if raw.is_empty() {
-        return Err(codes::REQUIRED);
+        return Err(FieldCode::Required);
     }
     let mut scopes = raw
         .iter()
@@ -181,15 +181,15 @@ mod tests {
             scopes: vec!["admin".into()],
             expires_at: Some("2026-11-23T00:00:00Z".into()),
         });
-        assert_eq!(e.code_for("name"), Some("required"));
-        assert_eq!(e.code_for("scopes"), Some("invalid_value"));
-        assert_eq!(e.code_for("expires_at"), Some("in_past"));
+        assert_eq!(e.code_for("name"), Some(FieldCode::Required));
+        assert_eq!(e.code_for("scopes"), Some(FieldCode::InvalidValue));
+        assert_eq!(e.code_for("expires_at"), Some(FieldCode::InPast));
         let e = errors(NewTokenRequest {
             name: "x".into(),
             scopes: vec![],
             expires_at: Some("tomorrow".into()),
         });
-        assert_eq!(e.code_for("scopes"), Some("required"));
-        assert_eq!(e.code_for("expires_at"), Some("invalid_datetime"));
+        assert_eq!(e.code_for("scopes"), Some(FieldCode::Required));
+        assert_eq!(e.code_for("expires_at"), Some(FieldCode::InvalidDatetime));
     }
 }

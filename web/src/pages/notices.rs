@@ -5,8 +5,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use shared::ProblemKind;
-use shared::dto::{Catalog, NoticeKind, NoticeStatus, NoticeSummary, NoticeView};
+use shared::dto::{Catalog, NoticeKind, NoticeSummary, NoticeView};
+use shared::{ProblemKind, i18n};
 
 use crate::api;
 use crate::components::Alert;
@@ -30,20 +30,6 @@ pub fn browser_offset(at: DateTime<Utc>) -> FixedOffset {
     let east = -(date.get_timezone_offset() as i32) * 60;
     FixedOffset::east_opt(east)
         .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()))
-}
-
-fn kind_label(kind: NoticeKind) -> Msg {
-    match kind {
-        NoticeKind::Maintenance => Msg::KindMaintenance,
-        NoticeKind::Outage => Msg::KindOutage,
-    }
-}
-
-fn status_label(status: NoticeStatus, lang: Language) -> &'static str {
-    match lang {
-        Language::Ja => status.label_ja(),
-        Language::En => status.label_en(),
-    }
 }
 
 /// `10:00 – 12:00` for maintenance, the start for an outage.
@@ -75,8 +61,8 @@ pub fn NoticeCards(#[prop(into)] items: Signal<Vec<NoticeSummary>>) -> impl Into
                     view! {
                         <li class=class data-id=n.id.clone()>
                             <A href=format!("/notices/{}", n.id)>
-                                <span class=format!("badge kind {}", kind.code())>{t(kind_label(kind))}</span>
-                                <span class="badge status">{move || status_label(status, lang.get())}</span>
+                                <span class=format!("badge kind {}", kind.code())>{t(i18n::kind(kind))}</span>
+                                <span class="badge status">{move || i18n::status(status).text(lang.get())}</span>
                                 <strong class="notice-title">{title}</strong>
                                 <span class="muted notice-meta">{names} " · " {when(n.kind, n.starts_at, n.ends_at)}</span>
                             </A>
@@ -273,7 +259,7 @@ pub fn NoticePage() -> impl IntoView {
                     view! {
                         <li class="notice-update" data-sequence=u.sequence>
                             <p class="muted">
-                                <span class="badge status">{status_label(u.status, lang.get())}</span>
+                                <span class="badge status">{i18n::status(u.status).text(lang.get())}</span>
                                 " " {local_time(u.issued_at)}
                             </p>
                             <div class="notice-body" inner_html=body></div>
@@ -284,8 +270,8 @@ pub fn NoticePage() -> impl IntoView {
                 view! {
                     <article class=format!("card notice-detail {}", n.kind.code())>
                         <p>
-                            <span class=format!("badge kind {}", n.kind.code())>{t(kind_label(n.kind))}</span>
-                            " " <span class="badge status" id="notice-status">{status_label(n.status, lang.get())}</span>
+                            <span class=format!("badge kind {}", n.kind.code())>{t(i18n::kind(n.kind))}</span>
+                            " " <span class="badge status" id="notice-status">{i18n::status(n.status).text(lang.get())}</span>
                         </p>
                         <h1 id="notice-title">{title}</h1>
                         <dl class="notice-facts">

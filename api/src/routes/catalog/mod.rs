@@ -10,8 +10,8 @@ pub mod update_group;
 
 use actix_web::HttpResponse;
 use diesel::Connection;
+use shared::FieldCode;
 use shared::FieldErrors;
-use shared::domain::codes;
 use shared::dto::{CatalogEntryDraft, CatalogEntryPatch, CatalogEntryView};
 
 use crate::db::DbConnection;
@@ -69,7 +69,7 @@ pub(crate) async fn create(
                 };
                 if find(conn, level, &entry.slug)?.is_some() {
                     let mut errors = FieldErrors::default();
-                    errors.push("slug", codes::TAKEN);
+                    errors.push("slug", FieldCode::Taken);
                     return Err(errors.into());
                 }
                 catalog::insert(conn, level, &parent_id, &entry, now)?;

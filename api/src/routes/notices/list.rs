@@ -1,6 +1,6 @@
 use actix_web::{get, web};
 use serde::Deserialize;
-use shared::domain::codes;
+use shared::FieldCode;
 use shared::dto::{NoticeKind, NoticePage};
 use shared::{FieldErrors, Problem};
 
@@ -50,14 +50,14 @@ pub async fn list(
         Some(c) => {
             let decoded = super::decode_cursor(c);
             if decoded.is_none() {
-                errors.push("cursor", codes::INVALID_VALUE);
+                errors.push("cursor", FieldCode::InvalidValue);
             }
             decoded
         }
     };
     let limit = query.limit.unwrap_or(PAGE_DEFAULT);
     if !(1..=PAGE_MAX).contains(&limit) {
-        errors.push("limit", codes::INVALID_VALUE);
+        errors.push("limit", FieldCode::InvalidValue);
     }
     if !errors.is_empty() {
         return Err(errors.into());
@@ -71,7 +71,7 @@ pub async fn list(
                     Some(p) => Some(p.id),
                     None => {
                         let mut errors = FieldErrors::default();
-                        errors.push("product", codes::UNKNOWN_PRODUCT);
+                        errors.push("product", FieldCode::UnknownProduct);
                         return Err(errors.into());
                     }
                 },

@@ -20,7 +20,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDateTime};
 use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use shared::domain::codes;
+use shared::FieldCode;
 use shared::dto::{NoticeDraftRequest, NoticeUpdateRequest, NoticeView, PublicationReceipt};
 use shared::{FieldErrors, ProblemKind};
 
@@ -49,7 +49,7 @@ fn product_ids(conn: &mut DbConnection, slugs: &[String]) -> ApiResult<Vec<Strin
             Some(p) => ids.push(p.id),
             None => {
                 let mut errors = FieldErrors::default();
-                errors.push("products", codes::UNKNOWN_PRODUCT);
+                errors.push("products", FieldCode::UnknownProduct);
                 return Err(errors.into());
             }
         }

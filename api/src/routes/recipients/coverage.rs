@@ -1,9 +1,9 @@
 use actix_web::{get, web};
 use chrono::{Datelike, Duration, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
-use shared::domain::{TimeZoneName, Weekday, codes};
+use shared::domain::{TimeZoneName, Weekday};
 use shared::dto::{Coverage, WeekHour};
-use shared::{FieldErrors, Problem};
+use shared::{FieldCode, FieldErrors, Problem};
 
 use crate::auth::ReadAccess;
 use crate::error::ApiResult;
@@ -39,7 +39,7 @@ pub async fn coverage(
     // written now keep working when per-kind opt-outs count here too.
     if !matches!(query.kind.as_deref(), None | Some("outage" | "maintenance")) {
         let mut errors = FieldErrors::default();
-        errors.push("kind", codes::INVALID_VALUE);
+        errors.push("kind", FieldCode::InvalidValue);
         return Err(errors.into());
     }
     let zone = TimeZoneName::parse(&auth.account.time_zone).unwrap_or(TimeZoneName::DEFAULT);

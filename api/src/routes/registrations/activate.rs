@@ -1,9 +1,9 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use diesel::prelude::*;
-use shared::FieldErrors;
 use shared::Problem;
-use shared::domain::{DeliveryWindow, TimeZoneName, codes};
+use shared::domain::{DeliveryWindow, TimeZoneName};
 use shared::dto::{ActivationRequest, SessionTokens, require_password};
+use shared::{FieldCode, FieldErrors};
 
 use crate::auth::extract::client_ip;
 use crate::auth::{password, token};
@@ -51,7 +51,7 @@ pub async fn activate(
     if !password::verify(password, Some(registration.password_hash.clone())).await? {
         state.throttle.hit(Action::ActivationFailure, &keys)?;
         let mut errors = FieldErrors::default();
-        errors.push("password", codes::INCORRECT);
+        errors.push("password", FieldCode::Incorrect);
         return Err(errors.into());
     }
     let st = state.clone();

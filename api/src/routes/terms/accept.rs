@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post, web};
-use shared::domain::codes;
+use shared::FieldCode;
 use shared::dto::TermsAcceptance;
 use shared::{FieldErrors, Problem};
 
@@ -30,9 +30,9 @@ pub async fn accept(
     let version = body.into_inner().version;
     let mut errors = FieldErrors::default();
     if version.trim().is_empty() {
-        errors.push("version", codes::REQUIRED);
+        errors.push("version", FieldCode::Required);
     } else if auth.current_terms.as_deref() != Some(version.as_str()) {
-        errors.push("version", codes::NOT_CURRENT);
+        errors.push("version", FieldCode::NotCurrent);
     }
     if !errors.is_empty() {
         return Err(errors.into());

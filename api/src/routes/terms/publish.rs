@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post, web};
-use shared::domain::codes;
+use shared::FieldCode;
 use shared::dto::{TermsDraft, TermsView};
 use shared::{FieldErrors, Problem};
 
@@ -52,7 +52,7 @@ fn conn_insert(conn: &mut crate::db::DbConnection, terms: &Terms) -> ApiResult<(
     match terms.insert(conn) {
         Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
             let mut errors = FieldErrors::default();
-            errors.push("version", codes::TAKEN);
+            errors.push("version", FieldCode::Taken);
             Err(errors.into())
         }
         other => other.map(|_| ()).map_err(Into::into),

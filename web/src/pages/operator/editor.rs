@@ -346,7 +346,7 @@ pub fn StatusSelect(
             <select id=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
                 <option value="">"—"</option>
                 {move || statuses.get().into_iter().map(|s| view! {
-                    <option value=s.code()>{move || if lang.get() == Language::Ja { s.label_ja() } else { s.label_en() }}</option>
+                    <option value=s.code()>{move || shared::i18n::status(s).text(lang.get())}</option>
                 }).collect_view()}
             </select>
             <p class="error" role="alert">{error}</p>

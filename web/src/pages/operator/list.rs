@@ -69,10 +69,7 @@ fn Rows(items: RwSignal<Vec<NoticeSummary>>, id: &'static str) -> impl IntoView 
                         <li data-id=n.id.clone()>
                             <A href=format!("/operator/notices/{}", n.id)>
                                 <span class=format!("badge kind {}", kind.code())>
-                                    {t(match kind {
-                                        shared::dto::NoticeKind::Maintenance => Msg::KindMaintenance,
-                                        shared::dto::NoticeKind::Outage => Msg::KindOutage,
-                                    })}
+                                    {t(shared::i18n::kind(kind))}
                                 </span>
                                 " "
                                 <strong>{move || pick(lang.get(), &title, &title_en)}</strong>

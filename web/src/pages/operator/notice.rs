@@ -11,7 +11,7 @@ use super::editor::{StatusSelect, TextArea};
 use super::{OperatorOnly, from_local_input, to_local_input};
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, Field};
-use crate::i18n::{Language, Msg, pick, t, use_lang};
+use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::general_message;
 use crate::pages::notices::local_time;
 
@@ -130,12 +130,12 @@ fn Page(id: String) -> impl IntoView {
             {move || notice.get().map(|n| {
                 let draft = n.published_at.is_none();
                 let title = pick(lang.get(), &n.title_ja, n.title_en.as_deref().unwrap_or(&n.title_ja));
-                let status = if lang.get() == Language::Ja { n.status.label_ja() } else { n.status.label_en() };
+                let status = shared::i18n::status(n.status).text(lang.get());
                 let products = n.products.iter().map(|p| pick(lang.get(), &p.name_ja, &p.name_en)).collect::<Vec<_>>().join(", ");
                 let body = shared::markup::to_html(&n.body_ja);
                 // The follow-ups as they went out, newest first.
                 let updates = n.updates.iter().rev().map(|u| {
-                    let status = if lang.get() == Language::Ja { u.status.label_ja() } else { u.status.label_en() };
+                    let status = shared::i18n::status(u.status).text(lang.get());
                     let text = shared::markup::to_html(&u.body_ja);
                     view! {
                         <li class="console-update" data-sequence=u.sequence>

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
-use shared::domain::{Password, codes};
-use shared::{FieldErrors, ProblemKind};
+use shared::domain::Password;
+use shared::{FieldCode, FieldErrors, ProblemKind};
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, PasswordField};
@@ -26,7 +26,7 @@ pub fn Confirm() -> impl IntoView {
             .is_some()
             && password.get_untracked() != again.get_untracked()
         {
-            e.push("new_password_again", codes::MISMATCH);
+            e.push("new_password_again", FieldCode::Mismatch);
         }
         if !e.is_empty() {
             errors.set(e);

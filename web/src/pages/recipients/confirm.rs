@@ -63,7 +63,7 @@ pub fn Confirm() -> impl IntoView {
                 }
                 Err(e) if e.kind() == Some(ProblemKind::Conflict) => {
                     let mut errors = FieldErrors::default();
-                    errors.push("email", "taken");
+                    errors.push("email", shared::FieldCode::Taken);
                     draft.errors.set(errors);
                     navigate(&draft.base(), Default::default());
                 }

@@ -17,9 +17,8 @@ pub use sent::Sent;
 
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
-use shared::FieldErrors;
-use shared::domain::codes;
 use shared::dto::{RegistrationAccepted, RegistrationRequest};
+use shared::{FieldCode, FieldErrors};
 
 use crate::i18n::use_lang;
 
@@ -77,9 +76,9 @@ impl Draft {
         // The repeat is checked on its own, whatever the first password's own problems.
         let again = self.password_again.get_untracked();
         if again.is_empty() {
-            errors.push("password_again", codes::REQUIRED);
+            errors.push("password_again", FieldCode::Required);
         } else if self.password.get_untracked() != again {
-            errors.push("password_again", codes::MISMATCH);
+            errors.push("password_again", FieldCode::Mismatch);
         }
         let ok = errors.is_empty();
         self.errors.set(errors);

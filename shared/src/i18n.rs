@@ -1,0 +1,424 @@
+//! The one message catalogue: every text a customer or operator reads, in Japanese and English.
+//! The SPA, the server's mails and feeds, and the field-error codes ([`crate::FieldCode`]) all
+//! take their words from here, so a label is written once and a language cannot be missing:
+//! an entry without both texts does not compile, and a test refuses an empty one.
+
+use crate::FieldCode;
+use crate::domain::{Language, Weekday};
+use crate::dto::{NoticeKind, NoticeStatus};
+
+macro_rules! catalogue {
+    ($($name:ident => $ja:literal, $en:literal;)*) => {
+        /// One text of the catalogue; [`Msg::text`] gives it in a language.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg { $($name),* }
+
+        impl Msg {
+            /// Every message, for checks over the whole catalogue.
+            pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
+
+            pub fn text(self, lang: Language) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$name, Language::Ja) => $ja, (Msg::$name, Language::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    SiteName => "お客さまサポート", "Customer Support";
+    Home => "トップ", "Home";
+    MySupport => "マイサポート", "My Support";
+    Register => "新規登録", "Sign up";
+    Login => "ログイン", "Log in";
+    Logout => "ログアウト", "Log out";
+    HeroTitle => "工事・故障情報を、必要な人に、必要なときに。", "Maintenance and outage notices, to the right people at the right time.";
+    HeroBody => "ご利用の商品を登録すると、工事情報・故障情報をメールでお届けします。配信先のメールアドレスと、受け取る曜日・時間帯を選べます。", "Register the products you use and receive their maintenance and outage notices by email, at the addresses, weekdays and hours you choose.";
+    HeroCta => "お客さまサポートIDを登録する", "Get a customer support ID";
+    FeatureMaintenance => "工事情報", "Maintenance";
+    FeatureMaintenanceBody => "計画工事の日時と影響をお知らせします。", "Planned work, its window and its impact.";
+    FeatureOutage => "故障情報", "Outages";
+    FeatureOutageBody => "発生から復旧まで、状況をお届けします。", "From detection to recovery, as it happens.";
+    FeatureHours => "配信先・時間帯", "Your addresses and hours";
+    FeatureHoursBody => "アドレスごとに曜日と時間帯を選べます。", "Choose the weekdays and hours of each address.";
+    Products => "商品一覧", "Products";
+    HaveId => "IDをお持ちの方", "Already have an ID?";
+    StepInput => "入力", "Details";
+    StepConfirm => "確認", "Review";
+    StepSent => "仮登録", "Provisional";
+    StepActivate => "本登録", "Activate";
+    StepDone => "完了", "Done";
+    RegisterTitle => "お客さまサポートIDの登録", "Register a customer support ID";
+    RegisterLead => "必要事項を入力してください。入力したパスワードは本登録時に必要ですので、お忘れにならないようご注意ください。", "Fill in the form. You will need the password again to activate your ID, so keep it in mind.";
+    ErrorSummary => "入力内容を確認してください。", "Please correct the following.";
+    Required => "必須", "Required";
+    Optional => "任意", "Optional";
+    Email => "メールアドレス（ログインID）", "Email address (login ID)";
+    Password => "パスワード", "Password";
+    PasswordHint => "10文字以上。長いフレーズがおすすめです。", "At least 10 characters. A long phrase works best.";
+    PasswordAgain => "パスワード（確認）", "Password (again)";
+    FamilyName => "姓", "Family name";
+    GivenName => "名", "Given name";
+    Company => "会社名", "Company";
+    Department => "部署名", "Department";
+    Phone => "電話番号", "Phone";
+    Language => "ご利用言語", "Language";
+    ToConfirm => "確認画面へ", "Review";
+    Back => "戻る", "Back";
+    ConfirmTitle => "入力内容の確認", "Review your details";
+    ConfirmLead => "内容をご確認のうえ、「仮登録する」をクリックしてください。", "Check your details, then select “Register provisionally”.";
+    Provisional => "仮登録する", "Register provisionally";
+    SentTitle => "仮登録が完了しました", "Provisional registration complete";
+    SentBody => "ご登録のメールアドレスに本登録用のURLをお送りしました。24時間以内にURLを開き、本登録を行ってください。", "We have mailed you a link to activate your ID. Open it within 24 hours to complete the registration.";
+    SentTo => "送信先", "Sent to";
+    SentNoMail => "メールが届かない場合は、迷惑メールフォルダをご確認のうえ、もう一度新規登録を行ってください。", "No mail? Check your spam folder, or sign up again.";
+    ActivateTitle => "本登録", "Activate your ID";
+    ActivateLead => "仮登録で設定したパスワードを再度入力し、本登録を行ってください。", "Enter the password you chose when signing up to activate your ID.";
+    ActivateButton => "本登録する", "Activate";
+    Checking => "確認しています…", "Checking…";
+    ExpiredTitle => "このURLは無効です", "This link is no longer valid";
+    ExpiredBody => "URLの有効期限（24時間）が切れているか、すでに使用されています。お手数ですが、もう一度新規登録を行ってください。", "It has expired (links last 24 hours) or was already used. Please sign up again.";
+    UnknownLinkBody => "URLが正しくありません。メールに記載されたURLをそのまま開いてください。", "This link is not valid. Open the link exactly as it appears in the mail.";
+    StartOver => "新規登録をやり直す", "Sign up again";
+    CompleteTitle => "本登録が完了しました", "Your ID is active";
+    CompleteLead => "規約をご確認いただき、「規約に同意してマイサポートを利用する」をクリックしてください。", "Read the terms, then select “Accept the terms and use My Support”.";
+    AcceptTerms => "規約に同意してマイサポートを利用する", "Accept the terms and use My Support";
+    TermsTitle => "利用規約", "Terms of use";
+    FirstTermsLead => "マイサポートをご利用いただくには、利用規約をお読みのうえ同意してください。", "To use My Support, read the terms of use and accept them.";
+    NewTermsLead => "利用規約が改定されました。マイサポートを引き続きご利用いただくには、改定後の規約に同意してください。", "The terms of use have changed. Accept the new version to keep using My Support.";
+    Welcome => "ようこそ、", "Welcome, ";
+    Sama => "様", "";
+    Subscriptions => "登録中のサポート情報一覧", "Your support information";
+    NoSubscriptions => "登録中のサポート情報はありません。", "You have not added any support information yet.";
+    AddSupportInfo => "法人のお客様向けサポート情報を追加", "Add support information for corporate customers";
+    Account => "登録情報", "Your details";
+    LoginTitle => "ログイン", "Log in";
+    LoginFailed => "メールアドレスまたはパスワードが正しくありません。", "The email address or password is not correct.";
+    ForgotPassword => "パスワードをお忘れの方", "Forgot your password?";
+    NoId => "IDをお持ちでない方", "No ID yet?";
+    ResetTitle => "パスワードの再設定", "Reset your password";
+    ResetLead => "ご登録のメールアドレスを入力してください。パスワード再設定用のURLをお送りします。", "Enter your email address and we will send you a link to choose a new password.";
+    ResetSend => "再設定メールを送る", "Send the reset link";
+    ResetSent => "ご登録がある場合、パスワード再設定用のメールをお送りしました。URLの有効期限は1時間です。", "If the address has an ID, a reset link is on its way. It is valid for 1 hour.";
+    NewPassword => "新しいパスワード", "New password";
+    ResetButton => "パスワードを変更する", "Change password";
+    ResetDone => "パスワードを変更しました。新しいパスワードでログインしてください。", "Your password has been changed. Log in with the new one.";
+    ResetExpired => "このURLは有効期限切れか、すでに使用されています。もう一度お申し込みください。", "This link has expired or was already used. Please ask for a new one.";
+    TooMany => "試行回数が多すぎます。しばらく待ってからもう一度お試しください。", "Too many attempts. Please wait a while and try again.";
+    Unexpected => "処理を完了できませんでした。時間をおいて再度お試しください。", "Something went wrong. Please try again later.";
+    NotFoundTitle => "ページが見つかりません", "Page not found";
+    Loading => "読み込み中…", "Loading…";
+    Notices => "工事・故障情報", "Notices";
+    NoticesLead => "公開中の工事情報・故障情報です。新しいものから表示しています。", "Published maintenance and outage notices, newest first.";
+    KindMaintenance => "工事情報", "Maintenance";
+    KindOutage => "故障情報", "Outage";
+    AllKinds => "すべての種別", "All kinds";
+    AllProducts => "すべての商品", "All products";
+    FilterProduct => "商品", "Product";
+    FilterKind => "種別", "Kind";
+    NoNotices => "該当するお知らせはありません。", "No notices match.";
+    NoNoticesYet => "まだお知らせはありません。", "No notices have been published yet.";
+    AtomFeedLink => "Atom フィードで購読", "Follow in a feed reader (Atom)";
+    IcsFeedLink => "工事予定をカレンダーに追加 (iCalendar)", "Add maintenance to a calendar (iCalendar)";
+    MoreNotices => "さらに表示", "Show more";
+    NoticeStarted => "発生日時", "Started";
+    NoticeWindow => "作業予定", "Planned window";
+    NoticeStatus => "状況", "Status";
+    NoticeProducts => "対象", "Products";
+    NoticeUpdates => "更新情報", "Updates";
+    NoticePublished => "掲載", "Published";
+    BackToNotices => "工事・故障情報の一覧へ", "All notices";
+    RecentNotices => "最近の工事・故障情報", "Recent notices";
+    NoticeNotFound => "このお知らせは見つかりませんでした。", "This notice was not found.";
+    UnsubscribeTitle => "メール配信の停止", "Unsubscribe";
+    UnsubscribeLead => "このメールを受け取ったアドレスへの、この商品の同じ種別（工事情報または故障情報）のメール配信を停止します。他の配信先や、他の種別のメールは変わりません。", "Stop this kind of notice mail (maintenance or outage) for this product at the address that received the mail. Other addresses and the other kind are not affected.";
+    DoUnsubscribe => "配信を停止する", "Unsubscribe";
+    UnsubscribeDone => "配信を停止しました。マイサポートからいつでも再開できます。", "Unsubscribed. You can resume at any time in My Support.";
+    UnsubscribeInvalid => "この配信停止リンクは無効です。", "This unsubscribe link is not valid.";
+    OptedOut => "配信停止中", "Unsubscribed";
+    Resume => "再開する", "Resume";
+    SupportListTitle => "法人のお客さま向けサポート情報一覧", "Support information for corporate customers";
+    SupportListLead => "サポート情報を確認したい商品のカテゴリーを選択してください。", "Choose the category of the product you use.";
+    ProductsOf => "の商品一覧", ": products";
+    RegisterToMySupport => "マイサポートへ登録", "Add to My Support";
+    RegisteredInMySupport => "マイサポートへ登録済", "In My Support";
+    RegisterConfirmSuffix => "をマイサポートに登録します。", " will be added to My Support.";
+    DoRegister => "登録する", "Add";
+    Cancel => "キャンセル", "Cancel";
+    Retired => "提供終了", "Retired";
+    RetiredNote => "この商品は提供を終了しました。新たにマイサポートへ登録することはできません。", "This product is retired and can no longer be added to My Support.";
+    LoginToRegister => "ログインしてマイサポートへ登録", "Log in to add to My Support";
+    MailSettingsStatus => "メール配信設定状況", "Mail settings";
+    MaintenanceMail => "工事情報メール", "Maintenance mail";
+    OutageMail => "故障情報メール", "Outage mail";
+    On => "配信中", "On";
+    Off => "停止", "Off";
+    Remove => "削除", "Remove";
+    RemoveConfirmSuffix => "をマイサポートから削除します。よろしいですか？", " will be removed from My Support. Continue?";
+    DoRemove => "削除する", "Remove";
+    MailSettingsTitle => "工事・故障情報メールの設定", "Maintenance and outage mail settings";
+    MailSettingsLead => "受け取るメールにチェックを入れてください。", "Tick the mails you want to receive.";
+    MailConfirmTitle => "工事・故障情報メールの設定確認", "Confirm your mail settings";
+    MailConfirmLead => "以下の内容で登録します。", "These settings will be saved.";
+    RegisteredItems => "登録項目", "Settings";
+    NoMailChosen => "メールを受け取りません", "No mail";
+    MailDoneTitle => "登録が完了しました", "Your settings are saved";
+    MailDoneBody => "工事・故障情報メールの設定を保存しました。次に発行されるお知らせから、この設定でお届けします。", "Your maintenance and outage mail settings are saved. They apply from the next notice issued.";
+    BackToMySupport => "マイサポートトップへ戻る", "Back to My Support";
+    Category => "カテゴリー", "Category";
+    Product => "商品", "Product";
+    Recipients => "配信先メールアドレス", "Delivery addresses";
+    RecipientEmail => "配信先メールアドレス", "Delivery address";
+    RecipientsTab => "工事・故障情報メール配信先 登録・変更", "Maintenance and outage mail addresses";
+    RecipientsPagePrefix => "配信先メールアドレスの追加や曜日・時間の変更は、", "To add an address or change its weekdays and hours, ";
+    RecipientsPageLink => "こちらのページから登録が可能です", "use this page";
+    RecipientsPageSuffix => "。", ".";
+    RecipientsLead => "配信先ごとに、メールを受け取る曜日と時間帯を選べます。選択されていない曜日・時間に発生した工事・故障情報は配信されませんので、全ての曜日・時間を選択しておくことをおすすめします。", "Each address receives notices only on the weekdays and hours you choose. Notices issued outside them are not sent, so we recommend selecting every weekday and hour.";
+    Weekdays => "配信希望曜日", "Weekdays";
+    Hours => "配信希望時間", "Hours";
+    AllDaysAllHours => "全ての曜日・全ての時間", "Every weekday, every hour";
+    Pending => "確認待ち", "Awaiting confirmation";
+    Verified => "確認済み", "Confirmed";
+    Resend => "確認メールを再送", "Resend confirmation";
+    Resent => "確認メールを再送しました。", "The confirmation mail was sent again.";
+    Edit => "変更", "Edit";
+    NewRecipient => "新規登録", "Add an address";
+    ChangeRecipients => "配信先メールアドレスの変更", "Change delivery addresses";
+    NewRecipientTitle => "配信先メールアドレスの新規登録", "Add a delivery address";
+    EditRecipientTitle => "配信先メールアドレスの変更", "Edit a delivery address";
+    RecipientConfirmTitle => "配信先の登録内容の確認", "Confirm the delivery address";
+    RecipientDoneTitle => "配信先の登録が完了しました", "The delivery address is saved";
+    RecipientDoneNew => "確認メールを送信しました。メール内のURLを開いて確認すると配信が始まります。", "We sent a confirmation mail. Delivery starts once the address is confirmed from it.";
+    RecipientDoneEdit => "変更を保存しました。", "Your changes are saved.";
+    PresetAll => "全て", "All";
+    GridLabel => "配信希望曜日・時間", "Delivery weekdays and hours";
+    PresetBusiness => "平日 9:00–18:00", "Weekdays 9:00–18:00";
+    EveryHour => "終日", "every hour";
+    PresetNone => "なし", "None";
+    GridHelp => "曜日・時間のボタンで選択します（クリック、タップ、またはキーボードのEnter/Space）。時間はドラッグでまとめて選べます。", "Toggle weekdays and hours with their buttons (click, tap, or Enter/Space). Drag across hours to select several.";
+    EmptyWindowWarning => "曜日または時間が1つも選択されていないため、この配信先にはメールが届きません。", "No weekday or no hour is selected: this address will receive nothing.";
+    CoverageWarning => "どの配信先にも故障情報メールが届かない時間帯があります（週168時間のうち", "Some hours of the week reach none of your addresses with outage mail (of the 168 hours in a week, ";
+    CoverageWarningEnd => "時間）。", " are uncovered).";
+    TimeZone => "タイムゾーン", "Time zone";
+    DoDelete => "削除する", "Delete";
+    DeleteRecipientSuffix => " を配信先から削除します。よろしいですか？", " will be removed from your delivery addresses. Continue?";
+    VerifyTitle => "配信先メールアドレスの確認", "Confirm your delivery address";
+    VerifyLead => "「確認する」を押すと、このメールアドレスへの工事・故障情報メールの配信が始まります。", "Select “Confirm” to start receiving maintenance and outage notices at this address.";
+    VerifyButton => "確認する", "Confirm";
+    VerifyDone => "確認が完了しました。このアドレスに工事・故障情報メールが届くようになりました。", "Confirmed. This address will now receive maintenance and outage notices.";
+    Console => "運用コンソール", "Console";
+    OperatorsOnly => "このページは運用担当者専用です。", "This page is for operators only.";
+    ConsoleNotices => "お知らせの管理", "Notices";
+    NewNotice => "お知らせを作成", "New notice";
+    EditDraft => "下書きの編集", "Edit draft";
+    Drafts => "下書き", "Drafts";
+    NoDrafts => "下書きはありません。", "No drafts.";
+    Published => "公開済み", "Published";
+    Kind => "種別", "Kind";
+    TitleJa => "件名（日本語）", "Title (Japanese)";
+    TitleEn => "件名（英語）", "Title (English)";
+    BodyJa => "本文（日本語）", "Body (Japanese)";
+    BodyEn => "本文（英語）", "Body (English)";
+    BodyHint => "空行で段落、「- 」で箇条書き、**太字**、[リンク](https://…) が使えます。", "Blank lines make paragraphs; \"- \" bullets, **bold** and [links](https://…) work.";
+    StartsAt => "開始日時", "Starts";
+    EndsAt => "終了日時", "Ends";
+    Status => "状況", "Status";
+    AffectedProducts => "対象の商品", "Affected products";
+    SaveDraft => "下書きを保存", "Save draft";
+    Saved => "保存しました。", "Saved.";
+    PreviewTitle => "プレビュー", "Preview";
+    PagePreview => "お知らせページ", "Notice page";
+    MailPreviewJa => "メール（日本語）", "Mail (Japanese)";
+    MailPreviewEn => "メール（英語）", "Mail (English)";
+    PreviewPending => "必須項目を入力するとメールのプレビューが表示されます。", "Fill in the required fields to preview the mails.";
+    Publish => "公開して配信", "Publish and send";
+    PublishConfirmReach => "件のアドレスに配信します。", " addresses will get this mail.";
+    PublishConfirmSkip => "件は配信時間帯の設定により配信されません。公開しますか？", " are skipped by their delivery hours. Publish now?";
+    Delivery => "配信状況", "Delivery";
+    DeliveryPending => "配信待ち", "Pending";
+    DeliverySent => "送信済み", "Sent";
+    DeliveryFailed => "失敗", "Failed";
+    DeliverySkipped => "時間帯外", "Skipped (hours)";
+    DeliveryDone => "すべての配信が完了しました。", "Every mail has been handled.";
+    FailedAddresses => "配信に失敗したアドレス", "Failed addresses";
+    SmtpReply => "メールサーバーの応答", "Mail server reply";
+    PostUpdate => "続報を配信", "Post an update";
+    UpdateLead => "同じお知らせの続報として、現在の配信条件に合うアドレスへ配信します。", "An update goes to the addresses the notice's rule reaches now.";
+    PublicPage => "公開ページ", "Public page";
+    CatalogAdmin => "商品カタログの管理", "Catalog";
+    CatalogAdminLead => "カテゴリ・グループ・商品の追加と名称の変更、販売終了の設定ができます。", "Add categories, groups and products, rename them, or retire them.";
+    Slug => "識別子（英小文字・数字・ハイフン）", "Slug (lower-case letters, digits, hyphens)";
+    NameJa => "名称（日本語）", "Name (Japanese)";
+    NameEn => "名称（英語）", "Name (English)";
+    DescriptionJa => "説明（日本語）", "Description (Japanese)";
+    DescriptionEn => "説明（英語）", "Description (English)";
+    AddCategory => "カテゴリを追加", "Add category";
+    AddGroup => "グループを追加", "Add group";
+    AddProduct => "商品を追加", "Add product";
+    Save => "保存", "Save";
+    Retire => "販売終了にする", "Retire";
+    Integrations => "連携（フィード・APIトークン）", "Integrations (feeds, API tokens)";
+    FeedsTitle => "個人用フィード", "Personal feeds";
+    FeedsLead => "マイサポートに登録した商品のお知らせを、フィードリーダーやカレンダーで購読できます。URLは秘密にしてください。", "Follow the notices of the products in My Support in a feed reader or calendar. Keep these URLs secret.";
+    FeedIssued => "発行日時", "Issued";
+    FeedNone => "まだ発行されていません。", "Not issued yet.";
+    IssueFeed => "フィードURLを発行", "Issue feed URLs";
+    ReissueFeed => "URLを再発行（以前のURLは無効になります）", "Issue new URLs (the old ones stop working)";
+    RevokeFeed => "フィードURLを無効にする", "Revoke the feed URLs";
+    ShownOnce => "この画面を離れると再表示できません。今すぐ控えてください。", "This is shown only once. Copy it now.";
+    AtomFeed => "Atom（フィードリーダー）", "Atom (feed readers)";
+    IcsFeed => "iCalendar（工事予定）", "iCalendar (maintenance)";
+    TokensTitle => "APIトークン", "API tokens";
+    TokensLead => "システム連携用の個人トークンです。Authorization: Bearer ヘッダーで送信します。", "Personal tokens for integrations, sent as an Authorization: Bearer header.";
+    TokenName => "名前", "Name";
+    Scopes => "権限", "Scopes";
+    ScopeRead => "マイサポートの参照", "Read My Support";
+    ScopeManage => "登録商品・配信先の変更", "Manage products and addresses";
+    ExpiresAt => "有効期限", "Expires";
+    NoExpiry => "なし", "Never";
+    LastUsed => "最終利用", "Last used";
+    Never => "未使用", "Never";
+    CreateToken => "トークンを作成", "Create token";
+    RevokeToken => "取り消す", "Revoke";
+    NoTokens => "トークンはありません。", "No tokens.";
+    Feeds => "フィード", "Feeds";    // Why a field was refused (FieldCode::message).
+    FieldRequired => "入力してください。", "This field is required.";
+    FieldTooLong => "長すぎます。", "This is too long.";
+    FieldTooShort => "短すぎます（10文字以上）。", "This is too short (at least 10 characters).";
+    FieldInvalidEmail => "メールアドレスの形式が正しくありません。", "This is not a valid email address.";
+    FieldControlCharacters => "使用できない文字が含まれています。", "This contains characters that are not allowed.";
+    FieldInvalidPhone => "電話番号の形式が正しくありません。", "This is not a valid phone number.";
+    FieldInvalidLanguage => "言語を選択してください。", "Choose a language.";
+    FieldMismatch => "パスワードが一致しません。", "The passwords do not match.";
+    FieldIncorrect => "パスワードが正しくありません。", "The password is not correct.";
+    FieldTaken => "すでに使われています。", "This is already in use.";
+    FieldInvalidWeekday => "曜日が正しくありません。", "Not a valid weekday.";
+    FieldInvalidHour => "時間は0〜23で指定してください。", "Hours are 0 to 23.";
+    FieldInvalidTimeZone => "タイムゾーンが正しくありません。", "Not a valid time zone.";
+    FieldInvalidDatetime => "日時の形式が正しくありません。", "Not a valid date and time.";
+    FieldBeforeStart => "終了は開始より後にしてください。", "The end must come after the start.";
+    FieldUnknownProduct => "存在しない商品です。", "No such product.";
+    FieldInPast => "未来の日時を指定してください。", "Choose a time in the future.";
+    FieldInvalidValue => "入力内容が正しくありません。", "This value is not valid.";
+    FieldNotCurrent => "規約が更新されました。画面を再読み込みしてください。", "The terms have changed; reload the page.";
+    FieldUnknown => "入力内容をご確認ください。", "Check this field.";
+    // Notice statuses.
+    StatusScheduled => "予定", "Scheduled";
+    StatusInProgress => "対応中", "In progress";
+    StatusCompleted => "完了", "Completed";
+    StatusCancelled => "中止", "Cancelled";
+    StatusInvestigating => "調査中", "Investigating";
+    StatusResolved => "復旧", "Resolved";
+    // Weekdays, short.
+    Mon => "月", "Mon";
+    Tue => "火", "Tue";
+    Wed => "水", "Wed";
+    Thu => "木", "Thu";
+    Fri => "金", "Fri";
+    Sat => "土", "Sat";
+    Sun => "日", "Sun";
+}
+
+/// What a form shows next to a field refused with `code`.
+pub fn field(code: FieldCode) -> Msg {
+    match code {
+        FieldCode::Required => Msg::FieldRequired,
+        FieldCode::TooLong => Msg::FieldTooLong,
+        FieldCode::TooShort => Msg::FieldTooShort,
+        FieldCode::InvalidEmail => Msg::FieldInvalidEmail,
+        FieldCode::ControlCharacters => Msg::FieldControlCharacters,
+        FieldCode::InvalidPhone => Msg::FieldInvalidPhone,
+        FieldCode::InvalidLanguage => Msg::FieldInvalidLanguage,
+        FieldCode::Mismatch => Msg::FieldMismatch,
+        FieldCode::InvalidValue => Msg::FieldInvalidValue,
+        FieldCode::Incorrect => Msg::FieldIncorrect,
+        FieldCode::NotCurrent => Msg::FieldNotCurrent,
+        FieldCode::Taken => Msg::FieldTaken,
+        FieldCode::InvalidWeekday => Msg::FieldInvalidWeekday,
+        FieldCode::InvalidHour => Msg::FieldInvalidHour,
+        FieldCode::InvalidTimeZone => Msg::FieldInvalidTimeZone,
+        FieldCode::InvalidDatetime => Msg::FieldInvalidDatetime,
+        FieldCode::BeforeStart => Msg::FieldBeforeStart,
+        FieldCode::UnknownProduct => Msg::FieldUnknownProduct,
+        FieldCode::InPast => Msg::FieldInPast,
+        FieldCode::Unknown => Msg::FieldUnknown,
+    }
+}
+
+/// A weekday, short: 「月」, "Mon".
+pub fn weekday(day: Weekday) -> Msg {
+    [
+        Msg::Mon,
+        Msg::Tue,
+        Msg::Wed,
+        Msg::Thu,
+        Msg::Fri,
+        Msg::Sat,
+        Msg::Sun,
+    ][day.index() as usize]
+}
+
+/// 「工事情報」 / 「故障情報」.
+pub fn kind(kind: NoticeKind) -> Msg {
+    match kind {
+        NoticeKind::Maintenance => Msg::KindMaintenance,
+        NoticeKind::Outage => Msg::KindOutage,
+    }
+}
+
+/// A notice's status: 「予定」, 「対応中」, …
+pub fn status(status: NoticeStatus) -> Msg {
+    match status {
+        NoticeStatus::Scheduled => Msg::StatusScheduled,
+        NoticeStatus::InProgress => Msg::StatusInProgress,
+        NoticeStatus::Completed => Msg::StatusCompleted,
+        NoticeStatus::Cancelled => Msg::StatusCancelled,
+        NoticeStatus::Investigating => Msg::StatusInvestigating,
+        NoticeStatus::Resolved => Msg::StatusResolved,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Texts empty on purpose in one language (English has no honorific after a name).
+    const EMPTY_BY_DESIGN: &[(Msg, Language)] = &[(Msg::Sama, Language::En)];
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for &msg in Msg::ALL {
+            for lang in [Language::Ja, Language::En] {
+                let text = msg.text(lang);
+                assert!(
+                    !text.trim().is_empty() || EMPTY_BY_DESIGN.contains(&(msg, lang)),
+                    "{msg:?} has no {lang:?} text"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_field_code_reads_as_its_own_message() -> Result<(), serde_json::Error> {
+        let codes: Vec<FieldCode> = serde_json::from_str(
+            r#"["required","too_long","too_short","invalid_email","control_characters",
+                "invalid_phone","invalid_language","mismatch","invalid_value","incorrect",
+                "not_current","taken","invalid_weekday","invalid_hour","invalid_time_zone",
+                "invalid_datetime","before_start","unknown_product","in_past","from_the_future"]"#,
+        )?;
+        assert_eq!(
+            codes.last(),
+            Some(&FieldCode::Unknown),
+            "unknown codes still parse"
+        );
+        let mut seen = std::collections::HashSet::new();
+        for code in codes {
+            assert!(seen.insert(field(code)), "{code} shares its message");
+            if code != FieldCode::Unknown {
+                assert_eq!(serde_json::to_value(code)?, code.as_str());
+            }
+        }
+        Ok(())
+    }
+}
