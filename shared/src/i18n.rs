@@ -282,7 +282,8 @@ catalogue! {
     CreateToken => "トークンを作成", "Create token";
     RevokeToken => "取り消す", "Revoke";
     NoTokens => "トークンはありません。", "No tokens.";
-    Feeds => "フィード", "Feeds";    // Why a field was refused (FieldCode::message).
+    Feeds => "フィード", "Feeds";    TryAgain => "再読み込み", "Try again";
+    // Why a field was refused (FieldCode::message).
     FieldRequired => "入力してください。", "This field is required.";
     FieldTooLong => "長すぎます。", "This is too long.";
     FieldTooShort => "短すぎます（10文字以上）。", "This is too short (at least 10 characters).";

@@ -51,11 +51,15 @@ async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.fill("#family_name", "佐藤").await?;
     b.fill("#given_name", "花子").await?;
     b.fill("#company", "Example 株式会社").await?;
+    b.fill("#department", "情報システム部 運用課").await?;
+    b.fill("#phone", "03-1234-5678").await?;
     b.click("#to-confirm").await?;
 
     // ⑤ Review, then 「仮登録する」.
     b.wait_for_path("/register/confirm").await?;
     b.wait_for_text(".review", "hanako@example.com").await?;
+    b.wait_for_text(".review", "情報システム部 運用課").await?;
+    b.wait_for_text(".review", "03-1234-5678").await?;
     b.click("#provisional").await?;
     b.wait_for_path("/register/sent").await?;
     b.wait_for_text(".masked", "h***@example.com").await?;
@@ -244,6 +248,17 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .attr("aria-pressed")
         .await?;
     assert_eq!(pressed.as_deref(), Some("false"));
+    // A dark cell, clicked, lights its weekday and hour; clicked again, its hour goes dark.
+    b.click(".cell[data-day='sat'][data-hour='20']").await?;
+    b.find(".cell.on[data-day='sat'][data-hour='20']").await?;
+    b.find("button.day[data-day='sat'][aria-pressed='true']")
+        .await?;
+    b.click(".cell[data-day='sat'][data-hour='20']").await?;
+    b.find("button.hour[data-hour='20'][aria-pressed='false']")
+        .await?;
+    b.click("button.day[data-day='sat']").await?;
+    b.find("button.day[data-day='sat'][aria-pressed='false']")
+        .await?;
     b.click("#recipient-to-confirm").await?;
     b.wait_for_path("/mysupport/recipients/new/confirm").await?;
     b.wait_for_text("#confirm-window", "月火水木金 / 10:00–18:00")

@@ -40,6 +40,19 @@ impl ApiError {
     }
 }
 
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Problem(p) => write!(f, "{} ({})", p.title, p.status),
+            Self::Network(e) => write!(f, "network: {e}"),
+        }
+    }
+}
+
+/// So that a view may render a `Result<_, ApiError>` and leave the failure to the
+/// [`crate::components::ApiErrors`] boundary.
+impl std::error::Error for ApiError {}
+
 pub type ApiResult<T> = Result<T, ApiError>;
 
 const BASE: &str = "/api/v1";

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
+use crate::components::ApiErrors;
 use crate::i18n::{Language, Msg, t, use_lang};
 use crate::{api, session};
 
@@ -72,7 +73,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </div>
             </div>
         </header>
-        <main class="content">{children()}</main>
+        <main class="content"><ApiErrors>{children()}</ApiErrors></main>
         <footer class="site-footer">"© Shirase"</footer>
     }
 }

@@ -1,5 +1,6 @@
 //! Reusable pieces: the page frame, form fields, step indicator, alerts.
 
+mod api_errors;
 mod dialog;
 mod error_summary;
 mod field;
@@ -8,6 +9,7 @@ mod title;
 mod value_sync;
 mod window_grid;
 
+pub use api_errors::ApiErrors;
 pub use dialog::ConfirmDialog;
 pub use error_summary::{ErrorSummary, focus_first_invalid};
 pub use field::{Field, PasswordField};

@@ -5,10 +5,10 @@ use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use shared::dto::{Catalog, NoticeKind, NoticeSummary, NoticeView};
+use shared::dto::{NoticeKind, NoticeSummary, NoticeView};
 use shared::{ProblemKind, i18n};
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::Alert;
 use crate::i18n::{Language, Msg, pick, t, use_lang};
 use crate::pages::general_message;
@@ -81,80 +81,56 @@ pub fn Notices() -> impl IntoView {
     let lang = use_lang();
     let navigate = use_navigate();
     let query = use_query_map();
-    let items = RwSignal::new(Vec::<NoticeSummary>::new());
-    let next = RwSignal::new(None::<String>);
-    let loaded = RwSignal::new(false);
-    let failure = RwSignal::new(None::<Msg>);
-    let catalog = RwSignal::new(None::<Catalog>);
-    leptos::task::spawn_local(async move {
-        if let Ok(c) = api::catalog().await {
-            catalog.set(Some(c));
-        }
-    });
-    let filter = move || {
+    let filter = Memo::new(move |_| {
         query.with(|q| {
             (
                 q.get("product").unwrap_or_default(),
                 q.get("kind").unwrap_or_default(),
             )
         })
-    };
-    let fetch = move |cursor: Option<String>| {
-        let (product, kind) = filter();
-        let mut params = vec![format!("limit={PAGE}")];
-        if !product.is_empty() {
-            params.push(format!("product={product}"));
-        }
-        if !kind.is_empty() {
-            params.push(format!("kind={kind}"));
-        }
-        if let Some(c) = &cursor {
-            params.push(format!("cursor={c}"));
-        }
-        let url = params.join("&");
-        leptos::task::spawn_local(async move {
+    });
+    // The filter's choices; without them the list still works.
+    let catalog = LocalResource::new(|| async { api::catalog().await.ok() });
+    // The first page follows the filter; 「さらに表示」 appends the pages after it.
+    let first = LocalResource::new(move || {
+        let url = page_query(&filter.get(), None);
+        async move { api::notices(&url).await }
+    });
+    let more = RwSignal::new(Vec::<NoticeSummary>::new());
+    let next = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<Msg>);
+    let load_more = Action::new_local(move |cursor: &String| {
+        let url = page_query(&filter.get_untracked(), Some(cursor));
+        async move {
             match api::notices(&url).await {
                 Ok(page) => {
-                    if cursor.is_some() {
-                        items.update(|l| l.extend(page.items));
-                    } else {
-                        items.set(page.items);
-                    }
+                    more.update(|l| l.extend(page.items));
                     next.set(page.next_cursor);
-                    failure.set(None);
                 }
                 Err(e) => failure.set(Some(general_message(&e))),
             }
-            loaded.set(true);
-        });
-    };
+        }
+    });
+    // A new first page starts the list afresh.
     Effect::new(move |_| {
-        filter();
-        fetch(None);
+        if let Some(Ok(page)) = first.get() {
+            more.set(Vec::new());
+            next.set(page.next_cursor);
+            failure.set(None);
+        }
     });
     let go = move |product: String, kind: String| {
-        let mut params = Vec::new();
-        if !product.is_empty() {
-            params.push(format!("product={product}"));
-        }
-        if !kind.is_empty() {
-            params.push(format!("kind={kind}"));
-        }
-        let to = if params.is_empty() {
-            "/notices".to_owned()
-        } else {
-            format!("/notices?{}", params.join("&"))
-        };
-        navigate(&to, Default::default());
+        navigate(&list_path(&product, &kind), Default::default());
     };
     let on_product = {
         let go = go.clone();
-        move |ev| go(event_target_value(&ev), filter().1)
+        move |ev| go(event_target_value(&ev), filter.get().1)
     };
-    let on_kind = move |ev| go(filter().0, event_target_value(&ev));
+    let on_kind = move |ev| go(filter.get().0, event_target_value(&ev));
     let products = move || {
         catalog
             .get()
+            .flatten()
             .map(|c| {
                 c.categories
                     .into_iter()
@@ -172,10 +148,10 @@ pub fn Notices() -> impl IntoView {
             <div class="filters card">
                 <label>
                     <span>{t(Msg::FilterProduct)}</span>
-                    <select id="filter-product" on:change=on_product prop:value=move || filter().0>
+                    <select id="filter-product" on:change=on_product prop:value=move || filter.get().0>
                         <option value="">{t(Msg::AllProducts)}</option>
                         <For each=products key=|p| p.slug.clone() let:p>
-                            <option value=p.slug.clone() selected=move || filter().0 == p.slug>
+                            <option value=p.slug.clone() selected=move || filter.get().0 == p.slug>
                                 {move || pick(lang.get(), &p.name_ja, &p.name_en)}
                             </option>
                         </For>
@@ -183,114 +159,174 @@ pub fn Notices() -> impl IntoView {
                 </label>
                 <label>
                     <span>{t(Msg::FilterKind)}</span>
-                    <select id="filter-kind" on:change=on_kind prop:value=move || filter().1>
+                    <select id="filter-kind" on:change=on_kind prop:value=move || filter.get().1>
                         <option value="">{t(Msg::AllKinds)}</option>
-                        <option value="maintenance" selected=move || filter().1 == "maintenance">{t(Msg::KindMaintenance)}</option>
-                        <option value="outage" selected=move || filter().1 == "outage">{t(Msg::KindOutage)}</option>
+                        <option value="maintenance" selected=move || filter.get().1 == "maintenance">{t(Msg::KindMaintenance)}</option>
+                        <option value="outage" selected=move || filter.get().1 == "outage">{t(Msg::KindOutage)}</option>
                     </select>
                 </label>
             </div>
+            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let page = first.await?;
+                    // Without a filter nothing has been published yet; with one, nothing matches.
+                    let unfiltered = filter.get_untracked() == (String::new(), String::new());
+                    let empty = page.items.is_empty();
+                    let items = page.items;
+                    Ok::<_, ApiError>(view! {
+                        <NoticeCards items=Signal::derive(move || {
+                            let mut all = items.clone();
+                            all.extend(more.get());
+                            all
+                        }) />
+                        {empty.then(|| view! {
+                            <p class="empty" id="no-notices">{t(if unfiltered { Msg::NoNoticesYet } else { Msg::NoNotices })}</p>
+                        })}
+                    })
+                })}
+            </Transition>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-            <NoticeCards items=items />
-            {move || (loaded.get() && items.get().is_empty()).then(|| {
-                // Without a filter nothing has been published yet; with one, nothing matches.
-                let unfiltered = filter() == (String::new(), String::new());
-                view! { <p class="empty" id="no-notices">{t(if unfiltered { Msg::NoNoticesYet } else { Msg::NoNotices })}</p> }
-            })}
             {move || next.get().map(|cursor| view! {
                 <div class="actions">
-                    <button class="button secondary" id="more-notices" on:click=move |_| fetch(Some(cursor.clone()))>{t(Msg::MoreNotices)}</button>
+                    <button class="button secondary" id="more-notices" disabled=move || load_more.pending().get()
+                        on:click=move |_| { load_more.dispatch(cursor.clone()); }>{t(Msg::MoreNotices)}</button>
                 </div>
             })}
         </section>
     }
 }
 
+/// The API query for one page of the list under `(product, kind)`.
+fn page_query((product, kind): &(String, String), cursor: Option<&String>) -> String {
+    let mut params = vec![format!("limit={PAGE}")];
+    if !product.is_empty() {
+        params.push(format!("product={product}"));
+    }
+    if !kind.is_empty() {
+        params.push(format!("kind={kind}"));
+    }
+    if let Some(c) = cursor {
+        params.push(format!("cursor={c}"));
+    }
+    params.join("&")
+}
+
+/// The list's own address under a filter, so that it can be shared and reloaded.
+fn list_path(product: &str, kind: &str) -> String {
+    let mut params = Vec::new();
+    if !product.is_empty() {
+        params.push(format!("product={product}"));
+    }
+    if !kind.is_empty() {
+        params.push(format!("kind={kind}"));
+    }
+    if params.is_empty() {
+        "/notices".to_owned()
+    } else {
+        format!("/notices?{}", params.join("&"))
+    }
+}
+
 /// `/notices/{id}`: the notice and its updates.
 #[component]
 pub fn NoticePage() -> impl IntoView {
-    let lang = use_lang();
     let id = use_params_map()
         .with_untracked(|p| p.get("id"))
         .unwrap_or_default();
-    let notice = RwSignal::new(None::<NoticeView>);
-    let failure = RwSignal::new(None::<Msg>);
-    crate::components::page_title(move |lang| {
-        notice.with(|n| {
-            n.as_ref().map(|n| match &n.title_en {
-                Some(en) if lang == Language::En && !en.trim().is_empty() => en.clone(),
-                _ => n.title_ja.clone(),
-            })
-        })
-    });
-    leptos::task::spawn_local(async move {
-        match api::notice(&id).await {
-            Ok(n) => notice.set(Some(n)),
-            Err(e) if e.kind() == Some(ProblemKind::NotFound) => {
-                failure.set(Some(Msg::NoticeNotFound))
+    // `None`: no such (published) notice, said on the page rather than as a failure.
+    let notice = LocalResource::new(move || {
+        let id = id.clone();
+        async move {
+            match api::notice(&id).await {
+                Ok(n) => Ok(Some(n)),
+                Err(e) if e.kind() == Some(ProblemKind::NotFound) => Ok(None),
+                Err(e) => Err(e),
             }
-            Err(e) => failure.set(Some(general_message(&e))),
         }
+    });
+    crate::components::page_title(move |lang| {
+        let n = notice.get()?.ok()??;
+        Some(in_language(&n.title_ja, &n.title_en, lang))
     });
     view! {
         <section class="notice">
             <nav class="breadcrumbs" aria-label="breadcrumbs">
                 <A href="/notices">{t(Msg::BackToNotices)}</A>
             </nav>
-            {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-            {move || notice.get().map(|n| {
-                let en = lang.get() == Language::En;
-                let text = |ja: &str, en_text: &Option<String>| match en_text {
-                    Some(e) if en && !e.trim().is_empty() => e.clone(),
-                    _ => ja.to_owned(),
-                };
-                let title = text(&n.title_ja, &n.title_en);
-                // `markup` escapes every character of the source: the only tags are its own.
-                let body = shared::markup::to_html(&text(&n.body_ja, &n.body_en));
-                let names = n.products.iter()
-                    .map(|p| {
-                        let href = format!("/support/products/{}", p.slug);
-                        let name = pick(lang.get(), &p.name_ja, &p.name_en);
-                        view! { <A href=href>{name}</A> " " }
+            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    Ok::<_, ApiError>(match notice.await? {
+                        Some(n) => view! { <NoticeDetail n /> <FeedLinks product=None /> }.into_any(),
+                        None => view! { <Alert kind="error">{t(Msg::NoticeNotFound)}</Alert> }.into_any(),
                     })
-                    .collect_view();
-                let updates = n.updates.iter().rev().map(|u| {
-                    let body = shared::markup::to_html(&text(&u.body_ja, &u.body_en));
-                    view! {
-                        <li class="notice-update" data-sequence=u.sequence>
-                            <p class="muted">
-                                <span class="badge status">{i18n::status(u.status).text(lang.get())}</span>
-                                " " {local_time(u.issued_at)}
-                            </p>
-                            <div class="notice-body" inner_html=body></div>
-                        </li>
-                    }
-                }).collect_view();
-                let has_updates = !n.updates.is_empty();
-                view! {
-                    <article class=format!("card notice-detail {}", n.kind.code())>
-                        <p>
-                            <span class=format!("badge kind {}", n.kind.code())>{t(i18n::kind(n.kind))}</span>
-                            " " <span class="badge status" id="notice-status">{i18n::status(n.status).text(lang.get())}</span>
-                        </p>
-                        <h1 id="notice-title">{title}</h1>
-                        <dl class="notice-facts">
-                            <dt>{t(Msg::NoticeProducts)}</dt><dd>{names}</dd>
-                            <dt>{t(if n.kind == NoticeKind::Maintenance { Msg::NoticeWindow } else { Msg::NoticeStarted })}</dt>
-                            <dd>{when(n.kind, n.starts_at, n.ends_at)}</dd>
-                            <dt>{t(Msg::NoticePublished)}</dt>
-                            <dd>{n.published_at.map(local_time).unwrap_or_default()}</dd>
-                        </dl>
-                        {has_updates.then(|| view! {
-                            <h2>{t(Msg::NoticeUpdates)}</h2>
-                            <ol class="notice-updates">{updates}</ol>
-                        })}
-                        <div class="notice-body" id="notice-body" inner_html=body></div>
-                    </article>
-                    <FeedLinks product=None />
-                }
-            })}
+                })}
+            </Transition>
         </section>
+    }
+}
+
+/// English where the operator wrote it, Japanese otherwise.
+fn in_language(ja: &str, en: &Option<String>, lang: Language) -> String {
+    match en {
+        Some(e) if lang == Language::En && !e.trim().is_empty() => e.clone(),
+        _ => ja.to_owned(),
+    }
+}
+
+#[component]
+fn NoticeDetail(n: NoticeView) -> impl IntoView {
+    let lang = use_lang();
+    let (title_ja, title_en) = (n.title_ja.clone(), n.title_en.clone());
+    let (body_ja, body_en) = (n.body_ja.clone(), n.body_en.clone());
+    // `markup` escapes every character of the source: the only tags are its own.
+    let body = move || shared::markup::to_html(&in_language(&body_ja, &body_en, lang.get()));
+    let names = n
+        .products
+        .into_iter()
+        .map(|p| {
+            let href = format!("/support/products/{}", p.slug);
+            view! { <A href=href>{move || pick(lang.get(), &p.name_ja, &p.name_en)}</A> " " }
+        })
+        .collect_view();
+    let has_updates = !n.updates.is_empty();
+    let updates = n
+        .updates
+        .into_iter()
+        .rev()
+        .map(|u| {
+            let (ja, en) = (u.body_ja.clone(), u.body_en.clone());
+            let body = move || shared::markup::to_html(&in_language(&ja, &en, lang.get()));
+            view! {
+                <li class="notice-update" data-sequence=u.sequence>
+                    <p class="muted">
+                        <span class="badge status">{t(i18n::status(u.status))}</span>
+                        " " {local_time(u.issued_at)}
+                    </p>
+                    <div class="notice-body" inner_html=body></div>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <article class=format!("card notice-detail {}", n.kind.code())>
+            <p>
+                <span class=format!("badge kind {}", n.kind.code())>{t(i18n::kind(n.kind))}</span>
+                " " <span class="badge status" id="notice-status">{t(i18n::status(n.status))}</span>
+            </p>
+            <h1 id="notice-title">{move || in_language(&title_ja, &title_en, lang.get())}</h1>
+            <dl class="notice-facts">
+                <dt>{t(Msg::NoticeProducts)}</dt><dd>{names}</dd>
+                <dt>{t(if n.kind == NoticeKind::Maintenance { Msg::NoticeWindow } else { Msg::NoticeStarted })}</dt>
+                <dd>{when(n.kind, n.starts_at, n.ends_at)}</dd>
+                <dt>{t(Msg::NoticePublished)}</dt>
+                <dd>{n.published_at.map(local_time).unwrap_or_default()}</dd>
+            </dl>
+            {has_updates.then(|| view! {
+                <h2>{t(Msg::NoticeUpdates)}</h2>
+                <ol class="notice-updates">{updates}</ol>
+            })}
+            <div class="notice-body" id="notice-body" inner_html=body></div>
+        </article>
     }
 }
 
@@ -316,14 +352,18 @@ pub fn FeedLinks(product: Option<String>) -> impl IntoView {
     }
 }
 
-/// The recent notices of one product, for its page.
+/// The recent notices of one product, for its page. A failure here leaves the product page
+/// standing: the list is a convenience.
 #[component]
 pub fn RecentNotices(slug: String) -> impl IntoView {
-    let items = RwSignal::new(Vec::<NoticeSummary>::new());
     let all = format!("/notices?product={slug}");
-    leptos::task::spawn_local(async move {
-        if let Ok(page) = api::notices(&format!("product={slug}&limit=5")).await {
-            items.set(page.items);
+    let recent = LocalResource::new(move || {
+        let query = format!("product={slug}&limit=5");
+        async move {
+            api::notices(&query)
+                .await
+                .map(|page| page.items)
+                .unwrap_or_default()
         }
     });
     view! {
@@ -332,8 +372,16 @@ pub fn RecentNotices(slug: String) -> impl IntoView {
                 <h2>{t(Msg::RecentNotices)}</h2>
                 <A href=all attr:class="button secondary small">{t(Msg::Notices)}</A>
             </div>
-            <NoticeCards items=items />
-            {move || items.get().is_empty().then(|| view! { <p class="empty">{t(Msg::NoNotices)}</p> })}
+            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let items = recent.await;
+                    let empty = items.is_empty();
+                    view! {
+                        <NoticeCards items=Signal::stored(items) />
+                        {empty.then(|| view! { <p class="empty">{t(Msg::NoNotices)}</p> })}
+                    }
+                })}
+            </Transition>
         </div>
     }
 }

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_navigate;
 use shared::domain::DeliveryWindow;
 use shared::dto::{RecipientStatus, RecipientView};
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog};
 use crate::i18n::{Msg, t, use_lang, window_summary};
 use crate::pages::redirect_for;
@@ -139,18 +139,7 @@ pub fn MySupportTabs() -> impl IntoView {
 #[component]
 pub fn List() -> impl IntoView {
     crate::components::title(Msg::RecipientsTab);
-    let list = RwSignal::new(Vec::<RecipientView>::new());
-    let failure = RwSignal::new(None::<Msg>);
-    let navigate = use_navigate();
-    leptos::task::spawn_local(async move {
-        match api::recipients().await {
-            Ok(l) => list.set(l),
-            Err(e) => match redirect_for(&e, "/mysupport/recipients") {
-                Ok(to) => navigate(&to, Default::default()),
-                Err(m) => failure.set(Some(m)),
-            },
-        }
-    });
+    let recipients = LocalResource::new(api::recipients);
     view! {
         <section class="mysupport">
             <MySupportTabs />
@@ -160,8 +149,12 @@ pub fn List() -> impl IntoView {
                     <A href="/mysupport/recipients/new" attr:class="button primary small" attr:id="new-recipient">"+ " {t(Msg::NewRecipient)}</A>
                 </div>
                 <p class="hint">{t(Msg::RecipientsLead)}</p>
-                {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-                <RecipientTable list manage=true />
+                <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        let list = RwSignal::new(recipients.await?);
+                        Ok::<_, ApiError>(view! { <RecipientTable list manage=true /> })
+                    })}
+                </Transition>
             </div>
         </section>
     }

@@ -3,9 +3,9 @@ use leptos_router::hooks::use_navigate;
 use shared::ProblemKind;
 use shared::dto::TermsView;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::{Alert, Steps};
-use crate::i18n::{Language, Msg, t, use_lang};
+use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::general_message;
 
 /// ⑥ Activation done: read the terms and accept them to open My Support.
@@ -27,33 +27,29 @@ pub fn Terms() -> impl IntoView {
 fn TermsPage(renewed: bool) -> impl IntoView {
     let lang = use_lang();
     let navigate = use_navigate();
-    let terms = RwSignal::new(None::<TermsView>);
-    let failure = RwSignal::new(None::<Msg>);
-    let busy = RwSignal::new(false);
-    // Whether this account accepted an earlier version; unknown until asked.
-    let accepted_before = RwSignal::new(None::<bool>);
-    leptos::task::spawn_local(async move {
-        match api::terms().await {
-            Ok(v) => terms.set(Some(v)),
-            Err(e) => failure.set(Some(general_message(&e))),
-        }
-        if renewed && let Ok(me) = api::me().await {
-            accepted_before.set(Some(me.terms_accepted_version.is_some()));
+    let terms = LocalResource::new(api::terms);
+    // Outside the wizard: whether this account accepted an earlier version.
+    let accepted_before = LocalResource::new(move || async move {
+        if renewed {
+            api::me()
+                .await
+                .ok()
+                .map(|me| me.terms_accepted_version.is_some())
+        } else {
+            None
         }
     });
-    let lead = move || match (renewed, accepted_before.get()) {
+    let lead = move || match (renewed, accepted_before.get().flatten()) {
         (false, _) => Some(Msg::CompleteLead),
         (true, Some(true)) => Some(Msg::NewTermsLead),
         (true, Some(false)) => Some(Msg::FirstTermsLead),
         (true, None) => None,
     };
-    let accept = move |_| {
-        let Some(version) = terms.get_untracked().map(|v| v.version) else {
-            return;
-        };
-        busy.set(true);
+    let failure = RwSignal::new(None::<Msg>);
+    let accept = Action::new_local(move |version: &String| {
+        let version = version.clone();
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
+        async move {
             match api::accept_terms(&version).await {
                 Ok(()) => navigate("/mysupport", Default::default()),
                 Err(e) if e.kind() == Some(ProblemKind::Unauthorized) => {
@@ -61,47 +57,40 @@ fn TermsPage(renewed: bool) -> impl IntoView {
                 }
                 Err(e) => failure.set(Some(general_message(&e))),
             }
-            busy.set(false);
-        });
-    };
-    let title = move || {
-        terms.get().map(|v| {
-            if lang.get() == Language::En {
-                v.title_en
-            } else {
-                v.title_ja
-            }
-        })
-    };
-    let body = move || {
-        terms.get().map(|v| {
-            if lang.get() == Language::En {
-                v.body_en
-            } else {
-                v.body_ja
-            }
-        })
-    };
+        }
+    });
     view! {
         <section class="card">
             {(!renewed).then(|| view! { <Steps current=4 /> })}
-            <h1>{t(if renewed { Msg::AcceptTerms } else { Msg::CompleteTitle })}</h1>
+            <h1>{t(if renewed { Msg::TermsTitle } else { Msg::CompleteTitle })}</h1>
             <p class="lead" id="terms-lead">{move || lead().map(|m| m.text(lang.get()))}</p>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-            <article class="terms" tabindex="0" aria-label=title>
-                <h2>{title}</h2>
-                <pre class="terms-body">{body}</pre>
-            </article>
-            <div class="actions">
-                <button
-                    class="button primary large"
-                    id="accept-terms"
-                    on:click=accept
-                    disabled=move || busy.get() || terms.get().is_none()
-                >
-                    {t(Msg::AcceptTerms)}
-                </button>
-            </div>
+            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let v: TermsView = terms.await?;
+                    let version = v.version.clone();
+                    let (title_ja, title_en) = (v.title_ja.clone(), v.title_en.clone());
+                    let title = move || pick(lang.get(), &title_ja, &title_en);
+                    let label = title.clone();
+                    let (body_ja, body_en) = (v.body_ja.clone(), v.body_en.clone());
+                    Ok::<_, ApiError>(view! {
+                        <article class="terms" tabindex="0" aria-label=label>
+                            <h2>{title}</h2>
+                            <pre class="terms-body">{move || pick(lang.get(), &body_ja, &body_en)}</pre>
+                        </article>
+                        <div class="actions">
+                            <button
+                                class="button primary large"
+                                id="accept-terms"
+                                on:click=move |_| { accept.dispatch(version.clone()); }
+                                disabled=move || accept.pending().get()
+                            >
+                                {t(Msg::AcceptTerms)}
+                            </button>
+                        </div>
+                    })
+                })}
+            </Transition>
         </section>
     }
 }

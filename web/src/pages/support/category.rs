@@ -1,12 +1,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use shared::dto::CategoryView;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::Alert;
 use crate::i18n::{Msg, pick, t, use_lang};
-use crate::pages::general_message;
 
 /// ③ One category's products, grouped (「認証」 → 「ID Federation」).
 #[component]
@@ -15,58 +13,55 @@ pub fn CategoryPage() -> impl IntoView {
     let slug = use_params_map()
         .with_untracked(|p| p.get("category"))
         .unwrap_or_default();
-    let category = RwSignal::new(None::<CategoryView>);
-    let failure = RwSignal::new(None::<Msg>);
-    leptos::task::spawn_local(async move {
-        match api::catalog().await {
-            Ok(c) => match c.categories.into_iter().find(|c| c.slug == slug) {
-                Some(found) => category.set(Some(found)),
-                None => failure.set(Some(Msg::NotFoundTitle)),
-            },
-            Err(e) => failure.set(Some(general_message(&e))),
+    let category = LocalResource::new(move || {
+        let slug = slug.clone();
+        async move {
+            let catalog = api::catalog().await?;
+            Ok::<_, ApiError>(catalog.categories.into_iter().find(|c| c.slug == slug))
         }
     });
     crate::components::page_title(move |lang| {
-        category.with(|c| {
-            c.as_ref().map(|c| {
-                format!(
-                    "{}{}",
-                    pick(lang, &c.name_ja, &c.name_en),
-                    Msg::ProductsOf.text(lang)
-                )
-            })
-        })
+        let found = category.get()?.ok()??;
+        Some(format!(
+            "{}{}",
+            pick(lang, &found.name_ja, &found.name_en),
+            Msg::ProductsOf.text(lang)
+        ))
     });
     view! {
         <section class="catalog">
             <nav class="breadcrumbs" aria-label="breadcrumbs">
                 <A href="/support">{t(Msg::SupportListTitle)}</A>
             </nav>
-            {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-            {move || category.get().map(|c| {
-                let (name_ja, name_en) = (c.name_ja.clone(), c.name_en.clone());
-                view! {
-                    <h1>{move || pick(lang.get(), &name_ja, &name_en)}{t(Msg::ProductsOf)}</h1>
-                    {c.groups.into_iter().map(|g| view! {
-                        <div class="card group" data-group=g.slug.clone()>
-                            <h2>{move || pick(lang.get(), &g.name_ja, &g.name_en)}</h2>
-                            <ul class="product-list">
-                                {g.products.into_iter().map(|p| {
-                                    let href = format!("/support/products/{}", p.slug);
-                                    view! {
-                                        <li>
-                                            <A href=href attr:class="product-link" attr:data-slug=p.slug.clone()>
-                                                {move || pick(lang.get(), &p.name_ja, &p.name_en)}
-                                            </A>
-                                            <span class="muted">{move || pick(lang.get(), &p.description_ja, &p.description_en)}</span>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        </div>
-                    }).collect_view()}
-                }
-            })}
+            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let Some(c) = category.await? else {
+                        return Ok::<_, ApiError>(view! { <Alert kind="error">{t(Msg::NotFoundTitle)}</Alert> }.into_any());
+                    };
+                    let (name_ja, name_en) = (c.name_ja.clone(), c.name_en.clone());
+                    Ok(view! {
+                        <h1>{move || pick(lang.get(), &name_ja, &name_en)}{t(Msg::ProductsOf)}</h1>
+                        {c.groups.into_iter().map(|g| view! {
+                            <div class="card group" data-group=g.slug.clone()>
+                                <h2>{move || pick(lang.get(), &g.name_ja, &g.name_en)}</h2>
+                                <ul class="product-list">
+                                    {g.products.into_iter().map(|p| {
+                                        let href = format!("/support/products/{}", p.slug);
+                                        view! {
+                                            <li>
+                                                <A href=href attr:class="product-link" attr:data-slug=p.slug.clone()>
+                                                    {move || pick(lang.get(), &p.name_ja, &p.name_en)}
+                                                </A>
+                                                <span class="muted">{move || pick(lang.get(), &p.description_ja, &p.description_en)}</span>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            </div>
+                        }).collect_view()}
+                    }.into_any())
+                })}
+            </Transition>
         </section>
     }
 }
