@@ -14,8 +14,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::dto::SubscriptionView;
 
-use crate::api;
-use crate::pages::redirect_for;
+use crate::api::{self, ApiError};
 
 #[derive(Clone, Copy)]
 pub struct MailDraft {
@@ -44,23 +43,28 @@ pub fn MailWizard() -> impl IntoView {
     };
     provide_context(draft);
     let navigate = use_navigate();
-    leptos::task::spawn_local(async move {
-        match api::subscriptions().await {
-            Ok(subs) => match subs.into_iter().find(|s| s.product.slug == slug) {
-                Some(s) => {
-                    draft.maintenance.set(s.maintenance_mail);
-                    draft.outage.set(s.outage_mail);
-                    draft.subscription.set(Some(s));
-                }
-                None => navigate("/mysupport", Default::default()),
-            },
-            Err(e) => {
-                let to = redirect_for(&e, &draft.base()).unwrap_or_else(|_| "/mysupport".into());
-                navigate(&to, Default::default());
-            }
+    let subscription = LocalResource::new(move || {
+        let slug = slug.clone();
+        async move {
+            let subs = api::subscriptions().await?;
+            Ok::<_, ApiError>(subs.into_iter().find(|s| s.product.slug == slug))
         }
     });
-    view! { <Outlet /> }
+    // The draft starts from the stored settings; a product not in My Support has none.
+    Effect::new(move |_| match subscription.get() {
+        Some(Ok(Some(s))) => {
+            draft.maintenance.set(s.maintenance_mail);
+            draft.outage.set(s.outage_mail);
+            draft.subscription.set(Some(s));
+        }
+        Some(Ok(None)) => navigate("/mysupport", Default::default()),
+        _ => {}
+    });
+    view! {
+        // A failed load ends in the layout's error boundary.
+        <Transition>{move || Suspend::new(async move { subscription.await.map(|_| ()) })}</Transition>
+        <Outlet />
+    }
 }
 
 /// The two mail kinds, as shown in the settings and the confirmation.

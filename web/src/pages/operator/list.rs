@@ -3,10 +3,8 @@ use leptos_router::components::A;
 use shared::dto::NoticeSummary;
 
 use super::OperatorOnly;
-use crate::api;
-use crate::components::Alert;
+use crate::api::{self, ApiError};
 use crate::i18n::{Msg, pick, t, use_lang};
-use crate::pages::general_message;
 use crate::pages::notices::local_time;
 
 /// `/operator`: drafts and published notices, each opening its console page.
@@ -22,18 +20,10 @@ pub fn ConsoleHome() -> impl IntoView {
 
 #[component]
 fn Lists() -> impl IntoView {
-    let drafts = RwSignal::new(Vec::<NoticeSummary>::new());
-    let published = RwSignal::new(Vec::<NoticeSummary>::new());
-    let failure = RwSignal::new(None::<Msg>);
-    leptos::task::spawn_local(async move {
-        match api::drafts().await {
-            Ok(list) => drafts.set(list),
-            Err(e) => failure.set(Some(general_message(&e))),
-        }
-        match api::notices("limit=50").await {
-            Ok(page) => published.set(page.items),
-            Err(e) => failure.set(Some(general_message(&e))),
-        }
+    let lists = LocalResource::new(|| async {
+        let drafts = api::drafts().await?;
+        let published = api::notices("limit=50").await?.items;
+        Ok::<_, ApiError>((drafts, published))
     });
     view! {
         <section class="card console">
@@ -44,41 +34,48 @@ fn Lists() -> impl IntoView {
                     <A href="/operator/notices/new" attr:class="button primary" attr:id="new-notice">{t(Msg::NewNotice)}</A>
                 </div>
             </div>
-            {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-            <h2>{t(Msg::Drafts)}</h2>
-            <Show when=move || !drafts.with(Vec::is_empty) fallback=|| view! { <p class="muted">{t(Msg::NoDrafts)}</p> }>
-                <Rows items=drafts id="draft-list" />
-            </Show>
-            <h2>{t(Msg::Published)}</h2>
-            <Rows items=published id="published-list" />
+            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let (drafts, published) = lists.await?;
+                    let no_drafts = drafts.is_empty();
+                    Ok::<_, ApiError>(view! {
+                        <h2>{t(Msg::Drafts)}</h2>
+                        {if no_drafts {
+                            view! { <p class="muted">{t(Msg::NoDrafts)}</p> }.into_any()
+                        } else {
+                            view! { <Rows items=drafts id="draft-list" /> }.into_any()
+                        }}
+                        <h2>{t(Msg::Published)}</h2>
+                        <Rows items=published id="published-list" />
+                    })
+                })}
+            </Transition>
         </section>
     }
 }
 
 #[component]
-fn Rows(items: RwSignal<Vec<NoticeSummary>>, id: &'static str) -> impl IntoView {
+fn Rows(items: Vec<NoticeSummary>, id: &'static str) -> impl IntoView {
     let lang = use_lang();
     view! {
         <ul class="console-list" id=id>
-            <For each=move || items.get() key=|n| (n.id.clone(), n.updated_at) let:n>
-                {
-                    let title = n.title_ja.clone();
-                    let title_en = n.title_en.clone().unwrap_or_else(|| n.title_ja.clone());
-                    let kind = n.kind;
-                    view! {
-                        <li data-id=n.id.clone()>
-                            <A href=format!("/operator/notices/{}", n.id)>
-                                <span class=format!("badge kind {}", kind.code())>
-                                    {t(shared::i18n::kind(kind))}
-                                </span>
-                                " "
-                                <strong>{move || pick(lang.get(), &title, &title_en)}</strong>
-                                <span class="muted">" · " {local_time(n.updated_at)}</span>
-                            </A>
-                        </li>
-                    }
+            {items.into_iter().map(|n| {
+                let title = n.title_ja.clone();
+                let title_en = n.title_en.clone().unwrap_or_else(|| n.title_ja.clone());
+                let kind = n.kind;
+                view! {
+                    <li data-id=n.id.clone()>
+                        <A href=format!("/operator/notices/{}", n.id)>
+                            <span class=format!("badge kind {}", kind.code())>
+                                {t(shared::i18n::kind(kind))}
+                            </span>
+                            " "
+                            <strong>{move || pick(lang.get(), &title, &title_en)}</strong>
+                            <span class="muted">" · " {local_time(n.updated_at)}</span>
+                        </A>
+                    </li>
                 }
-            </For>
+            }).collect_view()}
         </ul>
     }
 }

@@ -13,37 +13,32 @@ pub use notice::ConsoleNotice;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
 use shared::dto::Role;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::Alert;
 use crate::i18n::{Msg, t};
 use crate::pages::notices::browser_offset;
-use crate::pages::redirect_for;
 
-/// Shows `children` to operators; others get a message, signed-out visitors the login page.
+/// Shows `children` to operators, and others a message; a signed-out visitor is taken to
+/// the login page by the [`crate::components::ApiErrors`] boundary.
 #[component]
 pub fn OperatorOnly(children: ChildrenFn) -> impl IntoView {
-    let state = RwSignal::new(None::<Result<(), Msg>>);
-    let navigate = use_navigate();
-    let here = use_location().pathname.get_untracked();
-    leptos::task::spawn_local(async move {
-        match api::me().await {
-            Ok(me) if me.role == Role::Operator => state.set(Some(Ok(()))),
-            Ok(_) => state.set(Some(Err(Msg::OperatorsOnly))),
-            Err(e) => match redirect_for(&e, &here) {
-                Ok(to) => navigate(&to, Default::default()),
-                Err(m) => state.set(Some(Err(m))),
-            },
-        }
-    });
+    let me = LocalResource::new(api::me);
     view! {
-        {move || match state.get() {
-            None => view! { <p class="muted">{t(Msg::Loading)}</p> }.into_any(),
-            Some(Ok(())) => children().into_any(),
-            Some(Err(m)) => view! { <Alert kind="error">{t(m)}</Alert> }.into_any(),
-        }}
+        <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    let me = me.await?;
+                    Ok::<_, ApiError>(if me.role == Role::Operator {
+                        children().into_any()
+                    } else {
+                        view! { <Alert kind="error">{t(Msg::OperatorsOnly)}</Alert> }.into_any()
+                    })
+                })
+            }}
+        </Transition>
     }
 }
 

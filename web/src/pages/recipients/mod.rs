@@ -19,8 +19,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::FieldErrors;
 use shared::domain::{DeliveryWindow, TimeZoneName};
 
-use crate::api;
-use crate::pages::redirect_for;
+use crate::api::{self, ApiError};
 
 #[derive(Clone, Copy)]
 pub struct RecipientDraft {
@@ -55,31 +54,35 @@ pub fn Wizard() -> impl IntoView {
         ready: RwSignal::new(id.is_none()),
     };
     provide_context(draft);
-    if let Some(id) = id {
-        let navigate = use_navigate();
-        leptos::task::spawn_local(async move {
-            match api::recipients().await {
-                Ok(list) => match list.into_iter().find(|r| r.id == id) {
-                    Some(r) => {
-                        draft.email.set(r.email);
-                        let hours: Vec<u8> = r.hours;
-                        draft.window.set(
-                            DeliveryWindow::new(&r.weekdays, &hours).unwrap_or(DeliveryWindow::ALL),
-                        );
-                        draft.time_zone.set(r.time_zone);
-                        draft.ready.set(true);
-                    }
-                    None => navigate("/mysupport/recipients", Default::default()),
-                },
-                Err(e) => {
-                    let to = redirect_for(&e, "/mysupport/recipients")
-                        .unwrap_or_else(|_| "/mysupport".into());
-                    navigate(&to, Default::default());
-                }
-            }
-        });
+    let navigate = use_navigate();
+    // The address being edited (none when adding).
+    let editing = LocalResource::new(move || {
+        let id = id.clone();
+        async move {
+            let Some(id) = id else {
+                return Ok(None);
+            };
+            let list = api::recipients().await?;
+            Ok::<_, ApiError>(Some(list.into_iter().find(|r| r.id == id)))
+        }
+    });
+    Effect::new(move |_| match editing.get() {
+        Some(Ok(Some(Some(r)))) => {
+            draft.email.set(r.email);
+            draft
+                .window
+                .set(DeliveryWindow::new(&r.weekdays, &r.hours).unwrap_or(DeliveryWindow::ALL));
+            draft.time_zone.set(r.time_zone);
+            draft.ready.set(true);
+        }
+        Some(Ok(Some(None))) => navigate("/mysupport/recipients", Default::default()),
+        _ => {}
+    });
+    view! {
+        // A failed load ends in the layout's error boundary.
+        <Transition>{move || Suspend::new(async move { editing.await.map(|_| ()) })}</Transition>
+        <Outlet />
     }
-    view! { <Outlet /> }
 }
 
 /// Zones offered in the form; the API accepts any IANA name.
