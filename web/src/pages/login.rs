@@ -17,25 +17,13 @@ pub fn Login() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<Msg>);
-    let busy = RwSignal::new(false);
     let signed_in = expect_context::<SignedIn>().0;
     let navigate = use_navigate();
     let query = use_query_map();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        failure.set(None);
-        if let Err(e) = parse_credentials(&email.get(), &password.get()) {
-            errors.set(e);
-            return;
-        }
-        busy.set(true);
+    let login = Action::new_local(move |next: &String| {
+        let next = next.clone();
         let navigate = navigate.clone();
-        // Only local paths: `next` must not send anyone to another site.
-        let next = query
-            .with(|q| q.get("next"))
-            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-            .unwrap_or_else(|| "/mysupport".into());
-        leptos::task::spawn_local(async move {
+        async move {
             match api::login(&email.get_untracked(), &password.get_untracked()).await {
                 Ok(_) => {
                     signed_in.set(true);
@@ -43,8 +31,21 @@ pub fn Login() -> impl IntoView {
                 }
                 Err(e) => failure.set(Some(general_message(&e))),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        failure.set(None);
+        if let Err(e) = parse_credentials(&email.get(), &password.get()) {
+            errors.set(e);
+            return;
+        }
+        // Only local paths: `next` must not send anyone to another site.
+        let next = query
+            .with(|q| q.get("next"))
+            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+            .unwrap_or_else(|| "/mysupport".into());
+        login.dispatch(next);
     };
     view! {
         <section class="card narrow">
@@ -53,7 +54,7 @@ pub fn Login() -> impl IntoView {
             <form on:submit=submit novalidate>
                 <Field name="email" label=Msg::Email value=email errors kind="email" autocomplete="username" />
                 <PasswordField name="password" label=Msg::Password value=password errors autocomplete="current-password" />
-                <button type="submit" class="button primary block" disabled=move || busy.get()>{t(Msg::Login)}</button>
+                <button type="submit" class="button primary block" disabled=move || login.pending().get()>{t(Msg::Login)}</button>
             </form>
             <p class="links">
                 <A href="/password-reset">{t(Msg::ForgotPassword)}</A>

@@ -18,11 +18,9 @@ pub fn Unsubscribe() -> impl IntoView {
         .unwrap_or_default();
     let done = RwSignal::new(false);
     let failure = RwSignal::new(None::<Msg>);
-    let busy = RwSignal::new(false);
-    let confirm = move |_| {
+    let unsubscribe = Action::new_local(move |token: &String| {
         let token = token.clone();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
+        async move {
             match api::unsubscribe_mail(&token).await {
                 Ok(()) => done.set(true),
                 Err(e) if e.kind() == Some(ProblemKind::NotFound) => {
@@ -30,8 +28,10 @@ pub fn Unsubscribe() -> impl IntoView {
                 }
                 Err(e) => failure.set(Some(general_message(&e))),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let confirm = move |_| {
+        unsubscribe.dispatch(token.clone());
     };
     view! {
         <section class="unsubscribe card narrow">
@@ -42,7 +42,7 @@ pub fn Unsubscribe() -> impl IntoView {
                 fallback=move || view! {
                     <p>{t(Msg::UnsubscribeLead)}</p>
                     <div class="actions">
-                        <button class="button primary" id="confirm-unsubscribe" disabled=move || busy.get() on:click=confirm.clone()>
+                        <button class="button primary" id="confirm-unsubscribe" disabled=move || unsubscribe.pending().get() on:click=confirm.clone()>
                             {t(Msg::DoUnsubscribe)}
                         </button>
                     </div>

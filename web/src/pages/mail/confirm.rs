@@ -15,11 +15,9 @@ pub fn Confirm() -> impl IntoView {
     let lang = use_lang();
     let navigate = use_navigate();
     let failure = RwSignal::new(None::<Msg>);
-    let busy = RwSignal::new(false);
-    let save = move |_| {
-        busy.set(true);
+    let store = Action::new_local(move |_: &()| {
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
+        async move {
             let slug = draft.slug.get_value();
             match api::set_mail(
                 &slug,
@@ -37,8 +35,10 @@ pub fn Confirm() -> impl IntoView {
                     Err(m) => failure.set(Some(m)),
                 },
             }
-            busy.set(false);
-        });
+        }
+    });
+    let save = move |_| {
+        store.dispatch(());
     };
     let product = move || {
         draft
@@ -69,7 +69,7 @@ pub fn Confirm() -> impl IntoView {
             </dl>
             <div class="actions">
                 <a class="button secondary" href=move || draft.base()>{t(Msg::Back)}</a>
-                <button class="button primary" id="mail-save" on:click=save disabled=move || busy.get()>
+                <button class="button primary" id="mail-save" on:click=save disabled=move || store.pending().get()>
                     {t(Msg::DoRegister)}
                 </button>
             </div>

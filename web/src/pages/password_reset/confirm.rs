@@ -19,23 +19,10 @@ pub fn Confirm() -> impl IntoView {
     let again = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let outcome = RwSignal::new(None::<Result<(), Msg>>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let mut e = FieldErrors::default();
-        if e.take("new_password", Password::parse(&password.get_untracked()))
-            .is_some()
-            && password.get_untracked() != again.get_untracked()
-        {
-            e.push("new_password_again", FieldCode::Mismatch);
-        }
-        if !e.is_empty() {
-            errors.set(e);
-            return;
-        }
-        let token = token.clone();
-        leptos::task::spawn_local(async move {
-            let result = match api::confirm_password_reset(&token, &password.get_untracked()).await
-            {
+    let reset = Action::new_local(move |password: &String| {
+        let (token, password) = (token.clone(), password.clone());
+        async move {
+            let result = match api::confirm_password_reset(&token, &password).await {
                 Ok(()) => Ok(()),
                 Err(ApiError::Problem(p)) if p.kind() == Some(ProblemKind::Validation) => {
                     errors.set(FieldErrors(p.errors));
@@ -52,7 +39,24 @@ pub fn Confirm() -> impl IntoView {
                 Err(e) => Err(general_message(&e)),
             };
             outcome.set(Some(result));
-        });
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut e = FieldErrors::default();
+        e.take("new_password", Password::parse(&password.get_untracked()));
+        // The repeat is checked on its own, whatever the first password's own problems.
+        let repeated = again.get_untracked();
+        if repeated.is_empty() {
+            e.push("new_password_again", FieldCode::Required);
+        } else if password.get_untracked() != repeated {
+            e.push("new_password_again", FieldCode::Mismatch);
+        }
+        if !e.is_empty() {
+            errors.set(e);
+            return;
+        }
+        reset.dispatch(password.get_untracked());
     };
     view! {
         <section class="card narrow">
@@ -67,10 +71,10 @@ pub fn Confirm() -> impl IntoView {
                     <A href="/password-reset" attr:class="button secondary">{t(Msg::ResetTitle)}</A>
                 }.into_any(),
                 None => view! {
-                    <form on:submit=submit.clone() novalidate>
+                    <form on:submit=submit novalidate>
                         <PasswordField name="new_password" label=Msg::NewPassword value=password errors hint=Msg::PasswordHint />
                         <PasswordField name="new_password_again" label=Msg::PasswordAgain value=again errors />
-                        <button type="submit" class="button primary block">{t(Msg::ResetButton)}</button>
+                        <button type="submit" class="button primary block" disabled=move || reset.pending().get()>{t(Msg::ResetButton)}</button>
                     </form>
                 }.into_any(),
             }}

@@ -13,6 +13,13 @@ pub fn Request() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let outcome = RwSignal::new(None::<Result<(), Msg>>);
+    let request = Action::new_local(move |email: &String| {
+        let email = email.clone();
+        async move {
+            let result = api::request_password_reset(&email).await;
+            outcome.set(Some(result.map_err(|e| general_message(&e))));
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut e = FieldErrors::default();
@@ -22,10 +29,7 @@ pub fn Request() -> impl IntoView {
             errors.set(e);
             return;
         }
-        leptos::task::spawn_local(async move {
-            let result = api::request_password_reset(&email.get_untracked()).await;
-            outcome.set(Some(result.map_err(|e| general_message(&e))));
-        });
+        request.dispatch(email.get_untracked());
     };
     view! {
         <section class="card narrow">
@@ -37,7 +41,7 @@ pub fn Request() -> impl IntoView {
             }}
             <form on:submit=submit novalidate>
                 <Field name="email" label=Msg::Email value=email errors kind="email" autocomplete="email" />
-                <button type="submit" class="button primary block">{t(Msg::ResetSend)}</button>
+                <button type="submit" class="button primary block" disabled=move || request.pending().get()>{t(Msg::ResetSend)}</button>
             </form>
         </section>
     }

@@ -20,11 +20,9 @@ pub fn Confirm() -> impl IntoView {
         navigate(&draft.base(), Default::default());
     }
     let failure = RwSignal::new(None::<Msg>);
-    let busy = RwSignal::new(false);
-    let save = move |_| {
-        busy.set(true);
+    let store = Action::new_local(move |_: &()| {
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
+        async move {
             let w = draft.window.get_untracked();
             let weekdays: Vec<String> = w.weekdays().iter().map(|d| d.code().to_owned()).collect();
             let hours: Vec<i64> = w.hours().iter().map(|&h| i64::from(h)).collect();
@@ -72,8 +70,10 @@ pub fn Confirm() -> impl IntoView {
                     Err(m) => failure.set(Some(m)),
                 },
             }
-            busy.set(false);
-        });
+        }
+    });
+    let save = move |_| {
+        store.dispatch(());
     };
     view! {
         <section class="card">
@@ -88,7 +88,7 @@ pub fn Confirm() -> impl IntoView {
             {move || draft.window.get().is_empty().then(|| view! { <Alert kind="error">{t(Msg::EmptyWindowWarning)}</Alert> })}
             <div class="actions">
                 <a class="button secondary" href=move || draft.base()>{t(Msg::Back)}</a>
-                <button class="button primary" id="recipient-save" on:click=save disabled=move || busy.get()>{t(Msg::DoRegister)}</button>
+                <button class="button primary" id="recipient-save" on:click=save disabled=move || store.pending().get()>{t(Msg::DoRegister)}</button>
             </div>
         </section>
     }

@@ -18,12 +18,9 @@ pub fn Confirm() -> impl IntoView {
         navigate("/register", Default::default());
     }
     let failure = RwSignal::new(None::<Msg>);
-    let busy = RwSignal::new(false);
-    let submit = move |_| {
-        busy.set(true);
-        failure.set(None);
+    let register = Action::new_local(move |_: &()| {
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
+        async move {
             match api::register(&draft.request()).await {
                 Ok(accepted) => {
                     draft.accepted.set(Some(accepted));
@@ -36,8 +33,11 @@ pub fn Confirm() -> impl IntoView {
                 }
                 Err(e) => failure.set(Some(general_message(&e))),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let submit = move |_| {
+        failure.set(None);
+        register.dispatch(());
     };
     let row = |label: Msg, value: Signal<String>| {
         view! { <div class="review-row"><dt>{t(label)}</dt><dd>{move || value.get()}</dd></div> }
@@ -67,7 +67,7 @@ pub fn Confirm() -> impl IntoView {
             </dl>
             <div class="actions">
                 <a href="/register" class="button secondary">{t(Msg::Back)}</a>
-                <button class="button primary" id="provisional" on:click=submit disabled=move || busy.get()>
+                <button class="button primary" id="provisional" on:click=submit disabled=move || register.pending().get()>
                     {t(Msg::Provisional)}
                 </button>
             </div>
