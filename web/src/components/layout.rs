@@ -16,27 +16,23 @@ pub fn Layout(children: Children) -> impl IntoView {
     let signed_in = expect_context::<SignedIn>().0;
     let navigate = use_navigate();
     // The console link is a convenience; the console itself asks the API who may use it.
-    let operator = RwSignal::new(false);
-    Effect::new(move |_| {
-        if signed_in.get() {
-            leptos::task::spawn_local(async move {
-                let is = api::me()
+    let operator = LocalResource::new(move || {
+        let signed = signed_in.get();
+        async move {
+            signed
+                && api::me()
                     .await
-                    .is_ok_and(|me| me.role == shared::dto::Role::Operator);
-                operator.set(is);
-            });
-        } else {
-            operator.set(false);
+                    .is_ok_and(|me| me.role == shared::dto::Role::Operator)
         }
     });
-    let logout = move |_| {
+    let logout = Action::new_local(move |_: &()| {
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
+        async move {
             api::logout().await;
             signed_in.set(false);
             navigate("/", Default::default());
-        });
-    };
+        }
+    });
     view! {
         <header class="site-header">
             <div class="bar">
@@ -55,10 +51,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                         }
                     >
                         <A href="/mysupport" attr:class="nav-link">{t(Msg::MySupport)}</A>
-                        <Show when=move || operator.get()>
+                        <Show when=move || operator.get().unwrap_or(false)>
                             <A href="/operator" attr:class="nav-link" attr:id="nav-console">{t(Msg::Console)}</A>
                         </Show>
-                        <button class="link-button" on:click=logout.clone()>{t(Msg::Logout)}</button>
+                        <button class="link-button" on:click=move |_| { logout.dispatch(()); }>{t(Msg::Logout)}</button>
                     </Show>
                 </nav>
                 <div class="lang-switch" role="group" aria-label="Language">

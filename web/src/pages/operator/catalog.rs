@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 use serde_json::json;
 use shared::FieldErrors;
-use shared::dto::Catalog;
 
 use super::OperatorOnly;
 use crate::api::{self, ApiError};
@@ -24,69 +23,72 @@ pub fn CatalogAdmin() -> impl IntoView {
     }
 }
 
-/// Runs one catalog write, then reloads the tree; field errors go to `errors`.
-fn write(
-    method: &'static str,
-    path: String,
-    body: serde_json::Value,
+/// One catalog write — `(method, path, body)` — that reloads the tree when it succeeds; field
+/// errors go to `errors`.
+type Write = (&'static str, String, serde_json::Value);
+
+fn writer(
     errors: RwSignal<FieldErrors>,
     failure: RwSignal<Option<Msg>>,
-    reload: impl Fn() + 'static,
-) {
-    leptos::task::spawn_local(async move {
-        match api::catalog_write(method, &path, &body).await {
-            Ok(_) => {
-                errors.set(FieldErrors::default());
-                failure.set(None);
-                reload();
+    reload: impl Fn() + Copy + 'static,
+) -> Action<Write, ()> {
+    Action::new_local(move |(method, path, body): &Write| {
+        let (method, path, body) = (*method, path.clone(), body.clone());
+        async move {
+            match api::catalog_write(method, &path, &body).await {
+                Ok(_) => {
+                    errors.set(FieldErrors::default());
+                    failure.set(None);
+                    reload();
+                }
+                Err(ApiError::Problem(p)) if !p.errors.is_empty() => {
+                    errors.set(FieldErrors(p.errors))
+                }
+                Err(e) => failure.set(Some(general_message(&e))),
             }
-            Err(ApiError::Problem(p)) if !p.errors.is_empty() => errors.set(FieldErrors(p.errors)),
-            Err(e) => failure.set(Some(general_message(&e))),
         }
-    });
+    })
 }
 
 #[component]
 fn Tree() -> impl IntoView {
-    let catalog = RwSignal::new(None::<Catalog>);
+    // Read past every cache: an operator sees the catalog as it is after each change.
+    let catalog = LocalResource::new(api::fresh_catalog);
     let failure = RwSignal::new(None::<Msg>);
-    let reload = move || {
-        leptos::task::spawn_local(async move {
-            match api::fresh_catalog().await {
-                Ok(c) => catalog.set(Some(c)),
-                Err(e) => failure.set(Some(general_message(&e))),
-            }
-        });
-    };
-    reload();
+    let reload = move || catalog.refetch();
     view! {
         <section class="card console catalog-admin">
             <h1>{t(Msg::CatalogAdmin)}</h1>
             <p class="muted">{t(Msg::CatalogAdminLead)}</p>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-            {move || catalog.get().map(|c| c.categories.into_iter().map(|cat| {
-                let cat_path = format!("/catalog/categories/{}", cat.slug);
-                view! {
-                    <div class="catalog-level category" data-slug=cat.slug.clone()>
-                        <Entry path=cat_path.clone() name_ja=cat.name_ja name_en=cat.name_en description=Some((cat.description_ja, cat.description_en)) retire=false failure reload />
-                        {cat.groups.into_iter().map(|g| {
-                            let group_path = format!("/catalog/groups/{}", g.slug);
-                            view! {
-                                <div class="catalog-level group" data-slug=g.slug.clone()>
-                                    <Entry path=group_path.clone() name_ja=g.name_ja name_en=g.name_en description=None retire=false failure reload />
-                                    {g.products.into_iter().map(|p| view! {
-                                        <div class="catalog-level product" data-slug=p.slug.clone() class:retired=p.retired>
-                                            <Entry path=format!("/products/{}", p.slug) name_ja=p.name_ja name_en=p.name_en description=Some((p.description_ja, p.description_en)) retire=!p.retired failure reload />
+            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let c = catalog.await?;
+                    Ok::<_, ApiError>(c.categories.into_iter().map(|cat| {
+                        let cat_path = format!("/catalog/categories/{}", cat.slug);
+                        view! {
+                            <div class="catalog-level category" data-slug=cat.slug.clone()>
+                                <Entry path=cat_path.clone() name_ja=cat.name_ja name_en=cat.name_en description=Some((cat.description_ja, cat.description_en)) retire=false failure reload />
+                                {cat.groups.into_iter().map(|g| {
+                                    let group_path = format!("/catalog/groups/{}", g.slug);
+                                    view! {
+                                        <div class="catalog-level group" data-slug=g.slug.clone()>
+                                            <Entry path=group_path.clone() name_ja=g.name_ja name_en=g.name_en description=None retire=false failure reload />
+                                            {g.products.into_iter().map(|p| view! {
+                                                <div class="catalog-level product" data-slug=p.slug.clone() class:retired=p.retired>
+                                                    <Entry path=format!("/products/{}", p.slug) name_ja=p.name_ja name_en=p.name_en description=Some((p.description_ja, p.description_en)) retire=!p.retired failure reload />
+                                                </div>
+                                            }).collect_view()}
+                                            <AddForm path=format!("{group_path}/products") label=Msg::AddProduct failure reload />
                                         </div>
-                                    }).collect_view()}
-                                    <AddForm path=format!("{group_path}/products") label=Msg::AddProduct failure reload />
-                                </div>
-                            }
-                        }).collect_view()}
-                        <AddForm path=format!("{cat_path}/groups") label=Msg::AddGroup failure reload />
-                    </div>
-                }
-            }).collect_view())}
+                                    }
+                                }).collect_view()}
+                                <AddForm path=format!("{cat_path}/groups") label=Msg::AddGroup failure reload />
+                            </div>
+                        }
+                    }).collect_view())
+                })}
+            </Transition>
             <AddForm path="/catalog/categories".into() label=Msg::AddCategory failure reload />
         </section>
     }
@@ -110,6 +112,7 @@ fn Entry(
     let desc_ja = RwSignal::new(description_ja);
     let desc_en = RwSignal::new(description_en);
     let errors = RwSignal::new(FieldErrors::default());
+    let write = writer(errors, failure, reload);
     let save = {
         let path = path.clone();
         move |_| {
@@ -118,20 +121,13 @@ fn Entry(
                 body["description_ja"] = desc_ja.get_untracked().into();
                 body["description_en"] = desc_en.get_untracked().into();
             }
-            write("PATCH", path.clone(), body, errors, failure, reload);
+            write.dispatch(("PATCH", path.clone(), body));
         }
     };
     // Ids from the entry's API path: one page holds many entries with the same fields.
     let key = path.trim_start_matches('/').replace('/', "-");
     let retire_now = move |_| {
-        write(
-            "PATCH",
-            path.clone(),
-            json!({"retired": true}),
-            errors,
-            failure,
-            reload,
-        )
+        write.dispatch(("PATCH", path.clone(), json!({"retired": true})));
     };
     view! {
         <div class="catalog-entry">
@@ -164,9 +160,10 @@ fn AddForm(
     let en = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let key = format!("add-{}", path.trim_start_matches('/').replace('/', "-"));
+    let write = writer(errors, failure, reload);
     let add = move |_| {
         let body = json!({"slug": slug.get_untracked(), "name_ja": ja.get_untracked(), "name_en": en.get_untracked()});
-        write("POST", path.clone(), body, errors, failure, reload);
+        write.dispatch(("POST", path.clone(), body));
     };
     view! {
         <details class="catalog-add" id=key.clone()>

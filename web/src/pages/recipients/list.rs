@@ -28,27 +28,29 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
     };
     let resend = {
         let fail = fail.clone();
-        move |id: String| {
-            let fail = fail.clone();
-            leptos::task::spawn_local(async move {
+        Action::new_local(move |id: &String| {
+            let (id, fail) = (id.clone(), fail.clone());
+            async move {
                 match api::resend_verification(&id).await {
                     Ok(()) => notice.set(Some(("success", Msg::Resent))),
                     Err(e) => fail(e),
                 }
-            });
-        }
+            }
+        })
     };
-    let delete = Callback::new(move |()| {
-        let Some(r) = deleting.get_untracked() else {
-            return;
-        };
-        let fail = fail.clone();
-        leptos::task::spawn_local(async move {
-            match api::delete_recipient(&r.id).await {
-                Ok(()) => list.update(|l| l.retain(|x| x.id != r.id)),
+    let remove = Action::new_local(move |id: &String| {
+        let (id, fail) = (id.clone(), fail.clone());
+        async move {
+            match api::delete_recipient(&id).await {
+                Ok(()) => list.update(|l| l.retain(|x| x.id != id)),
                 Err(e) => fail(e),
             }
-        });
+        }
+    });
+    let delete = Callback::new(move |()| {
+        if let Some(r) = deleting.get_untracked() {
+            remove.dispatch(r.id);
+        }
     });
     let delete_message = Signal::derive(move || {
         deleting
@@ -71,7 +73,6 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
                         let pending = r.status == RecipientStatus::Pending;
                         let window = window_of(&r);
                         let id = r.id.clone();
-                        let resend = resend.clone();
                         let for_delete = r.clone();
                         view! {
                             <tr data-email=r.email.clone()>
@@ -87,7 +88,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
                                 <td class="actions-cell"><div class="row-actions">
                                     {pending.then(|| {
                                         let id = id.clone();
-                                        view! { <button class="link-button resend" on:click=move |_| resend(id.clone())>{t(Msg::Resend)}</button> }
+                                        view! { <button class="link-button resend" on:click=move |_| { resend.dispatch(id.clone()); }>{t(Msg::Resend)}</button> }
                                     })}
                                     {manage.then(|| view! {
                                         <A href=format!("/mysupport/recipients/{id}/edit") attr:class="button secondary small edit">{t(Msg::Edit)}</A>

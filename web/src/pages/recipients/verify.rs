@@ -32,39 +32,46 @@ pub fn Verify() -> impl IntoView {
     let token = use_query_map()
         .with_untracked(|q| q.get("token"))
         .unwrap_or_default();
-    let step = RwSignal::new(Step::Checking);
-    let busy = RwSignal::new(false);
-    {
+    // The link is asked about first; the answer, or the confirmation's, is the step.
+    let link = {
         let token = token.clone();
-        leptos::task::spawn_local(async move {
-            step.set(match api::recipient_verification(&token).await {
-                Ok(status) => Step::Ready {
-                    email_masked: status.email_masked,
-                },
-                Err(e) => Step::Failed(failure(&e)),
-            });
-        });
-    }
-    let confirm = move |_| {
-        busy.set(true);
+        LocalResource::new(move || {
+            let token = token.clone();
+            async move {
+                match api::recipient_verification(&token).await {
+                    Ok(status) => Step::Ready {
+                        email_masked: status.email_masked,
+                    },
+                    Err(e) => Step::Failed(failure(&e)),
+                }
+            }
+        })
+    };
+    let confirm = Action::new_local(move |_: &()| {
         let token = token.clone();
-        leptos::task::spawn_local(async move {
-            step.set(match api::verify_recipient(&token).await {
+        async move {
+            match api::verify_recipient(&token).await {
                 Ok(()) => Step::Done,
                 Err(e) => Step::Failed(failure(&e)),
-            });
-            busy.set(false);
-        });
+            }
+        }
+    });
+    let step = move || {
+        confirm
+            .value()
+            .get()
+            .or_else(|| link.get())
+            .unwrap_or(Step::Checking)
     };
     view! {
         <section class="card narrow">
             <h1>{t(Msg::VerifyTitle)}</h1>
-            {move || match step.get() {
+            {move || match step() {
                 Step::Checking => view! { <p class="muted">{t(Msg::Loading)}</p> }.into_any(),
                 Step::Ready { email_masked } => view! {
                     <p class="masked" id="verify-address">{email_masked}</p>
                     <p class="lead">{t(Msg::VerifyLead)}</p>
-                    <button class="button primary block" id="verify-recipient" on:click=confirm.clone() disabled=move || busy.get()>
+                    <button class="button primary block" id="verify-recipient" on:click=move |_| { confirm.dispatch(()); } disabled=move || confirm.pending().get()>
                         {t(Msg::VerifyButton)}
                     </button>
                 }.into_any(),

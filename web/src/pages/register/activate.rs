@@ -23,36 +23,37 @@ pub fn Activate() -> impl IntoView {
     let query = use_query_map();
     let token = query.with_untracked(|q| q.get("token")).unwrap_or_default();
     let navigate = use_navigate();
-    let link = RwSignal::new(Link::Checking);
-    {
+    let status = {
         let token = token.clone();
+        LocalResource::new(move || {
+            let token = token.clone();
+            async move { api::registration_status(&token).await }
+        })
+    };
+    {
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match api::registration_status(&token).await {
-                Ok(status) => link.set(Link::Valid(status)),
-                Err(e) if e.kind() == Some(ProblemKind::LinkExpired) => {
-                    navigate("/register/expired", Default::default())
-                }
-                Err(_) => link.set(Link::Unknown),
+        Effect::new(move |_| {
+            if let Some(Err(e)) = status.get()
+                && e.kind() == Some(ProblemKind::LinkExpired)
+            {
+                navigate("/register/expired", Default::default());
             }
         });
     }
+    let link = move || match status.get() {
+        Some(Ok(s)) => Link::Valid(s),
+        // An expired link is on its way to the expired page.
+        Some(Err(e)) if e.kind() != Some(ProblemKind::LinkExpired) => Link::Unknown,
+        _ => Link::Checking,
+    };
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<Msg>);
-    let busy = RwSignal::new(false);
     let signed_in = expect_context::<SignedIn>().0;
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        failure.set(None);
-        if let Err(e) = require_password("password", &password.get_untracked()) {
-            errors.set(e);
-            return;
-        }
-        busy.set(true);
+    let activate = Action::new_local(move |_: &()| {
         let token = token.clone();
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
+        async move {
             match api::activate(&token, &password.get_untracked()).await {
                 Ok(_) => {
                     signed_in.set(true);
@@ -66,14 +67,22 @@ pub fn Activate() -> impl IntoView {
                 }
                 Err(e) => failure.set(Some(general_message(&e))),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        failure.set(None);
+        if let Err(e) = require_password("password", &password.get_untracked()) {
+            errors.set(e);
+            return;
+        }
+        activate.dispatch(());
     };
     view! {
         <section class="card narrow">
             <Steps current=3 />
             <h1>{t(Msg::ActivateTitle)}</h1>
-            {move || match link.get() {
+            {move || match link() {
                 Link::Checking => view! { <p class="muted">{t(Msg::Checking)}</p> }.into_any(),
                 Link::Unknown => view! {
                     <Alert kind="error">{t(Msg::UnknownLinkBody)}</Alert>
@@ -83,9 +92,9 @@ pub fn Activate() -> impl IntoView {
                     <p class="lead">{t(Msg::ActivateLead)}</p>
                     <p>{t(Msg::Email)}": " <strong class="masked">{status.email_masked}</strong></p>
                     {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-                    <form on:submit=submit.clone() novalidate>
+                    <form on:submit=submit novalidate>
                         <PasswordField name="password" label=Msg::Password value=password errors autocomplete="current-password" />
-                        <button type="submit" class="button primary block" id="activate" disabled=move || busy.get()>
+                        <button type="submit" class="button primary block" id="activate" disabled=move || activate.pending().get()>
                             {t(Msg::ActivateButton)}
                         </button>
                     </form>

@@ -1,14 +1,13 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use shared::dto::ProductView;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::layout::SignedIn;
 use crate::components::{Alert, ConfirmDialog};
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::notices::{FeedLinks, RecentNotices};
-use crate::pages::{general_message, redirect_for};
+use crate::pages::redirect_for;
 
 /// ④–⑥ A product page: public; 「マイサポートへ登録」 asks for confirmation, then shows
 /// 「マイサポートへ登録済」.
@@ -22,32 +21,44 @@ pub fn ProductPage() -> impl IntoView {
         .unwrap_or_default();
     let here = format!("/support/products/{slug}");
     let recent = slug.clone();
-    let product = RwSignal::new(None::<ProductView>);
-    let registered = RwSignal::new(false);
     let failure = RwSignal::new(None::<Msg>);
     let dialog = RwSignal::new(false);
+    let product = {
+        let slug = slug.clone();
+        LocalResource::new(move || {
+            let slug = slug.clone();
+            async move { api::product(&slug).await }
+        })
+    };
+    // Whether it is already in this customer's My Support (signed-out visitors: no).
+    let registered = RwSignal::new(false);
     {
         let slug = slug.clone();
-        leptos::task::spawn_local(async move {
-            match api::product(&slug).await {
-                Ok(p) => product.set(Some(p)),
-                Err(e) => failure.set(Some(general_message(&e))),
+        let listed = LocalResource::new(move || {
+            let slug = slug.clone();
+            async move {
+                signed_in.get_untracked()
+                    && api::subscriptions()
+                        .await
+                        .is_ok_and(|subs| subs.iter().any(|s| s.product.slug == slug))
             }
-            if signed_in.get_untracked()
-                && let Ok(subs) = api::subscriptions().await
-            {
-                registered.set(subs.iter().any(|s| s.product.slug == slug));
+        });
+        Effect::new(move |_| {
+            if let Some(listed) = listed.get() {
+                registered.set(listed);
             }
         });
     }
     let name = move || {
         product
             .get()
+            .and_then(Result::ok)
             .map(|p| pick(lang.get(), &p.name_ja, &p.name_en))
             .unwrap_or_default()
     };
     crate::components::page_title(move |lang| {
-        product.with(|p| p.as_ref().map(|p| pick(lang, &p.name_ja, &p.name_en)))
+        let p = product.get()?.ok()?;
+        Some(pick(lang, &p.name_ja, &p.name_en))
     });
     let ask = {
         let navigate = navigate.clone();
@@ -60,11 +71,11 @@ pub fn ProductPage() -> impl IntoView {
             }
         }
     };
-    let register = Callback::new(move |()| {
+    let subscribe = Action::new_local(move |_: &()| {
         let slug = slug.clone();
         let navigate = navigate.clone();
         let here = here.clone();
-        leptos::task::spawn_local(async move {
+        async move {
             match api::subscribe(&slug).await {
                 Ok(_) => registered.set(true),
                 Err(e) => match redirect_for(&e, &here) {
@@ -72,7 +83,10 @@ pub fn ProductPage() -> impl IntoView {
                     Err(m) => failure.set(Some(m)),
                 },
             }
-        });
+        }
+    });
+    let register = Callback::new(move |()| {
+        subscribe.dispatch(());
     });
     let message = Signal::derive(move || {
         format!("{}{}", name(), Msg::RegisterConfirmSuffix.text(lang.get()))
@@ -80,42 +94,47 @@ pub fn ProductPage() -> impl IntoView {
     view! {
         <section class="product">
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-            {move || product.get().map(|p| {
-                let ask = ask.clone();
-                let crumbs = p.category.clone().map(|c| {
-                    let href = format!("/support/{}", c.slug);
-                    view! { <A href=href>{move || pick(lang.get(), &c.name_ja, &c.name_en)}</A> }
-                });
-                let group = p.group.clone().map(|g| view! { <span>{move || pick(lang.get(), &g.name_ja, &g.name_en)}</span> });
-                let retired = p.retired;
-                view! {
-                    <nav class="breadcrumbs" aria-label="breadcrumbs">
-                        <A href="/support">{t(Msg::SupportListTitle)}</A>
-                        {crumbs}
-                        {group}
-                    </nav>
-                    <div class="card">
-                        <h1 id="product-name">{name}{retired.then(|| view! { <span class="badge retired">{t(Msg::Retired)}</span> })}</h1>
-                        <p>{move || pick(lang.get(), &p.description_ja, &p.description_en)}</p>
-                        <div class="actions start">
-                            {move || if registered.get() {
-                                view! {
-                                    <span class="registered" id="registered">"✓ " {t(Msg::RegisteredInMySupport)}</span>
-                                    <A href="/mysupport" attr:class="button secondary">{t(Msg::MySupport)}</A>
-                                }.into_any()
-                            } else if retired {
-                                view! { <p class="muted">{t(Msg::RetiredNote)}</p> }.into_any()
-                            } else {
-                                view! {
-                                    <button class="button primary" id="register-product" on:click=ask.clone()>
-                                        {t(if signed_in.get() { Msg::RegisterToMySupport } else { Msg::LoginToRegister })}
-                                    </button>
-                                }.into_any()
-                            }}
-                        </div>
-                    </div>
-                }
-            })}
+            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || {
+                    let ask = ask.clone();
+                    Suspend::new(async move {
+                        let p = product.await?;
+                        let crumbs = p.category.clone().map(|c| {
+                            let href = format!("/support/{}", c.slug);
+                            view! { <A href=href>{move || pick(lang.get(), &c.name_ja, &c.name_en)}</A> }
+                        });
+                        let group = p.group.clone().map(|g| view! { <span>{move || pick(lang.get(), &g.name_ja, &g.name_en)}</span> });
+                        let retired = p.retired;
+                        Ok::<_, ApiError>(view! {
+                            <nav class="breadcrumbs" aria-label="breadcrumbs">
+                                <A href="/support">{t(Msg::SupportListTitle)}</A>
+                                {crumbs}
+                                {group}
+                            </nav>
+                            <div class="card">
+                                <h1 id="product-name">{name}{retired.then(|| view! { <span class="badge retired">{t(Msg::Retired)}</span> })}</h1>
+                                <p>{move || pick(lang.get(), &p.description_ja, &p.description_en)}</p>
+                                <div class="actions start">
+                                    {move || if registered.get() {
+                                        view! {
+                                            <span class="registered" id="registered">"✓ " {t(Msg::RegisteredInMySupport)}</span>
+                                            <A href="/mysupport" attr:class="button secondary">{t(Msg::MySupport)}</A>
+                                        }.into_any()
+                                    } else if retired {
+                                        view! { <p class="muted">{t(Msg::RetiredNote)}</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <button class="button primary" id="register-product" on:click=ask.clone()>
+                                                {t(if signed_in.get() { Msg::RegisterToMySupport } else { Msg::LoginToRegister })}
+                                            </button>
+                                        }.into_any()
+                                    }}
+                                </div>
+                            </div>
+                        })
+                    })
+                }}
+            </Transition>
             <RecentNotices slug=recent.clone() />
             <FeedLinks product=Some(recent) />
             <ConfirmDialog open=dialog message confirm=Msg::DoRegister on_confirm=register id="register-dialog" />
