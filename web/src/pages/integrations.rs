@@ -41,33 +41,31 @@ pub fn Integrations() -> impl IntoView {
 fn FeedSection(fail: Callback<ApiError>) -> impl IntoView {
     let issued_at = RwSignal::new(None::<chrono::DateTime<chrono::Utc>>);
     let fresh = RwSignal::new(None::<IssuedFeedKey>);
-    leptos::task::spawn_local(async move {
-        if let Ok(k) = api::feed_key().await {
+    // The key's date, if one was issued; a failure leaves "—".
+    let current = LocalResource::new(|| async { api::feed_key().await.ok() });
+    Effect::new(move |_| {
+        if let Some(Some(k)) = current.get() {
             issued_at.set(Some(k.created_at));
         }
     });
-    let issue = move |_| {
-        leptos::task::spawn_local(async move {
-            match api::issue_feed_key().await {
-                Ok(k) => {
-                    issued_at.set(Some(k.created_at));
-                    fresh.set(Some(k));
-                }
-                Err(e) => fail.run(e),
+    let issue = Action::new_local(move |_: &()| async move {
+        match api::issue_feed_key().await {
+            Ok(k) => {
+                issued_at.set(Some(k.created_at));
+                fresh.set(Some(k));
             }
-        });
-    };
-    let revoke = move |_| {
-        leptos::task::spawn_local(async move {
-            match api::revoke_feed_key().await {
-                Ok(()) => {
-                    issued_at.set(None);
-                    fresh.set(None);
-                }
-                Err(e) => fail.run(e),
+            Err(e) => fail.run(e),
+        }
+    });
+    let revoke = Action::new_local(move |_: &()| async move {
+        match api::revoke_feed_key().await {
+            Ok(()) => {
+                issued_at.set(None);
+                fresh.set(None);
             }
-        });
-    };
+            Err(e) => fail.run(e),
+        }
+    });
     view! {
         <section class="integration" id="feeds">
             <h2>{t(Msg::FeedsTitle)}</h2>
@@ -84,11 +82,11 @@ fn FeedSection(fail: Callback<ApiError>) -> impl IntoView {
                 </Alert>
             })}
             <div class="actions">
-                <button class="button primary" id="issue-feed" on:click=issue>
+                <button class="button primary" id="issue-feed" disabled=move || issue.pending().get() on:click=move |_| { issue.dispatch(()); }>
                     {move || t(if issued_at.get().is_some() { Msg::ReissueFeed } else { Msg::IssueFeed })()}
                 </button>
                 <Show when=move || issued_at.get().is_some()>
-                    <button class="button secondary" id="revoke-feed" on:click=revoke>{t(Msg::RevokeFeed)}</button>
+                    <button class="button secondary" id="revoke-feed" on:click=move |_| { revoke.dispatch(()); }>{t(Msg::RevokeFeed)}</button>
                 </Show>
             </div>
         </section>
@@ -105,10 +103,36 @@ fn TokenSection(fail: Callback<ApiError>) -> impl IntoView {
     let manage = RwSignal::new(false);
     let expires = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
-    leptos::task::spawn_local(async move {
-        match api::tokens().await {
-            Ok(list) => tokens.set(list),
-            Err(e) => fail.run(e),
+    let listed = LocalResource::new(api::tokens);
+    Effect::new(move |_| match listed.get() {
+        Some(Ok(list)) => tokens.set(list),
+        Some(Err(e)) => fail.run(e),
+        None => {}
+    });
+    let store = Action::new_local(move |body: &NewTokenRequest| {
+        let body = body.clone();
+        async move {
+            match api::create_token(&body).await {
+                Ok(created) => {
+                    tokens.update(|l| l.push(created.token));
+                    secret.set(Some(created.secret));
+                    name.set(String::new());
+                    errors.set(FieldErrors::default());
+                }
+                Err(ApiError::Problem(p)) if !p.errors.is_empty() => {
+                    errors.set(FieldErrors(p.errors))
+                }
+                Err(e) => fail.run(e),
+            }
+        }
+    });
+    let revoke = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            match api::revoke_token(&id).await {
+                Ok(()) => tokens.update(|l| l.retain(|x| x.id != id)),
+                Err(e) => fail.run(e),
+            }
         }
     });
     let create = move |_| {
@@ -125,20 +149,7 @@ fn TokenSection(fail: Callback<ApiError>) -> impl IntoView {
             scopes,
             expires_at: (!expiry.is_empty()).then_some(expiry),
         };
-        leptos::task::spawn_local(async move {
-            match api::create_token(&body).await {
-                Ok(created) => {
-                    tokens.update(|l| l.push(created.token));
-                    secret.set(Some(created.secret));
-                    name.set(String::new());
-                    errors.set(FieldErrors::default());
-                }
-                Err(ApiError::Problem(p)) if !p.errors.is_empty() => {
-                    errors.set(FieldErrors(p.errors))
-                }
-                Err(e) => fail.run(e),
-            }
-        });
+        store.dispatch(body);
     };
     let scope_error =
         move || errors.with(|e| e.code_for("scopes").map(|c| field_message(c, lang.get())));
@@ -165,14 +176,8 @@ fn TokenSection(fail: Callback<ApiError>) -> impl IntoView {
                         <For each=move || tokens.get() key=|k| k.id.clone() let:k>
                             {
                                 let id = k.id.clone();
-                                                                let revoke = move |_| {
-                                    let id = id.clone();
-                                                                        leptos::task::spawn_local(async move {
-                                        match api::revoke_token(&id).await {
-                                            Ok(()) => tokens.update(|l| l.retain(|x| x.id != id)),
-                                            Err(e) => fail.run(e),
-                                        }
-                                    });
+                                let revoke = move |_| {
+                                    revoke.dispatch(id.clone());
                                 };
                                 let scopes = k.scopes.clone();
                                 view! {

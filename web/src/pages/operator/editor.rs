@@ -4,9 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::FieldErrors;
-use shared::dto::{
-    Catalog, NoticeDraftRequest, NoticeKind, NoticePreview, NoticeStatus, NoticeView,
-};
+use shared::dto::{NoticeDraftRequest, NoticeKind, NoticePreview, NoticeStatus, NoticeView};
 
 use super::{OperatorOnly, from_local_input, to_local_input};
 use crate::api::{self, ApiError};
@@ -104,7 +102,6 @@ impl Form {
 
 #[component]
 fn Editor(id: Option<String>) -> impl IntoView {
-    let lang = use_lang();
     let heading = if id.is_some() {
         Msg::Edit
     } else {
@@ -114,57 +111,32 @@ fn Editor(id: Option<String>) -> impl IntoView {
     let form = Form::new();
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<Msg>);
-    let catalog = RwSignal::new(None::<Catalog>);
-    let preview = RwSignal::new(None::<NoticePreview>);
-    let busy = RwSignal::new(false);
-    leptos::task::spawn_local(async move {
-        if let Ok(c) = api::catalog().await {
-            catalog.set(Some(c));
+    // The draft being edited; a failed load ends in the layout's error boundary.
+    let draft = {
+        let id = id.clone();
+        LocalResource::new(move || {
+            let id = id.clone();
+            async move {
+                match id {
+                    Some(id) => api::notice_as_operator(&id).await.map(Some),
+                    None => Ok(None),
+                }
+            }
+        })
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(Some(n))) = draft.get() {
+            form.fill(&n);
         }
     });
-    if let Some(id) = id.clone() {
-        leptos::task::spawn_local(async move {
-            match api::notice_as_operator(&id).await {
-                Ok(n) => form.fill(&n),
-                Err(e) => failure.set(Some(general_message(&e))),
-            }
-        });
-    }
-
-    // The mail preview, a moment after the last change; an answer to an older request
-    // never replaces a newer one.
-    let generation = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        let request = form.request();
-        let mine = generation.get_value() + 1;
-        generation.set_value(mine);
-        set_timeout(
-            move || {
-                if generation.get_value() != mine {
-                    return;
-                }
-                leptos::task::spawn_local(async move {
-                    let result = api::preview_notice(&request).await;
-                    if generation.get_value() == mine {
-                        preview.set(result.ok());
-                    }
-                });
-            },
-            std::time::Duration::from_millis(300),
-        );
-    });
-
-    let save = move |_| {
-        let request = form.request();
-        let id = id.clone();
+    let save = Action::new_local(move |request: &NoticeDraftRequest| {
+        let (request, id) = (request.clone(), id.clone());
         let navigate = navigate.clone();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
+        async move {
             let result = match &id {
                 Some(id) => api::update_notice(id, &request).await,
                 None => api::create_notice(&request).await,
             };
-            busy.set(false);
             match result {
                 Ok(n) => navigate(&format!("/operator/notices/{}", n.id), Default::default()),
                 Err(ApiError::Problem(p)) if !p.errors.is_empty() => {
@@ -172,12 +144,33 @@ fn Editor(id: Option<String>) -> impl IntoView {
                 }
                 Err(e) => failure.set(Some(general_message(&e))),
             }
-        });
-    };
+        }
+    });
+    view! {
+        <section class="card console editor">
+            <h1>{t(heading)}</h1>
+            {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
+            <Transition>{move || Suspend::new(async move { draft.await.map(|_| ()) })}</Transition>
+            <div class="editor-grid">
+                <form class="form" on:submit=|ev| ev.prevent_default()>
+                    <DraftFields form errors />
+                    <div class="actions">
+                        <button class="button primary" id="save-draft" type="button"
+                            disabled=move || save.pending().get()
+                            on:click=move |_| { save.dispatch(form.request()); }>
+                            {t(Msg::SaveDraft)}
+                        </button>
+                    </div>
+                </form>
+                <Preview form />
+            </div>
+        </section>
+    }
+}
 
-    let error = move |field: &'static str| {
-        move || errors.with(|e| e.code_for(field).map(|c| field_message(c, lang.get())))
-    };
+/// The draft's fields: kind, products, titles and bodies in both languages, times, status.
+#[component]
+fn DraftFields(form: Form, errors: RwSignal<FieldErrors>) -> impl IntoView {
     let statuses = move || {
         let kind = if form.kind.get() == "maintenance" {
             NoticeKind::Maintenance
@@ -186,6 +179,97 @@ fn Editor(id: Option<String>) -> impl IntoView {
         };
         NoticeStatus::for_kind(kind).to_vec()
     };
+    view! {
+        <div class="field">
+            <label for="kind">{t(Msg::Kind)}</label>
+            <select id="kind" prop:value=move || form.kind.get()
+                on:change=move |ev| { form.kind.set(event_target_value(&ev)); form.status.set(String::new()); }>
+                <option value="outage">{t(Msg::KindOutage)}</option>
+                <option value="maintenance">{t(Msg::KindMaintenance)}</option>
+            </select>
+        </div>
+        <ProductPicker products=form.products errors />
+        <Field name="title_ja" label=Msg::TitleJa value=form.title_ja errors />
+        <Field name="title_en" label=Msg::TitleEn value=form.title_en errors required=false />
+        <TextArea name="body_ja" label=Msg::BodyJa value=form.body_ja errors required=true />
+        <TextArea name="body_en" label=Msg::BodyEn value=form.body_en errors required=false />
+        <Field name="starts_at" label=Msg::StartsAt value=form.starts errors kind="datetime-local" />
+        <Show when=move || form.kind.get() == "maintenance">
+            <Field name="ends_at" label=Msg::EndsAt value=form.ends errors kind="datetime-local" />
+        </Show>
+        <StatusSelect id="status" value=form.status statuses=Signal::derive(statuses) errors />
+    }
+}
+
+/// The catalog's products as checkboxes, grouped as in the catalog.
+#[component]
+fn ProductPicker(products: RwSignal<Vec<String>>, errors: RwSignal<FieldErrors>) -> impl IntoView {
+    let lang = use_lang();
+    // Without the catalog there is nothing to tick; the API still checks the slugs.
+    let catalog = LocalResource::new(|| async { api::catalog().await.ok() });
+    let error =
+        move || errors.with(|e| e.code_for("products").map(|c| field_message(c, lang.get())));
+    view! {
+        <fieldset class="field products-picker" id="products">
+            <legend>{t(Msg::AffectedProducts)}</legend>
+            {move || catalog.get().flatten().map(|c| c.categories.into_iter().map(|cat| view! {
+                <div class="picker-category">
+                    <strong>{pick(lang.get(), &cat.name_ja, &cat.name_en)}</strong>
+                    {cat.groups.into_iter().map(|g| view! {
+                        <div class="picker-group">
+                            <span class="muted">{pick(lang.get(), &g.name_ja, &g.name_en)}</span>
+                            {g.products.into_iter().map(|p| {
+                                let slug = p.slug.clone();
+                                let checked = { let slug = slug.clone(); move || products.with(|l| l.contains(&slug)) };
+                                let toggle = move |_| products.update(|l| {
+                                    if let Some(i) = l.iter().position(|s| *s == slug) { l.remove(i); } else { l.push(slug.clone()); }
+                                });
+                                view! {
+                                    <label class="check">
+                                        <input type="checkbox" value=p.slug.clone() prop:checked=checked on:change=toggle />
+                                        {pick(lang.get(), &p.name_ja, &p.name_en)}
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </div>
+                    }).collect_view()}
+                </div>
+            }).collect_view())}
+            <p class="error" role="alert">{error}</p>
+        </fieldset>
+    }
+}
+
+/// The live preview: the public page, and the Japanese and English mails as the server would
+/// send them, a moment after the last change.
+#[component]
+fn Preview(form: Form) -> impl IntoView {
+    let lang = use_lang();
+    let preview = RwSignal::new(None::<NoticePreview>);
+    // An answer to an older request never replaces a newer one.
+    let generation = StoredValue::new(0u64);
+    let render = Action::new_local(move |(request, mine): &(NoticeDraftRequest, u64)| {
+        let (request, mine) = (request.clone(), *mine);
+        async move {
+            let result = api::preview_notice(&request).await;
+            if generation.get_value() == mine {
+                preview.set(result.ok());
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let request = form.request();
+        let mine = generation.get_value() + 1;
+        generation.set_value(mine);
+        set_timeout(
+            move || {
+                if generation.get_value() == mine {
+                    render.dispatch((request, mine));
+                }
+            },
+            std::time::Duration::from_millis(300),
+        );
+    });
     let page_body = move || {
         let (ja, en) = (form.body_ja.get(), form.body_en.get());
         shared::markup::to_html(if lang.get() == Language::En && !en.trim().is_empty() {
@@ -202,82 +286,24 @@ fn Editor(id: Option<String>) -> impl IntoView {
             ja
         }
     };
-
     view! {
-        <section class="card console editor">
-            <h1>{t(heading)}</h1>
-            {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-            <div class="editor-grid">
-                <form class="form" on:submit=|ev| ev.prevent_default()>
-                    <div class="field">
-                        <label for="kind">{t(Msg::Kind)}</label>
-                        <select id="kind" prop:value=move || form.kind.get()
-                            on:change=move |ev| { form.kind.set(event_target_value(&ev)); form.status.set(String::new()); }>
-                            <option value="outage">{t(Msg::KindOutage)}</option>
-                            <option value="maintenance">{t(Msg::KindMaintenance)}</option>
-                        </select>
-                    </div>
-                    <fieldset class="field products-picker" id="products">
-                        <legend>{t(Msg::AffectedProducts)}</legend>
-                        {move || catalog.get().map(|c| c.categories.into_iter().map(|cat| view! {
-                            <div class="picker-category">
-                                <strong>{pick(lang.get(), &cat.name_ja, &cat.name_en)}</strong>
-                                {cat.groups.into_iter().map(|g| view! {
-                                    <div class="picker-group">
-                                        <span class="muted">{pick(lang.get(), &g.name_ja, &g.name_en)}</span>
-                                        {g.products.into_iter().map(|p| {
-                                            let slug = p.slug.clone();
-                                            let checked = { let slug = slug.clone(); move || form.products.with(|l| l.contains(&slug)) };
-                                            let toggle = move |_| form.products.update(|l| {
-                                                if let Some(i) = l.iter().position(|s| *s == slug) { l.remove(i); } else { l.push(slug.clone()); }
-                                            });
-                                            view! {
-                                                <label class="check">
-                                                    <input type="checkbox" value=p.slug.clone() prop:checked=checked on:change=toggle />
-                                                    {pick(lang.get(), &p.name_ja, &p.name_en)}
-                                                </label>
-                                            }
-                                        }).collect_view()}
-                                    </div>
-                                }).collect_view()}
-                            </div>
-                        }).collect_view())}
-                        <p class="error" role="alert">{error("products")}</p>
-                    </fieldset>
-                    <Field name="title_ja" label=Msg::TitleJa value=form.title_ja errors />
-                    <Field name="title_en" label=Msg::TitleEn value=form.title_en errors required=false />
-                    <TextArea name="body_ja" label=Msg::BodyJa value=form.body_ja errors required=true />
-                    <TextArea name="body_en" label=Msg::BodyEn value=form.body_en errors required=false />
-                    <Field name="starts_at" label=Msg::StartsAt value=form.starts errors kind="datetime-local" />
-                    <Show when=move || form.kind.get() == "maintenance">
-                        <Field name="ends_at" label=Msg::EndsAt value=form.ends errors kind="datetime-local" />
-                    </Show>
-                    <StatusSelect id="status" value=form.status statuses=Signal::derive(statuses) errors />
-                    <div class="actions">
-                        <button class="button primary" id="save-draft" type="button" disabled=move || busy.get() on:click=save>
-                            {t(Msg::SaveDraft)}
-                        </button>
-                    </div>
-                </form>
-                <aside class="preview" aria-live="polite">
-                    <h2>{t(Msg::PreviewTitle)}</h2>
-                    <h3>{t(Msg::PagePreview)}</h3>
-                    <article class="notice-preview" id="page-preview">
-                        <h4>{page_title}</h4>
-                        <div class="notice-body" inner_html=page_body></div>
-                    </article>
-                    {move || match preview.get() {
-                        None => view! { <p class="muted">{t(Msg::PreviewPending)}</p> }.into_any(),
-                        Some(p) => view! {
-                            <h3>{t(Msg::MailPreviewJa)}</h3>
-                            <MailView id="mail-preview-ja" mail=p.mail_ja />
-                            <h3>{t(Msg::MailPreviewEn)}</h3>
-                            <MailView id="mail-preview-en" mail=p.mail_en />
-                        }.into_any(),
-                    }}
-                </aside>
-            </div>
-        </section>
+        <aside class="preview" aria-live="polite">
+            <h2>{t(Msg::PreviewTitle)}</h2>
+            <h3>{t(Msg::PagePreview)}</h3>
+            <article class="notice-preview" id="page-preview">
+                <h4>{page_title}</h4>
+                <div class="notice-body" inner_html=page_body></div>
+            </article>
+            {move || match preview.get() {
+                None => view! { <p class="muted">{t(Msg::PreviewPending)}</p> }.into_any(),
+                Some(p) => view! {
+                    <h3>{t(Msg::MailPreviewJa)}</h3>
+                    <MailView id="mail-preview-ja" mail=p.mail_ja />
+                    <h3>{t(Msg::MailPreviewEn)}</h3>
+                    <MailView id="mail-preview-en" mail=p.mail_en />
+                }.into_any(),
+            }}
+        </aside>
     }
 }
 

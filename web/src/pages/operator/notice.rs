@@ -46,24 +46,23 @@ fn Page(id: String) -> impl IntoView {
     let pending = StoredValue::new(None::<Pending>);
     let id = StoredValue::new(id);
 
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::notice_as_operator(&id.get_value()).await {
-                Ok(n) => notice.set(Some(n)),
-                Err(e) => failure.set(Some(general_message(&e))),
-            }
-        });
-    };
-    load();
+    let loaded =
+        LocalResource::new(move || async move { api::notice_as_operator(&id.get_value()).await });
+    Effect::new(move |_| match loaded.get() {
+        Some(Ok(n)) => notice.set(Some(n)),
+        Some(Err(e)) => failure.set(Some(general_message(&e))),
+        None => {}
+    });
 
     // Live progress: polled while the page is open and the notice is published.
+    let fetch_deliveries = Action::new_local(move |_: &()| async move {
+        if let Ok(d) = api::deliveries(&id.get_value()).await {
+            deliveries.set(Some(d));
+        }
+    });
     let poll = move || {
         if notice.with_untracked(|n| n.as_ref().is_some_and(|n| n.published_at.is_some())) {
-            leptos::task::spawn_local(async move {
-                if let Ok(d) = api::deliveries(&id.get_value()).await {
-                    deliveries.set(Some(d));
-                }
-            });
+            fetch_deliveries.dispatch(());
         }
     };
     Effect::new(move |_| {
@@ -77,8 +76,9 @@ fn Page(id: String) -> impl IntoView {
 
     // Before anything is sent: how many addresses it would reach now, and how many their
     // hours would skip.
-    let confirm = move |what: Pending| {
-        leptos::task::spawn_local(async move {
+    let estimate = Action::new_local(move |what: &Pending| {
+        let what = what.clone();
+        async move {
             match api::audience(&id.get_value()).await {
                 Ok(est) => {
                     let l = lang.0.get_untracked();
@@ -94,15 +94,16 @@ fn Page(id: String) -> impl IntoView {
                 }
                 Err(e) => failure.set(Some(general_message(&e))),
             }
-        });
+        }
+    });
+    let confirm = move |what: Pending| {
+        estimate.dispatch(what);
     };
     let update_errors = RwSignal::new(FieldErrors::default());
     let update_form = UpdateForm::new();
-    let go = Callback::new(move |()| {
-        let Some(what) = pending.get_value() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
+    let send = Action::new_local(move |what: &Pending| {
+        let what = what.clone();
+        async move {
             let result = match &what {
                 Pending::Publish => api::publish_notice(&id.get_value()).await,
                 Pending::Update(body) => api::post_update(&id.get_value(), body).await,
@@ -112,7 +113,7 @@ fn Page(id: String) -> impl IntoView {
                     if matches!(what, Pending::Update(_)) {
                         update_form.clear();
                     }
-                    load();
+                    loaded.refetch();
                     poll();
                 }
                 Err(ApiError::Problem(p)) if !p.errors.is_empty() => {
@@ -120,7 +121,12 @@ fn Page(id: String) -> impl IntoView {
                 }
                 Err(e) => failure.set(Some(general_message(&e))),
             }
-        });
+        }
+    });
+    let go = Callback::new(move |()| {
+        if let Some(what) = pending.get_value() {
+            send.dispatch(what);
+        }
     });
 
     view! {
