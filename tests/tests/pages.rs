@@ -35,7 +35,7 @@ async fn every_page_is_titled_accessible_and_fits_a_phone() -> anyhow::Result<()
 }
 
 /// An operator who is also a customer of ID Federation, with a second, long delivery address,
-/// and a published outage: every page has something to show.
+/// an API token and a published outage: every page has something to show.
 async fn content(app: &TestApp) -> anyhow::Result<(String, String)> {
     let op = operator(app, "ops@example.com").await?;
     let res = app
@@ -66,6 +66,14 @@ async fn content(app: &TestApp) -> anyhow::Result<(String, String)> {
         .await?;
     ensure!(res.status == 201, "{res:?}");
     let recipient = res.body["id"].as_str().unwrap_or_default().to_owned();
+    let res = app
+        .post(
+            "/api/v1/me/tokens",
+            Some(&op),
+            json!({"name": "監視システム", "scopes": ["read"]}),
+        )
+        .await?;
+    ensure!(res.status == 201, "{res:?}");
     let (notice, _) = publish(
         app,
         &op,
@@ -122,7 +130,7 @@ async fn walk(
         (
             "integrations",
             "/mysupport/integrations".to_owned(),
-            "#create-token",
+            "table.tokens td",
         ),
         ("console", "/operator".to_owned(), "#published-list li"),
         (

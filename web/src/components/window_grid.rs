@@ -28,15 +28,7 @@ pub fn WindowGrid(window: RwSignal<DeliveryWindow>) -> impl IntoView {
         }
         set_lists(days, w.hours());
     };
-    let set_hour = move |h: u8, on: bool| {
-        let w = window.get_untracked();
-        let mut hours = w.hours();
-        hours.retain(|x| *x != h);
-        if on {
-            hours.push(h);
-        }
-        set_lists(w.weekdays(), hours);
-    };
+    let set_hour = move |h: u8, on: bool| set_hour(window, h, on);
     let has_hour = move |h: u8| window.with(|w| w.hours().contains(&h));
     let has_day = move |d: Weekday| window.with(|w| w.weekdays().contains(&d));
     let preset = move |days: &[Weekday], hours: std::ops::Range<u8>| {
@@ -54,37 +46,7 @@ pub fn WindowGrid(window: RwSignal<DeliveryWindow>) -> impl IntoView {
             // weekdays × hours, narrow ones swap the two (hours down, weekdays across), so
             // every hour fits on a phone without scrolling sideways.
             <div class="grid" role="group" aria-label=move || Msg::GridLabel.text(lang.get())>
-                {(0u8..24).map(|h| view! {
-                    <button
-                        type="button"
-                        class="hour"
-                        style=format!("--row:1;--col:{}", h + 2)
-                        data-hour=h
-                        aria-pressed=move || has_hour(h).to_string()
-                        aria-label=move || format!("{h}:00–{}:00", h + 1)
-                        on:pointerdown=move |ev| {
-                            let mouse = ev.pointer_type() == "mouse";
-                            pressed_by_mouse.set(mouse);
-                            if mouse {
-                                let on = !has_hour(h);
-                                painting.set(Some(on));
-                                set_hour(h, on);
-                            }
-                        }
-                        on:pointerenter=move |_| {
-                            if let Some(on) = painting.get_untracked() {
-                                set_hour(h, on);
-                            }
-                        }
-                        on:click=move |ev| {
-                            // Keyboard (detail 0) and touch activation arrive only here.
-                            if ev.detail() == 0 || !pressed_by_mouse.get_untracked() {
-                                set_hour(h, !has_hour(h));
-                            }
-                            pressed_by_mouse.set(false);
-                        }
-                    >{h}<span class="hour-suffix">":00"</span></button>
-                }).collect_view()}
+                {(0u8..24).map(|h| view! { <HourButton h window painting pressed_by_mouse /> }).collect_view()}
                 {Weekday::ALL.into_iter().map(|d| {
                     let row = d.index() + 2;
                     view! {
@@ -131,5 +93,62 @@ pub fn WindowGrid(window: RwSignal<DeliveryWindow>) -> impl IntoView {
                 <div class="alert error" role="alert" id="empty-window-warning">{t(Msg::EmptyWindowWarning)}</div>
             })}
         </div>
+    }
+}
+
+/// One hour's button: toggles the hour on click, tap or Enter/Space; a mouse press starts
+/// painting that state across the hours the pointer enters.
+#[component]
+fn HourButton(
+    h: u8,
+    window: RwSignal<DeliveryWindow>,
+    painting: RwSignal<Option<bool>>,
+    pressed_by_mouse: RwSignal<bool>,
+) -> impl IntoView {
+    let has_hour = move || window.with(|w| w.hours().contains(&h));
+    let set_hour = move |on: bool| set_hour(window, h, on);
+    view! {
+        <button
+            type="button"
+            class="hour"
+            style=format!("--row:1;--col:{}", h + 2)
+            data-hour=h
+            aria-pressed=move || has_hour().to_string()
+            aria-label=move || format!("{h}:00–{}:00", h + 1)
+            on:pointerdown=move |ev| {
+                let mouse = ev.pointer_type() == "mouse";
+                pressed_by_mouse.set(mouse);
+                if mouse {
+                    let on = !has_hour();
+                    painting.set(Some(on));
+                    set_hour(on);
+                }
+            }
+            on:pointerenter=move |_| {
+                if let Some(on) = painting.get_untracked() {
+                    set_hour(on);
+                }
+            }
+            on:click=move |ev| {
+                // Keyboard (detail 0) and touch activation arrive only here.
+                if ev.detail() == 0 || !pressed_by_mouse.get_untracked() {
+                    set_hour(!has_hour());
+                }
+                pressed_by_mouse.set(false);
+            }
+        >{h}<span class="hour-suffix">":00"</span></button>
+    }
+}
+
+/// Turns hour `h` on or off in `window`, keeping its weekdays.
+fn set_hour(window: RwSignal<DeliveryWindow>, h: u8, on: bool) {
+    let w = window.get_untracked();
+    let mut hours = w.hours();
+    hours.retain(|x| *x != h);
+    if on {
+        hours.push(h);
+    }
+    if let Ok(w) = DeliveryWindow::new(&w.weekdays(), &hours) {
+        window.set(w);
     }
 }

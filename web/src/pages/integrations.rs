@@ -153,10 +153,6 @@ fn TokenSection(fail: Callback<ApiError>) -> impl IntoView {
     };
     let scope_error =
         move || errors.with(|e| e.code_for("scopes").map(|c| field_message(c, lang.get())));
-    let scope_label = move |s: TokenScope| match s {
-        TokenScope::Read => Msg::ScopeRead,
-        TokenScope::Manage => Msg::ScopeManage,
-    };
     view! {
         <section class="integration" id="tokens">
             <h2>{t(Msg::TokensTitle)}</h2>
@@ -168,31 +164,7 @@ fn TokenSection(fail: Callback<ApiError>) -> impl IntoView {
                 </Alert>
             })}
             <Show when=move || !tokens.with(Vec::is_empty) fallback=|| view! { <p class="muted">{t(Msg::NoTokens)}</p> }>
-                <table class="tokens">
-                    <thead><tr>
-                        <th>{t(Msg::TokenName)}</th><th>{t(Msg::Scopes)}</th><th>{t(Msg::ExpiresAt)}</th><th>{t(Msg::LastUsed)}</th><th></th>
-                    </tr></thead>
-                    <tbody>
-                        <For each=move || tokens.get() key=|k| k.id.clone() let:k>
-                            {
-                                let id = k.id.clone();
-                                let revoke = move |_| {
-                                    revoke.dispatch(id.clone());
-                                };
-                                let scopes = k.scopes.clone();
-                                view! {
-                                    <tr>
-                                        <td>{k.name.clone()}</td>
-                                        <td>{move || scopes.iter().map(|s| scope_label(*s).text(lang.get())).collect::<Vec<_>>().join(", ")}</td>
-                                        <td>{match k.expires_at { Some(e) => local_time(e).into_any(), None => t(Msg::NoExpiry).into_any() }}</td>
-                                        <td>{match k.last_used_at { Some(u) => local_time(u).into_any(), None => t(Msg::Never).into_any() }}</td>
-                                        <td><button class="button secondary small" on:click=revoke>{t(Msg::RevokeToken)}</button></td>
-                                    </tr>
-                                }
-                            }
-                        </For>
-                    </tbody>
-                </table>
+                <TokenTable tokens revoke />
             </Show>
             <form class="form" on:submit=|ev| ev.prevent_default()>
                 <Field name="name" label=Msg::TokenName value=name errors />
@@ -208,5 +180,44 @@ fn TokenSection(fail: Callback<ApiError>) -> impl IntoView {
                 </div>
             </form>
         </section>
+    }
+}
+
+/// The account's tokens, each with 「失効」.
+#[component]
+fn TokenTable(tokens: RwSignal<Vec<TokenView>>, revoke: Action<String, ()>) -> impl IntoView {
+    let lang = use_lang();
+    let scope_label = move |s: TokenScope| match s {
+        TokenScope::Read => Msg::ScopeRead,
+        TokenScope::Manage => Msg::ScopeManage,
+    };
+    view! {
+        <table class="tokens">
+            <thead><tr>
+                <th>{t(Msg::TokenName)}</th><th>{t(Msg::Scopes)}</th><th>{t(Msg::ExpiresAt)}</th><th>{t(Msg::LastUsed)}</th>
+                // The revoke buttons name themselves.
+                <td></td>
+            </tr></thead>
+            <tbody>
+                <For each=move || tokens.get() key=|k| k.id.clone() let:k>
+                    {
+                        let id = k.id.clone();
+                        let revoke = move |_| {
+                            revoke.dispatch(id.clone());
+                        };
+                        let scopes = k.scopes.clone();
+                        view! {
+                            <tr>
+                                <td>{k.name.clone()}</td>
+                                <td>{move || scopes.iter().map(|s| scope_label(*s).text(lang.get())).collect::<Vec<_>>().join(", ")}</td>
+                                <td>{match k.expires_at { Some(e) => local_time(e).into_any(), None => t(Msg::NoExpiry).into_any() }}</td>
+                                <td>{match k.last_used_at { Some(u) => local_time(u).into_any(), None => t(Msg::Never).into_any() }}</td>
+                                <td><button class="button secondary small" on:click=revoke>{t(Msg::RevokeToken)}</button></td>
+                            </tr>
+                        }
+                    }
+                </For>
+            </tbody>
+        </table>
     }
 }

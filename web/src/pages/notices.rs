@@ -78,8 +78,6 @@ pub fn NoticeCards(#[prop(into)] items: Signal<Vec<NoticeSummary>>) -> impl Into
 #[component]
 pub fn Notices() -> impl IntoView {
     crate::components::title(Msg::Notices);
-    let lang = use_lang();
-    let navigate = use_navigate();
     let query = use_query_map();
     let filter = Memo::new(move |_| {
         query.with(|q| {
@@ -89,8 +87,6 @@ pub fn Notices() -> impl IntoView {
             )
         })
     });
-    // The filter's choices; without them the list still works.
-    let catalog = LocalResource::new(|| async { api::catalog().await.ok() });
     // The first page follows the filter; 「さらに表示」 appends the pages after it.
     let first = LocalResource::new(move || {
         let url = page_query(&filter.get(), None);
@@ -119,53 +115,12 @@ pub fn Notices() -> impl IntoView {
             failure.set(None);
         }
     });
-    let go = move |product: String, kind: String| {
-        navigate(&list_path(&product, &kind), Default::default());
-    };
-    let on_product = {
-        let go = go.clone();
-        move |ev| go(event_target_value(&ev), filter.get().1)
-    };
-    let on_kind = move |ev| go(filter.get().0, event_target_value(&ev));
-    let products = move || {
-        catalog
-            .get()
-            .flatten()
-            .map(|c| {
-                c.categories
-                    .into_iter()
-                    .flat_map(|c| c.groups)
-                    .flat_map(|g| g.products)
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
     view! {
         <section class="notices">
             <h1>{t(Msg::Notices)}</h1>
             <p class="lead">{t(Msg::NoticesLead)}</p>
             <FeedLinks product=None />
-            <div class="filters card">
-                <label>
-                    <span>{t(Msg::FilterProduct)}</span>
-                    <select id="filter-product" on:change=on_product prop:value=move || filter.get().0>
-                        <option value="">{t(Msg::AllProducts)}</option>
-                        <For each=products key=|p| p.slug.clone() let:p>
-                            <option value=p.slug.clone() selected=move || filter.get().0 == p.slug>
-                                {move || pick(lang.get(), &p.name_ja, &p.name_en)}
-                            </option>
-                        </For>
-                    </select>
-                </label>
-                <label>
-                    <span>{t(Msg::FilterKind)}</span>
-                    <select id="filter-kind" on:change=on_kind prop:value=move || filter.get().1>
-                        <option value="">{t(Msg::AllKinds)}</option>
-                        <option value="maintenance" selected=move || filter.get().1 == "maintenance">{t(Msg::KindMaintenance)}</option>
-                        <option value="outage" selected=move || filter.get().1 == "outage">{t(Msg::KindOutage)}</option>
-                    </select>
-                </label>
-            </div>
+            <NoticeFilters filter />
             <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     let page = first.await?;
@@ -193,6 +148,59 @@ pub fn Notices() -> impl IntoView {
                 </div>
             })}
         </section>
+    }
+}
+
+/// The product and kind choosers; a choice becomes the list's own address.
+#[component]
+fn NoticeFilters(filter: Memo<(String, String)>) -> impl IntoView {
+    let lang = use_lang();
+    let navigate = use_navigate();
+    // The products to choose from; without them the list still works.
+    let catalog = LocalResource::new(|| async { api::catalog().await.ok() });
+    let go = move |product: String, kind: String| {
+        navigate(&list_path(&product, &kind), Default::default());
+    };
+    let on_product = {
+        let go = go.clone();
+        move |ev| go(event_target_value(&ev), filter.get().1)
+    };
+    let on_kind = move |ev| go(filter.get().0, event_target_value(&ev));
+    let products = move || {
+        catalog
+            .get()
+            .flatten()
+            .map(|c| {
+                c.categories
+                    .into_iter()
+                    .flat_map(|c| c.groups)
+                    .flat_map(|g| g.products)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    view! {
+    <div class="filters card">
+        <label>
+            <span>{t(Msg::FilterProduct)}</span>
+            <select id="filter-product" on:change=on_product prop:value=move || filter.get().0>
+                <option value="">{t(Msg::AllProducts)}</option>
+                <For each=products key=|p| p.slug.clone() let:p>
+                    <option value=p.slug.clone() selected=move || filter.get().0 == p.slug>
+                        {move || pick(lang.get(), &p.name_ja, &p.name_en)}
+                    </option>
+                </For>
+            </select>
+        </label>
+        <label>
+            <span>{t(Msg::FilterKind)}</span>
+            <select id="filter-kind" on:change=on_kind prop:value=move || filter.get().1>
+                <option value="">{t(Msg::AllKinds)}</option>
+                <option value="maintenance" selected=move || filter.get().1 == "maintenance">{t(Msg::KindMaintenance)}</option>
+                <option value="outage" selected=move || filter.get().1 == "outage">{t(Msg::KindOutage)}</option>
+            </select>
+        </label>
+    </div>
     }
 }
 

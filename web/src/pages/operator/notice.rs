@@ -133,46 +133,8 @@ fn Page(id: String) -> impl IntoView {
         <section class="card console">
             <p><A href="/operator">{t(Msg::ConsoleNotices)}</A></p>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-            {move || notice.get().map(|n| {
-                let draft = n.published_at.is_none();
-                let title = pick(lang.get(), &n.title_ja, n.title_en.as_deref().unwrap_or(&n.title_ja));
-                let status = shared::i18n::status(n.status).text(lang.get());
-                let products = n.products.iter().map(|p| pick(lang.get(), &p.name_ja, &p.name_en)).collect::<Vec<_>>().join(", ");
-                let body = shared::markup::to_html(&n.body_ja);
-                // The follow-ups as they went out, newest first.
-                let updates = n.updates.iter().rev().map(|u| {
-                    let status = shared::i18n::status(u.status).text(lang.get());
-                    let text = shared::markup::to_html(&u.body_ja);
-                    view! {
-                        <li class="console-update" data-sequence=u.sequence>
-                            <span class="badge status">{status}</span>
-                            " " <span class="muted">{local_time(u.issued_at)}</span>
-                            <div class="notice-body" inner_html=text></div>
-                        </li>
-                    }
-                }).collect_view();
-                view! {
-                    <h1 id="console-title">{title}</h1>
-                    <p class="muted">
-                        <span class="badge status" id="console-status">{status}</span>
-                        " " {products} " · " {local_time(n.starts_at)}
-                        {n.ends_at.map(|e| format!(" – {}", local_time(e)))}
-                    </p>
-                    <ol class="console-updates" reversed>{updates}</ol>
-                    <div class="notice-body" inner_html=body></div>
-                    {if draft {
-                        view! {
-                            <div class="actions">
-                                <A href=format!("/operator/notices/{}/edit", n.id) attr:class="button secondary">{t(Msg::Edit)}</A>
-                                <button class="button primary" id="publish" on:click=move |_| confirm(Pending::Publish)>{t(Msg::Publish)}</button>
-                            </div>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <p><A href=format!("/notices/{}", n.id)>{t(Msg::PublicPage)}</A></p>
-                        }.into_any()
-                    }}
-                }
+            {move || notice.get().map(|n| view! {
+                <Summary n on_publish=Callback::new(move |()| confirm(Pending::Publish)) />
             })}
             <Show when=move || deliveries.with(Option::is_some)>
                 <Progress deliveries />
@@ -182,6 +144,68 @@ fn Page(id: String) -> impl IntoView {
             </Show>
             <ConfirmDialog open=dialog message=message confirm=Msg::Publish on_confirm=go id="publish-dialog" />
         </section>
+    }
+}
+
+/// The notice as it stands: title, status, products, times, the follow-ups newest first,
+/// and for a draft the way to edit or publish it.
+#[component]
+fn Summary(n: NoticeView, on_publish: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
+    let draft = n.published_at.is_none();
+    let (title_ja, title_en) = (n.title_ja.clone(), n.title_en.clone());
+    let title = move || {
+        pick(
+            lang.get(),
+            &title_ja,
+            title_en.as_deref().unwrap_or(&title_ja),
+        )
+    };
+    let products = n.products.clone();
+    let products = move || {
+        products
+            .iter()
+            .map(|p| pick(lang.get(), &p.name_ja, &p.name_en))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let body = shared::markup::to_html(&n.body_ja);
+    let updates = n
+        .updates
+        .iter()
+        .rev()
+        .map(|u| {
+            let text = shared::markup::to_html(&u.body_ja);
+            view! {
+                <li class="console-update" data-sequence=u.sequence>
+                    <span class="badge status">{t(shared::i18n::status(u.status))}</span>
+                    " " <span class="muted">{local_time(u.issued_at)}</span>
+                    <div class="notice-body" inner_html=text></div>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1 id="console-title">{title}</h1>
+        <p class="muted">
+            <span class="badge status" id="console-status">{t(shared::i18n::status(n.status))}</span>
+            " " {products} " · " {local_time(n.starts_at)}
+            {n.ends_at.map(|e| format!(" – {}", local_time(e)))}
+        </p>
+        <ol class="console-updates" reversed>{updates}</ol>
+        <div class="notice-body" inner_html=body></div>
+        {if draft {
+            view! {
+                <div class="actions">
+                    <A href=format!("/operator/notices/{}/edit", n.id) attr:class="button secondary">{t(Msg::Edit)}</A>
+                    <button class="button primary" id="publish" on:click=move |_| on_publish.run(())>{t(Msg::Publish)}</button>
+                </div>
+            }.into_any()
+        } else {
+            view! {
+                <p><A href=format!("/notices/{}", n.id)>{t(Msg::PublicPage)}</A></p>
+            }.into_any()
+        }}
     }
 }
 

@@ -8,6 +8,7 @@ use crate::components::{Alert, ConfirmDialog};
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::notices::{FeedLinks, RecentNotices};
 use crate::pages::redirect_for;
+use shared::dto::ProductView;
 
 /// ④–⑥ A product page: public; 「マイサポートへ登録」 asks for confirmation, then shows
 /// 「マイサポートへ登録済」.
@@ -63,13 +64,13 @@ pub fn ProductPage() -> impl IntoView {
     let ask = {
         let navigate = navigate.clone();
         let here = here.clone();
-        move |_| {
+        Callback::new(move |()| {
             if signed_in.get_untracked() {
                 dialog.set(true);
             } else {
                 navigate(&format!("/login?next={here}"), Default::default());
             }
-        }
+        })
     };
     let subscribe = Action::new_local(move |_: &()| {
         let slug = slug.clone();
@@ -95,49 +96,60 @@ pub fn ProductPage() -> impl IntoView {
         <section class="product">
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
             <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || {
-                    let ask = ask.clone();
-                    Suspend::new(async move {
-                        let p = product.await?;
-                        let crumbs = p.category.clone().map(|c| {
-                            let href = format!("/support/{}", c.slug);
-                            view! { <A href=href>{move || pick(lang.get(), &c.name_ja, &c.name_en)}</A> }
-                        });
-                        let group = p.group.clone().map(|g| view! { <span>{move || pick(lang.get(), &g.name_ja, &g.name_en)}</span> });
-                        let retired = p.retired;
-                        Ok::<_, ApiError>(view! {
-                            <nav class="breadcrumbs" aria-label="breadcrumbs">
-                                <A href="/support">{t(Msg::SupportListTitle)}</A>
-                                {crumbs}
-                                {group}
-                            </nav>
-                            <div class="card">
-                                <h1 id="product-name">{name}{retired.then(|| view! { <span class="badge retired">{t(Msg::Retired)}</span> })}</h1>
-                                <p>{move || pick(lang.get(), &p.description_ja, &p.description_en)}</p>
-                                <div class="actions start">
-                                    {move || if registered.get() {
-                                        view! {
-                                            <span class="registered" id="registered">"✓ " {t(Msg::RegisteredInMySupport)}</span>
-                                            <A href="/mysupport" attr:class="button secondary">{t(Msg::MySupport)}</A>
-                                        }.into_any()
-                                    } else if retired {
-                                        view! { <p class="muted">{t(Msg::RetiredNote)}</p> }.into_any()
-                                    } else {
-                                        view! {
-                                            <button class="button primary" id="register-product" on:click=ask.clone()>
-                                                {t(if signed_in.get() { Msg::RegisterToMySupport } else { Msg::LoginToRegister })}
-                                            </button>
-                                        }.into_any()
-                                    }}
-                                </div>
-                            </div>
-                        })
-                    })
-                }}
+                {move || Suspend::new(async move {
+                    let p = product.await?;
+                    Ok::<_, ApiError>(view! { <ProductCard p registered on_ask=ask /> })
+                })}
             </Transition>
             <RecentNotices slug=recent.clone() />
             <FeedLinks product=Some(recent) />
             <ConfirmDialog open=dialog message confirm=Msg::DoRegister on_confirm=register id="register-dialog" />
         </section>
+    }
+}
+
+/// The product with its place in the catalog and, unless retired, 「マイサポートへ登録」 (or
+/// 「マイサポートへ登録済」).
+#[component]
+fn ProductCard(p: ProductView, registered: RwSignal<bool>, on_ask: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
+    let signed_in = expect_context::<SignedIn>().0;
+    let (name_ja, name_en) = (p.name_ja.clone(), p.name_en.clone());
+    let name = move || pick(lang.get(), &name_ja, &name_en);
+    let crumbs = p.category.clone().map(|c| {
+        let href = format!("/support/{}", c.slug);
+        view! { <A href=href>{move || pick(lang.get(), &c.name_ja, &c.name_en)}</A> }
+    });
+    let group = p
+        .group
+        .clone()
+        .map(|g| view! { <span>{move || pick(lang.get(), &g.name_ja, &g.name_en)}</span> });
+    let retired = p.retired;
+    view! {
+        <nav class="breadcrumbs" aria-label="breadcrumbs">
+            <A href="/support">{t(Msg::SupportListTitle)}</A>
+            {crumbs}
+            {group}
+        </nav>
+        <div class="card">
+            <h1 id="product-name">{name}{retired.then(|| view! { <span class="badge retired">{t(Msg::Retired)}</span> })}</h1>
+            <p>{move || pick(lang.get(), &p.description_ja, &p.description_en)}</p>
+            <div class="actions start">
+                {move || if registered.get() {
+                    view! {
+                        <span class="registered" id="registered">"✓ " {t(Msg::RegisteredInMySupport)}</span>
+                        <A href="/mysupport" attr:class="button secondary">{t(Msg::MySupport)}</A>
+                    }.into_any()
+                } else if retired {
+                    view! { <p class="muted">{t(Msg::RetiredNote)}</p> }.into_any()
+                } else {
+                    view! {
+                        <button class="button primary" id="register-product" on:click=move |_| on_ask.run(())>
+                            {t(if signed_in.get() { Msg::RegisterToMySupport } else { Msg::LoginToRegister })}
+                        </button>
+                    }.into_any()
+                }}
+            </div>
+        </div>
     }
 }
