@@ -3,9 +3,9 @@
 //! take their words from here, so a label is written once and a language cannot be missing:
 //! an entry without both texts does not compile, and a test refuses an empty one.
 
-use crate::FieldCode;
 use crate::domain::{Language, Weekday};
 use crate::dto::{NoticeKind, NoticeStatus};
+use crate::problem::{FieldCode, Problem, ProblemKind};
 
 macro_rules! catalogue {
     ($($name:ident => $ja:literal, $en:literal;)*) => {
@@ -283,6 +283,18 @@ catalogue! {
     RevokeToken => "取り消す", "Revoke";
     NoTokens => "トークンはありません。", "No tokens.";
     Feeds => "フィード", "Feeds";    TryAgain => "再読み込み", "Try again";
+    // Problem titles (the API sends the English one).
+    ProblemValidation => "入力内容に誤りがあります", "Some fields are not valid";
+    ProblemMalformedBody => "リクエストの内容を読み取れませんでした", "The request body could not be read";
+    ProblemUnauthorized => "ログインが必要です", "Authentication is required";
+    ProblemInvalidCredentials => "メールアドレスまたはパスワードが正しくありません", "The email address or password is not correct";
+    ProblemForbidden => "この操作は許可されていません", "This action is not allowed";
+    ProblemTermsNotAccepted => "現在の利用規約への同意が必要です", "The current terms of use must be accepted first";
+    ProblemNotFound => "見つかりません", "Not found";
+    ProblemLinkExpired => "このURLは有効期限が切れているか、すでに使用されています", "This link has expired or was already used";
+    ProblemConflict => "現在の状態と矛盾する操作です", "The request conflicts with the current state";
+    ProblemRateLimited => "リクエストが多すぎます。しばらく待ってからお試しください", "Too many requests; try again later";
+    ProblemInternal => "予期しないエラーが発生しました", "An unexpected error occurred";
     // Why a field was refused (FieldCode::message).
     FieldRequired => "入力してください。", "This field is required.";
     FieldTooLong => "長すぎます。", "This is too long.";
@@ -344,6 +356,36 @@ pub fn field(code: FieldCode) -> Msg {
         FieldCode::UnknownProduct => Msg::FieldUnknownProduct,
         FieldCode::InPast => Msg::FieldInPast,
         FieldCode::Unknown => Msg::FieldUnknown,
+    }
+}
+
+/// A problem kind's title: the API sends it in English, a client may show either.
+pub fn problem(kind: ProblemKind) -> Msg {
+    match kind {
+        ProblemKind::Validation => Msg::ProblemValidation,
+        ProblemKind::MalformedBody => Msg::ProblemMalformedBody,
+        ProblemKind::Unauthorized => Msg::ProblemUnauthorized,
+        ProblemKind::InvalidCredentials => Msg::ProblemInvalidCredentials,
+        ProblemKind::Forbidden => Msg::ProblemForbidden,
+        ProblemKind::TermsNotAccepted => Msg::ProblemTermsNotAccepted,
+        ProblemKind::NotFound => Msg::ProblemNotFound,
+        ProblemKind::LinkExpired => Msg::ProblemLinkExpired,
+        ProblemKind::Conflict => Msg::ProblemConflict,
+        ProblemKind::RateLimited => Msg::ProblemRateLimited,
+        ProblemKind::Internal => Msg::ProblemInternal,
+    }
+}
+
+impl Problem {
+    /// The problem document of `kind`, titled from the catalogue.
+    pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
+        Self {
+            type_: kind.type_uri(),
+            title: problem(kind).text(Language::En).to_owned(),
+            status: kind.status(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
     }
 }
 

@@ -191,22 +191,6 @@ impl ProblemKind {
             Self::Internal => 500,
         }
     }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Validation => "Some fields are not valid",
-            Self::MalformedBody => "The request body could not be read",
-            Self::Unauthorized => "Authentication is required",
-            Self::InvalidCredentials => "The email address or password is not correct",
-            Self::Forbidden => "This action is not allowed",
-            Self::TermsNotAccepted => "The current terms of use must be accepted first",
-            Self::NotFound => "Not found",
-            Self::LinkExpired => "This link has expired or was already used",
-            Self::Conflict => "The request conflicts with the current state",
-            Self::RateLimited => "Too many requests; try again later",
-            Self::Internal => "An unexpected error occurred",
-        }
-    }
 }
 
 /// An RFC 9457 problem document as sent with `application/problem+json`.
@@ -222,17 +206,8 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
+// `Problem::new` lives in `i18n`, beside the catalogue that gives each kind its title.
 impl Problem {
-    pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
-        Self {
-            type_: kind.type_uri(),
-            title: kind.title().to_owned(),
-            status: kind.status(),
-            detail: detail.into(),
-            errors: Vec::new(),
-        }
-    }
-
     pub fn kind(&self) -> Option<ProblemKind> {
         ProblemKind::from_type_uri(&self.type_)
     }

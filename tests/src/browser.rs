@@ -318,6 +318,20 @@ impl Browser {
         Ok(png?)
     }
 
+    /// Ends a test's use of the browser: on failure, first leaves a screenshot of the page in
+    /// the temporary directory (`shirase-NAME-failure.png`) and says where.
+    pub async fn finish(self, result: anyhow::Result<()>, name: &str) -> anyhow::Result<()> {
+        if result.is_err()
+            && let Ok(png) = self.client.screenshot().await
+        {
+            let path = std::env::temp_dir().join(format!("shirase-{name}-failure.png"));
+            let _ = std::fs::write(&path, png);
+            eprintln!("screenshot of the failure: {}", path.display());
+        }
+        self.close().await?;
+        result
+    }
+
     pub async fn close(self) -> anyhow::Result<()> {
         self.client.clone().close().await?;
         Ok(())

@@ -12,15 +12,7 @@ async fn support_id_from_sign_up_form_to_my_support() -> anyhow::Result<()> {
     }
     let b = Browser::start().await?;
     let result = journey(&app, &b).await;
-    if result.is_err()
-        && let Ok(png) = b.client.screenshot().await
-    {
-        let path = std::env::temp_dir().join("shirase-browser-failure.png");
-        let _ = std::fs::write(&path, png);
-        eprintln!("screenshot of the failure: {}", path.display());
-    }
-    b.close().await?;
-    result
+    b.finish(result, "browser").await
 }
 
 async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
@@ -36,6 +28,17 @@ async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .await?;
     b.wait_for_text("#password-error", "入力してください")
         .await?;
+    // An empty repeat is reported too; a summary at the top links to each field, and the
+    // focus is on the first field to fix.
+    b.wait_for_text("#password_again-error", "入力してください")
+        .await?;
+    b.wait_for_text("#error-summary", "パスワード（確認）")
+        .await?;
+    let focused = b
+        .client
+        .execute("return document.activeElement.id;", vec![])
+        .await?;
+    assert_eq!(focused, "email");
     // A space typed into the address stays where it was typed (it once sent the caret to the
     // start, turning "taro yamada@…" into a valid, wrong address), and the form says why the
     // address is refused.
@@ -84,6 +87,12 @@ async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.click("#activate").await?;
     b.wait_for_path("/register/complete").await?;
     b.wait_for_text(".terms", "第1条").await?;
+    // Opening My Support before accepting leads to the terms, told as a first acceptance
+    // (not as revised terms); accepting there opens My Support.
+    b.goto(&app.url("/mysupport")).await?;
+    b.wait_for_path("/terms").await?;
+    b.wait_for_text("#terms-lead", "お読みのうえ同意してください")
+        .await?;
     b.click("#accept-terms").await?;
 
     // ⑦ My Support.
@@ -233,6 +242,16 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .await?;
     b.click("#change-recipients").await?;
     b.wait_for_path("/mysupport/recipients").await?;
+    // One tab is the current one.
+    let current = b
+        .client
+        .find_all(fantoccini::Locator::Css(".tabs a[aria-current='page']"))
+        .await?;
+    assert_eq!(current.len(), 1);
+    assert_eq!(
+        current[0].attr("id").await?.as_deref(),
+        Some("tab-recipients")
+    );
     b.click("#new-recipient").await?;
     b.wait_for_path("/mysupport/recipients/new").await?;
 

@@ -23,15 +23,7 @@ async fn every_page_is_titled_accessible_and_fits_a_phone() -> anyhow::Result<()
     let (notice, recipient) = content(&app).await?;
     let b = Browser::start().await?;
     let result = walk(&app, &b, &axe, &notice, &recipient).await;
-    if result.is_err()
-        && let Ok(png) = b.client.screenshot().await
-    {
-        let path = std::env::temp_dir().join("shirase-pages-failure.png");
-        let _ = std::fs::write(&path, png);
-        eprintln!("screenshot of the failure: {}", path.display());
-    }
-    b.close().await?;
-    result
+    b.finish(result, "pages").await
 }
 
 /// An operator who is also a customer of ID Federation, with a second, long delivery address,

@@ -209,9 +209,10 @@ fn TokenTable(tokens: RwSignal<Vec<TokenView>>, revoke: Action<String, ()>) -> i
                         view! {
                             <tr>
                                 <td>{k.name.clone()}</td>
-                                <td>{move || scopes.iter().map(|s| scope_label(*s).text(lang.get())).collect::<Vec<_>>().join(", ")}</td>
-                                <td>{match k.expires_at { Some(e) => local_time(e).into_any(), None => t(Msg::NoExpiry).into_any() }}</td>
-                                <td>{match k.last_used_at { Some(u) => local_time(u).into_any(), None => t(Msg::Never).into_any() }}</td>
+                                // The labels stand before the values where the header row is hidden.
+                                <td data-label=move || Msg::Scopes.text(lang.get())>{move || scopes.iter().map(|s| scope_label(*s).text(lang.get())).collect::<Vec<_>>().join(", ")}</td>
+                                <td data-label=move || Msg::ExpiresAt.text(lang.get())>{match k.expires_at { Some(e) => local_time(e).into_any(), None => t(Msg::NoExpiry).into_any() }}</td>
+                                <td data-label=move || Msg::LastUsed.text(lang.get())>{match k.last_used_at { Some(u) => local_time(u).into_any(), None => t(Msg::Never).into_any() }}</td>
                                 <td><button class="button secondary small" on:click=revoke>{t(Msg::RevokeToken)}</button></td>
                             </tr>
                         }
