@@ -13,7 +13,7 @@ use crate::config::Settings;
 use crate::error::ApiError;
 use crate::models::account::{Account, ROLE_CUSTOMER, ROLE_OPERATOR};
 use crate::startup::Application;
-use crate::{db, openapi, routes, telemetry};
+use crate::{db, openapi, services, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -120,18 +120,18 @@ fn notice(action: NoticeAction) -> anyhow::Result<()> {
             let operator = Account::find_by_email(&mut conn, email.as_str())?
                 .filter(Account::is_operator)
                 .ok_or_else(|| anyhow::anyhow!("{} is not an operator", email.masked()))?;
-            let view = routes::notices::create_draft(&mut conn, &request, &operator.id, now)
+            let view = services::notices::create_draft(&mut conn, &request, &operator.id, now)
                 .map_err(explain)?;
             serde_json::to_string_pretty(&view)?
         }
         NoticeAction::Publish { id } => {
             let receipt =
-                routes::notices::publish_draft(&mut conn, &id, domain, now).map_err(explain)?;
+                services::notices::publish_draft(&mut conn, &id, domain, now).map_err(explain)?;
             serde_json::to_string_pretty(&receipt)?
         }
         NoticeAction::Update { id, file } => {
             let request: NoticeUpdateRequest = read_json(&file)?;
-            let receipt = routes::notices::publish_update(&mut conn, &id, &request, domain, now)
+            let receipt = services::notices::publish_update(&mut conn, &id, &request, domain, now)
                 .map_err(explain)?;
             serde_json::to_string_pretty(&receipt)?
         }

@@ -34,6 +34,12 @@ pub enum Environment {
     Production,
 }
 
+impl Environment {
+    pub fn is_production(self) -> bool {
+        self == Self::Production
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub database_url: Secret,
@@ -56,6 +62,9 @@ pub struct Settings {
     /// Whether this process drains the outbox (`SHIRASE_DISPATCH=off` makes an HTTP-only
     /// process; some process on the database must dispatch).
     pub dispatch: bool,
+    /// Webhooks may go to loopback and private addresses (`SHIRASE_WEBHOOK_ALLOW_PRIVATE=on`,
+    /// for development and tests; never in production).
+    pub webhook_allow_private: bool,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -96,8 +105,17 @@ impl Settings {
             Some("off") => false,
             Some(other) => bail!("SHIRASE_DISPATCH must be on or off, not {other:?}"),
         };
+        let webhook_allow_private = match var("SHIRASE_WEBHOOK_ALLOW_PRIVATE").as_deref() {
+            None | Some("off") => false,
+            Some("on") if environment == Environment::Production => {
+                bail!("SHIRASE_WEBHOOK_ALLOW_PRIVATE=on is refused when SHIRASE_ENV=production")
+            }
+            Some("on") => true,
+            Some(other) => bail!("SHIRASE_WEBHOOK_ALLOW_PRIVATE must be on or off, not {other:?}"),
+        };
         Ok(Self {
             dispatch,
+            webhook_allow_private,
             database_url: Secret::new(database_url),
             listen: var("SHIRASE_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into()),
             public_url: Url::parse(&public_url).context("SHIRASE_PUBLIC_URL is not a URL")?,

@@ -2,7 +2,13 @@
 //! `routes::configure` registers. `openapi.yaml` at the repository root is this document.
 
 use actix_web::App;
+use shared::dto::WebhookEventType;
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Object, Ref, Required, ResponseBuilder, Type};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::{AppExt, scope};
 
@@ -16,7 +22,14 @@ use utoipa_actix_web::{AppExt, scope};
                        validation errors list `errors: [{field, code}]`.",
         license(name = "MIT OR Apache-2.0"),
     ),
-    components(schemas(shared::Problem, shared::FieldError)),
+    components(schemas(
+        shared::Problem,
+        shared::FieldError,
+        shared::dto::WebhookEvent,
+        shared::dto::WebhookEventData,
+        shared::dto::WebhookEventType,
+        shared::dto::WebhookNotice,
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "registrations", description = "Support ID sign-up and activation"),
@@ -27,6 +40,7 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "catalog", description = "Categories, groups and products"),
         (name = "subscriptions", description = "My Support: products and their notice mails"),
         (name = "recipients", description = "Delivery addresses, their weekdays and hours"),
+        (name = "destinations", description = "Webhook, Slack and Microsoft Teams destinations: verified by a code, signed per Standard Webhooks, quarantined after repeated failures. The events they receive are under `webhooks`"),
         (name = "notices", description = "Maintenance and outage notices, their updates and delivery"),
         (name = "tokens", description = "Personal API tokens for integrations"),
         (name = "feeds", description = "The secret URLs of the personal Atom and iCalendar feeds. The public feeds are `/feeds/notices.atom`, `/feeds/products/{product}/notices.atom`, `/feeds/maintenance.ics` and `/feeds/products/{product}/maintenance.ics`"),
@@ -91,6 +105,95 @@ pub fn document() -> utoipa::openapi::OpenApi {
     api
 }
 
+/// The document with its `webhooks` (OpenAPI 3.1): what generic webhook destinations
+/// receive. utoipa has no `webhooks` field, so they are added beside its document.
+#[derive(serde::Serialize)]
+pub struct Published {
+    #[serde(flatten)]
+    pub api: utoipa::openapi::OpenApi,
+    pub webhooks: std::collections::BTreeMap<&'static str, PathItem>,
+}
+
+pub fn published() -> Published {
+    published_from(document())
+}
+
+pub fn published_from(api: utoipa::openapi::OpenApi) -> Published {
+    let event = |event: WebhookEventType, summary: &str| {
+        let header = |name: &str, description: &str| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Header)
+                .required(Required::True)
+                .description(Some(description))
+                .schema(Some(Object::with_type(Type::String)))
+                .build()
+        };
+        let operation = OperationBuilder::new()
+            .operation_id(Some(event.code().replace('.', "_")))
+            .summary(Some(summary))
+            .description(Some(format!(
+                "Sent to generic webhook destinations as `type: {}`. Answer with any 2xx \
+                 within 10 s; other answers, timeouts, 5xx and 429 (honouring `Retry-After`) \
+                 are retried with exponential back-off for 24 hours, with the same \
+                 `webhook-id`. Ten consecutive failures spanning an hour quarantine the \
+                 destination. Slack and Teams destinations receive the same event as a Block \
+                 Kit message or an Adaptive Card instead.",
+                event.code()
+            )))
+            .tag("destinations")
+            .parameter(header(
+                "webhook-id",
+                "The delivery's id, equal to `data.idempotency_key`: the same on every retry.",
+            ))
+            .parameter(header(
+                "webhook-timestamp",
+                "Seconds since the Unix epoch when this attempt was signed.",
+            ))
+            .parameter(header(
+                "webhook-signature",
+                "`v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{body}` keyed \
+                 with the base64 after `whsec_` in the destination's secret; after a rotation, \
+                 one signature per valid secret, separated by spaces.",
+            ))
+            .request_body(Some(
+                RequestBodyBuilder::new()
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("WebhookEvent")))
+                            .build(),
+                    )
+                    .required(Some(Required::True))
+                    .build(),
+            ))
+            .response(
+                "2XX",
+                ResponseBuilder::new()
+                    .description("Received; the body is ignored")
+                    .build(),
+            )
+            .build();
+        PathItem::new(HttpMethod::Post, operation)
+    };
+    let webhooks = [
+        (WebhookEventType::NoticePublished, "A notice was published"),
+        (WebhookEventType::NoticeUpdated, "A notice was updated"),
+        (
+            WebhookEventType::DestinationVerified,
+            "The destination was confirmed",
+        ),
+        (
+            WebhookEventType::Test,
+            "A test, with the code to confirm the destination",
+        ),
+    ]
+    .into_iter()
+    .map(|(e, summary)| (e.code(), event(e, summary)))
+    .collect();
+    Published { api, webhooks }
+}
+
 pub fn yaml() -> anyhow::Result<String> {
-    Ok(document().to_yaml()?)
+    Ok(serde_norway::to_string(&published())?)
 }

@@ -49,6 +49,43 @@ diesel::table! {
 }
 
 diesel::table! {
+    deliveries (id) {
+        id -> Text,
+        destination -> Text,
+        subject -> Nullable<Text>,
+        body_text -> Nullable<Text>,
+        body_html -> Nullable<Text>,
+        message_id -> Text,
+        status -> Text,
+        attempts -> Int4,
+        due_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        lease_token -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        publication_id -> Nullable<Text>,
+        destination_id -> Nullable<Text>,
+        language -> Nullable<Text>,
+        time_zone -> Nullable<Text>,
+        in_reply_to -> Nullable<Text>,
+        channel -> Text,
+        carries -> Text,
+    }
+}
+
+diesel::table! {
+    delivery_attempts (delivery_id, attempt) {
+        delivery_id -> Text,
+        attempt -> Int4,
+        attempted_at -> Timestamp,
+        outcome -> Text,
+        reply -> Nullable<Text>,
+        latency_ms -> Int4,
+    }
+}
+
+diesel::table! {
     dev_mailbox (id) {
         id -> Text,
         recipient -> Text,
@@ -65,30 +102,6 @@ diesel::table! {
         account_id -> Text,
         key_hash -> Text,
         created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    mail_outbox (id) {
-        id -> Text,
-        recipient -> Text,
-        subject -> Nullable<Text>,
-        body_text -> Nullable<Text>,
-        body_html -> Nullable<Text>,
-        message_id -> Text,
-        status -> Text,
-        attempts -> Int4,
-        next_attempt_at -> Timestamp,
-        lease_until -> Nullable<Timestamp>,
-        lease_token -> Nullable<Text>,
-        last_error -> Nullable<Text>,
-        created_at -> Timestamp,
-        sent_at -> Nullable<Timestamp>,
-        publication_id -> Nullable<Text>,
-        recipient_id -> Nullable<Text>,
-        language -> Nullable<Text>,
-        time_zone -> Nullable<Text>,
-        in_reply_to -> Nullable<Text>,
     }
 }
 
@@ -270,6 +283,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        account_id -> Text,
+        channel -> Text,
+        name -> Text,
+        url -> Text,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamp>,
+        weekdays -> Int4,
+        hours -> Int4,
+        time_zone -> Text,
+        language -> Text,
+        maintenance -> Bool,
+        outage -> Bool,
+        status -> Text,
+        code_hash -> Nullable<Text>,
+        code_expires_at -> Nullable<Timestamp>,
+        failures -> Int4,
+        failing_since -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        quarantined_at -> Nullable<Timestamp>,
+        verified_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(feed_keys -> accounts (account_id));
 diesel::joinable!(notice_products -> notices (notice_id));
@@ -287,14 +329,16 @@ diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(subscriptions -> accounts (account_id));
 diesel::joinable!(subscriptions -> products (product_id));
+diesel::joinable!(webhooks -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     api_tokens,
     categories,
+    deliveries,
+    delivery_attempts,
     dev_mailbox,
     feed_keys,
-    mail_outbox,
     notice_products,
     notices,
     password_resets,
@@ -309,4 +353,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     subscriptions,
     terms,
+    webhooks,
 );

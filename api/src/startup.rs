@@ -18,10 +18,10 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::jwt::JwtKeys;
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::delivery::dispatcher::{CONCURRENCY, Dispatcher};
+use crate::delivery::email::Transport;
 use crate::error::ApiError;
 use crate::mail::Templates;
-use crate::mail::dispatcher::{Dispatcher, Transport};
-use crate::mail::notice_mail::NoticeMailer;
 use crate::mail::unsubscribe::UnsubscribeKey;
 use crate::openapi::{ApiDoc, api_scope};
 use crate::state::AppState;
@@ -63,10 +63,10 @@ impl Application {
         })
         .await??;
         let transport = match &settings.smtp_url {
-            Some(url) => Transport::smtp(url.expose())?,
-            None => Transport::DevMailbox,
+            Some(url) => Some(Transport::smtp(url.expose(), CONCURRENCY)?),
+            None => None,
         };
-        let from: Mailbox = settings.mail_from.parse().context("SHIRASE_MAIL_FROM")?;
+        let _: Mailbox = settings.mail_from.parse().context("SHIRASE_MAIL_FROM")?;
         let wakeup = Arc::new(Notify::new());
         let state = web::Data::new(AppState {
             pool: pool.clone(),
@@ -75,24 +75,16 @@ impl Application {
             unsubscribe: UnsubscribeKey::derive(settings.jwt_secret.expose()),
             templates: Arc::new(Templates::load()?),
             outbox_wakeup: wakeup.clone(),
+            hooks: Arc::new(crate::delivery::webhook::HookSender::new(
+                settings.webhook_allow_private,
+                settings.environment.is_production(),
+            )?),
             clock: clock.clone(),
             settings,
         });
 
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let dispatcher = Dispatcher {
-            pool,
-            clock,
-            transport,
-            from,
-            wakeup,
-            poll_interval: state.settings.outbox_poll_interval,
-            notices: Arc::new(NoticeMailer::new(
-                state.templates.clone(),
-                state.unsubscribe.clone(),
-                state.settings.public_url.as_str(),
-            )),
-        };
+        let dispatcher = Dispatcher::for_state(&state, clock, transport, wakeup)?;
         let dispatcher = if state.settings.dispatch {
             tokio::spawn(dispatcher.run(shutdown_rx))
         } else {
@@ -142,7 +134,12 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             .app_data(query_config())
             .service(api_scope())
             .split_for_parts();
-        app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+        let document = serde_json::to_value(crate::openapi::published_from(api))
+            .unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}));
+        app.service(
+            SwaggerUi::new("/api/docs/{_:.*}")
+                .external_urls_from_iter_unchecked([("/api/openapi.json", document)]),
+        )
             .service(web::scope("/api").default_service(web::to(crate::error::api_not_found)))
             .service(routes::dev_mailbox::list)
             .service(routes::dev_mailbox::show)

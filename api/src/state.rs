@@ -10,9 +10,11 @@ use crate::auth::jwt::JwtKeys;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{DbConnection, Pool};
+use crate::delivery::ledger;
 use crate::error::{ApiError, ApiResult};
+use crate::mail::Templates;
+use crate::mail::templates::RenderedMail;
 use crate::mail::unsubscribe::UnsubscribeKey;
-use crate::mail::{OutgoingMail, Templates, outbox};
 use crate::throttle::Throttle;
 
 pub struct AppState {
@@ -24,7 +26,9 @@ pub struct AppState {
     /// Signs the one-click unsubscribe links of notice mails.
     pub unsubscribe: UnsubscribeKey,
     pub templates: Arc<Templates>,
-    /// Wakes this process's dispatcher as soon as a request queued mail.
+    /// Sends the test events a customer waits for (the dispatcher has its own).
+    pub hooks: Arc<crate::delivery::webhook::HookSender>,
+    /// Wakes this process's dispatcher as soon as a request queued a delivery.
     pub outbox_wakeup: Arc<Notify>,
 }
 
@@ -57,14 +61,15 @@ impl AppState {
             .to_owned()
     }
 
-    /// Queues mail on `conn` (inside the caller's transaction).
+    /// Queues an account mail to `to` on `conn` (inside the caller's transaction).
     pub fn enqueue(
         conn: &mut DbConnection,
         domain: &str,
-        mail: &OutgoingMail,
+        to: &str,
+        mail: RenderedMail,
         now: NaiveDateTime,
     ) -> ApiResult<()> {
-        outbox::enqueue(conn, mail, domain, now)?;
+        ledger::enqueue_mail(conn, to, mail, domain, now)?;
         Ok(())
     }
 

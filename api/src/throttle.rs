@@ -19,6 +19,10 @@ pub enum Action {
     ActivationFailure,
     PasswordReset,
     VerificationMail,
+    /// A test event sent to a webhook destination on demand.
+    WebhookTest,
+    /// A wrong code typed back for a webhook destination.
+    CodeFailure,
 }
 
 impl Action {
@@ -35,6 +39,10 @@ impl Action {
             (Self::PasswordReset, true) => (20, Duration::hours(1)),
             (Self::VerificationMail, false) => (3, Duration::hours(1)),
             (Self::VerificationMail, true) => (30, Duration::hours(1)),
+            (Self::WebhookTest, false) => (10, Duration::hours(1)),
+            (Self::WebhookTest, true) => (60, Duration::hours(1)),
+            (Self::CodeFailure, false) => (5, Duration::minutes(15)),
+            (Self::CodeFailure, true) => (50, Duration::minutes(15)),
         }
     }
 }

@@ -312,7 +312,23 @@ catalogue! {
     FieldInvalidDatetime => "日時の形式が正しくありません。", "Not a valid date and time.";
     FieldBeforeStart => "終了は開始より後にしてください。", "The end must come after the start.";
     FieldUnknownProduct => "存在しない商品です。", "No such product.";
+    HookProducts => "対象商品", "Products";
+    HookStatus => "状況", "Status";
+    HookStarts => "開始", "Starts";
+    HookEnds => "終了", "Ends";
+    HookOpen => "詳細を見る", "View details";
+    HookTestTitle => "Shirase のテスト通知", "Shirase test notification";
+    HookTestBody => "この配信先にテスト通知が届きました。My Support で次の確認コードを入力すると、配信が始まります。", "This destination received a test notification. Enter this code in My Support to start deliveries.";
+    HookTestAgain => "この配信先にテスト通知が届きました。", "This destination received a test notification.";
+    HookCode => "確認コード", "Code";
+    HookVerifiedTitle => "Shirase の配信先として確認されました", "Confirmed as a Shirase destination";
+    HookVerifiedBody => "これから、選択した商品の工事・故障情報をお届けします。", "Maintenance and outage notices for the products you chose will arrive here.";
     FieldInPast => "未来の日時を指定してください。", "Choose a time in the future.";
+    FieldInvalidUrl => "http:// または https:// で始まるURLを入力してください。", "Enter a URL that starts with http:// or https://.";
+    FieldHttpsRequired => "https:// で始まるURLを入力してください。", "Enter a URL that starts with https://.";
+    FieldUnknownChannel => "種類を選択してください。", "Choose a kind of destination.";
+    FieldNoKind => "工事情報・故障情報の少なくとも一方を選択してください。", "Choose maintenance, outages or both.";
+    FieldWrongCode => "確認コードが正しくないか、有効期限が切れています。", "This code is wrong or has expired.";
     FieldInvalidValue => "入力内容が正しくありません。", "This value is not valid.";
     FieldNotCurrent => "規約が更新されました。画面を再読み込みしてください。", "The terms have changed; reload the page.";
     FieldUnknown => "入力内容をご確認ください。", "Check this field.";
@@ -355,6 +371,11 @@ pub fn field(code: FieldCode) -> Msg {
         FieldCode::BeforeStart => Msg::FieldBeforeStart,
         FieldCode::UnknownProduct => Msg::FieldUnknownProduct,
         FieldCode::InPast => Msg::FieldInPast,
+        FieldCode::InvalidUrl => Msg::FieldInvalidUrl,
+        FieldCode::HttpsRequired => Msg::FieldHttpsRequired,
+        FieldCode::UnknownChannel => Msg::FieldUnknownChannel,
+        FieldCode::NoKind => Msg::FieldNoKind,
+        FieldCode::WrongCode => Msg::FieldWrongCode,
         FieldCode::Unknown => Msg::FieldUnknown,
     }
 }

@@ -34,6 +34,16 @@ pub enum FieldCode {
     UnknownProduct,
     /// An instant that should lie in the future but does not.
     InPast,
+    /// Not an absolute http(s) URL with a host and without credentials.
+    InvalidUrl,
+    /// A plain-http webhook URL where only https is accepted (production).
+    HttpsRequired,
+    /// A channel other than `webhook`, `slack` or `teams`.
+    UnknownChannel,
+    /// Neither kind of notice chosen: a destination must take maintenance, outages or both.
+    NoKind,
+    /// A code that does not match the one sent, or is no longer valid.
+    WrongCode,
     /// A code from a newer server that this client does not know.
     #[serde(other)]
     Unknown,
@@ -62,6 +72,11 @@ impl FieldCode {
             Self::BeforeStart => "before_start",
             Self::UnknownProduct => "unknown_product",
             Self::InPast => "in_past",
+            Self::InvalidUrl => "invalid_url",
+            Self::HttpsRequired => "https_required",
+            Self::UnknownChannel => "unknown_channel",
+            Self::NoKind => "no_kind",
+            Self::WrongCode => "wrong_code",
             Self::Unknown => "unknown",
         }
     }

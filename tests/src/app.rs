@@ -8,8 +8,8 @@ use std::time::Duration;
 use anyhow::Context;
 use api::clock::ManualClock;
 use api::config::{Environment, Secret, Settings};
-use api::mail::dispatcher::{Dispatcher, Transport};
-use api::mail::notice_mail::NoticeMailer;
+use api::delivery::dispatcher::{CONCURRENCY, Dispatcher};
+use api::delivery::email::Transport;
 use api::startup::Application;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use reqwest::{Method, StatusCode};
@@ -76,6 +76,11 @@ pub struct Mode {
     pub no_dispatcher: bool,
     /// How the SMTP sink answers.
     pub smtp_script: Option<crate::smtp::Script>,
+    /// Webhooks may not reach private addresses, as in production (tests otherwise point
+    /// webhooks at servers on loopback).
+    pub webhook_guard: bool,
+    /// `SHIRASE_ENV=production`.
+    pub production: bool,
 }
 
 pub struct TestApp {
@@ -216,6 +221,10 @@ impl TestApp {
         let mut settings =
             test_settings(&base, database_url, (!mode.dev_mailbox).then(|| smtp.url()))?;
         settings.dispatch = !mode.no_dispatcher;
+        settings.webhook_allow_private = !mode.webhook_guard;
+        if mode.production {
+            settings.environment = api::config::Environment::Production;
+        }
         let clock = ManualClock::new(chrono::Utc::now());
         let app = Application::build_on(listener, settings, Arc::new(clock.clone())).await?;
         let state = app.state();
@@ -284,20 +293,12 @@ impl TestApp {
     /// A dispatcher of its own on the application's database and clock, sending to `smtp`:
     /// what another `shirase` process would run.
     pub fn dispatcher(&self, smtp: &SmtpSink) -> anyhow::Result<Dispatcher> {
-        let settings = &self.state.settings;
-        Ok(Dispatcher {
-            pool: self.state.pool.clone(),
-            clock: Arc::new(self.clock.clone()),
-            transport: Transport::smtp(&smtp.url())?,
-            from: settings.mail_from.parse()?,
-            wakeup: Arc::new(tokio::sync::Notify::new()),
-            poll_interval: settings.outbox_poll_interval,
-            notices: Arc::new(NoticeMailer::new(
-                self.state.templates.clone(),
-                self.state.unsubscribe.clone(),
-                settings.public_url.as_str(),
-            )),
-        })
+        Dispatcher::for_state(
+            &self.state,
+            Arc::new(self.clock.clone()),
+            Some(Transport::smtp(&smtp.url(), CONCURRENCY)?),
+            Arc::new(tokio::sync::Notify::new()),
+        )
     }
 
     /// Runs `f` on a connection of the application's own pool.
@@ -332,5 +333,6 @@ pub fn test_settings(
         outbox_poll_interval: Duration::from_millis(200),
         max_recipients: 10,
         dispatch: true,
+        webhook_allow_private: true,
     })
 }

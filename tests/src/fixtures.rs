@@ -166,3 +166,54 @@ pub fn bulk_audience(conn: &mut DbConnection, slug: &str, addresses: u32) -> any
     })?;
     Ok(())
 }
+
+/// `hooks` active generic webhook destinations posting to `url`, ten per account, every
+/// hour, all accounts subscribed to `slug` with outages on: set-based, on either backend.
+/// Their ids are `bulk-h-0`, `bulk-h-1`, ….
+pub fn bulk_hooks(
+    conn: &mut DbConnection,
+    slug: &str,
+    hooks: u32,
+    url: &str,
+) -> anyhow::Result<()> {
+    let product = product_id(conn, slug)?;
+    let (weekdays, hours) = DeliveryWindow::ALL.bits();
+    let accounts = hooks.div_ceil(10);
+    let numbers = |n: u32| {
+        format!(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {n}) "
+        )
+    };
+    let secret = api::models::webhook::new_secret();
+    let statements = [
+        format!(
+            "{}INSERT INTO accounts (id, email, password_hash, family_name, given_name, company, \
+             language, role, created_at, updated_at, time_zone) \
+             SELECT 'hook-a-' || i, 'hooks' || i || '@bulk.test', 'x', '試験', '太郎', 'Bulk', \
+             'ja', 'customer', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'Asia/Tokyo' FROM n",
+            numbers(accounts)
+        ),
+        format!(
+            "{}INSERT INTO subscriptions (account_id, product_id, maintenance_mail, outage_mail, \
+             created_at, updated_at) \
+             SELECT 'hook-a-' || i, '{product}', FALSE, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
+            numbers(accounts)
+        ),
+        format!(
+            "{}INSERT INTO webhooks (id, account_id, channel, name, url, secret, weekdays, hours, \
+             time_zone, language, maintenance, outage, status, failures, verified_at, created_at, \
+             updated_at) \
+             SELECT 'bulk-h-' || i, 'hook-a-' || (i / 10), 'webhook', 'hook ' || i, '{url}', \
+             '{secret}', {weekdays}, {hours}, 'Asia/Tokyo', 'ja', TRUE, TRUE, 'active', 0, \
+             CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
+            numbers(hooks)
+        ),
+    ];
+    conn.transaction(|conn| {
+        for sql in &statements {
+            diesel::sql_query(sql).execute(conn)?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    Ok(())
+}

@@ -6,10 +6,12 @@ pub mod app;
 pub mod browser;
 pub mod fixtures;
 pub mod flows;
+pub mod hooks;
 pub mod smtp;
 
 pub use app::Mode;
 pub use app::{Backend, TestApp};
+pub use hooks::HookSink;
 pub use smtp::{ReceivedMail, Reply, SmtpSink};
 
 /// Defines each test twice, once per backend: `mod sqlite { … }` and `mod postgres { … }`.

@@ -368,7 +368,7 @@ backend_tests! {
         let res = app.get("/api/v1/no-such-thing", None).await?;
         assert_eq!(res.problem()?.status, 404);
 
-        for table in ["registrations", "accounts", "mail_outbox"] {
+        for table in ["registrations", "accounts", "deliveries"] {
             assert_eq!(count(&app, table).await?, 0, "{table}");
         }
         Ok(())

@@ -36,10 +36,10 @@ backend_tests! {
         assert_eq!(drafts.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), vec![id.as_str()]);
         assert_eq!(app.get("/api/v1/notice-drafts", Some(&customer_token)).await?.status, 403);
 
-        let outbox = shirase_tests::flows::count(&app, "mail_outbox").await?;
+        let outbox = shirase_tests::flows::count(&app, "deliveries").await?;
         let estimate: AudienceEstimate = app.get(&format!("/api/v1/notices/{id}/audience"), Some(&op)).await?.json()?;
         assert_eq!((estimate.audience, estimate.skipped), (1, 1));
-        assert_eq!(shirase_tests::flows::count(&app, "mail_outbox").await?, outbox, "an estimate writes nothing");
+        assert_eq!(shirase_tests::flows::count(&app, "deliveries").await?, outbox, "an estimate writes nothing");
         let res = app.get(&format!("/api/v1/notices/{id}/audience"), Some(&customer_token)).await?;
         assert_eq!(res.status, 403);
 

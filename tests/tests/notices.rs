@@ -506,7 +506,7 @@ async fn a_killed_dispatcher_is_taken_over_after_the_lease(backend: Backend) -> 
         "leased rows are not taken early"
     );
     app.clock
-        .advance(api::mail::dispatcher::LEASE + chrono::Duration::seconds(1));
+        .advance(api::delivery::dispatcher::LEASE + chrono::Duration::seconds(1));
     assert_eq!(successor.drain().await?, 17);
     let first = once_each(&mails_of(&stuck, &receipt.publication_id))?.len();
     let second = mails_of(&healthy, &receipt.publication_id);
@@ -531,9 +531,9 @@ async fn a_killed_dispatcher_is_taken_over_after_the_lease(backend: Backend) -> 
 async fn sent_count(app: &TestApp, publication: &str) -> anyhow::Result<i64> {
     let publication = publication.to_owned();
     app.db(move |conn| {
-        use api::schema::mail_outbox::dsl::*;
+        use api::schema::deliveries::dsl::*;
         use diesel::prelude::*;
-        Ok(mail_outbox
+        Ok(deliveries
             .filter(publication_id.eq(publication))
             .filter(status.eq("sent"))
             .count()
@@ -577,7 +577,7 @@ async fn postgres_two_dispatchers_send_each_mail_exactly_once() -> anyhow::Resul
     let (notice, receipt) = publish(&app, &op, outage(&[A], "認証エラー")).await?;
     assert_eq!(receipt.audience, 2_000);
     let server = SmtpSink::start().await?;
-    let drain = |d: api::mail::dispatcher::Dispatcher| async move { d.drain().await };
+    let drain = |d: api::delivery::dispatcher::Dispatcher| async move { d.drain().await };
     let one = tokio::spawn(drain(app.dispatcher(&server)?));
     let two = tokio::spawn(drain(app.dispatcher(&server)?));
     let (one, two) = (one.await??, two.await??);

@@ -1,8 +1,6 @@
-//! Passwords, opaque tokens, access JWTs and the extractors that guard handlers.
+//! Passwords, opaque tokens and access JWTs: primitives with no knowledge of accounts or
+//! HTTP. The extractors that guard handlers are the HTTP layer's (`routes::extract`).
 
-pub mod extract;
 pub mod jwt;
 pub mod password;
 pub mod token;
-
-pub use extract::{Authenticated, Customer, ManageAccess, Operator, ReadAccess, Via};

@@ -4,7 +4,6 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::outbox::{self, OutboxRow};
 use super::templates::RenderedMail;
 use crate::db::DbConnection;
 use crate::schema::dev_mailbox;
@@ -21,32 +20,30 @@ pub struct DevMail {
     pub received_at: NaiveDateTime,
 }
 
-/// Delivers one claimed row into the mailbox and marks it sent, in one transaction, so the
-/// dev mailbox never shows a mail twice.
+/// Puts one delivery's mail into the mailbox. Keyed by the delivery's id, so an attempt
+/// repeated after a crash (before the ledger recorded the first) shows the mail once.
 pub fn deliver(
     conn: &mut DbConnection,
-    row: &OutboxRow,
+    delivery_id: &str,
+    to: &str,
+    message_id: &str,
     mail: &RenderedMail,
-    token: &str,
     now: NaiveDateTime,
-) -> QueryResult<bool> {
-    conn.transaction(|conn| {
-        if !outbox::settle(conn, &row.id, token, &outbox::Outcome::Sent, now)? {
-            return Ok(false);
-        }
-        diesel::insert_into(dev_mailbox::table)
-            .values((
-                dev_mailbox::id.eq(&row.id),
-                dev_mailbox::recipient.eq(&row.recipient),
-                dev_mailbox::subject.eq(&mail.subject),
-                dev_mailbox::body_text.eq(&mail.text),
-                dev_mailbox::body_html.eq(&mail.html),
-                dev_mailbox::message_id.eq(&row.message_id),
-                dev_mailbox::received_at.eq(now),
-            ))
-            .execute(conn)?;
-        Ok(true)
-    })
+) -> QueryResult<()> {
+    let insert = diesel::insert_into(dev_mailbox::table).values((
+        dev_mailbox::id.eq(delivery_id),
+        dev_mailbox::recipient.eq(to),
+        dev_mailbox::subject.eq(&mail.subject),
+        dev_mailbox::body_text.eq(&mail.text),
+        dev_mailbox::body_html.eq(&mail.html),
+        dev_mailbox::message_id.eq(message_id),
+        dev_mailbox::received_at.eq(now),
+    ));
+    match conn {
+        DbConnection::Pg(c) => insert.on_conflict_do_nothing().execute(c)?,
+        DbConnection::Sqlite(c) => insert.on_conflict_do_nothing().execute(c)?,
+    };
+    Ok(())
 }
 
 pub fn list(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<DevMail>> {

@@ -159,6 +159,20 @@ impl NoticeMailer {
         contents.insert(publication_id, Arc::new(content));
     }
 
+    /// A loaded publication's content.
+    pub fn content(&self, publication_id: &str) -> Option<Arc<NoticeContent>> {
+        self.contents
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(publication_id)
+            .cloned()
+    }
+
+    /// The site's public base URL, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
     /// The mail of `publication_id` for one address.
     pub fn compose(
         &self,

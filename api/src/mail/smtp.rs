@@ -68,14 +68,14 @@ struct Connection {
 }
 
 impl Connection {
-    async fn send(&mut self, envelope: &Envelope, email: &[u8]) -> Result<(), SendError> {
+    /// Sends one message; returns the server's reply to it.
+    async fn send(&mut self, envelope: &Envelope, email: &[u8]) -> Result<String, SendError> {
         // Non-ASCII addresses or 8-bit data need MAIL parameters that lettre checks against
         // the server's extensions: its own sequence handles them.
         let ascii = |a: &Address| AsRef::<str>::as_ref(a).is_ascii();
         let ascii_addresses = envelope.from().is_none_or(ascii) && envelope.to().iter().all(ascii);
         if !self.pipelining || !ascii_addresses || !email.is_ascii() {
-            self.smtp.send(envelope, email).await?;
-            return Ok(());
+            return Ok(reply_line(&self.smtp.send(envelope, email).await?));
         }
         let mut commands = Mail::new(envelope.from().cloned(), vec![]).to_string();
         for to in envelope.to() {
@@ -89,9 +89,14 @@ impl Connection {
             self.smtp.read_response().await?;
         }
         self.smtp.read_response().await?;
-        self.smtp.message(email).await?;
-        Ok(())
+        Ok(reply_line(&self.smtp.message(email).await?))
     }
+}
+
+/// A reply as one line: `250 2.0.0 queued as …`.
+pub fn reply_line(response: &lettre::transport::smtp::response::Response) -> String {
+    let text = response.first_line().unwrap_or("");
+    format!("{} {text}", response.code()).trim_end().to_owned()
 }
 
 /// Whether a reply to EHLO lists PIPELINING (lettre keeps only the extensions it uses).
@@ -151,7 +156,7 @@ impl SmtpPool {
 
     /// Sends one message on an idle connection, or a new one. A connection that saw any
     /// error is closed rather than reused: its state is unknown.
-    pub async fn send(&self, message: &Message) -> Result<(), SendError> {
+    pub async fn send(&self, message: &Message) -> Result<String, SendError> {
         let _slot = self
             .slots
             .acquire()
@@ -166,12 +171,12 @@ impl SmtpPool {
             .within(conn.send(message.envelope(), &message.formatted()))
             .await;
         match sent {
-            Ok(_) => {
+            Ok(reply) => {
                 self.idle
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .push(conn);
-                Ok(())
+                Ok(reply)
             }
             Err(e) => {
                 conn.smtp.abort().await;

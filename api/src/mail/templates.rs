@@ -12,6 +12,8 @@ pub enum MailTemplate {
     AccountExists,
     PasswordReset,
     RecipientVerification,
+    /// A webhook destination failed too often and was quarantined.
+    WebhookQuarantined,
     /// A notice publication; rendered by the dispatcher, see `notice_mail`.
     Notice,
 }
@@ -23,6 +25,7 @@ impl MailTemplate {
             Self::AccountExists => "account_exists",
             Self::PasswordReset => "password_reset",
             Self::RecipientVerification => "recipient_verification",
+            Self::WebhookQuarantined => "webhook_quarantined",
             Self::Notice => "notice",
         }
     }
@@ -34,7 +37,7 @@ macro_rules! templates {
     };
 }
 
-const SOURCES: [(&str, &str); 21] = templates![
+const SOURCES: [(&str, &str); 25] = templates![
     "layout.html",
     "activation.ja.txt",
     "activation.en.txt",
@@ -52,6 +55,10 @@ const SOURCES: [(&str, &str); 21] = templates![
     "recipient_verification.en.txt",
     "recipient_verification.ja.html",
     "recipient_verification.en.html",
+    "webhook_quarantined.ja.txt",
+    "webhook_quarantined.en.txt",
+    "webhook_quarantined.ja.html",
+    "webhook_quarantined.en.html",
     "notice.ja.txt",
     "notice.en.txt",
     "notice.ja.html",
@@ -139,12 +146,14 @@ mod tests {
             MailTemplate::Activation,
             MailTemplate::AccountExists,
             MailTemplate::PasswordReset,
+            MailTemplate::WebhookQuarantined,
         ] {
             for lang in [Language::Ja, Language::En] {
                 let ctx = minijinja::context! {
                     family_name => "<b>山田</b>", given_name => "太郎",
                     url => "https://x.test/a?token=1&b=2", login_url => "u", reset_url => "r", company => "C",
                     expires_at => "2026-11-25 10:00 JST",
+                    name => "n", channel => "Slack", since => "s", last_error => "e",
                 };
                 let mail = templates.render(t, lang, ctx)?;
                 assert!(!mail.subject.is_empty());

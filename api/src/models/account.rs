@@ -48,6 +48,11 @@ pub const ROLE_CUSTOMER: &str = "customer";
 pub const ROLE_OPERATOR: &str = "operator";
 
 impl Account {
+    pub fn zone(&self) -> shared::domain::TimeZoneName {
+        shared::domain::TimeZoneName::parse(&self.time_zone)
+            .unwrap_or(shared::domain::TimeZoneName::DEFAULT)
+    }
+
     pub fn language(&self) -> Language {
         Language::parse(&self.language).unwrap_or_default()
     }

@@ -2,7 +2,6 @@
 
 pub mod account;
 pub mod api_token;
-pub mod audience;
 pub mod catalog;
 pub mod feed_key;
 pub mod notice;
@@ -13,6 +12,7 @@ pub mod registration;
 pub mod session;
 pub mod subscription;
 pub mod terms;
+pub mod webhook;
 
 /// A new primary key: UUIDv7 as text, so ids sort by creation and work on both backends.
 pub fn new_id() -> String {

@@ -3,13 +3,12 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use shared::dto::{
-    FailedDelivery, NoticeDeliveries, NoticeDraft, NoticeKind, NoticeProduct, NoticeStatus,
-    NoticeSummary, NoticeUpdateView, NoticeView, PublicationDeliveries,
+    NoticeDraft, NoticeKind, NoticeProduct, NoticeStatus, NoticeSummary, NoticeUpdateView,
+    NoticeView,
 };
 
 use crate::db::DbConnection;
-use crate::mail::outbox;
-use crate::schema::{mail_outbox, notice_products, notices, products, publications};
+use crate::schema::{notice_products, notices, products, publications};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = notices)]
@@ -387,76 +386,6 @@ impl Notice {
         .set(notices::published_at.eq(now))
         .execute(conn)?;
         Ok(())
-    }
-}
-
-impl Notice {
-    /// Outbox counts by publication and status, and the first permanent failures.
-    pub fn deliveries(conn: &mut DbConnection, id: &str) -> QueryResult<NoticeDeliveries> {
-        let publications = Self::publications(conn, id)?;
-        let ids: Vec<&str> = publications.iter().map(|p| p.id.as_str()).collect();
-        let counts: Vec<(Option<String>, String, i64)> = mail_outbox::table
-            .filter(mail_outbox::publication_id.eq_any(&ids))
-            .group_by((mail_outbox::publication_id, mail_outbox::status))
-            .select((
-                mail_outbox::publication_id,
-                mail_outbox::status,
-                diesel::dsl::count_star(),
-            ))
-            .load(conn)?;
-        let failures = mail_outbox::table
-            .filter(mail_outbox::publication_id.eq_any(&ids))
-            .filter(mail_outbox::status.eq(outbox::FAILED))
-            .order((
-                mail_outbox::publication_id.asc(),
-                mail_outbox::recipient.asc(),
-            ))
-            .limit(100)
-            .select((
-                mail_outbox::publication_id,
-                mail_outbox::recipient,
-                mail_outbox::last_error,
-            ))
-            .load::<(Option<String>, String, Option<String>)>(conn)?
-            .into_iter()
-            .map(|(publication_id, email, error)| FailedDelivery {
-                publication_id: publication_id.unwrap_or_default(),
-                email,
-                error: error.unwrap_or_default(),
-            })
-            .collect();
-        let mut total = NoticeDeliveries {
-            pending: 0,
-            sent: 0,
-            failed: 0,
-            skipped: 0,
-            publications: Vec::with_capacity(publications.len()),
-            failures,
-        };
-        for p in publications {
-            let count = |status: &str| {
-                counts
-                    .iter()
-                    .filter(|(pid, s, _)| pid.as_deref() == Some(p.id.as_str()) && s == status)
-                    .map(|(_, _, n)| *n)
-                    .sum::<i64>()
-            };
-            let row = PublicationDeliveries {
-                sequence: p.sequence,
-                issued_at: utc(p.issued_at),
-                pending: count(outbox::PENDING),
-                sent: count(outbox::SENT),
-                failed: count(outbox::FAILED),
-                skipped: i64::from(p.skipped),
-                publication_id: p.id,
-            };
-            total.pending += row.pending;
-            total.sent += row.sent;
-            total.failed += row.failed;
-            total.skipped += row.skipped;
-            total.publications.push(row);
-        }
-        Ok(total)
     }
 }
 

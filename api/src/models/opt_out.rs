@@ -6,39 +6,30 @@ use diesel::prelude::*;
 use shared::dto::{NoticeKind, OptOutView};
 
 use crate::db::DbConnection;
-use crate::mail::unsubscribe::MailRef;
 use crate::schema::{
-    mail_outbox, notice_products, notices, products, publications, recipient_opt_outs, recipients,
-    subscriptions,
+    notice_products, notices, products, publications, recipient_opt_outs, recipients, subscriptions,
 };
 
 /// Applies a one-click unsubscribe: the mail's address stops getting the notice's kind for
 /// every affected product, under every account that lists the address (they all got this
-/// one mail). `None` if the link names no mail that was queued.
+/// one mail). `email` is the address the publication's mail went to (the ledger says).
 pub fn apply_unsubscribe(
     conn: &mut DbConnection,
-    mail: &MailRef,
+    publication_id: &str,
+    email: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<usize>> {
+) -> QueryResult<usize> {
     conn.transaction(|conn| {
-        let queued: Option<(String, String)> = mail_outbox::table
-            .inner_join(
-                publications::table.on(publications::id.nullable().eq(mail_outbox::publication_id)),
-            )
+        let kind: String = publications::table
             .inner_join(notices::table.on(notices::id.eq(publications::notice_id)))
-            .filter(mail_outbox::publication_id.eq(&mail.publication_id))
-            .filter(mail_outbox::recipient_id.eq(&mail.recipient_id))
-            .select((mail_outbox::recipient, notices::kind))
-            .first(conn)
-            .optional()?;
-        let Some((email, kind)) = queued else {
-            return Ok(None);
-        };
+            .filter(publications::id.eq(publication_id))
+            .select(notices::kind)
+            .first(conn)?;
         let affected: Vec<String> = notice_products::table
             .inner_join(
                 publications::table.on(publications::notice_id.eq(notice_products::notice_id)),
             )
-            .filter(publications::id.eq(&mail.publication_id))
+            .filter(publications::id.eq(publication_id))
             .select(notice_products::product_id)
             .load(conn)?;
         // The listings of this address that subscribe to an affected product.
@@ -46,7 +37,7 @@ pub fn apply_unsubscribe(
             .inner_join(
                 subscriptions::table.on(subscriptions::account_id.eq(recipients::account_id)),
             )
-            .filter(recipients::email.eq(&email))
+            .filter(recipients::email.eq(email))
             .filter(subscriptions::product_id.eq_any(&affected))
             .select((recipients::id, subscriptions::product_id))
             .load(conn)?;
@@ -54,7 +45,7 @@ pub fn apply_unsubscribe(
         for (recipient_id, product_id) in listings {
             added += insert(conn, &recipient_id, &product_id, &kind, now)?;
         }
-        Ok(Some(added))
+        Ok(added)
     })
 }
 

@@ -3,7 +3,9 @@
 
 pub mod cache;
 pub mod catalog;
+pub mod destinations;
 pub mod dev_mailbox;
+pub mod extract;
 pub mod feeds;
 pub mod me;
 pub mod notices;
@@ -16,6 +18,8 @@ pub mod subscriptions;
 pub mod terms;
 pub mod tokens;
 pub mod unsubscribe;
+
+pub use extract::{Authenticated, Customer, ManageAccess, Operator, ReadAccess, Via};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -59,6 +63,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(recipients::verify::verify)
         .service(recipients::coverage::coverage)
         .service(recipients::resume::resume)
+        .service(destinations::list::list)
+        .service(destinations::create::create)
+        .service(destinations::update::update)
+        .service(destinations::delete::delete)
+        .service(destinations::verify::verify)
+        .service(destinations::test::test)
+        .service(destinations::rotate::rotate)
+        .service(destinations::resume::resume)
         .service(notices::list::list)
         .service(notices::create::create)
         .service(notices::show::show)

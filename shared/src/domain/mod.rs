@@ -6,6 +6,7 @@ mod language;
 mod name;
 mod password;
 mod text;
+mod webhook_url;
 mod window;
 
 pub use email::EmailAddress;
@@ -13,4 +14,5 @@ pub use language::Language;
 pub use name::display_name;
 pub use password::Password;
 pub use text::{BoundedText, MultilineText, OptionalText, Phone};
+pub use webhook_url::WebhookUrl;
 pub use window::{DeliveryWindow, TimeZoneName, Weekday};

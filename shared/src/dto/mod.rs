@@ -5,6 +5,7 @@
 
 mod accounts;
 mod catalog;
+mod destinations;
 mod notices;
 mod recipients;
 mod terms;
@@ -12,6 +13,7 @@ mod tokens;
 
 pub use accounts::*;
 pub use catalog::*;
+pub use destinations::*;
 pub use notices::*;
 pub use recipients::*;
 pub use terms::*;

@@ -479,6 +479,9 @@ pub struct PublicationDeliveries {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FailedDelivery {
     pub publication_id: String,
+    /// `email`, `webhook`, `slack` or `teams`.
+    pub channel: String,
+    /// The address, or the webhook destination's id.
     pub email: String,
     /// The SMTP server's reply.
     pub error: String,

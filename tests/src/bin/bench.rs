@@ -54,7 +54,7 @@ async fn main() -> anyhow::Result<()> {
     };
     println!(
         "dispatch benchmark: {addresses} addresses, concurrency {}, {} CPU(s)",
-        api::mail::dispatcher::CONCURRENCY,
+        api::delivery::dispatcher::CONCURRENCY,
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     let rounds: u32 = option("--rounds")
@@ -230,7 +230,7 @@ fn message(mail: &RenderedMail, i: usize) -> anyhow::Result<Message> {
 /// `TCP_NODELAY`, each sending its share back to back, messages built as they go, nothing
 /// recorded anywhere. What the dispatcher does, minus the database and the rendering.
 async fn raw_rate(sink: &SmtpSink, mail: Arc<RenderedMail>, count: usize) -> anyhow::Result<f64> {
-    let concurrency = api::mail::dispatcher::CONCURRENCY;
+    let concurrency = api::delivery::dispatcher::CONCURRENCY;
     let addr = sink.url().trim_start_matches("smtp://").to_owned();
     let started = Instant::now();
     // One task per connection, as the dispatcher spreads its attempts over every core.
@@ -263,7 +263,7 @@ async fn raw_rate(sink: &SmtpSink, mail: Arc<RenderedMail>, count: usize) -> any
 
 /// Mails per second from lettre's `AsyncSmtpTransport` with a pool of `CONCURRENCY`.
 async fn shipped_rate(sink: &SmtpSink, mail: &RenderedMail, count: usize) -> anyhow::Result<f64> {
-    let concurrency = api::mail::dispatcher::CONCURRENCY;
+    let concurrency = api::delivery::dispatcher::CONCURRENCY;
     let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&sink.url())?
         .pool_config(PoolConfig::new().max_size(concurrency as u32))
         .build();

@@ -2,9 +2,9 @@ use actix_web::{HttpResponse, post, web};
 use shared::Problem;
 use shared::dto::{CatalogEntryDraft, CatalogEntryView};
 
-use crate::auth::Operator;
 use crate::error::ApiResult;
 use crate::models::catalog::Level;
+use crate::routes::Operator;
 use crate::state::AppState;
 
 /// Add a group of products to a category (operators).

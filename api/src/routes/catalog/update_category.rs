@@ -2,9 +2,9 @@ use actix_web::{HttpResponse, patch, web};
 use shared::Problem;
 use shared::dto::{CatalogEntryPatch, CatalogEntryView};
 
-use crate::auth::Operator;
 use crate::error::ApiResult;
 use crate::models::catalog::Level;
+use crate::routes::Operator;
 use crate::state::AppState;
 
 /// Rename, describe, reorder (`position`), retire or restore a category (operators).

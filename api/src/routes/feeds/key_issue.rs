@@ -2,9 +2,9 @@ use actix_web::{HttpResponse, post, web};
 use shared::Problem;
 use shared::dto::IssuedFeedKey;
 
-use crate::auth::Customer;
 use crate::error::ApiResult;
 use crate::models::feed_key;
+use crate::routes::Customer;
 use crate::state::AppState;
 
 /// Issue the secret URLs of the personal feeds (the products in My Support). A new key

@@ -1,9 +1,9 @@
 use actix_web::{HttpResponse, delete, web};
 use shared::Problem;
 
-use crate::auth::Customer;
 use crate::error::{ApiError, ApiResult};
 use crate::models::feed_key;
+use crate::routes::Customer;
 use crate::state::AppState;
 
 /// Revoke the personal feed URLs: they stop working at once.

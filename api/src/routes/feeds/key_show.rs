@@ -2,9 +2,9 @@ use actix_web::{get, web};
 use shared::Problem;
 use shared::dto::FeedKeyView;
 
-use crate::auth::Customer;
 use crate::error::{ApiError, ApiResult};
 use crate::models::feed_key;
+use crate::routes::Customer;
 use crate::state::AppState;
 
 /// Whether the account has personal feed URLs, and since when.

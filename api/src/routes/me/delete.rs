@@ -2,9 +2,10 @@ use actix_web::{HttpResponse, delete, web};
 use shared::Problem;
 use shared::dto::{AccountDeletion, require_password};
 
-use crate::auth::{Customer, password};
+use crate::auth::password;
 use crate::error::ApiResult;
 use crate::models::account::Account;
+use crate::routes::Customer;
 use crate::state::AppState;
 
 /// Delete the account (退会), confirmed with its password. Sessions and everything the

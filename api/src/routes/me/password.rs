@@ -3,10 +3,11 @@ use diesel::Connection;
 use shared::Problem;
 use shared::dto::PasswordChange;
 
-use crate::auth::{Customer, password};
+use crate::auth::password;
 use crate::error::ApiResult;
 use crate::models::account::Account;
 use crate::models::session::Session;
+use crate::routes::Customer;
 use crate::state::AppState;
 
 /// Change the password. Every other session of the account ends; this one stays.

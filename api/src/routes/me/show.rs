@@ -2,7 +2,7 @@ use actix_web::{get, web};
 use shared::Problem;
 use shared::dto::AccountView;
 
-use crate::auth::Authenticated;
+use crate::routes::Authenticated;
 
 /// The signed-in account. Answers before the current terms are accepted too, with
 /// `terms_accepted: false`, so a client knows to show the terms.

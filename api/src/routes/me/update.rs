@@ -2,9 +2,9 @@ use actix_web::{patch, web};
 use shared::Problem;
 use shared::dto::{AccountView, ProfilePatch};
 
-use crate::auth::Customer;
 use crate::error::{ApiError, ApiResult};
 use crate::models::account::Account;
+use crate::routes::Customer;
 use crate::state::AppState;
 
 /// Change the profile: name, company, department, phone, language. Absent fields stay.

@@ -3,8 +3,8 @@ use actix_web::{HttpResponse, post, web};
 use shared::Problem;
 use shared::dto::{NoticeDraftRequest, NoticeView};
 
-use crate::auth::Operator;
 use crate::error::ApiResult;
+use crate::routes::Operator;
 use crate::state::AppState;
 
 /// Create a draft notice (operators). Nothing is mailed until it is published.

@@ -2,9 +2,9 @@ use actix_web::{get, web};
 use shared::Problem;
 use shared::dto::NoticeDeliveries;
 
-use crate::auth::Operator;
+use crate::delivery::ledger;
 use crate::error::ApiResult;
-use crate::models::notice::Notice;
+use crate::routes::Operator;
 use crate::state::AppState;
 
 /// Delivery progress (operators): per publication and in total, how many mails are pending,
@@ -30,7 +30,7 @@ pub async fn deliveries(
     let progress = state
         .db(move |conn| {
             let notice = super::find(conn, &id)?;
-            Ok(Notice::deliveries(conn, &notice.id)?)
+            Ok(ledger::notice_outcomes(conn, &notice.id)?)
         })
         .await?;
     Ok(web::Json(progress))

@@ -2,9 +2,9 @@ use actix_web::{get, web};
 use shared::Problem;
 use shared::dto::NoticeSummary;
 
-use crate::auth::Operator;
 use crate::error::ApiResult;
 use crate::models::notice::Notice;
+use crate::routes::Operator;
 use crate::state::AppState;
 
 /// Unpublished drafts, most recently edited first (operators).

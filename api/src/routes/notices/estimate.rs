@@ -2,9 +2,8 @@ use actix_web::{get, web};
 use shared::Problem;
 use shared::dto::AudienceEstimate;
 
-use crate::auth::Operator;
 use crate::error::ApiResult;
-use crate::models::audience;
+use crate::routes::Operator;
 use crate::state::AppState;
 
 /// How many addresses a publication of this notice (or an update of it) would reach if it
@@ -31,7 +30,7 @@ pub async fn estimate(
     let estimate = state
         .db(move |conn| {
             let notice = super::find(conn, &id)?;
-            Ok(audience::estimate(conn, &notice.id, notice.kind(), at)?)
+            crate::services::notices::estimate(conn, &notice, at.naive_utc())
         })
         .await?;
     Ok(web::Json(AudienceEstimate {

@@ -3,10 +3,10 @@ use shared::Problem;
 use shared::domain::{Language, TimeZoneName};
 use shared::dto::{MailPreview, NoticeDraftRequest, NoticePreview};
 
-use crate::auth::Operator;
 use crate::error::ApiResult;
 use crate::mail::notice_mail::{NoticeContent, NoticeMailer};
 use crate::models::notice::Notice;
+use crate::routes::Operator;
 use crate::state::AppState;
 
 /// The Japanese and English mails a draft would send, rendered by the same templates as the

@@ -2,8 +2,8 @@ use actix_web::{HttpResponse, post, web};
 use shared::Problem;
 use shared::dto::PublicationReceipt;
 
-use crate::auth::Operator;
 use crate::error::ApiResult;
+use crate::routes::Operator;
 use crate::state::AppState;
 
 /// Publish a draft (operators): the notice goes public and, in the same transaction, one

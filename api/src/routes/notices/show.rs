@@ -2,8 +2,8 @@ use actix_web::{get, web};
 use shared::Problem;
 use shared::dto::NoticeView;
 
-use crate::auth::Operator;
 use crate::error::ApiResult;
+use crate::routes::Operator;
 use crate::state::AppState;
 
 /// One notice with its updates, oldest first. Drafts are visible to operators only; to

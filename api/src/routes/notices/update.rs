@@ -2,8 +2,8 @@ use actix_web::{HttpResponse, post, web};
 use shared::Problem;
 use shared::dto::{NoticeUpdateRequest, PublicationReceipt};
 
-use crate::auth::Operator;
 use crate::error::ApiResult;
+use crate::routes::Operator;
 use crate::state::AppState;
 
 /// Publish a follow-up (operators), e.g. 復旧, rescheduled or extended. It becomes the

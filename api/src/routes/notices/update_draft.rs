@@ -3,9 +3,9 @@ use diesel::Connection;
 use shared::dto::{NoticePatch, NoticeView};
 use shared::{Problem, ProblemKind};
 
-use crate::auth::Operator;
 use crate::error::{ApiError, ApiResult};
 use crate::models::notice::Notice;
+use crate::routes::Operator;
 use crate::state::AppState;
 
 /// Edit a draft (operators). Absent fields keep their value. A published notice is not

@@ -4,12 +4,12 @@ use shared::domain::EmailAddress;
 use shared::dto::PasswordResetRequest;
 use shared::{FieldErrors, Problem};
 
-use crate::auth::extract::client_ip;
 use crate::auth::token;
 use crate::error::ApiResult;
-use crate::mail::{MailTemplate, OutgoingMail};
+use crate::mail::MailTemplate;
 use crate::models::account::Account;
 use crate::models::password_reset::NewPasswordReset;
+use crate::routes::extract::client_ip;
 use crate::state::AppState;
 use crate::throttle::{Action, Key};
 
@@ -69,8 +69,7 @@ pub async fn create(
                         expires_at => crate::routes::format_jst(expires_at),
                     },
                 )?;
-                let mail = OutgoingMail { recipient: account.email, mail };
-                AppState::enqueue(conn, &st.message_domain(), &mail, now)
+                AppState::enqueue(conn, &st.message_domain(), &account.email, mail, now)
             })
         })
         .await?;

@@ -5,9 +5,9 @@ use shared::domain::{TimeZoneName, Weekday};
 use shared::dto::{Coverage, WeekHour};
 use shared::{FieldCode, FieldErrors, Problem};
 
-use crate::auth::ReadAccess;
 use crate::error::ApiResult;
 use crate::models::recipient::Recipient;
+use crate::routes::ReadAccess;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

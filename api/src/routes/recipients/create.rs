@@ -3,9 +3,9 @@ use diesel::Connection;
 use shared::dto::{NewRecipientRequest, RecipientView};
 use shared::{Problem, ProblemKind};
 
-use crate::auth::ManageAccess;
 use crate::error::{ApiError, ApiResult};
 use crate::models::recipient::{NewRecipientRow, Recipient};
+use crate::routes::ManageAccess;
 use crate::state::AppState;
 
 /// Add a delivery address. It starts `pending` and a verification mail goes to it: it gets

@@ -1,9 +1,9 @@
 use actix_web::{HttpResponse, delete, web};
 use shared::Problem;
 
-use crate::auth::ManageAccess;
 use crate::error::ApiResult;
 use crate::models::recipient::Recipient;
+use crate::routes::ManageAccess;
 use crate::state::AppState;
 
 /// Remove a delivery address.

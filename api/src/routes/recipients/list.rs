@@ -2,9 +2,9 @@ use actix_web::{get, web};
 use shared::Problem;
 use shared::dto::RecipientView;
 
-use crate::auth::ReadAccess;
 use crate::error::ApiResult;
 use crate::models::recipient::Recipient;
+use crate::routes::ReadAccess;
 use crate::state::AppState;
 
 /// The account's delivery addresses with their weekdays, hours and status.

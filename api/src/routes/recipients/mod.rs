@@ -19,7 +19,7 @@ use shared::ProblemKind;
 
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult};
-use crate::mail::{MailTemplate, OutgoingMail};
+use crate::mail::MailTemplate;
 use crate::models::account::Account;
 use crate::models::recipient::Recipient;
 use crate::state::AppState;
@@ -60,9 +60,5 @@ pub(crate) fn send_verification(
             expires_at => super::format_jst(now + chrono::Duration::hours(24)),
         },
     )?;
-    let mail = OutgoingMail {
-        recipient: recipient.email.clone(),
-        mail,
-    };
-    AppState::enqueue(conn, &state.message_domain(), &mail, now)
+    AppState::enqueue(conn, &state.message_domain(), &recipient.email, mail, now)
 }

@@ -4,8 +4,8 @@ use serde::Deserialize;
 use shared::Problem;
 use shared::dto::DeliveryPreview;
 
-use crate::auth::ReadAccess;
 use crate::error::ApiResult;
+use crate::routes::ReadAccess;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

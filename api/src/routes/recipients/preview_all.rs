@@ -3,9 +3,9 @@ use shared::Problem;
 use shared::dto::{DeliveryPreview, RecipientPreview};
 
 use super::preview::At;
-use crate::auth::ReadAccess;
 use crate::error::ApiResult;
 use crate::models::recipient::Recipient;
+use crate::routes::ReadAccess;
 use crate::state::AppState;
 
 /// Would a notice issued at `at` reach the account at all, and which of its addresses?

@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, post, web};
 use shared::{Problem, ProblemKind};
 
-use crate::auth::ManageAccess;
 use crate::error::{ApiError, ApiResult};
+use crate::routes::ManageAccess;
 use crate::state::AppState;
 use crate::throttle::{Action, Key};
 

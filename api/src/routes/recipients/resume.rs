@@ -2,9 +2,9 @@ use actix_web::{HttpResponse, delete, web};
 use shared::Problem;
 use shared::dto::NoticeKind;
 
-use crate::auth::ManageAccess;
 use crate::error::{ApiError, ApiResult};
 use crate::models::{catalog, opt_out};
+use crate::routes::ManageAccess;
 use crate::state::AppState;
 
 /// Resume a kind of notice mail for a product at one address (undo an unsubscribe).

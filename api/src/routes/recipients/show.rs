@@ -2,8 +2,8 @@ use actix_web::{get, web};
 use shared::Problem;
 use shared::dto::RecipientView;
 
-use crate::auth::ReadAccess;
 use crate::error::ApiResult;
+use crate::routes::ReadAccess;
 use crate::state::AppState;
 
 /// One delivery address.

@@ -3,9 +3,9 @@ use diesel::Connection;
 use shared::Problem;
 use shared::dto::{RecipientPatch, RecipientView};
 
-use crate::auth::ManageAccess;
 use crate::error::ApiResult;
 use crate::models::recipient::{PENDING, Recipient};
+use crate::routes::ManageAccess;
 use crate::state::AppState;
 
 /// Change a delivery address. A new `email` makes it pending again and sends a new

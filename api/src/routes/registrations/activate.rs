@@ -5,13 +5,13 @@ use shared::domain::{DeliveryWindow, TimeZoneName};
 use shared::dto::{ActivationRequest, SessionTokens, require_password};
 use shared::{FieldCode, FieldErrors};
 
-use crate::auth::extract::client_ip;
 use crate::auth::{password, token};
 use crate::error::{ApiError, ApiResult};
 use crate::models::account::{Account, NewAccount, ROLE_CUSTOMER};
 use crate::models::new_id;
 use crate::models::recipient::{NewRecipientRow, Recipient};
 use crate::models::registration::Registration;
+use crate::routes::extract::client_ip;
 use crate::state::AppState;
 use crate::throttle::{Action, Key};
 

@@ -3,13 +3,13 @@ use diesel::{Connection, RunQueryDsl};
 use shared::Problem;
 use shared::dto::{RegistrationAccepted, RegistrationRequest};
 
-use crate::auth::extract::client_ip;
 use crate::auth::{password, token};
 use crate::error::ApiResult;
-use crate::mail::{MailTemplate, OutgoingMail};
+use crate::mail::MailTemplate;
 use crate::models::account::Account;
 use crate::models::new_id;
 use crate::models::registration::{NewRegistrationRow, Registration};
+use crate::routes::extract::client_ip;
 use crate::state::AppState;
 use crate::throttle::{Action, Key};
 
@@ -62,7 +62,7 @@ pub async fn create(
                             reset_url => st.settings.link("/password-reset"),
                         },
                     )?;
-                    return AppState::enqueue(conn, &domain, &OutgoingMail { recipient: email, mail }, now);
+                    return AppState::enqueue(conn, &domain, &email, mail, now);
                 }
                 Registration::close_pending_for(conn, &email, now)?;
                 let issued = token::issue();
@@ -94,7 +94,7 @@ pub async fn create(
                         expires_at => super::super::format_jst(expires_at),
                     },
                 )?;
-                AppState::enqueue(conn, &domain, &OutgoingMail { recipient: email, mail }, now)
+                AppState::enqueue(conn, &domain, &email, mail, now)
             })
         })
         .await?;

@@ -2,10 +2,10 @@ use actix_web::{HttpRequest, post, web};
 use shared::Problem;
 use shared::dto::{LoginRequest, SessionTokens, parse_credentials};
 
-use crate::auth::extract::client_ip;
 use crate::auth::password;
 use crate::error::{ApiError, ApiResult};
 use crate::models::account::Account;
+use crate::routes::extract::client_ip;
 use crate::state::AppState;
 use crate::throttle::{Action, Key};
 

@@ -1,9 +1,9 @@
 use actix_web::{HttpResponse, delete, web};
 use shared::Problem;
 
-use crate::auth::Authenticated;
 use crate::error::ApiResult;
 use crate::models::session::Session;
+use crate::routes::Authenticated;
 use crate::state::AppState;
 
 /// Log out: ends the current session, its access token and its refresh token.

@@ -3,9 +3,9 @@ use shared::Problem;
 use shared::ProblemKind;
 use shared::dto::SubscriptionView;
 
-use crate::auth::ManageAccess;
 use crate::error::{ApiError, ApiResult};
 use crate::models::subscription::Subscription;
+use crate::routes::ManageAccess;
 use crate::state::AppState;
 
 /// Add a product to My Support (マイサポートへ登録). Idempotent: 201 when added, 200 when it

@@ -2,9 +2,9 @@ use actix_web::{get, web};
 use shared::Problem;
 use shared::dto::SubscriptionView;
 
-use crate::auth::ReadAccess;
 use crate::error::ApiResult;
 use crate::models::subscription::Subscription;
+use crate::routes::ReadAccess;
 use crate::state::AppState;
 
 /// My Support's list of products (登録中のサポート情報一覧) with their mail settings.

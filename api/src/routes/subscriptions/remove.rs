@@ -1,9 +1,9 @@
 use actix_web::{HttpResponse, delete, web};
 use shared::Problem;
 
-use crate::auth::ManageAccess;
 use crate::error::{ApiError, ApiResult};
 use crate::models::subscription::Subscription;
+use crate::routes::ManageAccess;
 use crate::state::AppState;
 
 /// Remove a product from My Support.

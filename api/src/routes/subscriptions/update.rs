@@ -2,9 +2,9 @@ use actix_web::{patch, web};
 use shared::Problem;
 use shared::dto::{SubscriptionPatch, SubscriptionView};
 
-use crate::auth::ManageAccess;
 use crate::error::{ApiError, ApiResult};
 use crate::models::subscription::Subscription;
+use crate::routes::ManageAccess;
 use crate::state::AppState;
 
 /// Choose the notice mails for a product (工事情報メール / 故障情報メール). Absent flags stay.

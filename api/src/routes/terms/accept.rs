@@ -3,9 +3,9 @@ use shared::FieldCode;
 use shared::dto::TermsAcceptance;
 use shared::{FieldErrors, Problem};
 
-use crate::auth::Authenticated;
 use crate::error::ApiResult;
 use crate::models::account::Account;
+use crate::routes::Authenticated;
 use crate::state::AppState;
 
 /// Accept the terms of use (「規約に同意してマイサポートを利用する」). Only the version in force

@@ -3,9 +3,9 @@ use shared::FieldCode;
 use shared::dto::{TermsDraft, TermsView};
 use shared::{FieldErrors, Problem};
 
-use crate::auth::Operator;
 use crate::error::ApiResult;
 use crate::models::terms::Terms;
+use crate::routes::Operator;
 use crate::state::AppState;
 
 /// Publish a new version of the terms (operators). From `published_at` on, every customer

@@ -2,9 +2,9 @@ use actix_web::{HttpResponse, post, web};
 use shared::dto::{CreatedToken, NewTokenRequest};
 use shared::{Problem, ProblemKind};
 
-use crate::auth::Customer;
 use crate::error::{ApiError, ApiResult};
 use crate::models::api_token::ApiToken;
+use crate::routes::Customer;
 use crate::state::AppState;
 
 /// Create a personal API token. The response is the only place its secret ever appears.

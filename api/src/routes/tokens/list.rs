@@ -2,9 +2,9 @@ use actix_web::{get, web};
 use shared::Problem;
 use shared::dto::TokenView;
 
-use crate::auth::Customer;
 use crate::error::ApiResult;
 use crate::models::api_token::ApiToken;
+use crate::routes::Customer;
 use crate::state::AppState;
 
 /// The account's personal API tokens, oldest first, without their secrets.

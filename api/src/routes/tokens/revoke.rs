@@ -1,9 +1,9 @@
 use actix_web::{HttpResponse, delete, web};
 use shared::Problem;
 
-use crate::auth::Customer;
 use crate::error::{ApiError, ApiResult};
 use crate::models::api_token::ApiToken;
+use crate::routes::Customer;
 use crate::state::AppState;
 
 /// Revoke a personal API token: it stops working at once.

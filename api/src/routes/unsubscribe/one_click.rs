@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, post, web};
 use shared::Problem;
 
+use crate::delivery::ledger;
 use crate::error::{ApiError, ApiResult};
 use crate::models::opt_out;
 use crate::state::AppState;
@@ -26,7 +27,16 @@ pub async fn one_click(
     let mail = state.unsubscribe.verify(&path).ok_or_else(unknown)?;
     let now = state.now();
     state
-        .db(move |conn| opt_out::apply_unsubscribe(conn, &mail, now)?.ok_or_else(unknown))
+        .db(move |conn| {
+            let email = ledger::notice_address(conn, &mail.publication_id, &mail.recipient_id)?
+                .ok_or_else(unknown)?;
+            Ok(opt_out::apply_unsubscribe(
+                conn,
+                &mail.publication_id,
+                &email,
+                now,
+            )?)
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,11 +1,15 @@
-//! The audience of one publication, written straight into the outbox by one set-based
-//! statement: no row of it passes through the application.
+//! The audience of one publication, written straight into the delivery ledger by one
+//! set-based statement per channel: no row of it passes through the application.
 //!
 //! An address is in the audience when it is verified, belongs to an account that subscribes
 //! to an affected product with the matching mail flag on, has not opted out of that kind for
 //! that product, and its window admits the issue instant in its own time zone. Each address
 //! gets one mail however many of its listings qualify; of those, the lowest recipient id
 //! gives the language and time zone.
+//!
+//! A webhook destination is in the audience when it is active, takes the notice's kind, and
+//! belongs to an account that subscribes to an affected product with the matching flag on,
+//! and its window admits the issue instant. Each gets one delivery.
 //!
 //! The window rule is `shared`'s: for every time zone in use, Rust computes the one-slot
 //! window of the issue instant (`DeliveryWindow::slot`) and SQL intersects bit sets.
@@ -17,6 +21,7 @@ use diesel::sql_types::{BigInt, Bool, Integer, Text, Timestamp};
 use shared::domain::{DeliveryWindow, TimeZoneName};
 use shared::dto::NoticeKind;
 
+use super::ledger::{self, Channel};
 use crate::db::DbConnection;
 
 enum Param {
@@ -162,11 +167,12 @@ struct Zone {
 fn slots(conn: &mut DbConnection, at: DateTime<Utc>) -> QueryResult<Vec<(String, (i32, i32))>> {
     // A walk over the index of time zones, one probe per distinct zone: there are a few
     // dozen zones and perhaps millions of addresses.
+    // Webhook destinations are few beside addresses: their zones are read whole.
     let zones: Vec<Zone> = diesel::sql_query(
         "WITH RECURSIVE z (tz) AS (SELECT MIN(time_zone) FROM recipients \
          UNION ALL SELECT (SELECT MIN(time_zone) FROM recipients WHERE time_zone > z.tz) \
          FROM z WHERE z.tz IS NOT NULL) \
-         SELECT tz FROM z WHERE tz IS NOT NULL",
+         SELECT tz FROM z WHERE tz IS NOT NULL UNION SELECT DISTINCT time_zone FROM webhooks",
     )
     .load(conn)?;
     Ok(zones
@@ -244,54 +250,99 @@ pub fn estimate(
     at: DateTime<Utc>,
 ) -> QueryResult<FanOut> {
     let slots = slots(conn, at)?;
-    figures(conn, &slots, notice_id, kind)
+    let mail = figures(conn, &slots, notice_id, kind)?;
+    let hooks = hook_figures(conn, &slots, notice_id, kind)?;
+    Ok(FanOut {
+        audience: mail.audience + hooks.audience,
+        skipped: mail.skipped + hooks.skipped,
+    })
 }
 
-/// Writes one outbox row per address of the audience; returns the counts.
+/// Writes one delivery per address and per webhook destination of the audience; returns
+/// the counts over both.
 pub fn fan_out(
     conn: &mut DbConnection,
     target: &Target<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<FanOut> {
     let slots = slots(conn, target.issued_at)?;
-    let mut s = with_audience(&slots, target.notice_id, target.kind);
+    let mail = fan_out_mail(conn, &slots, target, now)?;
+    let hooks = fan_out_hooks(conn, &slots, target, now)?;
+    Ok(FanOut {
+        audience: mail.audience + hooks.audience,
+        skipped: mail.skipped + hooks.skipped,
+    })
+}
+
+/// The ledger's `INSERT … SELECT` for `numbered`, with its values bound.
+fn insert(s: &mut Statement, channel: Channel, target: &Target<'_>, now: NaiveDateTime) {
+    s.push(ledger::FAN_OUT_COLUMNS);
+    let mut parts = ledger::fan_out_select(channel).split('?');
+    let mut values = Vec::new();
+    if channel == Channel::Email {
+        values.push(Param::Text(target.message_domain.to_owned()));
+    }
+    values.extend([
+        Param::Time(now),
+        Param::Time(now),
+        Param::Text(target.publication_id.to_owned()),
+    ]);
+    if let Some(first) = parts.next() {
+        s.push(first);
+    }
+    for (part, value) in parts.zip(values) {
+        s.bind(value).push(part);
+    }
+}
+
+/// Each row of a publication is numbered in the order of its destination, and the rows are
+/// written in that order: a row's id (publication, number) and, on SQLite, its
+/// (publication, destination) come after every key already in their indexes, so each B-tree
+/// of the ledger is appended to, not split page by page at random places. Ten digits keep
+/// the numbers in the order of their text.
+fn place(conn: &DbConnection, order: &str) -> String {
+    match conn {
+        DbConnection::Pg(_) => format!(
+            "lpad(CAST(row_number() OVER (ORDER BY {order} COLLATE \"C\") AS TEXT), 10, '0')"
+        ),
+        DbConnection::Sqlite(_) => format!("printf('%010d', row_number() OVER (ORDER BY {order}))"),
+    }
+}
+
+fn fan_out_mail(
+    conn: &mut DbConnection,
+    slots: &[(String, (i32, i32))],
+    target: &Target<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<FanOut> {
+    let mut s = with_audience(slots, target.notice_id, target.kind);
     let publication = || Param::Text(target.publication_id.to_owned());
     let notice = || Param::Text(target.notice_id.to_owned());
     // An update answers the notice's earliest mail to each address. A join, not a lookup per
     // row into the table being written.
     if target.follows_up {
         s.push(
-            ", earliest AS (SELECT f.recipient AS email, MIN(p.sequence) AS sequence \
-             FROM mail_outbox f JOIN publications p ON p.id = f.publication_id \
-             WHERE p.notice_id = ",
+            ", earliest AS (SELECT f.destination AS email, MIN(p.sequence) AS sequence \
+             FROM deliveries f JOIN publications p ON p.id = f.publication_id \
+             WHERE f.channel = 'email' AND p.notice_id = ",
         )
         .bind(notice())
         .push(
-            " GROUP BY f.recipient), \
+            " GROUP BY f.destination), \
              parent AS (SELECT e.email AS email, f.message_id AS message_id FROM earliest e \
              JOIN publications p ON p.sequence = e.sequence AND p.notice_id = ",
         )
         .bind(notice())
-        .push(" JOIN mail_outbox f ON f.publication_id = p.id AND f.recipient = e.email) ");
+        .push(" JOIN deliveries f ON f.publication_id = p.id AND f.destination = e.email) ");
     }
-    // Each address's mail is numbered in the order of the address, and the rows are written
-    // in that order: a row's id (publication, number) and, on SQLite, its (publication,
-    // address) come after every key already in their indexes, so each B-tree of the outbox
-    // is appended to, not split page by page at random places. Ten digits keep the numbers
-    // in the order of their text.
-    let place = match conn {
-        DbConnection::Pg(_) => {
-            "lpad(CAST(row_number() OVER (ORDER BY a.email COLLATE \"C\") AS TEXT), 10, '0')"
-        }
-        DbConnection::Sqlite(_) => "printf('%010d', row_number() OVER (ORDER BY a.email))",
-    };
+    let place = place(conn, "a.email");
     s.push(", numbered AS (SELECT ")
         .bind(publication())
         .push(" || '.' || ")
-        .push(place)
+        .push(&place)
         .push(
-            " AS id, a.email AS email, a.recipient_id AS recipient_id, r.language AS language, \
-             r.time_zone AS time_zone, ",
+            " AS id, a.email AS destination, a.recipient_id AS destination_id, \
+             r.language AS language, r.time_zone AS time_zone, ",
         )
         .push(if target.follows_up {
             "parent.message_id"
@@ -306,23 +357,11 @@ pub fn fan_out(
     // listings. SQLite has no writing CTEs: it counts in a second statement.
     let postgres = matches!(conn, DbConnection::Pg(_));
     s.push(if postgres { "), written AS (" } else { ") " });
-    s.push(
-        "INSERT INTO mail_outbox (id, recipient, message_id, status, attempts, next_attempt_at, \
-         created_at, publication_id, recipient_id, language, time_zone, in_reply_to) \
-         SELECT n.id, n.email, '<' || n.id || '@' || ",
-    )
-    .bind(Param::Text(target.message_domain.to_owned()))
-    .push(" || '>', 'pending', 0, ")
-    .bind(Param::Time(now))
-    .push(", ")
-    .bind(Param::Time(now))
-    .push(", ")
-    .bind(publication())
-    .push(", n.recipient_id, n.language, n.time_zone, n.in_reply_to FROM numbered n");
+    insert(&mut s, Channel::Email, target, now);
     if let DbConnection::Pg(c) = &mut *conn {
         // Statistics lag behind bulk changes (a first publication to 100,000 new addresses):
         // a planner that believes the CTEs hold one row picks nested loops, which rescan
-        // the growing outbox per row, and sorts in 4 MB. Hash joins and aggregates are
+        // the growing ledger per row, and sorts in 4 MB. Hash joins and aggregates are
         // linear whatever the estimates. Disabling nested loops makes the plan look costly
         // enough to be JIT-compiled, which would take longer than the statement itself.
         // The settings end with the publication's transaction.
@@ -333,6 +372,80 @@ pub fn fan_out(
         return s.counts(conn);
     }
     let audience = i64::try_from(s.execute(conn)?).unwrap_or(i64::MAX);
-    let skipped = figures(conn, &slots, target.notice_id, target.kind)?.skipped;
+    let skipped = figures(conn, slots, target.notice_id, target.kind)?.skipped;
+    Ok(FanOut { audience, skipped })
+}
+
+/// `hooks`: one row per qualifying webhook destination, `admitted` NULL when its window
+/// excludes the instant of `zones`.
+fn with_hooks(slots: &[(String, (i32, i32))], notice_id: &str, kind: NoticeKind) -> Statement {
+    let (flag, takes) = match kind {
+        NoticeKind::Maintenance => ("maintenance_mail", "maintenance"),
+        NoticeKind::Outage => ("outage_mail", "outage"),
+    };
+    let mut s = Statement::default();
+    s.push("WITH ");
+    zones(&mut s, slots);
+    s.push(
+        "hooks AS (SELECT w.id AS id, w.channel AS channel, w.language AS language, \
+         w.time_zone AS time_zone, CASE WHEN (w.weekdays & z.wbit) <> 0 \
+         AND (w.hours & z.hbit) <> 0 THEN 1 END AS admitted \
+         FROM webhooks w LEFT JOIN zones z ON z.tz = w.time_zone \
+         WHERE w.status = 'active' AND w.",
+    )
+    .push(takes)
+    .push(" = ")
+    .bind(Param::Bool(true))
+    .push(
+        " AND EXISTS (SELECT 1 FROM notice_products np JOIN subscriptions s \
+         ON s.product_id = np.product_id WHERE s.account_id = w.account_id AND np.notice_id = ",
+    )
+    .bind(Param::Text(notice_id.to_owned()))
+    .push(&format!(" AND s.{flag} = "))
+    .bind(Param::Bool(true))
+    .push(")) ");
+    s
+}
+
+const HOOK_COUNTS: &str = "SELECT COUNT(admitted) AS audience, \
+     COUNT(*) - COUNT(admitted) AS skipped FROM hooks";
+
+fn hook_figures(
+    conn: &mut DbConnection,
+    slots: &[(String, (i32, i32))],
+    notice_id: &str,
+    kind: NoticeKind,
+) -> QueryResult<FanOut> {
+    let mut s = with_hooks(slots, notice_id, kind);
+    s.push(HOOK_COUNTS);
+    s.counts(conn)
+}
+
+fn fan_out_hooks(
+    conn: &mut DbConnection,
+    slots: &[(String, (i32, i32))],
+    target: &Target<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<FanOut> {
+    let mut s = with_hooks(slots, target.notice_id, target.kind);
+    let place = place(conn, "h.id");
+    // `.h` keeps these ids apart from the same publication's e-mail rows.
+    s.push(", numbered AS (SELECT ")
+        .bind(Param::Text(target.publication_id.to_owned()))
+        .push(" || '.h' || ")
+        .push(&place)
+        .push(
+            " AS id, h.id AS destination, h.id AS destination_id, h.language AS language, \
+             h.time_zone AS time_zone, h.channel AS channel FROM hooks h \
+             WHERE h.admitted IS NOT NULL) ",
+        );
+    insert(
+        &mut s,
+        Channel::Hook(shared::dto::HookChannel::Webhook),
+        target,
+        now,
+    );
+    let audience = i64::try_from(s.execute(conn)?).unwrap_or(i64::MAX);
+    let skipped = hook_figures(conn, slots, target.notice_id, target.kind)?.skipped;
     Ok(FanOut { audience, skipped })
 }

@@ -1,0 +1,580 @@
+//! The Tokio task that works the delivery ledger. Every `shirase` process runs one; leases
+//! keep them from attempting the same delivery twice, and a crashed process's deliveries
+//! are picked up once its lease expires.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{Duration, NaiveDateTime};
+use lettre::message::Mailbox;
+use rand::Rng;
+use shared::dto::{DestinationStatus, HookChannel};
+use tokio::sync::{Notify, watch};
+
+use super::Failure;
+use super::email::{EmailChannel, Transport};
+use super::ledger::{self, Carries, Channel, Delivery, Outcome, Settlement};
+use super::webhook::{self, HookSender, payload};
+use crate::clock::Clock;
+use crate::db::{DbConnection, Pool};
+use crate::mail::MailTemplate;
+use crate::mail::notice_mail::{NoticeContent, NoticeMailer};
+use crate::mail::templates::Templates;
+use crate::models::account::Account;
+use crate::models::webhook::Webhook;
+use crate::state::AppState;
+
+/// How many deliveries one process has in flight at once.
+pub const CONCURRENCY: usize = 8;
+const BATCH: i64 = 512;
+/// Claimed rows waiting to be attempted, in batches: enough that sending never waits for
+/// the next claim to come back from the database.
+const QUEUED_BATCHES: usize = 4;
+/// Long enough for the claimed backlog to be sent; short enough that a crash delays little.
+pub const LEASE: Duration = Duration::seconds(120);
+/// A row whose lease has less than this left is not attempted (behind a very slow server it
+/// could be another dispatcher's before the server answers). Longer than the longest
+/// attempt (SMTP's 30 s, a webhook's 10 s), so an attempt always ends while its lease holds.
+const LEASE_MARGIN: Duration = Duration::seconds(40);
+/// E-mail gives up after this many attempts.
+const MAX_MAIL_ATTEMPTS: i32 = 8;
+/// Webhooks are retried for this long after the delivery was queued.
+const HOOK_RETRY_SPAN: Duration = Duration::hours(24);
+/// How long finished attempts wait to be recorded together.
+const RECORD_LINGER: StdDuration = StdDuration::from_millis(5);
+
+pub struct Dispatcher {
+    pub pool: Pool,
+    pub clock: Arc<dyn Clock>,
+    pub email: Arc<EmailChannel>,
+    pub hooks: Arc<HookSender>,
+    pub notices: Arc<NoticeMailer>,
+    pub templates: Arc<Templates>,
+    /// The site's base URL (links in the mails the dispatcher itself writes).
+    pub public_url: String,
+    pub message_domain: String,
+    pub wakeup: Arc<Notify>,
+    pub poll_interval: StdDuration,
+}
+
+/// A claimed delivery and what attempting it needs.
+struct Item {
+    delivery: Delivery,
+    token: Arc<str>,
+    /// Webhook deliveries: the destination as it was at the claim.
+    hook: Option<Arc<Webhook>>,
+}
+
+/// Attempts finished but not yet recorded.
+#[derive(Default)]
+struct Pending {
+    settlements: std::sync::Mutex<Vec<Settlement>>,
+    queued: Notify,
+    /// No more attempts will come.
+    closed: AtomicBool,
+}
+
+impl Dispatcher {
+    /// A dispatcher for the application's database, clock and settings, mailing over
+    /// `email` (`None`: the dev mailbox).
+    pub fn for_state(
+        state: &AppState,
+        clock: Arc<dyn Clock>,
+        email: Option<Transport>,
+        wakeup: Arc<Notify>,
+    ) -> anyhow::Result<Self> {
+        let settings = &state.settings;
+        let notices = Arc::new(NoticeMailer::new(
+            state.templates.clone(),
+            state.unsubscribe.clone(),
+            settings.public_url.as_str(),
+        ));
+        let from: Mailbox = settings.mail_from.parse()?;
+        Ok(Self {
+            pool: state.pool.clone(),
+            clock,
+            email: Arc::new(EmailChannel {
+                transport: email.unwrap_or_else(|| Transport::DevMailbox(state.pool.clone())),
+                from,
+                notices: notices.clone(),
+            }),
+            hooks: Arc::new(HookSender::new(
+                settings.webhook_allow_private,
+                settings.environment.is_production(),
+            )?),
+            notices,
+            templates: state.templates.clone(),
+            public_url: settings
+                .public_url
+                .as_str()
+                .trim_end_matches('/')
+                .to_owned(),
+            message_domain: state.message_domain(),
+            wakeup,
+            poll_interval: settings.outbox_poll_interval,
+        })
+    }
+
+    /// Runs until `shutdown` turns true; then claims nothing more and finishes what it holds.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let stop = shutdown.clone();
+            let handled = match self.pump(None, move || *stop.borrow()).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::error!(error = ?e, "delivery dispatch failed");
+                    0
+                }
+            };
+            if handled == 0 {
+                tokio::select! {
+                    _ = self.wakeup.notified() => {}
+                    _ = tokio::time::sleep(self.poll_interval) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+        }
+        tracing::info!("delivery dispatcher stopped");
+    }
+
+    /// Attempts until nothing is due; returns how many deliveries it claimed.
+    pub async fn drain(&self) -> anyhow::Result<usize> {
+        self.pump(None, || false).await
+    }
+
+    /// Claims one batch, attempts every delivery in it and records the outcomes; returns
+    /// how many were claimed.
+    pub async fn drain_once(&self) -> anyhow::Result<usize> {
+        self.pump(Some(1), || false).await
+    }
+
+    /// Three stages run at once: claiming batches (the next is claimed while the last is
+    /// still being sent), attempting with `CONCURRENCY` in flight, and recording outcomes
+    /// in group commits. Sending never waits for the database.
+    async fn pump(&self, batches: Option<usize>, stop: impl Fn() -> bool) -> anyhow::Result<usize> {
+        let pending = Arc::new(Pending::default());
+        let (tx, rx) = tokio::sync::mpsc::channel::<Item>(BATCH as usize * QUEUED_BATCHES);
+        let claim = async move {
+            let mut claimed = 0;
+            let mut round = 0;
+            while batches.is_none_or(|b| round < b) && !stop() {
+                round += 1;
+                let items = self.claim().await?;
+                if items.is_empty() {
+                    break;
+                }
+                claimed += items.len();
+                for item in items {
+                    // Every worker gone (they only stop when the queue closes): claim no
+                    // more; what is left here stays leased until its lease runs out.
+                    if tx.send(item).await.is_err() {
+                        return anyhow::Ok(claimed);
+                    }
+                }
+            }
+            anyhow::Ok(claimed)
+        };
+        // `CONCURRENCY` workers, each a task of its own (rendering and encoding spread over
+        // every core) that takes the next delivery as soon as its last is out.
+        let attempter = Arc::new(Attempter {
+            clock: self.clock.clone(),
+            email: self.email.clone(),
+            hooks: self.hooks.clone(),
+            notices: self.notices.clone(),
+            public_url: self.public_url.clone(),
+        });
+        let rx = Arc::new(tokio::sync::Mutex::new(rx));
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..CONCURRENCY {
+            let (rx, attempter, pending) = (rx.clone(), attempter.clone(), pending.clone());
+            workers.spawn(async move {
+                loop {
+                    let next = rx.lock().await.recv().await;
+                    let Some(item) = next else { break };
+                    if let Some(settlement) = attempter.attempt(item).await {
+                        lock(&pending.settlements).push(settlement);
+                        pending.queued.notify_one();
+                    }
+                }
+            });
+        }
+        let send = async {
+            while let Some(done) = workers.join_next().await {
+                if let Err(e) = done {
+                    tracing::error!(error = ?e, "a delivery worker failed");
+                }
+            }
+            pending.closed.store(true, Ordering::Release);
+            pending.queued.notify_one();
+        };
+        let (claimed, (), ()) = tokio::join!(claim, send, self.record(&pending));
+        claimed
+    }
+
+    /// Leases the next batch and loads what its deliveries need: the notices they carry and
+    /// the webhook destinations they go to. Rows that do not parse are settled as failed.
+    async fn claim(&self) -> anyhow::Result<Vec<Item>> {
+        let token: Arc<str> = crate::models::new_id().into();
+        let now = self.clock.now().naive_utc();
+        let pool = self.pool.clone();
+        let notices = self.notices.clone();
+        let lease = token.clone();
+        let (deliveries, hooks) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let mut conn = pool.get()?;
+            let (deliveries, malformed) = ledger::claim(&mut conn, &lease, BATCH, now, LEASE)?;
+            if !malformed.is_empty() {
+                let failed: Vec<Settlement> = malformed
+                    .into_iter()
+                    .map(|m| {
+                        tracing::error!(delivery = %m.id, why = m.why, "malformed delivery");
+                        Settlement {
+                            id: m.id,
+                            token: lease.to_string(),
+                            attempt: m.attempts,
+                            outcome: Outcome::Failed {
+                                error: m.why.to_owned(),
+                            },
+                            reply: None,
+                            latency_ms: 0,
+                            hook: None,
+                        }
+                    })
+                    .collect();
+                ledger::settle_all(&mut conn, &failed, now, &|_, _| Ok(()))?;
+            }
+            let publications = deliveries.iter().filter_map(|d| match &d.carries {
+                Carries::Notice { publication_id, .. } => Some(publication_id.clone()),
+                _ => None,
+            });
+            for id in notices.missing(publications) {
+                if let Some(content) = NoticeContent::load(&mut conn, &id)? {
+                    notices.remember(id, content);
+                }
+            }
+            let ids: Vec<&str> = deliveries
+                .iter()
+                .filter(|d| matches!(d.channel, Channel::Hook(_)))
+                .filter_map(|d| d.destination_id.as_deref())
+                .collect();
+            let hooks: HashMap<String, Arc<Webhook>> = if ids.is_empty() {
+                HashMap::new()
+            } else {
+                Webhook::by_ids(&mut conn, &ids)?
+                    .into_iter()
+                    .map(|w| (w.id.clone(), Arc::new(w)))
+                    .collect()
+            };
+            Ok((deliveries, hooks))
+        })
+        .await??;
+        Ok(deliveries
+            .into_iter()
+            .map(|delivery| Item {
+                hook: delivery
+                    .destination_id
+                    .as_ref()
+                    .filter(|_| matches!(delivery.channel, Channel::Hook(_)))
+                    .and_then(|id| hooks.get(id).cloned()),
+                delivery,
+                token: token.clone(),
+            })
+            .collect())
+    }
+
+    /// Records outcomes as they come, a few milliseconds' worth per transaction; a crash
+    /// re-sends only what was in flight or in the queue.
+    async fn record(&self, pending: &Pending) {
+        loop {
+            let closed = pending.closed.load(Ordering::Acquire);
+            let batch = std::mem::take(&mut *lock(&pending.settlements));
+            if batch.is_empty() {
+                if closed {
+                    return;
+                }
+                pending.queued.notified().await;
+                // Let a few milliseconds' outcomes gather: one transaction for them all
+                // instead of one per delivery, for a crash window of those milliseconds.
+                tokio::time::sleep(RECORD_LINGER).await;
+                continue;
+            }
+            let pool = self.pool.clone();
+            let now = self.clock.now().naive_utc();
+            let health = Health {
+                templates: self.templates.clone(),
+                public_url: self.public_url.clone(),
+                message_domain: self.message_domain.clone(),
+            };
+            let quarantined = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+                let mut conn = pool.get()?;
+                let quarantined = std::cell::Cell::new(0);
+                ledger::settle_all(&mut conn, &batch, now, &|conn, recorded| {
+                    quarantined.set(health.update(conn, recorded, now)?);
+                    Ok(())
+                })?;
+                Ok(quarantined.get())
+            })
+            .await;
+            match quarantined {
+                Ok(Ok(0)) => {}
+                // A quarantine mail was queued: the next round sends it.
+                Ok(Ok(_)) => self.wakeup.notify_one(),
+                // The rows stay leased: once the lease runs out they are attempted again.
+                Ok(Err(e)) => tracing::error!(error = ?e, "recording delivery attempts failed"),
+                Err(e) => tracing::error!(error = ?e, "recording delivery attempts failed"),
+            }
+        }
+    }
+}
+
+/// Webhook destinations' health, kept in the transaction that records their attempts.
+struct Health {
+    templates: Arc<Templates>,
+    public_url: String,
+    message_domain: String,
+}
+
+impl Health {
+    /// Ends or extends each destination's run of failures; quarantines those whose run is
+    /// long enough and mails their owners. Returns how many were quarantined.
+    fn update(
+        &self,
+        conn: &mut DbConnection,
+        recorded: &[&Settlement],
+        now: NaiveDateTime,
+    ) -> diesel::QueryResult<usize> {
+        let delivered: Vec<&str> = recorded
+            .iter()
+            .filter(|s| s.outcome == Outcome::Sent)
+            .filter_map(|s| s.hook.as_deref())
+            .collect();
+        if !delivered.is_empty() {
+            Webhook::record_success(conn, &delivered)?;
+        }
+        let mut quarantined = 0;
+        for s in recorded {
+            let (Some(hook), Outcome::Retry { error, .. } | Outcome::Failed { error }) =
+                (&s.hook, &s.outcome)
+            else {
+                continue;
+            };
+            if let Some(w) = Webhook::record_failure(conn, hook, error, now)? {
+                quarantined += 1;
+                tracing::warn!(destination = %w.id, "webhook destination quarantined");
+                self.tell_owner(conn, &w, now)?;
+            }
+        }
+        Ok(quarantined)
+    }
+
+    fn tell_owner(
+        &self,
+        conn: &mut DbConnection,
+        w: &Webhook,
+        now: NaiveDateTime,
+    ) -> diesel::QueryResult<()> {
+        let Some(account) = Account::find(conn, &w.account_id)? else {
+            return Ok(());
+        };
+        let language = account.language();
+        let channel = match w.channel() {
+            HookChannel::Webhook => "Webhook",
+            HookChannel::Slack => "Slack",
+            HookChannel::Teams => "Microsoft Teams",
+        };
+        let since = w
+            .failing_since
+            .map(|t| {
+                crate::mail::notice_mail::format_local(
+                    crate::models::notice::utc(t),
+                    account.zone(),
+                    language,
+                )
+            })
+            .unwrap_or_default();
+        let mail = self.templates.render(
+            MailTemplate::WebhookQuarantined,
+            language,
+            minijinja::context! {
+                family_name => account.family_name,
+                given_name => account.given_name,
+                name => w.name,
+                channel,
+                since,
+                last_error => w.last_error.clone().unwrap_or_default(),
+                url => format!("{}/mysupport/destinations", self.public_url),
+            },
+        );
+        match mail {
+            Ok(mail) => {
+                ledger::enqueue_mail(conn, &account.email, mail, &self.message_domain, now)?;
+            }
+            Err(e) => tracing::error!(error = ?e, "rendering the quarantine mail failed"),
+        }
+        Ok(())
+    }
+}
+
+/// What one attempt needs, shared by the attempts of a pump.
+struct Attempter {
+    clock: Arc<dyn Clock>,
+    email: Arc<EmailChannel>,
+    hooks: Arc<HookSender>,
+    notices: Arc<NoticeMailer>,
+    public_url: String,
+}
+
+impl Attempter {
+    /// Attempts one delivery; `None` when it was not attempted (its lease is nearly out).
+    async fn attempt(&self, item: Item) -> Option<Settlement> {
+        let Item {
+            delivery: d,
+            token,
+            hook,
+        } = item;
+        let now = self.clock.now();
+        if d.lease_until
+            .is_none_or(|until| now.naive_utc() > until - LEASE_MARGIN)
+        {
+            // Left leased: it is claimed again, here or elsewhere, once the lease runs out.
+            return None;
+        }
+        let started = Instant::now();
+        let result = match d.channel {
+            Channel::Email => self.email.attempt(&d, now.naive_utc()).await,
+            Channel::Hook(channel) => self.hook(&d, channel, hook.as_deref()).await,
+        };
+        let latency_ms = webhook::elapsed_ms(started);
+        let (outcome, reply) = match result {
+            Ok(reply) => (Outcome::Sent, reply),
+            Err(failure) => {
+                // The reply often quotes the address or the URL: it goes to the ledger, not
+                // to the log.
+                tracing::warn!(delivery = %d.id, attempts = d.attempts, channel = d.channel.code(), "not delivered");
+                (self.classify(&d, failure), None)
+            }
+        };
+        Some(Settlement {
+            hook: matches!(d.channel, Channel::Hook(_))
+                .then(|| d.destination_id.clone())
+                .flatten(),
+            id: d.id,
+            token: token.to_string(),
+            attempt: d.attempts,
+            outcome,
+            reply,
+            latency_ms,
+        })
+    }
+
+    async fn hook(
+        &self,
+        d: &Delivery,
+        channel: HookChannel,
+        hook: Option<&Webhook>,
+    ) -> Result<Option<String>, Failure> {
+        let Some(hook) = hook else {
+            return Err(Failure::permanent("the destination was deleted"));
+        };
+        let is_test = matches!(d.carries, Carries::Event(_));
+        match hook.status() {
+            DestinationStatus::Quarantined => {
+                return Err(Failure::permanent("the destination is quarantined"));
+            }
+            // A pending destination gets its test event and nothing else.
+            DestinationStatus::Pending if !is_test => {
+                return Err(Failure::permanent("the destination is not verified"));
+            }
+            _ => {}
+        }
+        let now = self.clock.now();
+        let event = match &d.carries {
+            Carries::Notice { publication_id, .. } => {
+                let Some(content) = self.notices.content(publication_id) else {
+                    return Err(Failure::permanent("the publication is gone"));
+                };
+                payload::notice_event(
+                    &content,
+                    publication_id,
+                    &hook.id,
+                    &d.message_id,
+                    &self.public_url,
+                )
+            }
+            Carries::Event(json) => {
+                let stored: payload::StoredEvent = serde_json::from_str(json)
+                    .map_err(|e| Failure::permanent(format!("unreadable event: {e}")))?;
+                payload::stored_event(
+                    stored,
+                    &d.message_id,
+                    crate::models::notice::utc(d.created_at),
+                )
+            }
+            Carries::AccountMail(_) => return Err(Failure::permanent("a mail is not an event")),
+        };
+        let body = payload::body(channel, &event, hook.language(), hook.zone())
+            .map_err(|e| Failure::permanent(e.to_string()))?;
+        let target = webhook::Target {
+            channel,
+            url: hook.url.clone(),
+            secrets: hook
+                .signing_secrets(now.naive_utc())
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        };
+        match self.hooks.post(&target, &d.message_id, body, now).await {
+            Ok(delivered) => Ok(Some(
+                format!("HTTP {} {}", delivered.status, delivered.reply.trim())
+                    .trim_end()
+                    .to_owned(),
+            )),
+            Err(e) => Err(Failure {
+                error: e.error,
+                permanent: !e.transient,
+                retry_after: e.retry_after,
+            }),
+        }
+    }
+
+    /// Permanent failures fail; others are retried with back-off, e-mail up to
+    /// `MAX_MAIL_ATTEMPTS` attempts, webhooks for `HOOK_RETRY_SPAN`.
+    fn classify(&self, d: &Delivery, failure: Failure) -> Outcome {
+        let now = self.clock.now().naive_utc();
+        let error = failure.error;
+        if failure.permanent {
+            return Outcome::Failed { error };
+        }
+        let at = retry_at(now, d.attempts);
+        let at = match failure.retry_after {
+            Some(wait) => at.max(now + Duration::from_std(wait).unwrap_or(Duration::zero())),
+            None => at,
+        };
+        let exhausted = match d.channel {
+            Channel::Email => d.attempts >= MAX_MAIL_ATTEMPTS,
+            Channel::Hook(_) => at > d.created_at + HOOK_RETRY_SPAN,
+        };
+        if exhausted {
+            Outcome::Failed { error }
+        } else {
+            Outcome::Retry { at, error }
+        }
+    }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Exponential back-off from 30 s, capped at one hour, with ±20 % jitter so that a burst of
+/// failures does not come back as a burst.
+pub fn retry_at(now: NaiveDateTime, attempts: i32) -> NaiveDateTime {
+    let exp = attempts.clamp(1, 8) - 1;
+    let base = (30i64 << exp).min(3600);
+    let jitter = rand::rng().random_range(0.8..1.2);
+    now + Duration::milliseconds((base as f64 * 1000.0 * jitter) as i64)
+}

@@ -1,0 +1,692 @@
+//! The delivery ledger: every SQL statement that writes `deliveries` or
+//! `delivery_attempts` is here. A delivery is one thing (an account mail, a notice
+//! publication, a webhook event) for one destination over one channel, due at a time; it is
+//! written in the transaction of the change that causes it and claimed by dispatchers under
+//! a lease, so a dispatcher that dies mid-batch only delays its rows until the lease runs
+//! out. Every attempt leaves a row of history.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamp};
+use shared::domain::{Language, TimeZoneName};
+use shared::dto::{FailedDelivery, HookChannel, NoticeDeliveries, PublicationDeliveries};
+
+use crate::db::DbConnection;
+use crate::mail::templates::RenderedMail;
+use crate::models::notice::{Notice, utc};
+use crate::schema::{deliveries, delivery_attempts};
+
+/// The stored status of a delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Sent,
+    Failed,
+}
+
+impl Status {
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// What a delivery goes over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    Email,
+    Hook(HookChannel),
+}
+
+impl Channel {
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Hook(h) => h.code(),
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "email" => Some(Self::Email),
+            other => HookChannel::parse(other).map(Self::Hook),
+        }
+    }
+}
+
+/// What a delivery carries. The stored `carries` column names the variant; each variant's
+/// columns are checked when a row is read, never inferred from which are null.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Carries {
+    /// An account mail (activation, password reset…), rendered when queued.
+    AccountMail(RenderedMail),
+    /// A notice publication, rendered when sent in the destination's language and zone.
+    Notice {
+        publication_id: String,
+        language: Language,
+        time_zone: TimeZoneName,
+        /// E-mail only: the Message-ID of the notice's first mail to this address.
+        in_reply_to: Option<String>,
+    },
+    /// A webhook event other than a notice (a test, a verification): its JSON.
+    Event(String),
+}
+
+impl Carries {
+    const fn code(&self) -> &'static str {
+        match self {
+            Self::AccountMail(_) => "account_mail",
+            Self::Notice { .. } => "notice",
+            Self::Event(_) => "event",
+        }
+    }
+}
+
+/// A row of `deliveries`, as stored.
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
+#[diesel(table_name = deliveries)]
+struct Row {
+    id: String,
+    destination: String,
+    subject: Option<String>,
+    body_text: Option<String>,
+    body_html: Option<String>,
+    message_id: String,
+    attempts: i32,
+    lease_until: Option<NaiveDateTime>,
+    created_at: NaiveDateTime,
+    publication_id: Option<String>,
+    destination_id: Option<String>,
+    language: Option<String>,
+    time_zone: Option<String>,
+    in_reply_to: Option<String>,
+    channel: String,
+    carries: String,
+}
+
+/// A claimed delivery.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub id: String,
+    pub channel: Channel,
+    /// The e-mail address, or the webhook destination's id.
+    pub destination: String,
+    /// The delivery address's id (e-mail) or the webhook destination's id.
+    pub destination_id: Option<String>,
+    /// The Message-ID (e-mail) or the `webhook-id` (webhooks): stable across attempts.
+    pub message_id: String,
+    /// Attempts made so far, this one included.
+    pub attempts: i32,
+    pub lease_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub carries: Carries,
+}
+
+/// A claimed row that does not describe a delivery (a value no code writes).
+#[derive(Debug)]
+pub struct Malformed {
+    pub id: String,
+    pub attempts: i32,
+    pub why: &'static str,
+}
+
+impl TryFrom<Row> for Delivery {
+    type Error = Malformed;
+
+    fn try_from(row: Row) -> Result<Self, Malformed> {
+        let bad = |why| Malformed {
+            id: row.id.clone(),
+            attempts: row.attempts,
+            why,
+        };
+        let channel = Channel::parse(&row.channel).ok_or_else(|| bad("unknown channel"))?;
+        let carries = match row.carries.as_str() {
+            "account_mail" => match (&row.subject, &row.body_text, &row.body_html) {
+                (Some(subject), Some(text), Some(html)) => Carries::AccountMail(RenderedMail {
+                    subject: subject.clone(),
+                    text: text.clone(),
+                    html: html.clone(),
+                }),
+                _ => return Err(bad("an account mail without its content")),
+            },
+            "notice" => Carries::Notice {
+                publication_id: row
+                    .publication_id
+                    .clone()
+                    .ok_or_else(|| bad("a notice delivery without its publication"))?,
+                language: row
+                    .language
+                    .as_deref()
+                    .and_then(|l| Language::parse(l).ok())
+                    .unwrap_or_default(),
+                time_zone: row
+                    .time_zone
+                    .as_deref()
+                    .and_then(|z| TimeZoneName::parse(z).ok())
+                    .unwrap_or(TimeZoneName::DEFAULT),
+                in_reply_to: row.in_reply_to.clone(),
+            },
+            "event" => Carries::Event(
+                row.body_text
+                    .clone()
+                    .ok_or_else(|| bad("an event without its payload"))?,
+            ),
+            _ => return Err(bad("unknown kind of delivery")),
+        };
+        if matches!(carries, Carries::AccountMail(_)) && channel != Channel::Email
+            || matches!(carries, Carries::Event(_)) && channel == Channel::Email
+        {
+            return Err(bad("a kind of delivery its channel cannot carry"));
+        }
+        Ok(Self {
+            id: row.id,
+            channel,
+            destination: row.destination,
+            destination_id: row.destination_id,
+            message_id: row.message_id,
+            attempts: row.attempts,
+            lease_until: row.lease_until,
+            created_at: row.created_at,
+            carries,
+        })
+    }
+}
+
+/// A delivery to queue now.
+pub struct NewDelivery<'a> {
+    pub channel: Channel,
+    pub destination: &'a str,
+    pub destination_id: Option<&'a str>,
+    pub carries: &'a Carries,
+}
+
+/// Queues one delivery, due now; returns its id. `message_domain` is the right-hand side of
+/// an e-mail's Message-ID.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    new: &NewDelivery<'_>,
+    message_domain: &str,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
+    let id = crate::models::new_id();
+    let message_id = match new.channel {
+        Channel::Email => format!("<{id}@{message_domain}>"),
+        Channel::Hook(_) => format!("msg_{id}"),
+    };
+    let (subject, text, html) = match new.carries {
+        Carries::AccountMail(m) => (Some(&m.subject), Some(&m.text), Some(&m.html)),
+        Carries::Event(json) => (None, Some(json), None),
+        Carries::Notice { .. } => (None, None, None),
+    };
+    let (publication, language, zone, reply_to) = match new.carries {
+        Carries::Notice {
+            publication_id,
+            language,
+            time_zone,
+            in_reply_to,
+        } => (
+            Some(publication_id.as_str()),
+            Some(language.code()),
+            Some(time_zone.name()),
+            in_reply_to.as_deref(),
+        ),
+        _ => (None, None, None, None),
+    };
+    diesel::insert_into(deliveries::table)
+        .values((
+            deliveries::id.eq(&id),
+            deliveries::channel.eq(new.channel.code()),
+            deliveries::carries.eq(new.carries.code()),
+            deliveries::destination.eq(new.destination),
+            deliveries::destination_id.eq(new.destination_id),
+            deliveries::subject.eq(subject),
+            deliveries::body_text.eq(text),
+            deliveries::body_html.eq(html),
+            deliveries::message_id.eq(&message_id),
+            deliveries::status.eq(Status::Pending.code()),
+            deliveries::attempts.eq(0),
+            deliveries::due_at.eq(now),
+            deliveries::created_at.eq(now),
+            deliveries::publication_id.eq(publication),
+            deliveries::language.eq(language),
+            deliveries::time_zone.eq(zone),
+            deliveries::in_reply_to.eq(reply_to),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Queues an account mail to `to`.
+pub fn enqueue_mail(
+    conn: &mut DbConnection,
+    to: &str,
+    mail: RenderedMail,
+    message_domain: &str,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
+    let carries = Carries::AccountMail(mail);
+    let new = NewDelivery {
+        channel: Channel::Email,
+        destination: to,
+        destination_id: None,
+        carries: &carries,
+    };
+    enqueue(conn, &new, message_domain, now)
+}
+
+/// Claims one delivery for the caller, who attempts it at once (a test event the customer
+/// is waiting for): queued and leased in one statement, so no dispatcher takes it.
+pub fn enqueue_claimed(
+    conn: &mut DbConnection,
+    new: &NewDelivery<'_>,
+    token: &str,
+    now: NaiveDateTime,
+    lease: Duration,
+) -> QueryResult<Delivery> {
+    let id = enqueue(conn, new, "", now)?;
+    diesel::update(deliveries::table.find(&id))
+        .set((
+            deliveries::lease_until.eq(now + lease),
+            deliveries::lease_token.eq(token),
+            deliveries::attempts.eq(1),
+        ))
+        .execute(conn)?;
+    let row: Row = deliveries::table
+        .find(&id)
+        .select(Row::as_select())
+        .first(conn)?;
+    Delivery::try_from(row).map_err(|m| {
+        diesel::result::Error::DeserializationError(format!("delivery {}: {}", m.id, m.why).into())
+    })
+}
+
+/// The columns a fan-out `INSERT … SELECT` fills, in order. The selecting part (who) is the
+/// audience's; this text is the ledger's. `numbered` must provide `id`, `destination`,
+/// `destination_id`, `language`, `time_zone`, `in_reply_to` and `channel`.
+pub const FAN_OUT_COLUMNS: &str = "INSERT INTO deliveries (id, destination, message_id, status, \
+     attempts, due_at, created_at, publication_id, destination_id, language, time_zone, \
+     in_reply_to, channel, carries) ";
+
+/// The `SELECT` of a fan-out for one channel's numbered rows: `?` placeholders for the
+/// message domain (e-mail only), the due time, the creation time and the publication.
+pub fn fan_out_select(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Email => {
+            "SELECT n.id, n.destination, '<' || n.id || '@' || ? || '>', 'pending', 0, ?, ?, ?, \
+             n.destination_id, n.language, n.time_zone, n.in_reply_to, 'email', 'notice' \
+             FROM numbered n"
+        }
+        Channel::Hook(_) => {
+            "SELECT n.id, n.destination, 'msg_' || n.id, 'pending', 0, ?, ?, ?, \
+             n.destination_id, n.language, n.time_zone, NULL, n.channel, 'notice' FROM numbered n"
+        }
+    }
+}
+
+/// Leases up to `limit` due deliveries to the claim named `token`. Rows that do not parse
+/// come back apart, for the caller to settle as failed.
+///
+/// PostgreSQL locks the chosen rows with `FOR UPDATE SKIP LOCKED`, so concurrent dispatchers
+/// each take different rows without waiting on one another. SQLite has one writer at a time;
+/// there the lease condition is repeated in the UPDATE, so of two dispatchers racing for a
+/// row only one sees it still unleased and takes it.
+pub fn claim(
+    conn: &mut DbConnection,
+    token: &str,
+    limit: i64,
+    now: NaiveDateTime,
+    lease: Duration,
+) -> QueryResult<(Vec<Delivery>, Vec<Malformed>)> {
+    let rows: Vec<Row> = match conn {
+        DbConnection::Pg(c) => c.transaction(|c| {
+            // The oldest due rows come straight off the pending index in order; a planner
+            // misled by statistics that lag a big publication would fetch the whole
+            // backlog and sort it instead, on every claim. A disabled plan looks costly
+            // enough to be JIT-compiled, which no claim of a few hundred rows repays.
+            c.batch_execute(
+                "SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; \
+                 SET LOCAL jit = off",
+            )?;
+            diesel::sql_query(
+                "UPDATE deliveries SET lease_until = $1, lease_token = $2, \
+                 attempts = attempts + 1 \
+                 WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' \
+                 AND due_at <= $3 AND (lease_until IS NULL OR lease_until < $3) \
+                 ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING *",
+            )
+            .bind::<Timestamp, _>(now + lease)
+            .bind::<Text, _>(token)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load(c)
+        })?,
+        DbConnection::Sqlite(_) => {
+            let free = deliveries::lease_until
+                .is_null()
+                .or(deliveries::lease_until.lt(now));
+            let due: Vec<String> = deliveries::table
+                .select(deliveries::id)
+                .filter(deliveries::status.eq(Status::Pending.code()))
+                .filter(deliveries::due_at.le(now))
+                .filter(free)
+                .order(deliveries::due_at.asc())
+                .limit(limit)
+                .load(conn)?;
+            if due.is_empty() {
+                return Ok(Default::default());
+            }
+            diesel::update(
+                deliveries::table
+                    .filter(deliveries::id.eq_any(&due))
+                    .filter(deliveries::status.eq(Status::Pending.code()))
+                    .filter(free),
+            )
+            .set((
+                deliveries::lease_until.eq(now + lease),
+                deliveries::lease_token.eq(token),
+                deliveries::attempts.eq(deliveries::attempts + 1),
+            ))
+            .execute(conn)?;
+            // Those of them this claim leased (on SQLite another may have taken some
+            // first). By primary key only: a condition on `status` invites a planner to walk
+            // the whole pending index instead.
+            deliveries::table
+                .filter(deliveries::id.eq_any(&due))
+                .filter(deliveries::lease_token.eq(token))
+                .select(Row::as_select())
+                .load(conn)?
+        }
+    };
+    let mut claimed = Vec::with_capacity(rows.len());
+    let mut malformed = Vec::new();
+    for row in rows {
+        match Delivery::try_from(row) {
+            Ok(d) => claimed.push(d),
+            Err(m) => malformed.push(m),
+        }
+    }
+    Ok((claimed, malformed))
+}
+
+/// What became of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    /// Try again at the given time.
+    Retry {
+        at: NaiveDateTime,
+        error: String,
+    },
+    Failed {
+        error: String,
+    },
+}
+
+impl Outcome {
+    const fn code(&self) -> &'static str {
+        match self {
+            Self::Sent => "sent",
+            Self::Retry { .. } => "retry",
+            Self::Failed { .. } => "failed",
+        }
+    }
+}
+
+/// One attempt's outcome, to be recorded under the lease it was made with.
+#[derive(Debug, Clone)]
+pub struct Settlement {
+    pub id: String,
+    pub token: String,
+    /// Which attempt this was (1 for the first).
+    pub attempt: i32,
+    pub outcome: Outcome,
+    /// The remote's reply to a successful attempt (failures carry theirs in the outcome).
+    pub reply: Option<String>,
+    pub latency_ms: i32,
+    /// Webhook deliveries: the destination, whose run of failures the outcome extends or
+    /// ends.
+    pub hook: Option<String>,
+}
+
+/// Records attempts and their history in one transaction, each only while its token still
+/// holds the row's lease (a row whose lease ran out may already be another dispatcher's).
+/// Successes, the common case, are one UPDATE per lease. `after` runs in the same
+/// transaction, with the settlements that were recorded (destination health, mails that
+/// follow from it). Returns how many rows were recorded.
+pub fn settle_all(
+    conn: &mut DbConnection,
+    settlements: &[Settlement],
+    now: NaiveDateTime,
+    after: &dyn Fn(&mut DbConnection, &[&Settlement]) -> QueryResult<()>,
+) -> QueryResult<usize> {
+    conn.transaction(|conn| {
+        let mut recorded = Vec::with_capacity(settlements.len());
+        let mut sent: std::collections::BTreeMap<&str, Vec<&Settlement>> = Default::default();
+        for s in settlements {
+            if s.outcome == Outcome::Sent {
+                sent.entry(&s.token).or_default().push(s);
+            } else if settle_one(conn, &s.id, &s.token, &s.outcome, now)? {
+                recorded.push(s);
+            }
+        }
+        for (token, group) in sent {
+            let ids: Vec<&str> = group.iter().map(|s| s.id.as_str()).collect();
+            let n = diesel::update(
+                deliveries::table
+                    .filter(deliveries::id.eq_any(&ids))
+                    .filter(deliveries::lease_token.eq(token)),
+            )
+            .set((
+                deliveries::status.eq(Status::Sent.code()),
+                deliveries::sent_at.eq(now),
+                deliveries::lease_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+            if n == group.len() {
+                recorded.extend(group);
+            } else {
+                // Some lease ran out under us: keep only the rows still ours.
+                let ours: Vec<String> = deliveries::table
+                    .filter(deliveries::id.eq_any(&ids))
+                    .filter(deliveries::lease_token.eq(token))
+                    .filter(deliveries::status.eq(Status::Sent.code()))
+                    .select(deliveries::id)
+                    .load(conn)?;
+                recorded.extend(group.into_iter().filter(|s| ours.contains(&s.id)));
+            }
+        }
+        record_attempts(conn, settlements, now)?;
+        after(conn, &recorded)?;
+        Ok(recorded.len())
+    })
+}
+
+/// Every attempt made, recorded or not (an attempt whose lease ran out still happened).
+fn record_attempts(
+    conn: &mut DbConnection,
+    settlements: &[Settlement],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    // Six values a row: well under SQLite's limit of bound values per statement.
+    for chunk in settlements.chunks(1000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|s| {
+                let reply = match &s.outcome {
+                    Outcome::Sent => s.reply.as_deref(),
+                    Outcome::Retry { error, .. } | Outcome::Failed { error } => {
+                        Some(error.as_str())
+                    }
+                };
+                (
+                    delivery_attempts::delivery_id.eq(s.id.as_str()),
+                    delivery_attempts::attempt.eq(s.attempt),
+                    delivery_attempts::attempted_at.eq(now),
+                    delivery_attempts::outcome.eq(s.outcome.code()),
+                    delivery_attempts::reply.eq(reply),
+                    delivery_attempts::latency_ms.eq(s.latency_ms),
+                )
+            })
+            .collect();
+        let insert = diesel::insert_into(delivery_attempts::table).values(rows);
+        match conn {
+            DbConnection::Pg(c) => insert.on_conflict_do_nothing().execute(c)?,
+            DbConnection::Sqlite(c) => insert.on_conflict_do_nothing().execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+/// Records an attempt, but only while `token` still holds the row's lease.
+pub fn settle_one(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+    outcome: &Outcome,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let row = deliveries::table
+        .filter(deliveries::id.eq(id))
+        .filter(deliveries::lease_token.eq(token));
+    let n = match outcome {
+        Outcome::Sent => diesel::update(row)
+            .set((
+                deliveries::status.eq(Status::Sent.code()),
+                deliveries::sent_at.eq(now),
+                deliveries::lease_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?,
+        Outcome::Retry { at, error } => diesel::update(row)
+            .set((
+                deliveries::due_at.eq(at),
+                deliveries::last_error.eq(error),
+                deliveries::lease_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?,
+        Outcome::Failed { error } => diesel::update(row)
+            .set((
+                deliveries::status.eq(Status::Failed.code()),
+                deliveries::last_error.eq(error),
+                deliveries::lease_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?,
+    };
+    Ok(n == 1)
+}
+
+/// One attempt of a delivery, as kept.
+#[derive(Debug, Clone, Queryable)]
+pub struct Attempt {
+    pub attempt: i32,
+    pub attempted_at: NaiveDateTime,
+    pub outcome: String,
+    pub reply: Option<String>,
+    pub latency_ms: i32,
+}
+
+/// A delivery's attempts, first first.
+pub fn attempts(conn: &mut DbConnection, delivery_id: &str) -> QueryResult<Vec<Attempt>> {
+    delivery_attempts::table
+        .filter(delivery_attempts::delivery_id.eq(delivery_id))
+        .order(delivery_attempts::attempt.asc())
+        .select((
+            delivery_attempts::attempt,
+            delivery_attempts::attempted_at,
+            delivery_attempts::outcome,
+            delivery_attempts::reply,
+            delivery_attempts::latency_ms,
+        ))
+        .load(conn)
+}
+
+/// The recipient address of a notice delivery, by publication and delivery address: what a
+/// one-click unsubscribe link names.
+pub fn notice_address(
+    conn: &mut DbConnection,
+    publication_id: &str,
+    destination_id: &str,
+) -> QueryResult<Option<String>> {
+    deliveries::table
+        .filter(deliveries::publication_id.eq(publication_id))
+        .filter(deliveries::destination_id.eq(destination_id))
+        .filter(deliveries::channel.eq(Channel::Email.code()))
+        .select(deliveries::destination)
+        .first(conn)
+        .optional()
+}
+
+/// Delivery counts by publication and status, and the first permanent failures.
+pub fn notice_outcomes(conn: &mut DbConnection, notice_id: &str) -> QueryResult<NoticeDeliveries> {
+    let publications = Notice::publications(conn, notice_id)?;
+    let ids: Vec<&str> = publications.iter().map(|p| p.id.as_str()).collect();
+    let counts: Vec<(Option<String>, String, i64)> = deliveries::table
+        .filter(deliveries::publication_id.eq_any(&ids))
+        .group_by((deliveries::publication_id, deliveries::status))
+        .select((
+            deliveries::publication_id,
+            deliveries::status,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    let failures = deliveries::table
+        .filter(deliveries::publication_id.eq_any(&ids))
+        .filter(deliveries::status.eq(Status::Failed.code()))
+        .order((
+            deliveries::publication_id.asc(),
+            deliveries::destination.asc(),
+        ))
+        .limit(100)
+        .select((
+            deliveries::publication_id,
+            deliveries::channel,
+            deliveries::destination,
+            deliveries::last_error,
+        ))
+        .load::<(Option<String>, String, String, Option<String>)>(conn)?
+        .into_iter()
+        .map(
+            |(publication_id, channel, destination, error)| FailedDelivery {
+                publication_id: publication_id.unwrap_or_default(),
+                channel,
+                email: destination,
+                error: error.unwrap_or_default(),
+            },
+        )
+        .collect();
+    let mut total = NoticeDeliveries {
+        pending: 0,
+        sent: 0,
+        failed: 0,
+        skipped: 0,
+        publications: Vec::with_capacity(publications.len()),
+        failures,
+    };
+    for p in publications {
+        let count = |status: Status| {
+            counts
+                .iter()
+                .filter(|(pid, s, _)| pid.as_deref() == Some(p.id.as_str()) && s == status.code())
+                .map(|(_, _, n)| *n)
+                .sum::<i64>()
+        };
+        let row = PublicationDeliveries {
+            sequence: p.sequence,
+            issued_at: utc(p.issued_at),
+            pending: count(Status::Pending),
+            sent: count(Status::Sent),
+            failed: count(Status::Failed),
+            skipped: i64::from(p.skipped),
+            publication_id: p.id,
+        };
+        total.pending += row.pending;
+        total.sent += row.sent;
+        total.failed += row.failed;
+        total.skipped += row.skipped;
+        total.publications.push(row);
+    }
+    Ok(total)
+}

@@ -1,0 +1,5 @@
+//! What the application does, apart from how it is asked: the HTTP handlers and the
+//! command line call the same services.
+
+pub mod destinations;
+pub mod notices;

@@ -1,0 +1,188 @@
+//! Notices as a service: drafting, publishing and following up, and what a publication
+//! would reach. The HTTP handlers and the command line both call these; each publication is
+//! one transaction, opened here: the publication row, its whole audience in the delivery
+//! ledger, and the notice's new state. Either all of it is there or none of it.
+
+use chrono::NaiveDateTime;
+use diesel::Connection;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use shared::FieldCode;
+use shared::dto::{NoticeDraftRequest, NoticeUpdateRequest, NoticeView, PublicationReceipt};
+use shared::{FieldErrors, ProblemKind};
+
+use crate::db::DbConnection;
+use crate::delivery::audience::{self, FanOut, Target};
+use crate::error::{ApiError, ApiResult};
+use crate::models::catalog;
+use crate::models::notice::{NewPublication, Notice, Publication, utc};
+
+pub fn not_found() -> ApiError {
+    ApiError::not_found("No such notice.")
+}
+
+/// The notice, drafts included: callers decide who may see a draft.
+pub fn find(conn: &mut DbConnection, id: &str) -> ApiResult<Notice> {
+    Notice::find(conn, id)?.ok_or_else(not_found)
+}
+
+/// Product ids for the draft's slugs; `products: unknown_product` if any is not in the
+/// catalog (retired products stay valid: an outage can outlive a product's sale).
+pub fn product_ids(conn: &mut DbConnection, slugs: &[String]) -> ApiResult<Vec<String>> {
+    let mut ids = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        match catalog::product::find(conn, slug)? {
+            Some(p) => ids.push(p.id),
+            None => {
+                let mut errors = FieldErrors::default();
+                errors.push("products", FieldCode::UnknownProduct);
+                return Err(errors.into());
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Parses a draft and resolves its products.
+pub fn draft(
+    conn: &mut DbConnection,
+    request: &NoticeDraftRequest,
+) -> ApiResult<(shared::dto::NoticeDraft, Vec<String>)> {
+    let draft = request.parse()?;
+    let ids = product_ids(conn, &draft.products)?;
+    Ok((draft, ids))
+}
+
+/// Writes a publication of `notice` and its audience; the caller's transaction makes it
+/// atomic. A concurrent publication of the same sequence loses on the unique key → 409.
+fn publish_in(
+    conn: &mut DbConnection,
+    state_domain: &str,
+    notice: &Notice,
+    new: &NewPublication<'_>,
+    now: NaiveDateTime,
+) -> ApiResult<PublicationReceipt> {
+    let publication = Publication::insert(conn, new, now).map_err(conflict_if_taken)?;
+    let fan_out = audience::fan_out(
+        conn,
+        &Target {
+            notice_id: &notice.id,
+            kind: notice.kind(),
+            publication_id: &publication.id,
+            message_domain: state_domain,
+            issued_at: utc(now),
+            follows_up: publication.sequence > 0,
+        },
+        now,
+    )?;
+    Publication::record_counts(conn, &publication.id, fan_out.audience, fan_out.skipped)?;
+    Notice::record_publication(
+        conn,
+        &notice.id,
+        new.status,
+        new.starts_at,
+        new.ends_at,
+        now,
+    )?;
+    Ok(PublicationReceipt {
+        publication_id: publication.id,
+        sequence: publication.sequence,
+        audience: fan_out.audience,
+        skipped: fan_out.skipped,
+    })
+}
+
+fn conflict_if_taken(e: DieselError) -> ApiError {
+    match e {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::new(
+            ProblemKind::Conflict,
+            "Another publication of this notice was made at the same moment; reload it.",
+        ),
+        other => other.into(),
+    }
+}
+
+/// Creates a draft on behalf of `created_by` (an account id).
+pub fn create_draft(
+    conn: &mut DbConnection,
+    request: &NoticeDraftRequest,
+    created_by: &str,
+    now: NaiveDateTime,
+) -> ApiResult<NoticeView> {
+    conn.transaction(|conn| {
+        let (draft, product_ids) = draft(conn, request)?;
+        let id = Notice::insert(conn, &draft, &product_ids, created_by, now)?;
+        Ok(find(conn, &id)?.view(conn)?)
+    })
+}
+
+/// Publishes a draft: the first publication, in one transaction. 409 if published.
+pub fn publish_draft(
+    conn: &mut DbConnection,
+    id: &str,
+    message_domain: &str,
+    now: NaiveDateTime,
+) -> ApiResult<PublicationReceipt> {
+    conn.transaction(|conn| {
+        let notice = find(conn, id)?;
+        if !notice.is_draft() {
+            return Err(ApiError::new(
+                ProblemKind::Conflict,
+                "This notice is already published.",
+            ));
+        }
+        let new = NewPublication {
+            notice_id: &notice.id,
+            sequence: 0,
+            body_ja: &notice.body_ja,
+            body_en: notice.body_en.as_deref(),
+            status: notice.status(),
+            starts_at: notice.starts_at,
+            ends_at: notice.ends_at,
+        };
+        publish_in(conn, message_domain, &notice, &new, now)
+    })
+}
+
+/// Publishes a follow-up of a published notice, in one transaction. 409 if a draft.
+pub fn publish_update(
+    conn: &mut DbConnection,
+    id: &str,
+    request: &NoticeUpdateRequest,
+    message_domain: &str,
+    now: NaiveDateTime,
+) -> ApiResult<PublicationReceipt> {
+    conn.transaction(|conn| {
+        let notice = find(conn, id)?;
+        if notice.is_draft() {
+            return Err(ApiError::new(
+                ProblemKind::Conflict,
+                "This notice is still a draft; publish it first.",
+            ));
+        }
+        let update = request.parse(
+            notice.kind(),
+            utc(notice.starts_at),
+            notice.ends_at.map(utc),
+        )?;
+        let new = NewPublication {
+            notice_id: &notice.id,
+            sequence: Publication::next_sequence(conn, &notice.id)?,
+            body_ja: &update.body_ja,
+            body_en: update.body_en.as_deref(),
+            status: update.status.unwrap_or(notice.status()),
+            starts_at: update.starts_at.map_or(notice.starts_at, |t| t.naive_utc()),
+            ends_at: update.ends_at.map(|t| t.naive_utc()).or(notice.ends_at),
+        };
+        publish_in(conn, message_domain, &notice, &new, now)
+    })
+}
+
+/// What publishing `notice` now would reach, writing nothing.
+pub fn estimate(conn: &mut DbConnection, notice: &Notice, now: NaiveDateTime) -> ApiResult<FanOut> {
+    Ok(audience::estimate(
+        conn,
+        &notice.id,
+        notice.kind(),
+        utc(now),
+    )?)
+}

@@ -1,0 +1,11 @@
+DROP TABLE webhooks;
+DROP TABLE delivery_attempts;
+DELETE FROM deliveries WHERE channel <> 'email';
+ALTER TABLE deliveries DROP COLUMN carries, DROP COLUMN channel;
+ALTER TABLE deliveries RENAME CONSTRAINT deliveries_pkey TO mail_outbox_pkey;
+ALTER INDEX deliveries_publication RENAME TO mail_outbox_publication;
+ALTER INDEX deliveries_due RENAME TO mail_outbox_pending;
+ALTER TABLE deliveries RENAME COLUMN due_at TO next_attempt_at;
+ALTER TABLE deliveries RENAME COLUMN destination_id TO recipient_id;
+ALTER TABLE deliveries RENAME COLUMN destination TO recipient;
+ALTER TABLE deliveries RENAME TO mail_outbox;

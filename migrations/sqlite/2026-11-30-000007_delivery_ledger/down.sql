@@ -1,0 +1,13 @@
+DROP TABLE webhooks;
+DROP TABLE delivery_attempts;
+DELETE FROM deliveries WHERE channel <> 'email';
+DROP INDEX deliveries_publication;
+DROP INDEX deliveries_due;
+ALTER TABLE deliveries DROP COLUMN carries;
+ALTER TABLE deliveries DROP COLUMN channel;
+ALTER TABLE deliveries RENAME COLUMN due_at TO next_attempt_at;
+ALTER TABLE deliveries RENAME COLUMN destination_id TO recipient_id;
+ALTER TABLE deliveries RENAME COLUMN destination TO recipient;
+ALTER TABLE deliveries RENAME TO mail_outbox;
+CREATE INDEX mail_outbox_pending ON mail_outbox (next_attempt_at) WHERE status = 'pending';
+CREATE UNIQUE INDEX mail_outbox_publication ON mail_outbox (publication_id, recipient);
