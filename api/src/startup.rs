@@ -19,9 +19,11 @@ use crate::auth::jwt::JwtKeys;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::delivery::dispatcher::{CONCURRENCY, Dispatcher};
-use crate::delivery::email::Transport;
+use crate::delivery::email::{EmailChannel, Transport};
+use crate::delivery::webhook::HookSender;
 use crate::error::ApiError;
 use crate::mail::Templates;
+use crate::mail::notice_mail::NoticeMailer;
 use crate::mail::unsubscribe::UnsubscribeKey;
 use crate::openapi::{ApiDoc, api_scope};
 use crate::state::AppState;
@@ -75,7 +77,7 @@ impl Application {
             unsubscribe: UnsubscribeKey::derive(settings.jwt_secret.expose()),
             templates: Arc::new(Templates::load()?),
             outbox_wakeup: wakeup.clone(),
-            hooks: Arc::new(crate::delivery::webhook::HookSender::new(
+            hooks: Arc::new(HookSender::new(
                 settings.webhook_allow_private,
                 settings.environment.is_production(),
             )?),
@@ -84,7 +86,7 @@ impl Application {
         });
 
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let dispatcher = Dispatcher::for_state(&state, clock, transport, wakeup)?;
+        let dispatcher = dispatcher_for(&state, clock, transport, wakeup)?;
         let dispatcher = if state.settings.dispatch {
             tokio::spawn(dispatcher.run(shutdown_rx))
         } else {
@@ -140,19 +142,19 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             SwaggerUi::new("/api/docs/{_:.*}")
                 .external_urls_from_iter_unchecked([("/api/openapi.json", document)]),
         )
-            .service(web::scope("/api").default_service(web::to(crate::error::api_not_found)))
-            .service(routes::dev_mailbox::list)
-            .service(routes::dev_mailbox::show)
-            .configure(routes::configure_feeds)
-            .configure(|cfg| spa.configure(cfg))
-            .wrap(
-                DefaultHeaders::new()
-                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                    // Links carry tokens in their query: never leak them to other sites.
-                    .add((header::REFERRER_POLICY, "no-referrer"))
-                    .add((header::X_FRAME_OPTIONS, "SAMEORIGIN")),
-            )
-            .wrap(from_fn(telemetry::log_request))
+        .service(web::scope("/api").default_service(web::to(crate::error::api_not_found)))
+        .service(routes::dev_mailbox::list)
+        .service(routes::dev_mailbox::show)
+        .configure(routes::configure_feeds)
+        .configure(|cfg| spa.configure(cfg))
+        .wrap(
+            DefaultHeaders::new()
+                .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                // Links carry tokens in their query: never leak them to other sites.
+                .add((header::REFERRER_POLICY, "no-referrer"))
+                .add((header::X_FRAME_OPTIONS, "SAMEORIGIN")),
+        )
+        .wrap(from_fn(telemetry::log_request))
     })
     .listen(listener)?
     .run();
@@ -172,4 +174,44 @@ fn query_config() -> web::QueryConfig {
 
 fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_, _| ApiError::not_found("Not found.").into())
+}
+
+/// A dispatcher for the application's database, clock and settings, mailing over
+/// `email` (`None`: the dev mailbox).
+pub fn dispatcher_for(
+    state: &AppState,
+    clock: Arc<dyn Clock>,
+    email: Option<Transport>,
+    wakeup: Arc<Notify>,
+) -> anyhow::Result<Dispatcher> {
+    let settings = &state.settings;
+    let notices = Arc::new(NoticeMailer::new(
+        state.templates.clone(),
+        state.unsubscribe.clone(),
+        settings.public_url.as_str(),
+    ));
+    let from: Mailbox = settings.mail_from.parse()?;
+    Ok(Dispatcher {
+        pool: state.pool.clone(),
+        clock,
+        email: Arc::new(EmailChannel {
+            transport: email.unwrap_or_else(|| Transport::DevMailbox(state.pool.clone())),
+            from,
+            notices: notices.clone(),
+        }),
+        hooks: Arc::new(HookSender::new(
+            settings.webhook_allow_private,
+            settings.environment.is_production(),
+        )?),
+        notices,
+        templates: state.templates.clone(),
+        public_url: settings
+            .public_url
+            .as_str()
+            .trim_end_matches('/')
+            .to_owned(),
+        message_domain: state.message_domain(),
+        wakeup,
+        poll_interval: settings.outbox_poll_interval,
+    })
 }

@@ -293,7 +293,7 @@ impl TestApp {
     /// A dispatcher of its own on the application's database and clock, sending to `smtp`:
     /// what another `shirase` process would run.
     pub fn dispatcher(&self, smtp: &SmtpSink) -> anyhow::Result<Dispatcher> {
-        Dispatcher::for_state(
+        api::startup::dispatcher_for(
             &self.state,
             Arc::new(self.clock.clone()),
             Some(Transport::smtp(&smtp.url(), CONCURRENCY)?),

@@ -38,6 +38,9 @@ pub enum Answer {
 
 #[derive(Default)]
 struct Inbox {
+    /// Counting only: nothing is kept (the benchmark's sink).
+    counting: bool,
+    count: std::sync::atomic::AtomicUsize,
     received: Mutex<Vec<Received>>,
     /// Answers for the next requests, in order; 204 once it is empty.
     script: Mutex<VecDeque<Answer>>,
@@ -52,6 +55,12 @@ pub struct HookSink {
 }
 
 async fn receive(req: HttpRequest, body: web::Bytes, inbox: web::Data<Arc<Inbox>>) -> HttpResponse {
+    if inbox.counting {
+        inbox
+            .count
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        return HttpResponse::NoContent().finish();
+    }
     let mut headers = HeaderMap::new();
     for (name, value) in req.headers() {
         if let (Ok(n), Ok(v)) = (
@@ -92,7 +101,26 @@ async fn receive(req: HttpRequest, body: web::Bytes, inbox: web::Data<Arc<Inbox>
 
 impl HookSink {
     pub async fn start() -> anyhow::Result<Self> {
-        let inbox = Arc::new(Inbox::default());
+        Self::listen(Inbox::default(), 1).await
+    }
+
+    /// A sink that answers 204 to everything and only counts, on two workers: as fast as
+    /// a sink gets here.
+    pub async fn start_counting() -> anyhow::Result<Self> {
+        let inbox = Inbox {
+            counting: true,
+            ..Inbox::default()
+        };
+        Self::listen(inbox, 2).await
+    }
+
+    /// How many requests a counting sink answered.
+    pub fn count(&self) -> usize {
+        self.inbox.count.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    async fn listen(inbox: Inbox, workers: usize) -> anyhow::Result<Self> {
+        let inbox = Arc::new(inbox);
         let data = web::Data::new(inbox.clone());
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         let port = listener.local_addr()?.port();
@@ -101,7 +129,7 @@ impl HookSink {
                 .app_data(data.clone())
                 .default_service(web::to(receive))
         })
-        .workers(1)
+        .workers(workers)
         .disable_signals()
         .listen(listener)?
         .run();

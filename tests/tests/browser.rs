@@ -613,3 +613,85 @@ async fn wait_for_product(
     }
     anyhow::bail!("the product never changed as expected: {last}")
 }
+
+/// A customer adds a webhook destination as people do (typed into the form), sees its secret
+/// and the test's outcome, types back the code the endpoint received, and finds the
+/// destination active.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_destination_is_added_confirmed_and_active() -> anyhow::Result<()> {
+    let app = TestApp::spawn(shirase_tests::Backend::Sqlite).await?;
+    if !browser::available(&app.state.settings.web_dir)? {
+        return Ok(());
+    }
+    let sink = shirase_tests::HookSink::start().await?;
+    let token = shirase_tests::flows::customer(&app, "hooks@example.com")
+        .await?
+        .access_token;
+    let b = Browser::start().await?;
+    let result = add_destination(&app, &b, &sink, &token).await;
+    b.finish(result, "destinations").await
+}
+
+async fn add_destination(
+    app: &TestApp,
+    b: &Browser,
+    sink: &shirase_tests::HookSink,
+    token: &str,
+) -> anyhow::Result<()> {
+    b.goto(&app.url("/login")).await?;
+    b.fill("#email", "hooks@example.com").await?;
+    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
+    b.click("form button[type=submit]").await?;
+    b.wait_for_path("/mysupport").await?;
+    b.click("#tab-destinations").await?;
+    b.wait_for_path("/mysupport/destinations").await?;
+    b.wait_for_text("#no-destinations", "まだ登録されていません")
+        .await?;
+    b.click("#new-destination").await?;
+    b.wait_for_path("/mysupport/destinations/new").await?;
+
+    // What the server refuses comes back next to the field, in Japanese.
+    b.click("#channel-webhook").await?;
+    b.fill("#name", "運用チームの受信システム").await?;
+    b.fill("#url", "hooks.example.com/shirase").await?;
+    b.click("#add-destination").await?;
+    b.wait_for_text("#url-error", "https:// で始まるURL")
+        .await?;
+    b.wait_for_text("#error-summary", "Webhook URL").await?;
+    anyhow::ensure!(sink.at("/hook").is_empty());
+
+    b.fill("#url", &sink.url("/hook")).await?;
+    b.click("#add-destination").await?;
+    let test = sink.wait_for("/hook", 1).await?;
+    let code = test[0].json()?["data"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let listed = app.get("/api/v1/me/destinations", Some(token)).await?;
+    let id = listed.body[0]["id"].as_str().unwrap_or_default().to_owned();
+    b.wait_for_path(&format!("/mysupport/destinations/{id}/verify"))
+        .await?;
+    b.wait_for_text("#test-outcome", "テスト通知を送信しました")
+        .await?;
+    let secret = b.find("#destination-secret").await?.prop("value").await?;
+    anyhow::ensure!(
+        secret.as_deref().is_some_and(|s| s.starts_with("whsec_")),
+        "{secret:?}"
+    );
+
+    b.fill("#code", "WRONG234").await?;
+    b.click("#confirm-code").await?;
+    b.wait_for_text("#code-error", "確認コードが正しくない")
+        .await?;
+    b.fill("#code", &code).await?;
+    b.click("#confirm-code").await?;
+    b.wait_for_path("/mysupport/destinations").await?;
+    b.wait_for_text(
+        "li.destination[data-status='active']",
+        "運用チームの受信システム",
+    )
+    .await?;
+    b.wait_for_text(".alert.success", "配信先を確認しました")
+        .await?;
+    Ok(())
+}

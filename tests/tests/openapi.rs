@@ -50,7 +50,11 @@ async fn the_server_serves_the_same_document_and_its_docs_page() -> anyhow::Resu
         .await?;
     assert_eq!(served, serde_json::to_value(api::openapi::published())?);
     let events = served["webhooks"].as_object().map(|w| w.len());
-    assert_eq!(events, Some(4), "notice.published, notice.updated, destination.verified, test");
+    assert_eq!(
+        events,
+        Some(4),
+        "notice.published, notice.updated, destination.verified, test"
+    );
     let docs = app.http.get(app.url("/api/docs/")).send().await?;
     assert_eq!(docs.status(), 200);
     let page = docs.text().await?;

@@ -9,7 +9,7 @@ use anyhow::{Context, bail, ensure};
 use serde_json::json;
 use shirase_tests::browser::{self, Browser};
 use shirase_tests::flows::{PASSWORD, operator, publish};
-use shirase_tests::{Backend, TestApp};
+use shirase_tests::{Backend, HookSink, TestApp};
 
 const WIDTHS: [(u32, u32); 2] = [(1280, 900), (390, 844)];
 
@@ -20,15 +20,17 @@ async fn every_page_is_titled_accessible_and_fits_a_phone() -> anyhow::Result<()
         return Ok(());
     }
     let axe = browser::axe_source()?;
-    let (notice, recipient) = content(&app).await?;
+    let sink = HookSink::start().await?;
+    let (notice, recipient, destination) = content(&app, &sink).await?;
     let b = Browser::start().await?;
-    let result = walk(&app, &b, &axe, &notice, &recipient).await;
+    let result = walk(&app, &b, &axe, (&notice, &recipient, &destination)).await;
     b.finish(result, "pages").await
 }
 
 /// An operator who is also a customer of ID Federation, with a second, long delivery address,
-/// an API token and a published outage: every page has something to show.
-async fn content(app: &TestApp) -> anyhow::Result<(String, String)> {
+/// a Slack destination, an API token and a published outage: every page has something to
+/// show.
+async fn content(app: &TestApp, sink: &HookSink) -> anyhow::Result<(String, String, String)> {
     let op = operator(app, "ops@example.com").await?;
     let res = app
         .call(
@@ -60,6 +62,18 @@ async fn content(app: &TestApp) -> anyhow::Result<(String, String)> {
     let recipient = res.body["id"].as_str().unwrap_or_default().to_owned();
     let res = app
         .post(
+            "/api/v1/me/destinations",
+            Some(&op),
+            json!({"channel": "slack", "name": "運用チームのSlack（夜間当番）", "url": sink.url("/slack")}),
+        )
+        .await?;
+    ensure!(res.status == 201, "{res:?}");
+    let destination = res.body["destination"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let res = app
+        .post(
             "/api/v1/me/tokens",
             Some(&op),
             json!({"name": "監視システム", "scopes": ["read"]}),
@@ -80,15 +94,14 @@ async fn content(app: &TestApp) -> anyhow::Result<(String, String)> {
         }),
     )
     .await?;
-    Ok((notice, recipient))
+    Ok((notice, recipient, destination))
 }
 
 async fn walk(
     app: &TestApp,
     b: &Browser,
     axe: &str,
-    notice: &str,
-    recipient: &str,
+    (notice, recipient, destination): (&str, &str, &str),
 ) -> anyhow::Result<()> {
     // Each page with what shows that its data has arrived.
     let public = [
@@ -118,6 +131,21 @@ async fn walk(
             "recipient-edit",
             format!("/mysupport/recipients/{recipient}/edit"),
             "#recipient-to-confirm",
+        ),
+        (
+            "destinations",
+            "/mysupport/destinations".to_owned(),
+            "li.destination",
+        ),
+        (
+            "destination-new",
+            "/mysupport/destinations/new".to_owned(),
+            "#add-destination",
+        ),
+        (
+            "destination-verify",
+            format!("/mysupport/destinations/{destination}/verify"),
+            "#confirm-code",
         ),
         (
             "integrations",

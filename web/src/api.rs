@@ -5,12 +5,13 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::dto::{
-    AccountView, ActivationRequest, AudienceEstimate, Catalog, Coverage, CreatedToken, FeedKeyView,
-    IssuedFeedKey, LoginRequest, NewRecipientRequest, NewTokenRequest, NoticeDeliveries,
-    NoticeDraftRequest, NoticeKind, NoticePage, NoticePreview, NoticeSummary, NoticeUpdateRequest,
-    NoticeView, PasswordResetConfirm, PasswordResetRequest, ProductView, PublicationReceipt,
-    RecipientPatch, RecipientVerificationStatus, RecipientView, RefreshRequest,
-    RegistrationAccepted, RegistrationRequest, RegistrationStatus, SessionTokens,
+    AccountView, ActivationRequest, AudienceEstimate, Catalog, Coverage, CreatedToken,
+    DeliveryAttemptView, DestinationCodeRequest, DestinationCreated, DestinationView, FeedKeyView,
+    IssuedFeedKey, LoginRequest, NewDestinationRequest, NewRecipientRequest, NewTokenRequest,
+    NoticeDeliveries, NoticeDraftRequest, NoticeKind, NoticePage, NoticePreview, NoticeSummary,
+    NoticeUpdateRequest, NoticeView, PasswordResetConfirm, PasswordResetRequest, ProductView,
+    PublicationReceipt, RecipientPatch, RecipientVerificationStatus, RecipientView, RefreshRequest,
+    RegistrationAccepted, RegistrationRequest, RegistrationStatus, SecretRotated, SessionTokens,
     SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView, TokenView,
 };
 use shared::{Problem, ProblemKind};
@@ -431,4 +432,42 @@ pub async fn issue_feed_key() -> ApiResult<IssuedFeedKey> {
 pub async fn revoke_feed_key() -> ApiResult<()> {
     let url = format!("{BASE}/me/feed-key");
     read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+}
+
+pub async fn destinations() -> ApiResult<Vec<DestinationView>> {
+    let url = format!("{BASE}/me/destinations");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+pub async fn add_destination(body: &NewDestinationRequest) -> ApiResult<DestinationCreated> {
+    let url = format!("{BASE}/me/destinations");
+    read(authed(|| Request::post(&url), Some(body)).await?).await
+}
+
+pub async fn delete_destination(id: &str) -> ApiResult<()> {
+    let url = format!("{BASE}/me/destinations/{id}");
+    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+}
+
+pub async fn verify_destination(id: &str, code: &str) -> ApiResult<DestinationView> {
+    let url = format!("{BASE}/me/destinations/{id}/verification");
+    let body = DestinationCodeRequest {
+        code: code.to_owned(),
+    };
+    read(authed(|| Request::post(&url), Some(&body)).await?).await
+}
+
+pub async fn test_destination(id: &str) -> ApiResult<DeliveryAttemptView> {
+    let url = format!("{BASE}/me/destinations/{id}/tests");
+    read(authed(|| Request::post(&url), None::<&()>).await?).await
+}
+
+pub async fn rotate_secret(id: &str) -> ApiResult<SecretRotated> {
+    let url = format!("{BASE}/me/destinations/{id}/secret");
+    read(authed(|| Request::post(&url), None::<&()>).await?).await
+}
+
+pub async fn resume_destination(id: &str) -> ApiResult<DestinationView> {
+    let url = format!("{BASE}/me/destinations/{id}/resumption");
+    read(authed(|| Request::post(&url), None::<&()>).await?).await
 }

@@ -5,7 +5,7 @@ use leptos_router::path;
 use crate::components::Layout;
 use crate::components::layout::{SignedIn, has_session};
 use crate::i18n::Lang;
-use crate::pages::{self, mail, notices, operator, recipients, register, support};
+use crate::pages::{self, destinations, mail, notices, operator, recipients, register, support};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -13,6 +13,7 @@ pub fn App() -> impl IntoView {
     lang.set(lang.get());
     provide_context(lang);
     provide_context(SignedIn(RwSignal::new(has_session())));
+    provide_context(destinations::Added(RwSignal::new(None)));
     view! {
         <Router>
             <Layout>
@@ -44,6 +45,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("done") view=recipients::Done />
                     </ParentRoute>
                     <Route path=path!("/recipients/verify") view=recipients::Verify />
+                    <Route path=path!("/mysupport/destinations") view=destinations::List />
+                    <Route path=path!("/mysupport/destinations/new") view=destinations::Form />
+                    <Route path=path!("/mysupport/destinations/:id/verify") view=destinations::Verify />
                     <ParentRoute path=path!("/mysupport/subscriptions/:product/mail") view=mail::MailWizard>
                         <Route path=path!("") view=mail::Settings />
                         <Route path=path!("confirm") view=mail::Confirm />

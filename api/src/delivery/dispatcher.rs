@@ -8,13 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, NaiveDateTime};
-use lettre::message::Mailbox;
 use rand::Rng;
 use shared::dto::{DestinationStatus, HookChannel};
 use tokio::sync::{Notify, watch};
 
 use super::Failure;
-use super::email::{EmailChannel, Transport};
+use super::email::EmailChannel;
 use super::ledger::{self, Carries, Channel, Delivery, Outcome, Settlement};
 use super::webhook::{self, HookSender, payload};
 use crate::clock::Clock;
@@ -24,10 +23,8 @@ use crate::mail::notice_mail::{NoticeContent, NoticeMailer};
 use crate::mail::templates::Templates;
 use crate::models::account::Account;
 use crate::models::webhook::Webhook;
-use crate::state::AppState;
 
-/// How many deliveries one process has in flight at once.
-pub const CONCURRENCY: usize = 8;
+pub use super::CONCURRENCY;
 const BATCH: i64 = 512;
 /// Claimed rows waiting to be attempted, in batches: enough that sending never waits for
 /// the next claim to come back from the database.
@@ -77,46 +74,6 @@ struct Pending {
 }
 
 impl Dispatcher {
-    /// A dispatcher for the application's database, clock and settings, mailing over
-    /// `email` (`None`: the dev mailbox).
-    pub fn for_state(
-        state: &AppState,
-        clock: Arc<dyn Clock>,
-        email: Option<Transport>,
-        wakeup: Arc<Notify>,
-    ) -> anyhow::Result<Self> {
-        let settings = &state.settings;
-        let notices = Arc::new(NoticeMailer::new(
-            state.templates.clone(),
-            state.unsubscribe.clone(),
-            settings.public_url.as_str(),
-        ));
-        let from: Mailbox = settings.mail_from.parse()?;
-        Ok(Self {
-            pool: state.pool.clone(),
-            clock,
-            email: Arc::new(EmailChannel {
-                transport: email.unwrap_or_else(|| Transport::DevMailbox(state.pool.clone())),
-                from,
-                notices: notices.clone(),
-            }),
-            hooks: Arc::new(HookSender::new(
-                settings.webhook_allow_private,
-                settings.environment.is_production(),
-            )?),
-            notices,
-            templates: state.templates.clone(),
-            public_url: settings
-                .public_url
-                .as_str()
-                .trim_end_matches('/')
-                .to_owned(),
-            message_domain: state.message_domain(),
-            wakeup,
-            poll_interval: settings.outbox_poll_interval,
-        })
-    }
-
     /// Runs until `shutdown` turns true; then claims nothing more and finishes what it holds.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         loop {

@@ -10,6 +10,9 @@ pub mod email;
 pub mod ledger;
 pub mod webhook;
 
+/// How many deliveries one process has in flight at once.
+pub const CONCURRENCY: usize = 8;
+
 /// An attempt that did not deliver, as a channel reports it.
 #[derive(Debug, Clone)]
 pub struct Failure {

@@ -7,9 +7,14 @@
 //! same number of mails (one of the publication's own, rendered) into another such sink in
 //! the same run, and (2)/(3).
 //!
-//! Options: `--addresses N` (default 100000), `--backend sqlite|postgres|both` (default both),
-//! `--rounds N` (default 3; medians are printed), `--only-dispatcher` (no baseline, for
-//! profiling).
+//! Then the same for webhooks: N generic webhook destinations (subscribed to another
+//! product) and one outage of that product, (1) the publication, (2) the dispatcher's rate
+//! of signed deliveries into a counting HTTP sink, (3) a plain reqwest sender posting the
+//! same signed body with the same concurrency into another such sink, and (2)/(3).
+//!
+//! Options: `--addresses N` (default 100000), `--webhooks N` (default 100000; 0 skips
+//! them), `--backend sqlite|postgres|both` (default both), `--rounds N` (default 3; medians
+//! are printed), `--only-dispatcher` (no baseline, for profiling).
 
 #![allow(
     clippy::print_stdout,
@@ -20,6 +25,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
+use api::delivery::webhook::{payload, sign};
 use api::mail::notice_mail::{NoticeContent, NoticeMailer};
 use api::mail::templates::RenderedMail;
 use futures_util::StreamExt;
@@ -30,8 +36,9 @@ use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::json;
 use shared::domain::{Language, TimeZoneName};
+use shared::dto::HookChannel;
 use shirase_tests::flows::operator;
-use shirase_tests::{Backend, Mode, SmtpSink, TestApp, fixtures};
+use shirase_tests::{Backend, HookSink, Mode, SmtpSink, TestApp, fixtures};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -64,8 +71,18 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or(3)
         .max(1);
     let only_dispatcher = args.iter().any(|a| a == "--only-dispatcher");
+    let webhooks: u32 = option("--webhooks")
+        .map(|n| n.parse())
+        .transpose()
+        .context("--webhooks takes a number")?
+        .unwrap_or(100_000);
     for backend in backends {
-        run(backend, addresses, rounds, only_dispatcher).await?;
+        if addresses > 0 {
+            run(backend, addresses, rounds, only_dispatcher).await?;
+        }
+        if webhooks > 0 {
+            run_webhooks(backend, webhooks, rounds).await?;
+        }
     }
     Ok(())
 }
@@ -164,8 +181,17 @@ fn median(values: &mut [f64]) -> f64 {
 /// Publishes a new outage over HTTP; returns the seconds the publication took, its audience
 /// and its id.
 async fn publish(app: &TestApp, op: &str, round: u32) -> anyhow::Result<(f64, i64, String)> {
+    publish_to(app, op, round, "id-federation").await
+}
+
+async fn publish_to(
+    app: &TestApp,
+    op: &str,
+    round: u32,
+    product: &str,
+) -> anyhow::Result<(f64, i64, String)> {
     let draft = json!({
-        "kind": "outage", "products": ["id-federation"], "title_ja": format!("認証エラーの発生（{}）", round + 1),
+        "kind": "outage", "products": [product], "title_ja": format!("認証エラーの発生（{}）", round + 1),
         "title_en": "Sign-in errors",
         "body_ja": "現在、ID Federation で**認証エラー**が発生しています。\n\n- 影響: 一部のお客さまがログインできません\n- 回避策: 時間をおいて再度お試しください",
         "body_en": "Some customers cannot sign in. Please retry later.",
@@ -282,5 +308,135 @@ async fn shipped_rate(sink: &SmtpSink, mail: &RenderedMail, count: usize) -> any
         .await;
     let elapsed = started.elapsed();
     anyhow::ensure!(failures == 0, "{failures} sends failed");
+    Ok(count as f64 / elapsed.as_secs_f64())
+}
+
+/// The webhook half: `hooks` generic webhook destinations of another product, one outage
+/// of it per round.
+async fn run_webhooks(backend: Backend, hooks: u32, rounds: u32) -> anyhow::Result<()> {
+    const PRODUCT: &str = "directory-service";
+    let mode = Mode {
+        no_dispatcher: true,
+        ..Mode::default()
+    };
+    let app = TestApp::spawn_with(backend, mode)
+        .await?
+        .context("PostgreSQL is not reachable")?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
+    let op = operator(&app, "bench-operator@example.com").await?;
+    let _ = stop.send(true);
+    helper.await?;
+    // Every destination posts to this sink; the baseline gets a sink of its own.
+    let sink = HookSink::start_counting().await?;
+    let url = sink.url("/hook");
+    app.db(move |conn| {
+        fixtures::bulk_hooks(conn, PRODUCT, hooks, &url)?;
+        Ok(())
+    })
+    .await?;
+    let (mut fan_outs, mut deliveries, mut raws) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (fan_out, audience, publication) = publish_to(&app, &op, round, PRODUCT).await?;
+        anyhow::ensure!(audience == i64::from(hooks), "audience {audience}");
+        fan_outs.push(fan_out);
+        let body = real_event(&app, &publication).await?;
+        let raw_sink = HookSink::start_counting().await?;
+        raws.push(raw_hook_rate(&raw_sink, body, hooks as usize).await?);
+
+        let before = sink.count();
+        let dispatcher = app.dispatcher(&app.smtp)?;
+        let sending = Instant::now();
+        let claimed = dispatcher.drain().await?;
+        let elapsed = sending.elapsed();
+        anyhow::ensure!(
+            sink.count() - before == hooks as usize && claimed == hooks as usize,
+            "delivered {} of {hooks}",
+            sink.count() - before
+        );
+        deliveries.push(f64::from(hooks) / elapsed.as_secs_f64());
+    }
+    let (fan_out, delivery, raw) = (
+        median(&mut fan_outs),
+        median(&mut deliveries),
+        median(&mut raws),
+    );
+    println!("\n{backend:?}, webhooks (median of {rounds} rounds)");
+    println!(
+        "  (1) publication, audience + ledger: {fan_out:.3} s for {hooks} webhook deliveries (HTTP round trip included)"
+    );
+    println!("  (2) dispatcher delivery rate:       {delivery:.0} requests/s");
+    println!(
+        "  (3) plain reqwest sender rate:      {raw:.0} requests/s (same concurrency, same signed body)"
+    );
+    println!(
+        "  ratio (2)/(3):                      {:.2}",
+        delivery / raw
+    );
+    Ok(())
+}
+
+/// One real delivery body of the publication, as a generic webhook destination gets it.
+async fn real_event(app: &TestApp, publication: &str) -> anyhow::Result<Arc<String>> {
+    let id = publication.to_owned();
+    let content = app
+        .db(move |conn| {
+            NoticeContent::load(conn, &id)?.ok_or_else(|| anyhow::anyhow!("no publication"))
+        })
+        .await?;
+    let event = payload::notice_event(
+        &content,
+        publication,
+        "bulk-h-0",
+        "msg_bench",
+        app.state.settings.public_url.as_str(),
+    );
+    Ok(Arc::new(payload::body(
+        HookChannel::Webhook,
+        &event,
+        Language::Ja,
+        TimeZoneName::DEFAULT,
+    )?))
+}
+
+/// Requests per second from a bare reqwest client: `CONCURRENCY` tasks, each posting its
+/// share back to back, each request signed as the dispatcher signs it; nothing recorded.
+async fn raw_hook_rate(sink: &HookSink, body: Arc<String>, count: usize) -> anyhow::Result<f64> {
+    let concurrency = api::delivery::dispatcher::CONCURRENCY;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .tcp_nodelay(true)
+        .build()?;
+    let url = sink.url("/hook");
+    let secret = api::models::webhook::new_secret();
+    let started = Instant::now();
+    let senders = (0..concurrency).map(|worker| {
+        let (client, url, body, secret) =
+            (client.clone(), url.clone(), body.clone(), secret.clone());
+        tokio::spawn(async move {
+            for i in (worker..count).step_by(concurrency) {
+                let id = format!("msg_raw{i}");
+                let timestamp = chrono::Utc::now().timestamp();
+                let signature = sign::signature(&[secret.as_str()], &id, timestamp, &body);
+                let res = client
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .header("webhook-id", &id)
+                    .header("webhook-timestamp", timestamp.to_string())
+                    .header("webhook-signature", signature)
+                    .body(body.as_str().to_owned())
+                    .send()
+                    .await?;
+                anyhow::ensure!(res.status().is_success(), "{}", res.status());
+                res.bytes().await?;
+            }
+            anyhow::Ok(())
+        })
+    });
+    for result in futures_util::future::join_all(senders).await {
+        result??;
+    }
+    let elapsed = started.elapsed();
+    anyhow::ensure!(sink.count() == count, "raw sink answered {}", sink.count());
     Ok(count as f64 / elapsed.as_secs_f64())
 }

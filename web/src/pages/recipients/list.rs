@@ -123,7 +123,7 @@ fn breakable_email(email: &str) -> impl IntoView + use<> {
         .collect_view()
 }
 
-/// My Support's two tabs. The router marks the current one; `exact` keeps 「マイサポート」
+/// My Support's tabs. The router marks the current one; `exact` keeps 「マイサポート」
 /// from also claiming the pages below it.
 #[component]
 pub fn MySupportTabs() -> impl IntoView {
@@ -132,6 +132,7 @@ pub fn MySupportTabs() -> impl IntoView {
         <nav class="tabs" aria-label=move || Msg::MySupport.text(lang.get())>
             <A href="/mysupport" exact=true attr:id="tab-mysupport">{t(Msg::MySupport)}</A>
             <A href="/mysupport/recipients" exact=true attr:id="tab-recipients">{t(Msg::RecipientsTab)}</A>
+            <A href="/mysupport/destinations" exact=true attr:id="tab-destinations">{t(Msg::DestinationsShort)}</A>
         </nav>
     }
 }
