@@ -246,7 +246,15 @@ impl Dispatcher {
     /// Records outcomes as they come, a few milliseconds' worth per transaction; a crash
     /// re-sends only what was in flight or in the queue.
     async fn record(&self, pending: &Pending) {
+        let mut first = true;
         loop {
+            // Let a few milliseconds' outcomes gather after each transaction too: at tens of
+            // thousands of deliveries a second, committing whatever finished during the last
+            // transaction would mean a commit per handful of rows.
+            if !first && !pending.closed.load(Ordering::Acquire) {
+                tokio::time::sleep(RECORD_LINGER).await;
+            }
+            first = false;
             let closed = pending.closed.load(Ordering::Acquire);
             let batch = std::mem::take(&mut *lock(&pending.settlements));
             if batch.is_empty() {
@@ -400,6 +408,9 @@ impl Attempter {
             // Left leased: it is claimed again, here or elsewhere, once the lease runs out.
             return None;
         }
+        // A destination's health needs writing after a failure, or after a success that
+        // ends a run of failures; the common success changes nothing.
+        let failing = hook.as_ref().is_some_and(|h| h.failures > 0);
         let started = Instant::now();
         let result = match d.channel {
             Channel::Email => self.email.attempt(&d, now.naive_utc()).await,
@@ -416,7 +427,7 @@ impl Attempter {
             }
         };
         Some(Settlement {
-            hook: matches!(d.channel, Channel::Hook(_))
+            hook: (matches!(d.channel, Channel::Hook(_)) && (failing || outcome != Outcome::Sent))
                 .then(|| d.destination_id.clone())
                 .flatten(),
             id: d.id,

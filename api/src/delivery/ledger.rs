@@ -278,8 +278,9 @@ pub fn enqueue_mail(
     enqueue(conn, &new, message_domain, now)
 }
 
-/// Claims one delivery for the caller, who attempts it at once (a test event the customer
-/// is waiting for): queued and leased in one statement, so no dispatcher takes it.
+/// Queues one webhook delivery already leased to the caller, who attempts it at once (a
+/// test event the customer is waiting for): no dispatcher takes it meanwhile. Webhook ids
+/// need no message domain.
 pub fn enqueue_claimed(
     conn: &mut DbConnection,
     new: &NewDelivery<'_>,
@@ -287,18 +288,25 @@ pub fn enqueue_claimed(
     now: NaiveDateTime,
     lease: Duration,
 ) -> QueryResult<Delivery> {
-    let id = enqueue(conn, new, "", now)?;
-    diesel::update(deliveries::table.find(&id))
-        .set((
-            deliveries::lease_until.eq(now + lease),
-            deliveries::lease_token.eq(token),
-            deliveries::attempts.eq(1),
-        ))
-        .execute(conn)?;
-    let row: Row = deliveries::table
-        .find(&id)
-        .select(Row::as_select())
-        .first(conn)?;
+    debug_assert!(
+        new.channel != Channel::Email,
+        "mail is always left to the dispatcher"
+    );
+    // One transaction: no dispatcher sees the row before it is leased.
+    let row: Row = conn.transaction(|conn| {
+        let id = enqueue(conn, new, "", now)?;
+        diesel::update(deliveries::table.find(&id))
+            .set((
+                deliveries::lease_until.eq(now + lease),
+                deliveries::lease_token.eq(token),
+                deliveries::attempts.eq(1),
+            ))
+            .execute(conn)?;
+        deliveries::table
+            .find(&id)
+            .select(Row::as_select())
+            .first(conn)
+    })?;
     Delivery::try_from(row).map_err(|m| {
         diesel::result::Error::DeserializationError(format!("delivery {}: {}", m.id, m.why).into())
     })

@@ -64,7 +64,6 @@ impl HookSender {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
-            .pool_max_idle_per_host(super::CONCURRENCY)
             .tcp_nodelay(true);
         if !allow_private {
             builder = builder.dns_resolver(guard::resolver());
