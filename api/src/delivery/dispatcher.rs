@@ -22,7 +22,7 @@ use crate::mail::MailTemplate;
 use crate::mail::notice_mail::{NoticeContent, NoticeMailer};
 use crate::mail::templates::Templates;
 use crate::models::account::Account;
-use crate::models::webhook::Webhook;
+use crate::models::webhook::{Endpoint, Webhook};
 
 pub use super::CONCURRENCY;
 const BATCH: i64 = 512;
@@ -61,7 +61,7 @@ struct Item {
     delivery: Delivery,
     token: Arc<str>,
     /// Webhook deliveries: the destination as it was at the claim.
-    hook: Option<Arc<Webhook>>,
+    hook: Option<Arc<Endpoint>>,
 }
 
 /// Attempts finished but not yet recorded.
@@ -143,6 +143,7 @@ impl Dispatcher {
             email: self.email.clone(),
             hooks: self.hooks.clone(),
             notices: self.notices.clone(),
+            bodies: Default::default(),
             public_url: self.public_url.clone(),
         });
         let rx = Arc::new(tokio::sync::Mutex::new(rx));
@@ -218,10 +219,10 @@ impl Dispatcher {
                 .filter(|d| matches!(d.channel, Channel::Hook(_)))
                 .filter_map(|d| d.destination_id.as_deref())
                 .collect();
-            let hooks: HashMap<String, Arc<Webhook>> = if ids.is_empty() {
+            let hooks: HashMap<String, Arc<Endpoint>> = if ids.is_empty() {
                 HashMap::new()
             } else {
-                Webhook::by_ids(&mut conn, &ids)?
+                Endpoint::by_ids(&mut conn, &ids)?
                     .into_iter()
                     .map(|w| (w.id.clone(), Arc::new(w)))
                     .collect()
@@ -390,6 +391,8 @@ struct Attempter {
     email: Arc<EmailChannel>,
     hooks: Arc<HookSender>,
     notices: Arc<NoticeMailer>,
+    /// Notice bodies rendered once per publication, channel, language and zone.
+    bodies: payload::NoticeBodies,
     public_url: String,
 }
 
@@ -443,7 +446,7 @@ impl Attempter {
         &self,
         d: &Delivery,
         channel: HookChannel,
-        hook: Option<&Webhook>,
+        hook: Option<&Endpoint>,
     ) -> Result<Option<String>, Failure> {
         let Some(hook) = hook else {
             return Err(Failure::permanent("the destination was deleted"));
@@ -460,14 +463,17 @@ impl Attempter {
             _ => {}
         }
         let now = self.clock.now();
-        let event = match &d.carries {
+        let body = match &d.carries {
             Carries::Notice { publication_id, .. } => {
                 let Some(content) = self.notices.content(publication_id) else {
                     return Err(Failure::permanent("the publication is gone"));
                 };
-                payload::notice_event(
+                self.bodies.body(
                     &content,
                     publication_id,
+                    channel,
+                    hook.language(),
+                    hook.zone(),
                     &hook.id,
                     &d.message_id,
                     &self.public_url,
@@ -476,16 +482,13 @@ impl Attempter {
             Carries::Event(json) => {
                 let stored: payload::StoredEvent = serde_json::from_str(json)
                     .map_err(|e| Failure::permanent(format!("unreadable event: {e}")))?;
-                payload::stored_event(
-                    stored,
-                    &d.message_id,
-                    crate::models::notice::utc(d.created_at),
-                )
+                let at = crate::models::notice::utc(d.created_at);
+                let event = payload::stored_event(stored, &d.message_id, at);
+                payload::body(channel, &event, hook.language(), hook.zone())
             }
             Carries::AccountMail(_) => return Err(Failure::permanent("a mail is not an event")),
-        };
-        let body = payload::body(channel, &event, hook.language(), hook.zone())
-            .map_err(|e| Failure::permanent(e.to_string()))?;
+        }
+        .map_err(|e| Failure::permanent(e.to_string()))?;
         let target = webhook::Target {
             channel,
             url: hook.url.clone(),

@@ -86,6 +86,11 @@ impl Carries {
     }
 }
 
+/// The columns of [`Row`], for statements written out.
+const ROW_COLUMNS: &str = "id, destination, subject, body_text, body_html, message_id, attempts, \
+     lease_until, created_at, publication_id, destination_id, language, time_zone, in_reply_to, \
+     channel, carries";
+
 /// A row of `deliveries`, as stored.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = deliveries)]
@@ -339,9 +344,7 @@ pub fn fan_out_select(channel: Channel) -> &'static str {
 /// come back apart, for the caller to settle as failed.
 ///
 /// PostgreSQL locks the chosen rows with `FOR UPDATE SKIP LOCKED`, so concurrent dispatchers
-/// each take different rows without waiting on one another. SQLite has one writer at a time;
-/// there the lease condition is repeated in the UPDATE, so of two dispatchers racing for a
-/// row only one sees it still unleased and takes it.
+/// each take different rows without waiting on one another.
 pub fn claim(
     conn: &mut DbConnection,
     token: &str,
@@ -359,55 +362,33 @@ pub fn claim(
                 "SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; \
                  SET LOCAL jit = off",
             )?;
-            diesel::sql_query(
+            diesel::sql_query(format!(
                 "UPDATE deliveries SET lease_until = $1, lease_token = $2, \
                  attempts = attempts + 1 \
                  WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' \
                  AND due_at <= $3 AND (lease_until IS NULL OR lease_until < $3) \
-                 ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING *",
-            )
+                 ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING {ROW_COLUMNS}"
+            ))
             .bind::<Timestamp, _>(now + lease)
             .bind::<Text, _>(token)
             .bind::<Timestamp, _>(now)
             .bind::<BigInt, _>(limit)
             .load(c)
         })?,
-        DbConnection::Sqlite(_) => {
-            let free = deliveries::lease_until
-                .is_null()
-                .or(deliveries::lease_until.lt(now));
-            let due: Vec<String> = deliveries::table
-                .select(deliveries::id)
-                .filter(deliveries::status.eq(Status::Pending.code()))
-                .filter(deliveries::due_at.le(now))
-                .filter(free)
-                .order(deliveries::due_at.asc())
-                .limit(limit)
-                .load(conn)?;
-            if due.is_empty() {
-                return Ok(Default::default());
-            }
-            diesel::update(
-                deliveries::table
-                    .filter(deliveries::id.eq_any(&due))
-                    .filter(deliveries::status.eq(Status::Pending.code()))
-                    .filter(free),
-            )
-            .set((
-                deliveries::lease_until.eq(now + lease),
-                deliveries::lease_token.eq(token),
-                deliveries::attempts.eq(deliveries::attempts + 1),
-            ))
-            .execute(conn)?;
-            // Those of them this claim leased (on SQLite another may have taken some
-            // first). By primary key only: a condition on `status` invites a planner to walk
-            // the whole pending index instead.
-            deliveries::table
-                .filter(deliveries::id.eq_any(&due))
-                .filter(deliveries::lease_token.eq(token))
-                .select(Row::as_select())
-                .load(conn)?
-        }
+        // One statement: SQLite has one writer at a time, so the rows it picks are still
+        // unleased when it leases them, and it hands back exactly those.
+        DbConnection::Sqlite(c) => diesel::sql_query(format!(
+            "UPDATE deliveries SET lease_until = ?, lease_token = ?, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND due_at <= ? \
+             AND (lease_until IS NULL OR lease_until < ?) ORDER BY due_at LIMIT ?) \
+             RETURNING {ROW_COLUMNS}"
+        ))
+        .bind::<Timestamp, _>(now + lease)
+        .bind::<Text, _>(token)
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(c)?,
     };
     let mut claimed = Vec::with_capacity(rows.len());
     let mut malformed = Vec::new();

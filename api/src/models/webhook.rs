@@ -54,6 +54,74 @@ pub struct Webhook {
     pub updated_at: NaiveDateTime,
 }
 
+/// What delivering to a destination needs, and no more: read for every claimed batch.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = webhooks)]
+pub struct Endpoint {
+    pub id: String,
+    pub channel: String,
+    pub url: String,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub previous_secret_until: Option<NaiveDateTime>,
+    pub language: String,
+    pub time_zone: String,
+    pub status: String,
+    pub failures: i32,
+}
+
+impl Endpoint {
+    /// Endpoints by destination id, whoever owns them.
+    pub fn by_ids(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<Vec<Endpoint>> {
+        webhooks::table
+            .filter(webhooks::id.eq_any(ids))
+            .select(Self::as_select())
+            .load(conn)
+    }
+
+    pub fn channel(&self) -> HookChannel {
+        HookChannel::parse(&self.channel).unwrap_or(HookChannel::Webhook)
+    }
+
+    pub fn status(&self) -> DestinationStatus {
+        DestinationStatus::parse(&self.status).unwrap_or(DestinationStatus::Pending)
+    }
+
+    pub fn language(&self) -> Language {
+        Language::parse(&self.language).unwrap_or_default()
+    }
+
+    pub fn zone(&self) -> TimeZoneName {
+        TimeZoneName::parse(&self.time_zone).unwrap_or(TimeZoneName::DEFAULT)
+    }
+
+    pub fn signing_secrets(&self, now: NaiveDateTime) -> Vec<&str> {
+        signing_secrets(
+            &self.secret,
+            self.previous_secret.as_deref(),
+            self.previous_secret_until,
+            now,
+        )
+    }
+}
+
+/// The secrets that sign a delivery at `now`: the current one, and the previous one while
+/// its overlap lasts.
+fn signing_secrets<'a>(
+    secret: &'a str,
+    previous: Option<&'a str>,
+    until: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Vec<&'a str> {
+    let mut secrets = vec![secret];
+    if let (Some(old), Some(until)) = (previous, until)
+        && now < until
+    {
+        secrets.push(old);
+    }
+    secrets
+}
+
 /// A new signing secret: `whsec_` and 32 random bytes in base64, as Standard Webhooks
 /// writes them.
 pub fn new_secret() -> String {
@@ -118,16 +186,14 @@ impl Webhook {
         DeliveryWindow::from_bits(self.weekdays, self.hours)
     }
 
-    /// The secrets that sign a delivery at `now`: the current one, and the previous one
-    /// while its overlap lasts.
+    /// The secrets that sign a delivery at `now`.
     pub fn signing_secrets(&self, now: NaiveDateTime) -> Vec<&str> {
-        let mut secrets = vec![self.secret.as_str()];
-        if let (Some(old), Some(until)) = (&self.previous_secret, self.previous_secret_until)
-            && now < until
-        {
-            secrets.push(old);
-        }
-        secrets
+        signing_secrets(
+            &self.secret,
+            self.previous_secret.as_deref(),
+            self.previous_secret_until,
+            now,
+        )
     }
 
     /// Scheme and host, the rest masked: a chat webhook's path is its credential.
@@ -215,11 +281,6 @@ impl Webhook {
             .filter(webhooks::account_id.eq(account_id))
             .first(conn)
             .optional()
-    }
-
-    /// Destinations by id, whoever owns them: what the dispatcher needs to deliver.
-    pub fn by_ids(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<Vec<Webhook>> {
-        webhooks::table.filter(webhooks::id.eq_any(ids)).load(conn)
     }
 
     pub fn update(

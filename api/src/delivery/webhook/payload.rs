@@ -253,3 +253,123 @@ fn teams(card: &Card) -> Value {
         }]
     })
 }
+
+/// Stand in for a delivery's destination and id while a publication's body is rendered once
+/// for every destination with the same channel, language and time zone. Letters, digits and
+/// hyphens only, which JSON writes as they are.
+const DESTINATION_PLACEHOLDER: &str = "shirase-destination-5c2a91";
+const ID_PLACEHOLDER: &str = "shirase-webhook-id-5c2a91";
+
+type BodyKey = (String, HookChannel, Language, &'static str);
+
+/// A publication's bodies, rendered once per channel, language and time zone; each delivery
+/// fills in its own destination and id. Kept for one dispatcher pass.
+#[derive(Default)]
+pub struct NoticeBodies {
+    rendered: std::sync::Mutex<std::collections::HashMap<BodyKey, std::sync::Arc<String>>>,
+}
+
+impl NoticeBodies {
+    #[allow(clippy::too_many_arguments, reason = "one delivery's whole context")]
+    pub fn body(
+        &self,
+        content: &NoticeContent,
+        publication_id: &str,
+        channel: HookChannel,
+        language: Language,
+        zone: TimeZoneName,
+        destination_id: &str,
+        message_id: &str,
+        public_url: &str,
+    ) -> serde_json::Result<String> {
+        let key = (publication_id.to_owned(), channel, language, zone.name());
+        let cached = self
+            .rendered
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        let shared = match cached {
+            Some(body) => body,
+            None => {
+                let event = notice_event(
+                    content,
+                    publication_id,
+                    DESTINATION_PLACEHOLDER,
+                    ID_PLACEHOLDER,
+                    public_url,
+                );
+                let body = std::sync::Arc::new(body(channel, &event, language, zone)?);
+                let mut rendered = self.rendered.lock().unwrap_or_else(|e| e.into_inner());
+                if rendered.len() >= 256 {
+                    rendered.clear();
+                }
+                rendered.insert(key, body.clone());
+                body
+            }
+        };
+        Ok(shared
+            .replace(DESTINATION_PLACEHOLDER, destination_id)
+            .replace(ID_PLACEHOLDER, message_id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::dto::{NoticeKind, NoticeProduct, NoticeStatus};
+
+    fn content() -> NoticeContent {
+        let at = DateTime::parse_from_rfc3339("2026-12-02T01:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        NoticeContent {
+            notice_id: "n1".into(),
+            kind: NoticeKind::Outage,
+            title_ja: "認証エラー \"<b>\"".into(),
+            title_en: Some("Sign-in errors".into()),
+            products: vec![NoticeProduct {
+                slug: "id-federation".into(),
+                name_ja: "ID Federation".into(),
+                name_en: "ID Federation".into(),
+            }],
+            sequence: 0,
+            status: NoticeStatus::Investigating,
+            body_ja: "調査中です。\n改行".into(),
+            body_en: None,
+            starts_at: at,
+            ends_at: None,
+            issued_at: at,
+        }
+    }
+
+    /// A body filled in from the shared rendering is exactly the body rendered for the
+    /// delivery alone, on every channel.
+    #[test]
+    fn shared_bodies_equal_bodies_rendered_alone() -> serde_json::Result<()> {
+        let bodies = NoticeBodies::default();
+        let c = content();
+        for channel in HookChannel::ALL {
+            for (dest, id) in [("w1", "msg_p.h01"), ("w2", "msg_p.h02")] {
+                let alone = body(
+                    channel,
+                    &notice_event(&c, "p", dest, id, "https://x.test"),
+                    Language::En,
+                    TimeZoneName::DEFAULT,
+                )?;
+                let shared = bodies.body(
+                    &c,
+                    "p",
+                    channel,
+                    Language::En,
+                    TimeZoneName::DEFAULT,
+                    dest,
+                    id,
+                    "https://x.test",
+                )?;
+                assert_eq!(shared, alone);
+            }
+        }
+        Ok(())
+    }
+}
