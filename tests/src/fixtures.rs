@@ -124,47 +124,57 @@ pub fn account_id(conn: &mut DbConnection, email: &str) -> anyhow::Result<String
         .id)
 }
 
-/// `addresses` verified addresses, ten per account, every hour, all subscribed to
-/// `slug` with outage mail on: written by three set-based statements, on either backend.
-pub fn bulk_audience(conn: &mut DbConnection, slug: &str, addresses: u32) -> anyhow::Result<()> {
-    let product = product_id(conn, slug)?;
-    let (weekdays, hours) = DeliveryWindow::ALL.bits();
-    let accounts = addresses.div_ceil(10);
-    let numbers = |n: u32| {
-        format!(
-            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {n}) "
-        )
-    };
-    let statements = [
+/// `WITH RECURSIVE n(i)`: the numbers 0 to `n` − 1, for set-based fixtures.
+fn numbers(n: u32) -> String {
+    format!("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {n}) ")
+}
+
+/// `accounts` customers `{prefix}0`, `{prefix}1`, … all subscribed to `product` with
+/// outages on: the owners of bulk fixtures.
+fn bulk_owners(prefix: &str, email: &str, accounts: u32, product: &str) -> [String; 2] {
+    [
         format!(
             "{}INSERT INTO accounts (id, email, password_hash, family_name, given_name, company, \
              language, role, created_at, updated_at, time_zone) \
-             SELECT 'bulk-a-' || i, 'owner' || i || '@bulk.test', 'x', '試験', '太郎', 'Bulk', \
+             SELECT '{prefix}' || i, '{email}' || i || '@bulk.test', 'x', '試験', '太郎', 'Bulk', \
              'ja', 'customer', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'Asia/Tokyo' FROM n",
             numbers(accounts)
         ),
         format!(
             "{}INSERT INTO subscriptions (account_id, product_id, maintenance_mail, outage_mail, \
              created_at, updated_at) \
-             SELECT 'bulk-a-' || i, '{product}', FALSE, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
+             SELECT '{prefix}' || i, '{product}', FALSE, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
             numbers(accounts)
         ),
-        format!(
-            "{}INSERT INTO recipients (id, account_id, email, weekdays, hours, time_zone, language, \
-             status, verified_at, created_at, updated_at) \
-             SELECT 'bulk-r-' || i, 'bulk-a-' || (i / 10), 'user' || i || '@bulk.test', \
-             {weekdays}, {hours}, 'Asia/Tokyo', 'ja', 'verified', CURRENT_TIMESTAMP, \
-             CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
-            numbers(addresses)
-        ),
-    ];
+    ]
+}
+
+fn run_all(conn: &mut DbConnection, statements: &[String]) -> anyhow::Result<()> {
     conn.transaction(|conn| {
-        for sql in &statements {
+        for sql in statements {
             diesel::sql_query(sql).execute(conn)?;
         }
         Ok::<_, diesel::result::Error>(())
     })?;
     Ok(())
+}
+
+/// `addresses` verified addresses, ten per account, every hour, all subscribed to
+/// `slug` with outage mail on: written by three set-based statements, on either backend.
+pub fn bulk_audience(conn: &mut DbConnection, slug: &str, addresses: u32) -> anyhow::Result<()> {
+    let product = product_id(conn, slug)?;
+    let (weekdays, hours) = DeliveryWindow::ALL.bits();
+    let [accounts, subscriptions] =
+        bulk_owners("bulk-a-", "owner", addresses.div_ceil(10), &product);
+    let recipients = format!(
+        "{}INSERT INTO recipients (id, account_id, email, weekdays, hours, time_zone, language, \
+         status, verified_at, created_at, updated_at) \
+         SELECT 'bulk-r-' || i, 'bulk-a-' || (i / 10), 'user' || i || '@bulk.test', \
+         {weekdays}, {hours}, 'Asia/Tokyo', 'ja', 'verified', CURRENT_TIMESTAMP, \
+         CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
+        numbers(addresses)
+    );
+    run_all(conn, &[accounts, subscriptions, recipients])
 }
 
 /// `hooks` active generic webhook destinations posting to `url`, ten per account, every
@@ -178,42 +188,16 @@ pub fn bulk_hooks(
 ) -> anyhow::Result<()> {
     let product = product_id(conn, slug)?;
     let (weekdays, hours) = DeliveryWindow::ALL.bits();
-    let accounts = hooks.div_ceil(10);
-    let numbers = |n: u32| {
-        format!(
-            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {n}) "
-        )
-    };
+    let [accounts, subscriptions] = bulk_owners("hook-a-", "hooks", hooks.div_ceil(10), &product);
     let secret = api::models::webhook::new_secret();
-    let statements = [
-        format!(
-            "{}INSERT INTO accounts (id, email, password_hash, family_name, given_name, company, \
-             language, role, created_at, updated_at, time_zone) \
-             SELECT 'hook-a-' || i, 'hooks' || i || '@bulk.test', 'x', '試験', '太郎', 'Bulk', \
-             'ja', 'customer', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'Asia/Tokyo' FROM n",
-            numbers(accounts)
-        ),
-        format!(
-            "{}INSERT INTO subscriptions (account_id, product_id, maintenance_mail, outage_mail, \
-             created_at, updated_at) \
-             SELECT 'hook-a-' || i, '{product}', FALSE, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
-            numbers(accounts)
-        ),
-        format!(
-            "{}INSERT INTO webhooks (id, account_id, channel, name, url, secret, weekdays, hours, \
-             time_zone, language, maintenance, outage, status, failures, verified_at, created_at, \
-             updated_at) \
-             SELECT 'bulk-h-' || i, 'hook-a-' || (i / 10), 'webhook', 'hook ' || i, '{url}', \
-             '{secret}', {weekdays}, {hours}, 'Asia/Tokyo', 'ja', TRUE, TRUE, 'active', 0, \
-             CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
-            numbers(hooks)
-        ),
-    ];
-    conn.transaction(|conn| {
-        for sql in &statements {
-            diesel::sql_query(sql).execute(conn)?;
-        }
-        Ok::<_, diesel::result::Error>(())
-    })?;
-    Ok(())
+    let webhooks = format!(
+        "{}INSERT INTO webhooks (id, account_id, channel, name, url, secret, weekdays, hours, \
+         time_zone, language, maintenance, outage, status, failures, verified_at, created_at, \
+         updated_at) \
+         SELECT 'bulk-h-' || i, 'hook-a-' || (i / 10), 'webhook', 'hook ' || i, '{url}', \
+         '{secret}', {weekdays}, {hours}, 'Asia/Tokyo', 'ja', TRUE, TRUE, 'active', 0, \
+         CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
+        numbers(hooks)
+    );
+    run_all(conn, &[accounts, subscriptions, webhooks])
 }

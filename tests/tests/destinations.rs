@@ -583,6 +583,25 @@ async fn bad_input_is_refused_with_field_codes_and_nothing_written() -> anyhow::
     Ok(())
 }
 
+/// How many deliveries `path` received, and for how many distinct destinations.
+fn reached(sink: &HookSink, path: &str) -> (usize, usize) {
+    let mut destinations: Vec<String> = sink
+        .at(path)
+        .iter()
+        .filter_map(|r| r.json().ok())
+        .map(|b| {
+            b["data"]["destination_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    let all = destinations.len();
+    destinations.sort();
+    destinations.dedup();
+    (all, destinations.len())
+}
+
 /// Two dispatchers (two processes' worth) work one PostgreSQL ledger of 500 webhook
 /// deliveries at once: each destination receives its delivery exactly once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -606,21 +625,7 @@ async fn postgres_two_dispatchers_deliver_each_webhook_once() -> anyhow::Result<
     let two = tokio::spawn(drain(app.dispatcher(&app.smtp)?));
     let (one, two) = (one.await??, two.await??);
     assert!(one + two >= 500, "{one} + {two}");
-    let got = sink.at("/bulk");
-    let mut destinations: Vec<String> = got
-        .iter()
-        .filter_map(|r| r.json().ok())
-        .map(|b| {
-            b["data"]["destination_id"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .collect();
-    destinations.sort();
-    let all = destinations.len();
-    destinations.dedup();
-    assert_eq!((all, destinations.len()), (500, 500));
+    assert_eq!(reached(&sink, "/bulk"), (500, 500));
     Ok(())
 }
 
@@ -654,21 +659,8 @@ async fn a_killed_dispatcher_loses_no_webhook(backend: Backend) -> anyhow::Resul
     app.clock
         .advance(api::delivery::dispatcher::LEASE + chrono::Duration::seconds(1));
     app.dispatcher(&app.smtp)?.drain().await?;
-    let got = sink.at("/bulk");
-    let mut destinations: Vec<String> = got
-        .iter()
-        .filter_map(|r| r.json().ok())
-        .map(|b| {
-            b["data"]["destination_id"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .collect();
-    destinations.sort();
-    destinations.dedup();
     assert_eq!(
-        destinations.len(),
+        reached(&sink, "/bulk").1,
         300,
         "every destination received its delivery"
     );

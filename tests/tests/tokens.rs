@@ -254,15 +254,23 @@ backend_tests! {
         }
         scoped.sort();
         let expected: Vec<Value> = serde_json::from_value(json!([
+            "manage DELETE /api/v1/me/destinations/{id}",
             "manage DELETE /api/v1/me/recipients/{id}",
             "manage DELETE /api/v1/me/recipients/{id}/opt-outs/id-federation/outage",
             "manage DELETE /api/v1/me/subscriptions/id-federation",
+            "manage PATCH /api/v1/me/destinations/{id}",
             "manage PATCH /api/v1/me/recipients/{id}",
             "manage PATCH /api/v1/me/subscriptions/id-federation",
+            "manage POST /api/v1/me/destinations",
+            "manage POST /api/v1/me/destinations/{id}/resumption",
+            "manage POST /api/v1/me/destinations/{id}/secret",
+            "manage POST /api/v1/me/destinations/{id}/tests",
+            "manage POST /api/v1/me/destinations/{id}/verification",
             "manage POST /api/v1/me/recipients",
             "manage POST /api/v1/me/recipients/{id}/verification",
             "manage PUT /api/v1/me/subscriptions/id-federation",
             "read GET /api/v1/me/coverage",
+            "read GET /api/v1/me/destinations",
             "read GET /api/v1/me/recipients",
             "read GET /api/v1/me/recipients-preview",
                         "read GET /api/v1/me/recipients/{id}",

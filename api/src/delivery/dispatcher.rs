@@ -489,15 +489,7 @@ impl Attempter {
             Carries::AccountMail(_) => return Err(Failure::permanent("a mail is not an event")),
         }
         .map_err(|e| Failure::permanent(e.to_string()))?;
-        let target = webhook::Target {
-            channel,
-            url: hook.url.clone(),
-            secrets: hook
-                .signing_secrets(now.naive_utc())
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-        };
+        let target = webhook::Target::of(hook, now.naive_utc());
         match self.hooks.post(&target, &d.message_id, body, now).await {
             Ok(delivered) => Ok(Some(
                 format!("HTTP {} {}", delivered.status, delivered.reply.trim())

@@ -95,31 +95,17 @@ impl Endpoint {
         TimeZoneName::parse(&self.time_zone).unwrap_or(TimeZoneName::DEFAULT)
     }
 
+    /// The secrets that sign a delivery at `now`: the current one, and the previous one
+    /// while its overlap lasts.
     pub fn signing_secrets(&self, now: NaiveDateTime) -> Vec<&str> {
-        signing_secrets(
-            &self.secret,
-            self.previous_secret.as_deref(),
-            self.previous_secret_until,
-            now,
-        )
+        let mut secrets = vec![self.secret.as_str()];
+        if let (Some(old), Some(until)) = (&self.previous_secret, self.previous_secret_until)
+            && now < until
+        {
+            secrets.push(old);
+        }
+        secrets
     }
-}
-
-/// The secrets that sign a delivery at `now`: the current one, and the previous one while
-/// its overlap lasts.
-fn signing_secrets<'a>(
-    secret: &'a str,
-    previous: Option<&'a str>,
-    until: Option<NaiveDateTime>,
-    now: NaiveDateTime,
-) -> Vec<&'a str> {
-    let mut secrets = vec![secret];
-    if let (Some(old), Some(until)) = (previous, until)
-        && now < until
-    {
-        secrets.push(old);
-    }
-    secrets
 }
 
 /// A new signing secret: `whsec_` and 32 random bytes in base64, as Standard Webhooks
@@ -166,6 +152,22 @@ pub struct NewWebhook<'a> {
 }
 
 impl Webhook {
+    /// What delivering to it needs.
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint {
+            id: self.id.clone(),
+            channel: self.channel.clone(),
+            url: self.url.clone(),
+            secret: self.secret.clone(),
+            previous_secret: self.previous_secret.clone(),
+            previous_secret_until: self.previous_secret_until,
+            language: self.language.clone(),
+            time_zone: self.time_zone.clone(),
+            status: self.status.clone(),
+            failures: self.failures,
+        }
+    }
+
     pub fn channel(&self) -> HookChannel {
         HookChannel::parse(&self.channel).unwrap_or(HookChannel::Webhook)
     }
@@ -174,26 +176,8 @@ impl Webhook {
         DestinationStatus::parse(&self.status).unwrap_or(DestinationStatus::Pending)
     }
 
-    pub fn language(&self) -> Language {
-        Language::parse(&self.language).unwrap_or_default()
-    }
-
-    pub fn zone(&self) -> TimeZoneName {
-        TimeZoneName::parse(&self.time_zone).unwrap_or(TimeZoneName::DEFAULT)
-    }
-
     pub fn window(&self) -> DeliveryWindow {
         DeliveryWindow::from_bits(self.weekdays, self.hours)
-    }
-
-    /// The secrets that sign a delivery at `now`.
-    pub fn signing_secrets(&self, now: NaiveDateTime) -> Vec<&str> {
-        signing_secrets(
-            &self.secret,
-            self.previous_secret.as_deref(),
-            self.previous_secret_until,
-            now,
-        )
     }
 
     /// Scheme and host, the rest masked: a chat webhook's path is its credential.
@@ -219,7 +203,7 @@ impl Webhook {
             weekdays: window.weekdays(),
             hours: window.hours(),
             time_zone: self.time_zone.clone(),
-            language: self.language(),
+            language: Language::parse(&self.language).unwrap_or_default(),
             maintenance: self.maintenance,
             outage: self.outage,
             status: self.status(),
@@ -458,14 +442,6 @@ impl Webhook {
             return Ok(None);
         }
         webhooks::table.find(id).first(conn).optional()
-    }
-
-    /// Counts by status, for the operators' console.
-    pub fn quarantined(conn: &mut DbConnection) -> QueryResult<i64> {
-        webhooks::table
-            .filter(webhooks::status.eq(DestinationStatus::Quarantined.code()))
-            .count()
-            .get_result(conn)
     }
 }
 

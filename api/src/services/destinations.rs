@@ -46,17 +46,10 @@ pub async fn send_test(
         })
         .await?;
     let event = payload::stored_event(stored, &delivery.message_id, now);
-    let body = payload::body(channel, &event, hook.language(), hook.zone())
+    let endpoint = hook.endpoint();
+    let body = payload::body(channel, &event, endpoint.language(), endpoint.zone())
         .map_err(anyhow::Error::from)?;
-    let target = webhook::Target {
-        channel,
-        url: hook.url.clone(),
-        secrets: hook
-            .signing_secrets(now.naive_utc())
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
-    };
+    let target = webhook::Target::of(&endpoint, now.naive_utc());
     let started = std::time::Instant::now();
     let result = state
         .hooks

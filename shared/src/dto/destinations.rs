@@ -139,15 +139,7 @@ impl NewDestinationRequest {
         };
         let name = e.take("name", DestinationName::parse(&self.name));
         let url = e.take("url", WebhookUrl::parse(&self.url));
-        let window = match DeliveryWindow::parse(self.weekdays.as_deref(), self.hours.as_deref()) {
-            Ok(w) => Some(w),
-            Err(list) => {
-                for (field, code) in list {
-                    e.push(field, code);
-                }
-                None
-            }
-        };
+        let window = super::window(&mut e, self.weekdays.as_deref(), self.hours.as_deref());
         let time_zone = match &self.time_zone {
             None => Some(TimeZoneName::DEFAULT),
             Some(z) => e.take("time_zone", TimeZoneName::parse(z)),
@@ -222,20 +214,8 @@ impl DestinationPatch {
             None => None,
             Some(n) => e.take("name", DestinationName::parse(n)),
         };
-        let window = if self.weekdays.is_some() || self.hours.is_some() {
-            let days: Vec<String> = match &self.weekdays {
-                Some(d) => d.clone(),
-                None => window
-                    .weekdays()
-                    .iter()
-                    .map(|d| d.code().to_owned())
-                    .collect(),
-            };
-            let hours: Vec<i64> = match &self.hours {
-                Some(h) => h.clone(),
-                None => window.hours().iter().map(|&h| i64::from(h)).collect(),
-            };
-            match DeliveryWindow::parse(Some(&days), Some(&hours)) {
+        let window =
+            match super::merged_window(window, self.weekdays.as_deref(), self.hours.as_deref()) {
                 Ok(w) => w,
                 Err(list) => {
                     for (field, code) in list {
@@ -243,10 +223,7 @@ impl DestinationPatch {
                     }
                     window
                 }
-            }
-        } else {
-            window
-        };
+            };
         let time_zone = match &self.time_zone {
             None => None,
             Some(z) => e.take("time_zone", TimeZoneName::parse(z)),

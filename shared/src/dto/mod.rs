@@ -18,3 +18,45 @@ pub use notices::*;
 pub use recipients::*;
 pub use terms::*;
 pub use tokens::*;
+
+use crate::domain::DeliveryWindow;
+use crate::problem::FieldErrors;
+
+/// A window from a request's `weekdays` and `hours` (absent: all), its field errors into
+/// `errors`.
+pub(crate) fn window(
+    errors: &mut FieldErrors,
+    weekdays: Option<&[String]>,
+    hours: Option<&[i64]>,
+) -> Option<DeliveryWindow> {
+    match DeliveryWindow::parse(weekdays, hours) {
+        Ok(w) => Some(w),
+        Err(list) => {
+            for (field, code) in list {
+                errors.push(field, code);
+            }
+            None
+        }
+    }
+}
+
+/// `current` with the weekdays and hours a patch gives replacing its own.
+pub(crate) fn merged_window(
+    current: DeliveryWindow,
+    weekdays: Option<&[String]>,
+    hours: Option<&[i64]>,
+) -> Result<DeliveryWindow, Vec<(&'static str, crate::FieldCode)>> {
+    let days: Vec<String> = match weekdays {
+        Some(d) => d.to_vec(),
+        None => current
+            .weekdays()
+            .iter()
+            .map(|d| d.code().to_owned())
+            .collect(),
+    };
+    let hours: Vec<i64> = match hours {
+        Some(h) => h.to_vec(),
+        None => current.hours().iter().map(|&h| i64::from(h)).collect(),
+    };
+    DeliveryWindow::parse(Some(&days), Some(&hours))
+}

@@ -80,27 +80,11 @@ pub struct RecipientChange {
     pub language: Option<Language>,
 }
 
-fn window(
-    errors: &mut FieldErrors,
-    weekdays: Option<&[String]>,
-    hours: Option<&[i64]>,
-) -> Option<DeliveryWindow> {
-    match DeliveryWindow::parse(weekdays, hours) {
-        Ok(w) => Some(w),
-        Err(list) => {
-            for (field, code) in list {
-                errors.push(field, code);
-            }
-            None
-        }
-    }
-}
-
 impl NewRecipientRequest {
     pub fn parse(&self) -> Result<NewRecipient, FieldErrors> {
         let mut e = FieldErrors::default();
         let email = e.take("email", EmailAddress::parse(&self.email));
-        let window = window(&mut e, self.weekdays.as_deref(), self.hours.as_deref());
+        let window = super::window(&mut e, self.weekdays.as_deref(), self.hours.as_deref());
         let time_zone = match &self.time_zone {
             None => Some(TimeZoneName::DEFAULT),
             Some(z) => e.take("time_zone", TimeZoneName::parse(z)),
@@ -132,7 +116,7 @@ impl RecipientPatch {
         }
         if self.weekdays.is_some() || self.hours.is_some() {
             // Validate now; the handler merges with the stored window.
-            window(&mut e, self.weekdays.as_deref(), self.hours.as_deref());
+            super::window(&mut e, self.weekdays.as_deref(), self.hours.as_deref());
             change.weekdays = self.weekdays.clone();
             change.hours = self.hours.clone();
         }
@@ -149,19 +133,8 @@ impl RecipientPatch {
 impl RecipientChange {
     /// The window after this change, given the stored one.
     pub fn window(&self, current: DeliveryWindow) -> DeliveryWindow {
-        let days: Vec<String> = match &self.weekdays {
-            Some(d) => d.clone(),
-            None => current
-                .weekdays()
-                .iter()
-                .map(|d| d.code().to_owned())
-                .collect(),
-        };
-        let hours: Vec<i64> = match &self.hours {
-            Some(h) => h.clone(),
-            None => current.hours().iter().map(|&h| i64::from(h)).collect(),
-        };
-        DeliveryWindow::parse(Some(&days), Some(&hours)).unwrap_or(current)
+        super::merged_window(current, self.weekdays.as_deref(), self.hours.as_deref())
+            .unwrap_or(current)
     }
 }
 

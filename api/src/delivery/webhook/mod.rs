@@ -16,6 +16,8 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER, USER_AGENT};
 use shared::dto::HookChannel;
 
+use crate::models::webhook::Endpoint;
+
 /// The longest one delivery may take, connection included.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// How much of an endpoint's answer is read (and kept in the attempt's history).
@@ -29,6 +31,21 @@ pub struct Target {
     /// Generic webhooks: the secrets that sign (the current one, and the previous one
     /// while a rotation's overlap lasts).
     pub secrets: Vec<String>,
+}
+
+impl Target {
+    /// Where a delivery to `endpoint` goes at `now`, with the secrets valid then.
+    pub fn of(endpoint: &Endpoint, now: chrono::NaiveDateTime) -> Self {
+        Self {
+            channel: endpoint.channel(),
+            url: endpoint.url.clone(),
+            secrets: endpoint
+                .signing_secrets(now)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
 }
 
 /// An answer in 2xx.

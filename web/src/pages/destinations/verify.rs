@@ -38,6 +38,22 @@ pub fn Verify() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::default());
     let general = RwSignal::new(None::<Msg>);
     let here = format!("/mysupport/destinations/{id}/verify");
+    // Which destination this is, said under the heading.
+    let listed = LocalResource::new(api::destinations);
+    let named = {
+        let id = id.clone();
+        move || {
+            listed.get().and_then(|r| r.ok()).and_then(|list| {
+                list.into_iter().find(|d| d.id == id).map(|d| {
+                    format!(
+                        "{} · {}",
+                        d.name,
+                        super::channel_label(d.channel).text(lang.get())
+                    )
+                })
+            })
+        }
+    };
     let fail = {
         let (navigate, here) = (navigate.clone(), here.clone());
         move |e: ApiError| match redirect_for(&e, &here) {
@@ -85,6 +101,7 @@ pub fn Verify() -> impl IntoView {
     view! {
         <section class="card wide">
             <h1>{t(Msg::VerifyDestinationTitle)}</h1>
+            <p class="destination-name" id="destination-name">{named}</p>
             {secret.map(|s| view! {
                 <Alert kind="info">
                     <p><strong>{t(Msg::SigningSecret)}</strong></p>
