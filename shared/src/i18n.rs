@@ -415,6 +415,14 @@ pub fn field(code: FieldCode) -> Msg {
     }
 }
 
+/// The operator's text in `lang`: English falls back to Japanese wherever none was written.
+pub fn pick<'a>(lang: Language, ja: &'a str, en: Option<&'a str>) -> &'a str {
+    match en {
+        Some(t) if lang == Language::En && !t.trim().is_empty() => t,
+        _ => ja,
+    }
+}
+
 /// A problem kind's title: the API sends it in English, a client may show either.
 pub fn problem(kind: ProblemKind) -> Msg {
     match kind {

@@ -318,30 +318,17 @@ impl NoticeMailer {
         zone: TimeZoneName,
     ) -> anyhow::Result<RenderedMail> {
         let en = language == Language::En;
-        // English falls back to Japanese wherever the operator wrote none.
-        let pick = |ja: &str, en_text: &Option<String>| -> String {
-            match en_text {
-                Some(t) if en && !t.trim().is_empty() => t.clone(),
-                _ => ja.to_owned(),
-            }
-        };
         // Titles are validated free of control characters; this keeps even a stray one from
         // splitting the subject line.
-        let title: String = pick(&content.title_ja, &content.title_en)
+        let title: String = i18n::pick(language, &content.title_ja, content.title_en.as_deref())
             .chars()
             .filter(|c| !c.is_control())
             .collect();
-        let body = pick(&content.body_ja, &content.body_en);
+        let body = i18n::pick(language, &content.body_ja, content.body_en.as_deref()).to_owned();
         let products: Vec<&str> = content
             .products
             .iter()
-            .map(|p| {
-                if en {
-                    p.name_en.as_str()
-                } else {
-                    p.name_ja.as_str()
-                }
-            })
+            .map(|p| i18n::pick(language, &p.name_ja, Some(&p.name_en)))
             .collect();
         let kind_label = i18n::kind(content.kind).text(language);
         let status = i18n::status(content.status).text(language);

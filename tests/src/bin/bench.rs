@@ -93,18 +93,7 @@ async fn run(
     rounds: u32,
     only_dispatcher: bool,
 ) -> anyhow::Result<()> {
-    let mode = Mode {
-        no_dispatcher: true,
-        ..Mode::default()
-    };
-    let app = TestApp::spawn_with(backend, mode)
-        .await?
-        .context("PostgreSQL is not reachable")?;
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
-    let op = operator(&app, "bench-operator@example.com").await?;
-    let _ = stop.send(true);
-    helper.await?;
+    let (app, op) = bench_app(backend).await?;
 
     let seeding = Instant::now();
     app.db(move |conn| {
@@ -311,10 +300,9 @@ async fn shipped_rate(sink: &SmtpSink, mail: &RenderedMail, count: usize) -> any
     Ok(count as f64 / elapsed.as_secs_f64())
 }
 
-/// The webhook half: `hooks` generic webhook destinations of another product, one outage
-/// of it per round.
-async fn run_webhooks(backend: Backend, hooks: u32, rounds: u32) -> anyhow::Result<()> {
-    const PRODUCT: &str = "directory-service";
+/// An application with no dispatcher of its own (the bench runs them) and an operator,
+/// signed up while a helper dispatcher sends the sign-up mails.
+async fn bench_app(backend: Backend) -> anyhow::Result<(TestApp, String)> {
     let mode = Mode {
         no_dispatcher: true,
         ..Mode::default()
@@ -324,9 +312,17 @@ async fn run_webhooks(backend: Backend, hooks: u32, rounds: u32) -> anyhow::Resu
         .context("PostgreSQL is not reachable")?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
-    let op = operator(&app, "bench-operator@example.com").await?;
+    let op = operator(&app, "bench-operator@example.com").await;
     let _ = stop.send(true);
     helper.await?;
+    Ok((app, op?))
+}
+
+/// The webhook half: `hooks` generic webhook destinations of another product, one outage
+/// of it per round.
+async fn run_webhooks(backend: Backend, hooks: u32, rounds: u32) -> anyhow::Result<()> {
+    const PRODUCT: &str = "directory-service";
+    let (app, op) = bench_app(backend).await?;
     // Every destination posts to this sink; the baseline gets a sink of its own.
     let sink = HookSink::start_counting().await?;
     let url = sink.url("/hook");

@@ -102,24 +102,12 @@ impl Card {
         match (&event.data.notice, event.event_type) {
             (Some(n), _) => {
                 let en = language == Language::En;
-                let title = match (&n.title_en, en) {
-                    (Some(title), true) => title.clone(),
-                    _ => n.title_ja.clone(),
-                };
-                let body = match (&n.body_en, en) {
-                    (Some(body), true) => body.clone(),
-                    _ => n.body_ja.clone(),
-                };
+                let title = i18n::pick(language, &n.title_ja, n.title_en.as_deref());
+                let body = i18n::pick(language, &n.body_ja, n.body_en.as_deref()).to_owned();
                 let products: Vec<&str> = n
                     .products
                     .iter()
-                    .map(|p| {
-                        if en {
-                            p.name_en.as_str()
-                        } else {
-                            p.name_ja.as_str()
-                        }
-                    })
+                    .map(|p| i18n::pick(language, &p.name_ja, Some(&p.name_en)))
                     .collect();
                 let mut facts = vec![
                     (
