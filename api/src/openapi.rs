@@ -105,6 +105,27 @@ pub fn document() -> utoipa::openapi::OpenApi {
     api
 }
 
+/// Prefixes every operationId with its tag (`recipients_create`, `notices_publish`): the
+/// handlers' function names repeat across resources (`show`, `create`, …), and generated
+/// clients merge or drop operations that share an id.
+fn qualify_operation_ids(api: &mut utoipa::openapi::OpenApi) {
+    for item in api.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            let tag = op.tags.as_ref().and_then(|t| t.first()).cloned();
+            if let (Some(tag), Some(id)) = (tag, op.operation_id.as_mut()) {
+                *id = format!("{}_{id}", tag.replace('-', "_"));
+            }
+        }
+    }
+}
+
 /// The document with its `webhooks` (OpenAPI 3.1): what generic webhook destinations
 /// receive. utoipa has no `webhooks` field, so they are added beside its document.
 #[derive(serde::Serialize)]
@@ -118,7 +139,8 @@ pub fn published() -> Published {
     published_from(document())
 }
 
-pub fn published_from(api: utoipa::openapi::OpenApi) -> Published {
+pub fn published_from(mut api: utoipa::openapi::OpenApi) -> Published {
+    qualify_operation_ids(&mut api);
     let event = |event: WebhookEventType, summary: &str| {
         let header = |name: &str, description: &str| {
             ParameterBuilder::new()

@@ -35,6 +35,21 @@ fn every_operation_is_documented() {
         }
     }
     assert!(operations >= 15, "{operations}");
+    // Generated clients need one name per operation.
+    let published = serde_json::to_value(api::openapi::published()).unwrap_or_default();
+    let mut ids: Vec<&str> = published["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(|item| item.as_object())
+        .flat_map(|methods| methods.values())
+        .filter_map(|op| op["operationId"].as_str())
+        .collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "operationIds repeat");
+    assert_eq!(all, operations);
     assert!(COMMITTED.starts_with("openapi: 3.1.0"));
 }
 

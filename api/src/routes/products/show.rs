@@ -12,6 +12,7 @@ use crate::state::AppState;
 /// `retired`, so their subscribers' links keep working. Public and cacheable (ETag, 304).
 #[utoipa::path(
     tag = "catalog",
+    operation_id = "show_product",
     params(("product" = String, Path, description = "The product's slug, e.g. `id-federation`")),
     responses(
         (status = 200, description = "The product", body = ProductView,

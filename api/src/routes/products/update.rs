@@ -11,6 +11,7 @@ use crate::state::AppState;
 /// A retired product cannot be newly added to My Support; its subscribers keep it.
 #[utoipa::path(
     tag = "catalog",
+    operation_id = "update_product",
     security(("bearer" = [])),
     params(("product" = String, Path, description = "The product's slug")),
     request_body = CatalogEntryPatch,
