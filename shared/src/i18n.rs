@@ -423,6 +423,15 @@ pub fn pick<'a>(lang: Language, ja: &'a str, en: Option<&'a str>) -> &'a str {
     }
 }
 
+/// The notice's products by name in `lang`, as a list reads there (`、` or `, `).
+pub fn product_names(lang: Language, products: &[crate::dto::NoticeProduct]) -> String {
+    let names: Vec<&str> = products
+        .iter()
+        .map(|p| pick(lang, &p.name_ja, Some(&p.name_en)))
+        .collect();
+    names.join(if lang == Language::En { ", " } else { "、" })
+}
+
 /// A problem kind's title: the API sends it in English, a client may show either.
 pub fn problem(kind: ProblemKind) -> Msg {
     match kind {

@@ -567,31 +567,6 @@ pub fn settle_one(
     Ok(n == 1)
 }
 
-/// One attempt of a delivery, as kept.
-#[derive(Debug, Clone, Queryable)]
-pub struct Attempt {
-    pub attempt: i32,
-    pub attempted_at: NaiveDateTime,
-    pub outcome: String,
-    pub reply: Option<String>,
-    pub latency_ms: i32,
-}
-
-/// A delivery's attempts, first first.
-pub fn attempts(conn: &mut DbConnection, delivery_id: &str) -> QueryResult<Vec<Attempt>> {
-    delivery_attempts::table
-        .filter(delivery_attempts::delivery_id.eq(delivery_id))
-        .order(delivery_attempts::attempt.asc())
-        .select((
-            delivery_attempts::attempt,
-            delivery_attempts::attempted_at,
-            delivery_attempts::outcome,
-            delivery_attempts::reply,
-            delivery_attempts::latency_ms,
-        ))
-        .load(conn)
-}
-
 /// The recipient address of a notice delivery, by publication and delivery address: what a
 /// one-click unsubscribe link names.
 pub fn notice_address(

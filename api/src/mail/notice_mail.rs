@@ -317,7 +317,6 @@ impl NoticeMailer {
         language: Language,
         zone: TimeZoneName,
     ) -> anyhow::Result<RenderedMail> {
-        let en = language == Language::En;
         // Titles are validated free of control characters; this keeps even a stray one from
         // splitting the subject line.
         let title: String = i18n::pick(language, &content.title_ja, content.title_en.as_deref())
@@ -325,11 +324,6 @@ impl NoticeMailer {
             .filter(|c| !c.is_control())
             .collect();
         let body = i18n::pick(language, &content.body_ja, content.body_en.as_deref()).to_owned();
-        let products: Vec<&str> = content
-            .products
-            .iter()
-            .map(|p| i18n::pick(language, &p.name_ja, Some(&p.name_en)))
-            .collect();
         let kind_label = i18n::kind(content.kind).text(language);
         let status = i18n::status(content.status).text(language);
         let time = |t: DateTime<Utc>| format_local(t, zone, language);
@@ -338,7 +332,7 @@ impl NoticeMailer {
             kind_label,
             is_update => content.sequence > 0,
             title,
-            products => products.join(if en { ", " } else { "、" }),
+            products => i18n::product_names(language, &content.products),
             status,
             starts_at => time(content.starts_at),
             ends_at => content.ends_at.map(time),

@@ -267,15 +267,24 @@ impl Webhook {
             .optional()
     }
 
+    /// Applies a parsed change: absent name, zone and language stay as they are.
     pub fn update(
         conn: &mut DbConnection,
-        id: &str,
+        hook: &Webhook,
         change: &DestinationChange,
         now: NaiveDateTime,
     ) -> QueryResult<()> {
         let (weekdays, hours) = change.window.bits();
-        diesel::update(webhooks::table.find(id))
+        diesel::update(webhooks::table.find(&hook.id))
             .set((
+                webhooks::name.eq(change
+                    .name
+                    .as_ref()
+                    .map_or(hook.name.as_str(), |n| n.as_str())),
+                webhooks::time_zone.eq(change
+                    .time_zone
+                    .map_or(hook.time_zone.as_str(), |z| z.name())),
+                webhooks::language.eq(change.language.map_or(hook.language.as_str(), |l| l.code())),
                 webhooks::weekdays.eq(weekdays),
                 webhooks::hours.eq(hours),
                 webhooks::maintenance.eq(change.maintenance),
@@ -283,22 +292,15 @@ impl Webhook {
                 webhooks::updated_at.eq(now),
             ))
             .execute(conn)?;
-        if let Some(name) = &change.name {
-            diesel::update(webhooks::table.find(id))
-                .set(webhooks::name.eq(name.as_str()))
-                .execute(conn)?;
-        }
-        if let Some(zone) = &change.time_zone {
-            diesel::update(webhooks::table.find(id))
-                .set(webhooks::time_zone.eq(zone.name()))
-                .execute(conn)?;
-        }
-        if let Some(language) = change.language {
-            diesel::update(webhooks::table.find(id))
-                .set(webhooks::language.eq(language.code()))
-                .execute(conn)?;
-        }
         Ok(())
+    }
+
+    /// How many destinations the account keeps.
+    pub fn count(conn: &mut DbConnection, account_id: &str) -> QueryResult<i64> {
+        webhooks::table
+            .filter(webhooks::account_id.eq(account_id))
+            .count()
+            .get_result(conn)
     }
 
     pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {

@@ -140,14 +140,8 @@ impl NewDestinationRequest {
         let name = e.take("name", DestinationName::parse(&self.name));
         let url = e.take("url", WebhookUrl::parse(&self.url));
         let window = super::window(&mut e, self.weekdays.as_deref(), self.hours.as_deref());
-        let time_zone = match &self.time_zone {
-            None => Some(TimeZoneName::DEFAULT),
-            Some(z) => e.take("time_zone", TimeZoneName::parse(z)),
-        };
-        let language = match &self.language {
-            None => Some(None),
-            Some(l) => e.take("language", Language::parse(l)).map(Some),
-        };
+        let time_zone = super::zone_or_default(&mut e, self.time_zone.as_deref());
+        let language = super::optional_language(&mut e, self.language.as_deref());
         let (maintenance, outage) = (
             self.maintenance.unwrap_or(true),
             self.outage.unwrap_or(true),

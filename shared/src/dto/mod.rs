@@ -60,3 +60,27 @@ pub(crate) fn merged_window(
     };
     DeliveryWindow::parse(Some(&days), Some(&hours))
 }
+
+/// A request's `time_zone`, `Asia/Tokyo` when absent.
+pub(crate) fn zone_or_default(
+    errors: &mut FieldErrors,
+    raw: Option<&str>,
+) -> Option<crate::domain::TimeZoneName> {
+    match raw {
+        None => Some(crate::domain::TimeZoneName::DEFAULT),
+        Some(z) => errors.take("time_zone", crate::domain::TimeZoneName::parse(z)),
+    }
+}
+
+/// A request's optional `language`: `Some(None)` when absent, `None` when invalid.
+pub(crate) fn optional_language(
+    errors: &mut FieldErrors,
+    raw: Option<&str>,
+) -> Option<Option<crate::domain::Language>> {
+    match raw {
+        None => Some(None),
+        Some(l) => errors
+            .take("language", crate::domain::Language::parse(l))
+            .map(Some),
+    }
+}

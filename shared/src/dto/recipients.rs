@@ -85,14 +85,8 @@ impl NewRecipientRequest {
         let mut e = FieldErrors::default();
         let email = e.take("email", EmailAddress::parse(&self.email));
         let window = super::window(&mut e, self.weekdays.as_deref(), self.hours.as_deref());
-        let time_zone = match &self.time_zone {
-            None => Some(TimeZoneName::DEFAULT),
-            Some(z) => e.take("time_zone", TimeZoneName::parse(z)),
-        };
-        let language = match &self.language {
-            None => Some(None),
-            Some(l) => e.take("language", Language::parse(l)).map(Some),
-        };
+        let time_zone = super::zone_or_default(&mut e, self.time_zone.as_deref());
+        let language = super::optional_language(&mut e, self.language.as_deref());
         match (email, window, time_zone, language) {
             (Some(email), Some(window), Some(time_zone), Some(language)) if e.is_empty() => {
                 Ok(NewRecipient {

@@ -101,18 +101,12 @@ impl Card {
         let t = |m: Msg| m.text(language);
         match (&event.data.notice, event.event_type) {
             (Some(n), _) => {
-                let en = language == Language::En;
                 let title = i18n::pick(language, &n.title_ja, n.title_en.as_deref());
                 let body = i18n::pick(language, &n.body_ja, n.body_en.as_deref()).to_owned();
-                let products: Vec<&str> = n
-                    .products
-                    .iter()
-                    .map(|p| i18n::pick(language, &p.name_ja, Some(&p.name_en)))
-                    .collect();
                 let mut facts = vec![
                     (
                         t(Msg::HookProducts),
-                        products.join(if en { ", " } else { "、" }),
+                        i18n::product_names(language, &n.products),
                     ),
                     (t(Msg::HookStatus), t(i18n::status(n.status)).to_owned()),
                     (

@@ -44,7 +44,7 @@ pub async fn create(
         .db(move |conn| {
             conn.transaction(|conn| {
                 let account = &auth.account;
-                if Webhook::list(conn, &account.id)?.len() >= super::MAX_DESTINATIONS {
+                if Webhook::count(conn, &account.id)? >= super::MAX_DESTINATIONS {
                     return Err(ApiError::new(
                         ProblemKind::Conflict,
                         format!(

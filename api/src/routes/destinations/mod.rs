@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::models::webhook::Webhook;
 
 /// How many webhook destinations one account may keep.
-pub const MAX_DESTINATIONS: usize = 10;
+pub const MAX_DESTINATIONS: i64 = 10;
 
 pub(crate) fn find_own(conn: &mut DbConnection, account_id: &str, id: &str) -> ApiResult<Webhook> {
     Webhook::find(conn, account_id, id)?.ok_or_else(|| ApiError::not_found("No such destination."))

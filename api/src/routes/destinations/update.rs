@@ -37,7 +37,7 @@ pub async fn update(
             conn.transaction(|conn| {
                 let hook = super::find_own(conn, &auth.account.id, &id)?;
                 let change = body.parse(hook.window(), hook.maintenance, hook.outage)?;
-                Webhook::update(conn, &hook.id, &change, st.now())?;
+                Webhook::update(conn, &hook, &change, st.now())?;
                 super::find_own(conn, &auth.account.id, &id)
             })
         })
