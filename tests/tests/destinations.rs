@@ -417,6 +417,30 @@ async fn retries_then_quarantine(backend: Backend) -> anyhow::Result<()> {
         "ten failed attempts, then no more"
     );
     dispatcher.drain().await?;
+    // The delivery still due is refused without a request, and that refusal does not
+    // replace the endpoint's own error, which its owner needs.
+    app.clock.advance(chrono::Duration::hours(2));
+    dispatcher.drain().await?;
+    assert_eq!(sink.at("/h").len(), base + 3 + 10);
+    let hook = id.clone();
+    let last_error = app
+        .db(move |conn| {
+            use api::schema::webhooks::dsl::*;
+            use diesel::prelude::*;
+            Ok(webhooks
+                .find(hook)
+                .select(last_error)
+                .first::<Option<String>>(conn)?)
+        })
+        .await?;
+    assert!(
+        last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("HTTP 503")),
+        "{last_error:?}"
+    );
+    let owner = fresh(&app, "owner@example.com").await?;
+    let op = fresh(&app, "op@example.com").await?;
     let mails = app.smtp.to("owner@example.com");
     let notice = mails
         .iter()

@@ -411,8 +411,13 @@ impl Attempter {
             // Left leased: it is claimed again, here or elsewhere, once the lease runs out.
             return None;
         }
-        // A destination's health needs writing after a failure, or after a success that
-        // ends a run of failures; the common success changes nothing.
+        // A destination's health needs writing after a failure of an active destination (not
+        // a refusal to send to a quarantined or unverified one, which would overwrite the
+        // error its owner needs to see), or after a success that ends a run of failures; the
+        // common success changes nothing.
+        let active = hook
+            .as_ref()
+            .is_some_and(|h| h.status() == DestinationStatus::Active);
         let failing = hook.as_ref().is_some_and(|h| h.failures > 0);
         let started = Instant::now();
         let result = match d.channel {
@@ -430,7 +435,7 @@ impl Attempter {
             }
         };
         Some(Settlement {
-            hook: (matches!(d.channel, Channel::Hook(_)) && (failing || outcome != Outcome::Sent))
+            hook: (active && (failing || outcome != Outcome::Sent))
                 .then(|| d.destination_id.clone())
                 .flatten(),
             id: d.id,
