@@ -398,7 +398,6 @@ async fn retries_then_quarantine(backend: Backend) -> anyhow::Result<()> {
     }
     // Hours went by: sign in again.
     let owner = fresh(&app, "owner@example.com").await?;
-    let op = fresh(&app, "op@example.com").await?;
     let mine: Vec<DestinationView> = app
         .get("/api/v1/me/destinations", Some(&owner))
         .await?
