@@ -26,9 +26,9 @@ use crate::models::webhook::{Endpoint, Webhook};
 
 pub use super::CONCURRENCY;
 const BATCH: i64 = 512;
-/// Claimed rows waiting to be attempted, in batches: enough that sending never waits for
-/// the next claim to come back from the database.
-const QUEUED_BATCHES: usize = 4;
+/// Claimed batches waiting behind the one being attempted: enough that sending never waits
+/// for the next claim to come back from the database.
+const QUEUED_BATCHES: usize = 3;
 /// Long enough for the claimed backlog to be sent; short enough that a crash delays little.
 pub const LEASE: Duration = Duration::seconds(120);
 /// A row whose lease has less than this left is not attempted (behind a very slow server it
@@ -62,6 +62,32 @@ struct Item {
     token: Arc<str>,
     /// Webhook deliveries: the destination as it was at the claim.
     hook: Option<Arc<Endpoint>>,
+}
+
+/// The claimed deliveries the workers take from: the batch being worked, then the batches
+/// claimed ahead of it.
+struct Queue {
+    items: std::sync::Mutex<std::collections::VecDeque<Item>>,
+    batches: tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Vec<Item>>>,
+}
+
+impl Queue {
+    /// The next delivery to attempt; `None` once claiming has ended and all are taken.
+    async fn next(&self) -> Option<Item> {
+        loop {
+            if let Some(item) = lock(&self.items).pop_front() {
+                return Some(item);
+            }
+            // One worker at a time fetches the next batch; the others wait for it here and
+            // then find it in `items`.
+            let mut batches = self.batches.lock().await;
+            if !lock(&self.items).is_empty() {
+                continue;
+            }
+            let batch = batches.recv().await?;
+            lock(&self.items).extend(batch);
+        }
+    }
 }
 
 /// Attempts finished but not yet recorded.
@@ -115,7 +141,8 @@ impl Dispatcher {
     /// in group commits. Sending never waits for the database.
     async fn pump(&self, batches: Option<usize>, stop: impl Fn() -> bool) -> anyhow::Result<usize> {
         let pending = Arc::new(Pending::default());
-        let (tx, rx) = tokio::sync::mpsc::channel::<Item>(BATCH as usize * QUEUED_BATCHES);
+        // Whole batches go to the workers: one hand-off a batch, not one a delivery.
+        let (tx, rx) = tokio::sync::mpsc::channel::<Vec<Item>>(QUEUED_BATCHES);
         let claim = async move {
             let mut claimed = 0;
             let mut round = 0;
@@ -126,12 +153,10 @@ impl Dispatcher {
                     break;
                 }
                 claimed += items.len();
-                for item in items {
-                    // Every worker gone (they only stop when the queue closes): claim no
-                    // more; what is left here stays leased until its lease runs out.
-                    if tx.send(item).await.is_err() {
-                        return anyhow::Ok(claimed);
-                    }
+                // Every worker gone (they only stop when the queue closes): claim no more;
+                // what is left here stays leased until its lease runs out.
+                if tx.send(items).await.is_err() {
+                    break;
                 }
             }
             anyhow::Ok(claimed)
@@ -146,14 +171,15 @@ impl Dispatcher {
             bodies: Default::default(),
             public_url: self.public_url.clone(),
         });
-        let rx = Arc::new(tokio::sync::Mutex::new(rx));
+        let queue = Arc::new(Queue {
+            items: Default::default(),
+            batches: tokio::sync::Mutex::new(rx),
+        });
         let mut workers = tokio::task::JoinSet::new();
         for _ in 0..CONCURRENCY {
-            let (rx, attempter, pending) = (rx.clone(), attempter.clone(), pending.clone());
+            let (queue, attempter, pending) = (queue.clone(), attempter.clone(), pending.clone());
             workers.spawn(async move {
-                loop {
-                    let next = rx.lock().await.recv().await;
-                    let Some(item) = next else { break };
+                while let Some(item) = queue.next().await {
                     if let Some(settlement) = attempter.attempt(item).await {
                         lock(&pending.settlements).push(settlement);
                         pending.queued.notify_one();
