@@ -124,6 +124,13 @@ impl Application {
     }
 }
 
+/// The documentation lives under `/api/docs/`; its address without the slash leads there.
+async fn docs_redirect() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/api/docs/"))
+        .finish()
+}
+
 fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
     let spa = spa::Spa::locate(&state.settings.web_dir);
     let server = HttpServer::new(move || {
@@ -138,23 +145,26 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             .split_for_parts();
         let document = serde_json::to_value(crate::openapi::published_from(api))
             .unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}));
-        app.service(
-            SwaggerUi::new("/api/docs/{_:.*}")
-                .external_urls_from_iter_unchecked([("/api/openapi.json", document)]),
-        )
-        .service(web::scope("/api").default_service(web::to(crate::error::api_not_found)))
-        .service(routes::dev_mailbox::list)
-        .service(routes::dev_mailbox::show)
-        .configure(routes::configure_feeds)
-        .configure(|cfg| spa.configure(cfg))
-        .wrap(
-            DefaultHeaders::new()
-                .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                // Links carry tokens in their query: never leak them to other sites.
-                .add((header::REFERRER_POLICY, "no-referrer"))
-                .add((header::X_FRAME_OPTIONS, "SAMEORIGIN")),
-        )
-        .wrap(from_fn(telemetry::log_request))
+        app.route("/api/docs", web::get().to(docs_redirect))
+            .service(
+                SwaggerUi::new("/api/docs/{_:.*}")
+                    .external_urls_from_iter_unchecked([("/api/openapi.json", document)]),
+            )
+            .service(web::scope("/api").default_service(web::to(crate::error::api_not_found)))
+            .service(routes::dev_mailbox::list)
+            .service(routes::dev_mailbox::show)
+            .configure(routes::configure_feeds)
+            // Every other path under /feeds is no feed: a 404, not the SPA's shell.
+            .service(web::scope("/feeds").default_service(web::to(crate::error::api_not_found)))
+            .configure(|cfg| spa.configure(cfg))
+            .wrap(
+                DefaultHeaders::new()
+                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                    // Links carry tokens in their query: never leak them to other sites.
+                    .add((header::REFERRER_POLICY, "no-referrer"))
+                    .add((header::X_FRAME_OPTIONS, "SAMEORIGIN")),
+            )
+            .wrap(from_fn(telemetry::log_request))
     })
     .listen(listener)?
     .run();

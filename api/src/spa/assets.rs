@@ -1,0 +1,270 @@
+//! The built SPA, read into memory once at startup with the brotli and gzip versions that
+//! `scripts/build-web` writes beside each compressible file (`x.wasm.br`, `x.wasm.gz`).
+//! Nothing is compressed while serving, and nothing is read from disk after startup.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use actix_web::http::Method;
+use actix_web::http::header::{self, AcceptEncoding, ContentEncoding, Encoding, Header};
+use actix_web::{HttpRequest, HttpResponse};
+use sha2::{Digest, Sha256};
+
+/// Files whose names carry a hash of their content (trunk's `name-<16 hex>.ext`) never change
+/// under their name: browsers and CDNs may keep them a year.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Every other file (the shell above all) is checked with the server on each use, so that a
+/// deploy takes effect at once; an unchanged one costs a 304.
+const REVALIDATE: &str = "no-cache";
+
+/// One file as served, in each encoding it was built in.
+#[derive(Debug)]
+pub struct Asset {
+    content_type: &'static str,
+    identity: Vec<u8>,
+    brotli: Option<Vec<u8>>,
+    gzip: Option<Vec<u8>>,
+    /// Quoted, strong; the same for every encoding's suffix-less base.
+    etag: String,
+    immutable: bool,
+}
+
+/// The SPA's files by URL path (`/index.html`, `/web-0123456789abcdef_bg.wasm`).
+#[derive(Debug, Default)]
+pub struct Assets {
+    files: HashMap<String, Asset>,
+}
+
+impl Assets {
+    /// Reads every file of `dir` (not its subfolders: trunk's output is flat, and `.stage` is
+    /// its scratch space).
+    pub fn load(dir: &Path) -> std::io::Result<Self> {
+        let mut files = HashMap::new();
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            if !entry.file_type()?.is_file() {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".br") || name.ends_with(".gz") {
+                continue;
+            }
+            let identity = std::fs::read(entry.path())?;
+            let sibling = |suffix: &str| std::fs::read(dir.join(format!("{name}{suffix}"))).ok();
+            let asset = Asset {
+                content_type: content_type(&name),
+                etag: format!("\"{}\"", &hex::encode(Sha256::digest(&identity))[..20]),
+                immutable: is_hashed(&name),
+                brotli: sibling(".br"),
+                gzip: sibling(".gz"),
+                identity,
+            };
+            files.insert(format!("/{name}"), asset);
+        }
+        Ok(Self { files })
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Asset> {
+        self.files.get(path)
+    }
+}
+
+impl Asset {
+    /// The file as `req` accepts it: the smallest encoding it allows, 304 when its
+    /// `If-None-Match` names this version, the body left out for HEAD.
+    pub fn respond(&self, req: &HttpRequest) -> HttpResponse {
+        let (body, encoding) = self.variant(req);
+        // A strong ETag names one representation: each encoding has its own.
+        let etag = match encoding {
+            None => self.etag.clone(),
+            Some(e) => format!("{}-{}\"", self.etag.trim_end_matches('"'), e.tag()),
+        };
+        let not_modified = matches_etag(req, &etag);
+        let mut res = if not_modified {
+            HttpResponse::NotModified()
+        } else {
+            HttpResponse::Ok()
+        };
+        res.insert_header((header::ETAG, etag))
+            .insert_header((header::CONTENT_TYPE, self.content_type))
+            .insert_header((
+                header::CACHE_CONTROL,
+                if self.immutable {
+                    IMMUTABLE
+                } else {
+                    REVALIDATE
+                },
+            ));
+        if self.brotli.is_some() || self.gzip.is_some() {
+            res.insert_header((header::VARY, "Accept-Encoding"));
+        }
+        match encoding {
+            Some(Enc::Brotli) => res.insert_header(ContentEncoding::Brotli),
+            Some(Enc::Gzip) => res.insert_header(ContentEncoding::Gzip),
+            None => &mut res,
+        };
+        if not_modified || req.method() == Method::HEAD {
+            res.finish()
+        } else {
+            res.body(body.to_vec())
+        }
+    }
+
+    /// The shell's own bytes (the product pages add their feed links to it).
+    pub fn text(&self) -> &str {
+        std::str::from_utf8(&self.identity).unwrap_or_default()
+    }
+
+    pub fn etag(&self) -> &str {
+        &self.etag
+    }
+
+    /// The smallest version that was built and that the request accepts.
+    fn variant(&self, req: &HttpRequest) -> (&[u8], Option<Enc>) {
+        let identity = (self.identity.as_slice(), None);
+        let Ok(accepted) = AcceptEncoding::parse(req) else {
+            return identity;
+        };
+        let built = [
+            (Encoding::brotli(), self.brotli.as_deref(), Enc::Brotli),
+            (Encoding::gzip(), self.gzip.as_deref(), Enc::Gzip),
+        ];
+        let offered: Vec<Encoding> = built
+            .iter()
+            .filter(|(_, body, _)| body.is_some())
+            .map(|(e, _, _)| e.clone())
+            .chain([Encoding::identity()])
+            .collect();
+        let Some(chosen) = accepted.negotiate(offered.iter()) else {
+            return identity;
+        };
+        built
+            .into_iter()
+            .find(|(e, _, _)| *e == chosen)
+            .and_then(|(_, body, enc)| Some((body?, Some(enc))))
+            .unwrap_or(identity)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Enc {
+    Brotli,
+    Gzip,
+}
+
+impl Enc {
+    const fn tag(self) -> &'static str {
+        match self {
+            Self::Brotli => "br",
+            Self::Gzip => "gz",
+        }
+    }
+}
+
+/// Whether `If-None-Match` names `etag` (or is `*`).
+pub fn matches_etag(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == etag || t == "*")
+        })
+}
+
+/// trunk names what it hashes `stem-<16 lowercase hex>` (with `_bg` after it for the wasm).
+fn is_hashed(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        hash.len() == 16
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("ico") => "image/x-icon",
+        Some("png") => "image/png",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::StatusCode;
+    use actix_web::test::TestRequest;
+
+    fn asset() -> Asset {
+        Asset {
+            content_type: "application/wasm",
+            identity: b"identity".to_vec(),
+            brotli: Some(b"br".to_vec()),
+            gzip: Some(b"gz".to_vec()),
+            etag: "\"abc\"".into(),
+            immutable: true,
+        }
+    }
+
+    #[test]
+    fn knows_trunks_hashed_names() {
+        assert!(is_hashed("web-1a2b3c4d5e6f7a8b_bg.wasm"));
+        assert!(is_hashed("web-1a2b3c4d5e6f7a8b.js"));
+        assert!(is_hashed("style-0123456789abcdef.css"));
+        assert!(!is_hashed("index.html"));
+        assert!(!is_hashed("robots.txt"));
+        assert!(!is_hashed("web-XYZ3c4d5e6f7a8b.js"));
+    }
+
+    #[test]
+    fn serves_the_smallest_encoding_the_client_takes() {
+        let a = asset();
+        let cases = [
+            ("gzip, deflate, br, zstd", Some("br"), "\"abc-br\""),
+            ("gzip", Some("gzip"), "\"abc-gz\""),
+            ("br;q=0, gzip", Some("gzip"), "\"abc-gz\""),
+            ("identity", None, "\"abc\""),
+        ];
+        for (accept, encoding, etag) in cases {
+            let req = TestRequest::get()
+                .insert_header((header::ACCEPT_ENCODING, accept))
+                .to_http_request();
+            let res = a.respond(&req);
+            assert_eq!(res.status(), StatusCode::OK, "{accept}");
+            let get = |name| res.headers().get(name).and_then(|v| v.to_str().ok());
+            assert_eq!(get(header::CONTENT_ENCODING), encoding, "{accept}");
+            assert_eq!(get(header::ETAG), Some(etag), "{accept}");
+            assert_eq!(get(header::VARY), Some("Accept-Encoding"));
+        }
+        // No Accept-Encoding: the file as it is.
+        let res = a.respond(&TestRequest::get().to_http_request());
+        assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
+    }
+
+    #[test]
+    fn answers_304_to_the_version_the_client_has() {
+        let a = asset();
+        let req = TestRequest::get()
+            .insert_header((header::ACCEPT_ENCODING, "gzip"))
+            .insert_header((header::IF_NONE_MATCH, "\"other\", \"abc-gz\""))
+            .to_http_request();
+        assert_eq!(a.respond(&req).status(), StatusCode::NOT_MODIFIED);
+        // The identity version's tag does not stand for the gzip one.
+        let req = TestRequest::get()
+            .insert_header((header::ACCEPT_ENCODING, "gzip"))
+            .insert_header((header::IF_NONE_MATCH, "\"abc\""))
+            .to_http_request();
+        assert_eq!(a.respond(&req).status(), StatusCode::OK);
+    }
+}
