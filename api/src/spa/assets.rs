@@ -7,6 +7,7 @@ use std::path::Path;
 
 use actix_web::http::Method;
 use actix_web::http::header::{self, AcceptEncoding, ContentEncoding, Encoding, Header};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
@@ -21,9 +22,10 @@ const REVALIDATE: &str = "no-cache";
 #[derive(Debug)]
 pub struct Asset {
     content_type: &'static str,
-    identity: Vec<u8>,
-    brotli: Option<Vec<u8>>,
-    gzip: Option<Vec<u8>>,
+    // Shared with every response that sends them: no copy per request.
+    identity: Bytes,
+    brotli: Option<Bytes>,
+    gzip: Option<Bytes>,
     /// Quoted, strong; the same for every encoding's suffix-less base.
     etag: String,
     immutable: bool,
@@ -49,8 +51,12 @@ impl Assets {
             if name.ends_with(".br") || name.ends_with(".gz") {
                 continue;
             }
-            let identity = std::fs::read(entry.path())?;
-            let sibling = |suffix: &str| std::fs::read(dir.join(format!("{name}{suffix}"))).ok();
+            let identity = Bytes::from(std::fs::read(entry.path())?);
+            let sibling = |suffix: &str| {
+                std::fs::read(dir.join(format!("{name}{suffix}")))
+                    .ok()
+                    .map(Bytes::from)
+            };
             let asset = Asset {
                 content_type: content_type(&name),
                 etag: format!("\"{}\"", &hex::encode(Sha256::digest(&identity))[..20]),
@@ -106,7 +112,7 @@ impl Asset {
         if not_modified || req.method() == Method::HEAD {
             res.finish()
         } else {
-            res.body(body.to_vec())
+            res.body(body)
         }
     }
 
@@ -120,14 +126,14 @@ impl Asset {
     }
 
     /// The smallest version that was built and that the request accepts.
-    fn variant(&self, req: &HttpRequest) -> (&[u8], Option<Enc>) {
-        let identity = (self.identity.as_slice(), None);
+    fn variant(&self, req: &HttpRequest) -> (Bytes, Option<Enc>) {
+        let identity = (self.identity.clone(), None);
         let Ok(accepted) = AcceptEncoding::parse(req) else {
             return identity;
         };
         let built = [
-            (Encoding::brotli(), self.brotli.as_deref(), Enc::Brotli),
-            (Encoding::gzip(), self.gzip.as_deref(), Enc::Gzip),
+            (Encoding::brotli(), self.brotli.as_ref(), Enc::Brotli),
+            (Encoding::gzip(), self.gzip.as_ref(), Enc::Gzip),
         ];
         let offered: Vec<Encoding> = built
             .iter()
@@ -141,7 +147,7 @@ impl Asset {
         built
             .into_iter()
             .find(|(e, _, _)| *e == chosen)
-            .and_then(|(_, body, enc)| Some((body?, Some(enc))))
+            .and_then(|(_, body, enc)| Some((body?.clone(), Some(enc))))
             .unwrap_or(identity)
     }
 }
@@ -209,9 +215,9 @@ mod tests {
     fn asset() -> Asset {
         Asset {
             content_type: "application/wasm",
-            identity: b"identity".to_vec(),
-            brotli: Some(b"br".to_vec()),
-            gzip: Some(b"gz".to_vec()),
+            identity: Bytes::from_static(b"identity"),
+            brotli: Some(Bytes::from_static(b"br")),
+            gzip: Some(Bytes::from_static(b"gz")),
             etag: "\"abc\"".into(),
             immutable: true,
         }
