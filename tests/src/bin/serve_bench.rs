@@ -1,0 +1,225 @@
+//! The serving benchmark: `cargo run --release -p shirase-tests --bin serve_bench`.
+//!
+//! In one run: an actix-web "hello" (the same actix-web as the product, two workers, a
+//! constant body) as the baseline, then the application on each backend with a customer,
+//! three subscriptions and a few published notices. Each endpoint is loaded with `wrk`
+//! (Debian's package) at 2 threads and 64 connections for a fixed time; it prints requests
+//! per second, p99 latency, errors, the ratio to the hello and the resident memory of this
+//! process (the application runs in it).
+//!
+//! Options: `--seconds N` (default 5), `--backend sqlite|postgres|both` (default both).
+
+#![allow(
+    clippy::print_stdout,
+    reason = "the printed figures are what it is for"
+)]
+
+use std::process::Command;
+
+use anyhow::{Context, bail, ensure};
+use reqwest::Method;
+use serde_json::json;
+use shirase_tests::flows::{customer, operator, publish};
+use shirase_tests::{Backend, TestApp};
+
+/// What one `wrk` run measured.
+struct Load {
+    rate: f64,
+    p99_ms: f64,
+    errors: u64,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let option = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1).cloned())
+    };
+    let seconds: u32 = option("--seconds")
+        .map(|n| n.parse())
+        .transpose()
+        .context("--seconds takes a number")?
+        .unwrap_or(5);
+    let backends = match option("--backend").as_deref() {
+        None | Some("both") => vec![Backend::Sqlite, Backend::Postgres],
+        Some("sqlite") => vec![Backend::Sqlite],
+        Some("postgres") => vec![Backend::Postgres],
+        Some(other) => bail!("--backend sqlite|postgres|both, not {other}"),
+    };
+    Command::new("wrk")
+        .arg("--version")
+        .output()
+        .context("wrk is needed: apt-get install wrk")?;
+
+    let hello = hello().await?;
+    let baseline = wrk(&format!("{hello}/"), &[], seconds)?;
+    println!(
+        "serving benchmark: wrk -t2 -c64 -d{seconds}s, {} CPU(s)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "actix hello: {:.0} requests/s, p99 {:.2} ms",
+        baseline.rate, baseline.p99_ms
+    );
+    for backend in backends {
+        run(backend, &baseline, seconds).await?;
+    }
+    Ok(())
+}
+
+async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let idle = rss_mb();
+    let token = customer(&app, "bench-customer@example.com")
+        .await?
+        .access_token;
+    for product in ["id-federation", "object-storage", "directory-service"] {
+        let path = format!("/api/v1/me/subscriptions/{product}");
+        app.call(Method::PUT, &path, Some(&token), None).await?;
+    }
+    let op = operator(&app, "bench-operator@example.com").await?;
+    for i in 0..5 {
+        let draft = json!({
+            "kind": "maintenance", "products": ["id-federation"],
+            "title_ja": format!("定期メンテナンス（{}）", i + 1), "title_en": "Scheduled maintenance",
+            "body_ja": "メンテナンスを実施します。\n\n- 影響: なし", "body_en": "Maintenance.",
+            "starts_at": "2026-12-02T01:00:00Z", "ends_at": "2026-12-02T03:00:00Z",
+        });
+        publish(&app, &op, draft).await?;
+    }
+    let catalog = app.http.get(app.url("/api/v1/catalog")).send().await?;
+    let etag = catalog
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .context("the catalog has an ETag")?
+        .to_owned();
+    let shell = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../web/dist/index.html"
+    ))
+    .context("the SPA is built (scripts/build-web)")?;
+    let wasm = regex::Regex::new(r"/(web-[0-9a-f]{16}_bg\.wasm)")?
+        .captures(&shell)
+        .context("the shell names the wasm")?[1]
+        .to_owned();
+
+    let bearer = format!("Authorization: Bearer {token}");
+    let not_modified = format!("If-None-Match: {etag}");
+    let compressed = "Accept-Encoding: gzip, deflate, br";
+    let endpoints: [(&str, String, Vec<&str>); 7] = [
+        (
+            "GET /index.html (the shell)",
+            "/index.html".into(),
+            vec![compressed],
+        ),
+        ("GET the .wasm", format!("/{wasm}"), vec![compressed]),
+        ("GET /api/v1/me", "/api/v1/me".into(), vec![&bearer]),
+        (
+            "GET /api/v1/me/subscriptions",
+            "/api/v1/me/subscriptions".into(),
+            vec![&bearer],
+        ),
+        ("GET /api/v1/notices", "/api/v1/notices".into(), vec![]),
+        ("GET /api/v1/catalog", "/api/v1/catalog".into(), vec![]),
+        (
+            "GET /api/v1/catalog (304)",
+            "/api/v1/catalog".into(),
+            vec![&not_modified],
+        ),
+    ];
+    println!("\n{backend:?} (RSS idle {idle:.0} MB)");
+    println!(
+        "  {:<32} {:>12} {:>9} {:>7} {:>7}",
+        "endpoint", "requests/s", "p99 ms", "errors", "ratio"
+    );
+    for (name, path, headers) in endpoints {
+        let load = wrk(&app.url(&path), &headers, seconds)?;
+        println!(
+            "  {name:<32} {:>12.0} {:>9.2} {:>7} {:>7.3}",
+            load.rate,
+            load.p99_ms,
+            load.errors,
+            load.rate / baseline.rate
+        );
+    }
+    println!("  RSS after the load: {:.0} MB", rss_mb());
+    Ok(())
+}
+
+/// Loads `url` with wrk and reads its report.
+fn wrk(url: &str, headers: &[&str], seconds: u32) -> anyhow::Result<Load> {
+    let mut cmd = Command::new("wrk");
+    cmd.args(["-t2", "-c64", &format!("-d{seconds}s"), "--latency"]);
+    for h in headers {
+        cmd.args(["-H", h]);
+    }
+    let out = cmd.arg(url).output().context("running wrk")?;
+    ensure!(out.status.success(), "wrk failed: {:?}", out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let number = |prefix: &str| -> Option<f64> {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|v| {
+                let (n, scale) = if let Some(n) = v.strip_suffix("ms") {
+                    (n, 1.0)
+                } else if let Some(n) = v.strip_suffix("us") {
+                    (n, 0.001)
+                } else if let Some(n) = v.strip_suffix('s') {
+                    (n, 1000.0)
+                } else {
+                    (v, 1.0)
+                };
+                n.parse::<f64>().ok().map(|n| n * scale)
+            })
+    };
+    let non_2xx_3xx: u64 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Non-2xx or 3xx responses:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    // "Socket errors: connect 0, read 0, write 0, timeout 3"
+    let socket: u64 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Socket errors:"))
+        .map(|rest| {
+            rest.split(',')
+                .filter_map(|part| part.split_whitespace().last()?.parse::<u64>().ok())
+                .sum()
+        })
+        .unwrap_or(0);
+    let errors = non_2xx_3xx + socket;
+    Ok(Load {
+        rate: number("Requests/sec:").context("wrk printed no rate")?,
+        p99_ms: number("99%").context("wrk printed no p99")?,
+        errors,
+    })
+}
+
+/// An actix-web hello on its own port, two workers; returns its base URL.
+async fn hello() -> anyhow::Result<String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let server = actix_web::HttpServer::new(|| {
+        actix_web::App::new().route("/", actix_web::web::get().to(|| async { "Hello, world!" }))
+    })
+    .workers(2)
+    .listen(listener)?
+    .run();
+    tokio::spawn(server);
+    Ok(base)
+}
+
+/// This process's resident memory, from `/proc/self/status`.
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
