@@ -71,6 +71,7 @@ impl Application {
         let _: Mailbox = settings.mail_from.parse().context("SHIRASE_MAIL_FROM")?;
         let wakeup = Arc::new(Notify::new());
         let state = web::Data::new(AppState {
+            db_slots: Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize + 3)),
             pool: pool.clone(),
             throttle: Throttle::new(settings.rate_limits, clock.clone()),
             jwt: JwtKeys::new(settings.jwt_secret.expose()),

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::NaiveDateTime;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::auth::jwt::JwtKeys;
 use crate::clock::Clock;
@@ -19,6 +19,11 @@ use crate::throttle::Throttle;
 
 pub struct AppState {
     pub pool: Pool,
+    /// A few more permits than pooled connections: requests wait for a connection here, as
+    /// tasks, instead of as blocking threads parked in the pool (with one SQLite connection
+    /// and 64 clients that was 64 threads woken in turn for every query). The few extra keep
+    /// a connection from idling between one query and the next.
+    pub db_slots: Arc<Semaphore>,
     pub settings: Settings,
     pub clock: Arc<dyn Clock>,
     pub throttle: Throttle,
@@ -44,7 +49,12 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let slot =
+            self.db_slots.clone().acquire_owned().await.map_err(|e| {
+                ApiError::Unexpected(anyhow::Error::new(e).context("database slots"))
+            })?;
         tokio::task::spawn_blocking(move || {
+            let _slot = slot;
             let mut conn = pool.get().context("taking a database connection")?;
             f(&mut conn)
         })

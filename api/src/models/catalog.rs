@@ -126,6 +126,16 @@ macro_rules! level_queries {
                 Ok(select_entries!([$($parent_column)?], query, conn).into_iter().next())
             }
 
+            pub fn by_slugs(conn: &mut DbConnection, slugs: &[&str]) -> QueryResult<Vec<Entry>> {
+                let query = t::$table.filter(t::slug.eq_any(slugs)).into_boxed();
+                Ok(select_entries!([$($parent_column)?], query, conn))
+            }
+
+            pub fn by_ids(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<Vec<Entry>> {
+                let query = t::$table.filter(t::id.eq_any(ids)).into_boxed();
+                Ok(select_entries!([$($parent_column)?], query, conn))
+            }
+
             pub fn next_position(conn: &mut DbConnection) -> QueryResult<i32> {
                 let max: Option<i32> = t::$table
                     .select(diesel::dsl::max(t::position))
@@ -267,27 +277,39 @@ pub fn product_view(
     conn: &mut DbConnection,
     slug: &str,
 ) -> QueryResult<Option<(String, ProductView)>> {
-    let Some(p) = product::find(conn, slug)? else {
-        return Ok(None);
-    };
-    let group_slug: String = product_groups::table
-        .find(&p.parent_id)
-        .select(product_groups::slug)
-        .first(conn)?;
-    let group = group::find(conn, &group_slug)?;
-    let category = match &group {
-        Some(g) => {
-            let slug: String = categories::table
-                .find(&g.parent_id)
-                .select(categories::slug)
-                .first(conn)?;
-            category::find(conn, &slug)?
-        }
-        None => None,
-    };
-    let mut v = view(&p, group.as_ref(), category.as_ref());
-    v.retired |= category.as_ref().is_some_and(|c| c.retired_at.is_some());
-    Ok(Some((p.id, v)))
+    Ok(product_views(conn, &[slug])?.remove(slug))
+}
+
+/// Products by slug with where they sit, their ids beside them: three queries whatever the
+/// number of products (one per level), never one per product.
+pub fn product_views(
+    conn: &mut DbConnection,
+    slugs: &[&str],
+) -> QueryResult<HashMap<String, (String, ProductView)>> {
+    if slugs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let products = product::by_slugs(conn, slugs)?;
+    let group_ids: Vec<&str> = products.iter().map(|p| p.parent_id.as_str()).collect();
+    let groups: HashMap<String, Entry> = group::by_ids(conn, &group_ids)?
+        .into_iter()
+        .map(|g| (g.id.clone(), g))
+        .collect();
+    let category_ids: Vec<&str> = groups.values().map(|g| g.parent_id.as_str()).collect();
+    let categories: HashMap<String, Entry> = category::by_ids(conn, &category_ids)?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    Ok(products
+        .into_iter()
+        .map(|p| {
+            let group = groups.get(&p.parent_id);
+            let category = group.and_then(|g| categories.get(&g.parent_id));
+            let mut v = view(&p, group, category);
+            v.retired |= category.is_some_and(|c| c.retired_at.is_some());
+            (p.slug.clone(), (p.id, v))
+        })
+        .collect())
 }
 
 #[derive(Deserialize)]

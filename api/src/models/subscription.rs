@@ -40,9 +40,11 @@ impl Subscription {
             .order((products::position.asc(), products::slug.asc()))
             .load(conn)?;
         let mut opt_outs = super::opt_out::list_for_account(conn, account_id)?;
+        let slugs: Vec<&str> = rows.iter().map(|(_, slug)| slug.as_str()).collect();
+        let mut products = catalog::product_views(conn, &slugs)?;
         let mut views = Vec::with_capacity(rows.len());
         for (s, slug) in rows {
-            if let Some((_, product)) = catalog::product_view(conn, &slug)? {
+            if let Some((_, product)) = products.remove(&slug) {
                 let mut view = s.view(product);
                 view.opt_outs = opt_outs
                     .extract_if(.., |(p, _)| *p == slug)

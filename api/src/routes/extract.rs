@@ -104,24 +104,24 @@ async fn authenticate(
     };
     state
         .db(move |conn| {
-            let (account_id, via) = match claims {
-                Some(claims) => {
-                    let session = Session::find_open(conn, &claims.sid, now)?
-                        .filter(|s| s.account_id == claims.sub)
+            if let Some(claims) = claims {
+                // The session, its account and the terms in force: one query.
+                let (session, account, current_terms) =
+                    Session::authenticate(conn, &claims.sid, &claims.sub, now)?
                         .ok_or_else(|| ApiError::unauthorized("This session has ended."))?;
-                    (session.account_id, Via::Session(session.id))
-                }
-                None => {
-                    let token = token(conn, &presented, token_scope, now)?;
-                    (token.account_id.clone(), Via::Token(token))
-                }
-            };
-            let account = Account::find(conn, &account_id)?
+                return Ok(Authenticated {
+                    account,
+                    via: Via::Session(session.id),
+                    current_terms,
+                });
+            }
+            let token = token(conn, &presented, token_scope, now)?;
+            let account = Account::find(conn, &token.account_id)?
                 .ok_or_else(|| ApiError::unauthorized("This account no longer exists."))?;
             let current_terms = Terms::current_version(conn, now)?;
             Ok(Authenticated {
                 account,
-                via,
+                via: Via::Token(token),
                 current_terms,
             })
         })
