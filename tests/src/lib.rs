@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod cli;
 pub mod fixtures;
 pub mod flows;
 pub mod hooks;

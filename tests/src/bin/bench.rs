@@ -37,45 +37,23 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::json;
 use shared::domain::{Language, TimeZoneName};
 use shared::dto::HookChannel;
+use shirase_tests::cli::Options;
 use shirase_tests::flows::operator;
 use shirase_tests::{Backend, HookSink, Mode, SmtpSink, TestApp, fixtures};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().collect();
-    let option = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1).cloned())
-    };
-    let addresses: u32 = option("--addresses")
-        .map(|n| n.parse())
-        .transpose()
-        .context("--addresses takes a number")?
-        .unwrap_or(100_000);
-    let backends = match option("--backend").as_deref() {
-        None | Some("both") => vec![Backend::Sqlite, Backend::Postgres],
-        Some("sqlite") => vec![Backend::Sqlite],
-        Some("postgres") => vec![Backend::Postgres],
-        Some(other) => anyhow::bail!("--backend sqlite|postgres|both, not {other}"),
-    };
+    let options = Options::from_env();
+    let addresses: u32 = options.number("--addresses", 100_000)?;
+    let backends = options.backends()?;
     println!(
         "dispatch benchmark: {addresses} addresses, concurrency {}, {} CPU(s)",
         api::delivery::dispatcher::CONCURRENCY,
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    let rounds: u32 = option("--rounds")
-        .map(|n| n.parse())
-        .transpose()
-        .context("--rounds takes a number")?
-        .unwrap_or(3)
-        .max(1);
-    let only_dispatcher = args.iter().any(|a| a == "--only-dispatcher");
-    let webhooks: u32 = option("--webhooks")
-        .map(|n| n.parse())
-        .transpose()
-        .context("--webhooks takes a number")?
-        .unwrap_or(100_000);
+    let rounds: u32 = options.number("--rounds", 3)?.max(1);
+    let only_dispatcher = options.flag("--only-dispatcher");
+    let webhooks: u32 = options.number("--webhooks", 100_000)?;
     for backend in backends {
         if addresses > 0 {
             run(backend, addresses, rounds, only_dispatcher).await?;

@@ -16,9 +16,10 @@
 
 use std::process::Command;
 
-use anyhow::{Context, bail, ensure};
+use anyhow::{Context, ensure};
 use reqwest::Method;
 use serde_json::json;
+use shirase_tests::cli::Options;
 use shirase_tests::flows::{customer, operator, publish};
 use shirase_tests::{Backend, TestApp};
 
@@ -31,23 +32,9 @@ struct Load {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().collect();
-    let option = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1).cloned())
-    };
-    let seconds: u32 = option("--seconds")
-        .map(|n| n.parse())
-        .transpose()
-        .context("--seconds takes a number")?
-        .unwrap_or(5);
-    let backends = match option("--backend").as_deref() {
-        None | Some("both") => vec![Backend::Sqlite, Backend::Postgres],
-        Some("sqlite") => vec![Backend::Sqlite],
-        Some("postgres") => vec![Backend::Postgres],
-        Some(other) => bail!("--backend sqlite|postgres|both, not {other}"),
-    };
+    let options = Options::from_env();
+    let seconds: u32 = options.number("--seconds", 5)?;
+    let backends = options.backends()?;
     Command::new("wrk")
         .arg("--version")
         .output()
