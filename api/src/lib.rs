@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod compress;
 pub mod config;
 pub mod db;
 pub mod delivery;

@@ -158,6 +158,7 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             // Every other path under /feeds is no feed: a 404, not the SPA's shell.
             .service(web::scope("/feeds").default_service(web::to(crate::error::api_not_found)))
             .configure(|cfg| spa.configure(cfg))
+            .wrap(from_fn(crate::compress::compress))
             .wrap(
                 DefaultHeaders::new()
                     .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -96,7 +96,7 @@ async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<
     let bearer = format!("Authorization: Bearer {token}");
     let not_modified = format!("If-None-Match: {etag}");
     let compressed = "Accept-Encoding: gzip, deflate, br";
-    let endpoints: [(&str, String, Vec<&str>); 7] = [
+    let endpoints: [(&str, String, Vec<&str>); 8] = [
         (
             "GET /index.html (the shell)",
             "/index.html".into(),
@@ -111,6 +111,11 @@ async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<
         ),
         ("GET /api/v1/notices", "/api/v1/notices".into(), vec![]),
         ("GET /api/v1/catalog", "/api/v1/catalog".into(), vec![]),
+        (
+            "GET /api/v1/catalog (brotli)",
+            "/api/v1/catalog".into(),
+            vec![compressed],
+        ),
         (
             "GET /api/v1/catalog (304)",
             "/api/v1/catalog".into(),
