@@ -121,6 +121,16 @@ pub fn connect(url: &str) -> anyhow::Result<(Pool, Backend)> {
     Ok((pool, backend))
 }
 
+/// Whether this binary carries migrations the database has not had (another process's
+/// older binary may be the one running them).
+pub fn pending_migrations(conn: &mut DbConnection) -> anyhow::Result<bool> {
+    let pending = match conn {
+        DbConnection::Pg(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+    };
+    pending.map_err(|e| anyhow!("reading the applied migrations: {e}"))
+}
+
 fn migrate(conn: &mut DbConnection) -> anyhow::Result<()> {
     let result = match conn {
         DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),

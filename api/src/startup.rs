@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use actix_web::dev::Server;
 use actix_web::http::header;
@@ -78,6 +79,7 @@ impl Application {
             unsubscribe: UnsubscribeKey::derive(settings.jwt_secret.expose()),
             templates: Arc::new(Templates::load()?),
             outbox_wakeup: wakeup.clone(),
+            dispatcher_running: Default::default(),
             hooks: Arc::new(HookSender::new(
                 settings.webhook_allow_private,
                 settings.environment.is_production(),
@@ -89,7 +91,11 @@ impl Application {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let dispatcher = dispatcher_for(&state, clock, transport, wakeup)?;
         let dispatcher = if state.settings.dispatch {
-            tokio::spawn(dispatcher.run(shutdown_rx))
+            let running = Running::mark(state.dispatcher_running.clone());
+            tokio::spawn(async move {
+                let _running = running;
+                dispatcher.run(shutdown_rx).await;
+            })
         } else {
             tracing::info!("SHIRASE_DISPATCH=off: this process sends no mail");
             tokio::spawn(async {})
@@ -125,6 +131,23 @@ impl Application {
     }
 }
 
+/// Marks the dispatcher as running for as long as it lives: its task's end, a panic
+/// included, drops this and clears the mark.
+struct Running(Arc<AtomicBool>);
+
+impl Running {
+    fn mark(flag: Arc<AtomicBool>) -> Self {
+        flag.store(true, Ordering::Release);
+        Self(flag)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
 /// The documentation lives under `/api/docs/`; its address without the slash leads there.
 async fn docs_redirect() -> actix_web::HttpResponse {
     actix_web::HttpResponse::PermanentRedirect()
@@ -152,6 +175,8 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
                     .external_urls_from_iter_unchecked([("/api/openapi.json", document)]),
             )
             .service(web::scope("/api").default_service(web::to(crate::error::api_not_found)))
+            .service(routes::health::live::healthz)
+            .service(routes::health::ready::readyz)
             .service(routes::dev_mailbox::list)
             .service(routes::dev_mailbox::show)
             .configure(routes::configure_feeds)

@@ -1,6 +1,7 @@
 //! What every handler can reach.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
 use chrono::NaiveDateTime;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub hooks: Arc<crate::delivery::webhook::HookSender>,
     /// Wakes this process's dispatcher as soon as a request queued a delivery.
     pub outbox_wakeup: Arc<Notify>,
+    /// True while this process's dispatcher runs (readiness reports it).
+    pub dispatcher_running: Arc<AtomicBool>,
 }
 
 impl AppState {

@@ -7,6 +7,7 @@ pub mod destinations;
 pub mod dev_mailbox;
 pub mod extract;
 pub mod feeds;
+pub mod health;
 pub mod me;
 pub mod notices;
 pub mod password_resets;

@@ -1,0 +1,102 @@
+//! The health endpoints load balancers and orchestrators poll, on SQLite and PostgreSQL.
+
+use diesel::prelude::*;
+use serde_json::{Value, json};
+use shirase_tests::app::postgres_admin_url;
+use shirase_tests::{Backend, Mode, TestApp, backend_tests};
+
+async fn probe(app: &TestApp, path: &str) -> anyhow::Result<(u16, Value)> {
+    let res = app.http.get(app.url(path)).send().await?;
+    let status = res.status().as_u16();
+    assert_eq!(
+        res.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store"),
+        "{path}"
+    );
+    Ok((status, res.json().await?))
+}
+
+backend_tests! {
+    async fn live_and_ready_say_so(app: TestApp) -> anyhow::Result<()> {
+        assert_eq!(probe(&app, "/healthz").await?, (200, json!({"status": "ok"})));
+        let (status, body) = probe(&app, "/readyz").await?;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body, json!({"status": "ready", "database": "ok", "migrations": "ok", "dispatcher": "running"}));
+        Ok(())
+    }
+
+    async fn a_migration_missing_from_the_database_is_not_ready(app: TestApp) -> anyhow::Result<()> {
+        // As when a newer binary meets a database its migrations have not reached yet.
+        app.db(|conn| {
+            let sql = "DELETE FROM __diesel_schema_migrations WHERE version = \
+                       (SELECT MAX(version) FROM __diesel_schema_migrations)";
+            match conn {
+                api::db::DbConnection::Pg(c) => diesel::sql_query(sql).execute(c)?,
+                api::db::DbConnection::Sqlite(c) => diesel::sql_query(sql).execute(c)?,
+            };
+            Ok(())
+        })
+        .await?;
+        let (status, body) = probe(&app, "/readyz").await?;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(body["status"], "not ready");
+        assert_eq!(body["migrations"], "pending");
+        assert_eq!(probe(&app, "/healthz").await?.0, 200, "alive all the same");
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_that_sends_nothing_is_ready_all_the_same() -> anyhow::Result<()> {
+    let mode = Mode {
+        no_dispatcher: true,
+        ..Mode::default()
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, mode)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("SQLite is always there"))?;
+    let (status, body) = probe(&app, "/readyz").await?;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["dispatcher"], "off");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_that_went_away_is_not_ready() -> anyhow::Result<()> {
+    // No dispatcher: it would wait out the pool's 30 s for a connection to the dropped
+    // database before the test could end.
+    let mode = Mode {
+        no_dispatcher: true,
+        ..Mode::default()
+    };
+    let Some(app) = TestApp::spawn_with(Backend::Postgres, mode).await? else {
+        return Ok(());
+    };
+    let name: String = app
+        .db(|conn| {
+            #[derive(QueryableByName)]
+            struct Name {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                name: String,
+            }
+            let api::db::DbConnection::Pg(c) = conn else {
+                anyhow::bail!("PostgreSQL expected");
+            };
+            let row: Name = diesel::sql_query("SELECT current_database() AS name").get_result(c)?;
+            Ok(row.name)
+        })
+        .await?;
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let mut admin = PgConnection::establish(&format!("{}/postgres", postgres_admin_url()))?;
+        diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin)?;
+        Ok(())
+    })
+    .await??;
+    let (status, body) = probe(&app, "/readyz").await?;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["database"], "unreachable");
+    assert_eq!(probe(&app, "/healthz").await?.0, 200);
+    Ok(())
+}
