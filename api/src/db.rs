@@ -113,7 +113,10 @@ pub fn connect(url: &str) -> anyhow::Result<(Pool, Backend)> {
         // Connections open on demand: no background thread re-dialling a database that
         // went away.
         .min_idle(Some(0))
-        .connection_timeout(Duration::from_secs(30))
+        // Requests queue for connections in `AppState::db` first, so a wait this long means
+        // the database is gone or stuck: fail the request rather than hold it (and its
+        // thread) for half a minute.
+        .connection_timeout(Duration::from_secs(5))
         .build(manager)
         .context("connecting to the database")?;
     let mut conn = pool.get().context("connecting to the database")?;
