@@ -112,9 +112,21 @@ impl ResponseError for ApiError {
         {
             response.insert_header((header::RETRY_AFTER, v));
         }
-        response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+        let mut problem = self.problem();
+        problem.instance = crate::telemetry::request_id().map(|id| {
+            let id = percent_encoding::utf8_percent_encode(&id, URN_ESCAPED);
+            format!("urn:shirase:request:{id}")
+        });
+        response.body(serde_json::to_string(&problem).unwrap_or_default())
     }
 }
+
+/// What a request id may not hold as it is in a URN: all but letters, digits and `-._~`.
+const URN_ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Unknown paths under `/api` answer with a problem, not with the SPA.
 pub async fn api_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {

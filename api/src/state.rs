@@ -56,8 +56,11 @@ impl AppState {
             self.db_slots.clone().acquire_owned().await.map_err(|e| {
                 ApiError::Unexpected(anyhow::Error::new(e).context("database slots"))
             })?;
+        // What is logged on the blocking thread still belongs to the request.
+        let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
             let _slot = slot;
+            let _span = span.enter();
             let mut conn = pool.get().context("taking a database connection")?;
             f(&mut conn)
         })

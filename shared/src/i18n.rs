@@ -458,6 +458,7 @@ impl Problem {
             status: kind.status(),
             detail: detail.into(),
             errors: Vec::new(),
+            instance: None,
         }
     }
 }

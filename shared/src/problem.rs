@@ -219,6 +219,10 @@ pub struct Problem {
     pub detail: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// This occurrence: names the request (`urn:shirase:request:<id>`, the id also sent as
+    /// `X-Request-Id`), so that a complaint quoting it can be found in the server's logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
 }
 
 // `Problem::new` lives in `i18n`, beside the catalogue that gives each kind its title.

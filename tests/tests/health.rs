@@ -100,3 +100,41 @@ async fn a_database_that_went_away_is_not_ready() -> anyhow::Result<()> {
     assert_eq!(probe(&app, "/healthz").await?.0, 200);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_names_its_request() -> anyhow::Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    let id_of = |res: &reqwest::Response| {
+        res.headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // The client's own id, echoed, and named in the problem document.
+    let res = app
+        .http
+        .get(app.url("/api/v1/nothing-here"))
+        .header("x-request-id", "complaint-42/b")
+        .send()
+        .await?;
+    assert_eq!(id_of(&res), "complaint-42/b");
+    let problem: Value = res.json().await?;
+    assert_eq!(problem["instance"], "urn:shirase:request:complaint-42%2Fb");
+
+    // No id, or one that is not 1–64 visible ASCII characters: a new one.
+    let mut seen = Vec::new();
+    for given in [None, Some("x".repeat(65)), Some("two words".to_owned())] {
+        let mut req = app.http.get(app.url("/healthz"));
+        if let Some(given) = &given {
+            req = req.header("x-request-id", given.as_str());
+        }
+        let res = req.send().await?;
+        let id = id_of(&res);
+        assert_eq!(id.len(), 32, "{given:?} → {id}");
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+        assert!(!seen.contains(&id), "ids are not reused");
+        seen.push(id);
+    }
+    Ok(())
+}
