@@ -148,13 +148,6 @@ impl Drop for Running {
     }
 }
 
-/// The documentation lives under `/api/docs/`; its address without the slash leads there.
-async fn docs_redirect() -> actix_web::HttpResponse {
-    actix_web::HttpResponse::PermanentRedirect()
-        .insert_header((header::LOCATION, "/api/docs/"))
-        .finish()
-}
-
 fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
     let spa = spa::Spa::locate(&state.settings.web_dir);
     let server = HttpServer::new(move || {
@@ -169,7 +162,7 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             .split_for_parts();
         let document = serde_json::to_value(crate::openapi::published_from(api))
             .unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}));
-        app.route("/api/docs", web::get().to(docs_redirect))
+        app.service(routes::docs_redirect::docs_redirect)
             .service(
                 SwaggerUi::new("/api/docs/{_:.*}")
                     .external_urls_from_iter_unchecked([("/api/openapi.json", document)]),

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod catalog;
 pub mod destinations;
 pub mod dev_mailbox;
+pub mod docs_redirect;
 pub mod extract;
 pub mod feeds;
 pub mod health;
