@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod error;
 pub mod feeds;
 pub mod mail;
+pub mod memo;
 pub mod models;
 pub mod openapi;
 pub mod routes;

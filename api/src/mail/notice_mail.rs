@@ -5,8 +5,7 @@
 //! A rendered mail is shared by every address with the same language and time zone; only
 //! the unsubscribe link differs, and is spliced into a copy per address.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::{DateTime, Datelike, Utc};
@@ -22,6 +21,7 @@ use super::templates::{EncodedMail, MailTemplate, RenderedMail, Templates};
 use super::unsubscribe::{MailRef, UnsubscribeKey};
 use crate::db::DbConnection;
 use crate::feeds::ical;
+use crate::memo::Memo;
 use crate::models::notice::{Notice, Publication, utc};
 
 /// Stands in for each address's own unsubscribe link until the mail is personalised. Only
@@ -120,8 +120,8 @@ pub struct NoticeMailer {
     templates: Arc<Templates>,
     key: UnsubscribeKey,
     public_url: String,
-    contents: Mutex<HashMap<String, Arc<NoticeContent>>>,
-    rendered: Mutex<HashMap<RenderKey, Arc<Rendered>>>,
+    contents: Memo<String, NoticeContent>,
+    rendered: Memo<RenderKey, Rendered>,
 }
 
 /// Publications are immutable once written, so cached renderings never go stale; the caches
@@ -134,17 +134,16 @@ impl NoticeMailer {
             templates,
             key,
             public_url: public_url.trim_end_matches('/').to_owned(),
-            contents: Mutex::default(),
-            rendered: Mutex::default(),
+            contents: Memo::new(CACHE_LIMIT),
+            rendered: Memo::new(CACHE_LIMIT),
         }
     }
 
     /// Publications of `ids` not loaded yet.
     pub fn missing(&self, ids: impl IntoIterator<Item = String>) -> Vec<String> {
-        let contents = self.contents.lock().unwrap_or_else(|e| e.into_inner());
         let mut missing: Vec<String> = ids
             .into_iter()
-            .filter(|id| !contents.contains_key(id))
+            .filter(|id| !self.contents.contains(id))
             .collect();
         missing.sort();
         missing.dedup();
@@ -152,20 +151,12 @@ impl NoticeMailer {
     }
 
     pub fn remember(&self, publication_id: String, content: NoticeContent) {
-        let mut contents = self.contents.lock().unwrap_or_else(|e| e.into_inner());
-        if contents.len() >= CACHE_LIMIT {
-            contents.clear();
-        }
-        contents.insert(publication_id, Arc::new(content));
+        self.contents.insert(publication_id, Arc::new(content));
     }
 
     /// A loaded publication's content.
     pub fn content(&self, publication_id: &str) -> Option<Arc<NoticeContent>> {
-        self.contents
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(publication_id)
-            .cloned()
+        self.contents.get(publication_id)
     }
 
     /// The site's public base URL, without a trailing slash.
@@ -236,37 +227,21 @@ impl NoticeMailer {
         zone: TimeZoneName,
     ) -> anyhow::Result<Arc<Rendered>> {
         let key = (publication_id.to_owned(), language.code(), zone.name());
-        let cached = self
-            .rendered
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .cloned();
-        if let Some(r) = cached {
-            return Ok(r);
-        }
-        let content = self
-            .contents
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(publication_id)
-            .cloned()
-            .context("publication not loaded")?;
-        let mail = self.render(&content, language, zone)?;
-        let calendar = (content.kind == NoticeKind::Maintenance)
-            .then(|| self.calendar(&content, language, &mail.subject).into());
-        let r = Arc::new(Rendered {
-            text: SplicedBody::new(&mail.text, UNSUBSCRIBE_PLACEHOLDER),
-            html: SplicedBody::new(&mail.html, UNSUBSCRIBE_PLACEHOLDER),
-            mail,
-            calendar,
-        });
-        let mut rendered = self.rendered.lock().unwrap_or_else(|e| e.into_inner());
-        if rendered.len() >= CACHE_LIMIT {
-            rendered.clear();
-        }
-        rendered.insert(key, r.clone());
-        Ok(r)
+        self.rendered.get_or_try_insert(key, || {
+            let content = self
+                .contents
+                .get(publication_id)
+                .context("publication not loaded")?;
+            let mail = self.render(&content, language, zone)?;
+            let calendar = (content.kind == NoticeKind::Maintenance)
+                .then(|| self.calendar(&content, language, &mail.subject).into());
+            Ok(Rendered {
+                text: SplicedBody::new(&mail.text, UNSUBSCRIBE_PLACEHOLDER),
+                html: SplicedBody::new(&mail.html, UNSUBSCRIBE_PLACEHOLDER),
+                mail,
+                calendar,
+            })
+        })
     }
 
     fn links(&self, publication_id: &str, recipient_id: &str) -> Links {
@@ -486,13 +461,7 @@ mod tests {
             Language::Ja.code(),
             TimeZoneName::DEFAULT.name(),
         );
-        let rendered = mailer
-            .rendered
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .cloned()
-            .context("not cached")?;
+        let rendered = mailer.rendered.get(&key).context("not cached")?;
         assert!(rendered.text.is_some() && rendered.html.is_some());
         Ok(())
     }

@@ -10,6 +10,7 @@ use shared::dto::{HookChannel, WebhookEvent, WebhookEventData, WebhookEventType,
 use shared::i18n::{self, Msg};
 
 use crate::mail::notice_mail::{NoticeContent, format_local};
+use crate::memo::Memo;
 
 /// An event other than a notice, as the ledger keeps it until it is sent; the parts that
 /// depend on the delivery (its id, the instant) are added then.
@@ -246,9 +247,16 @@ type BodyKey = (String, HookChannel, Language, &'static str);
 
 /// A publication's bodies, rendered once per channel, language and time zone; each delivery
 /// fills in its own destination and id. Kept for one dispatcher pass.
-#[derive(Default)]
 pub struct NoticeBodies {
-    rendered: std::sync::Mutex<std::collections::HashMap<BodyKey, std::sync::Arc<String>>>,
+    rendered: Memo<BodyKey, String>,
+}
+
+impl Default for NoticeBodies {
+    fn default() -> Self {
+        Self {
+            rendered: Memo::new(256),
+        }
+    }
 }
 
 impl NoticeBodies {
@@ -265,31 +273,16 @@ impl NoticeBodies {
         public_url: &str,
     ) -> serde_json::Result<String> {
         let key = (publication_id.to_owned(), channel, language, zone.name());
-        let cached = self
-            .rendered
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .cloned();
-        let shared = match cached {
-            Some(body) => body,
-            None => {
-                let event = notice_event(
-                    content,
-                    publication_id,
-                    DESTINATION_PLACEHOLDER,
-                    ID_PLACEHOLDER,
-                    public_url,
-                );
-                let body = std::sync::Arc::new(body(channel, &event, language, zone)?);
-                let mut rendered = self.rendered.lock().unwrap_or_else(|e| e.into_inner());
-                if rendered.len() >= 256 {
-                    rendered.clear();
-                }
-                rendered.insert(key, body.clone());
-                body
-            }
-        };
+        let shared = self.rendered.get_or_try_insert(key, || {
+            let event = notice_event(
+                content,
+                publication_id,
+                DESTINATION_PLACEHOLDER,
+                ID_PLACEHOLDER,
+                public_url,
+            );
+            body(channel, &event, language, zone)
+        })?;
         Ok(shared
             .replace(DESTINATION_PLACEHOLDER, destination_id)
             .replace(ID_PLACEHOLDER, message_id))
