@@ -32,11 +32,7 @@ pub fn conditional(
 ) -> HttpResponse {
     let body = body.into();
     let tag = EntityTag::new_strong(hex::encode(&Sha256::digest(&body)[..16]));
-    let unchanged = match if_none_match {
-        Some(IfNoneMatch::Any) => true,
-        Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&tag)),
-        None => false,
-    };
+    let unchanged = unchanged(if_none_match, &tag);
     let mut response = if unchanged {
         HttpResponse::NotModified()
     } else {
@@ -49,5 +45,16 @@ pub fn conditional(
         response.finish()
     } else {
         response.content_type(content_type.to_owned()).body(body)
+    }
+}
+
+/// Whether the client's `If-None-Match` already names `tag`. The comparison is weak, as
+/// RFC 9110 has it for this header: a tag made weak on the way out (by compression) still
+/// matches.
+pub fn unchanged(if_none_match: Option<IfNoneMatch>, tag: &EntityTag) -> bool {
+    match if_none_match {
+        Some(IfNoneMatch::Any) => true,
+        Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(tag)),
+        None => false,
     }
 }

@@ -5,11 +5,14 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use actix_web::http::Method;
-use actix_web::http::header::{self, AcceptEncoding, ContentEncoding, Encoding, Header};
+use actix_web::http::header::{
+    self, AcceptEncoding, ContentEncoding, Encoding, EntityTag, Header, IfNoneMatch,
+};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
+
+use crate::routes::cache;
 
 /// Files whose names carry a hash of their content (trunk's `name-<16 hex>.ext`) never change
 /// under their name: browsers and CDNs may keep them a year.
@@ -24,10 +27,10 @@ pub struct Asset {
     content_type: &'static str,
     // Shared with every response that sends them: no copy per request.
     identity: Bytes,
-    brotli: Option<Bytes>,
-    gzip: Option<Bytes>,
-    /// Quoted, strong; the same for every encoding's suffix-less base.
-    etag: String,
+    /// The versions that were built, smallest first.
+    encoded: Vec<(Coding, Bytes)>,
+    /// Of the identity bytes; each encoding's ETag adds its own suffix.
+    hash: String,
     immutable: bool,
 }
 
@@ -52,17 +55,18 @@ impl Assets {
                 continue;
             }
             let identity = Bytes::from(std::fs::read(entry.path())?);
-            let sibling = |suffix: &str| {
-                std::fs::read(dir.join(format!("{name}{suffix}")))
-                    .ok()
-                    .map(Bytes::from)
-            };
+            let encoded = Coding::ALL
+                .into_iter()
+                .filter_map(|coding| {
+                    let file = dir.join(format!("{name}.{}", coding.tag()));
+                    Some((coding, Bytes::from(std::fs::read(file).ok()?)))
+                })
+                .collect();
             let asset = Asset {
                 content_type: content_type(&name),
-                etag: format!("\"{}\"", &hex::encode(Sha256::digest(&identity))[..20]),
+                hash: hex::encode(&Sha256::digest(&identity)[..10]),
                 immutable: is_hashed(&name),
-                brotli: sibling(".br"),
-                gzip: sibling(".gz"),
+                encoded,
                 identity,
             };
             files.insert(format!("/{name}"), asset);
@@ -77,21 +81,21 @@ impl Assets {
 
 impl Asset {
     /// The file as `req` accepts it: the smallest encoding it allows, 304 when its
-    /// `If-None-Match` names this version, the body left out for HEAD.
+    /// `If-None-Match` names this version.
     pub fn respond(&self, req: &HttpRequest) -> HttpResponse {
-        let (body, encoding) = self.variant(req);
+        let (body, coding) = self.variant(req);
         // A strong ETag names one representation: each encoding has its own.
-        let etag = match encoding {
-            None => self.etag.clone(),
-            Some(e) => format!("{}-{}\"", self.etag.trim_end_matches('"'), e.tag()),
-        };
-        let not_modified = matches_etag(req, &etag);
-        let mut res = if not_modified {
+        let tag = EntityTag::new_strong(match coding {
+            None => self.hash.clone(),
+            Some(c) => format!("{}-{}", self.hash, c.tag()),
+        });
+        let unchanged = cache::unchanged(IfNoneMatch::parse(req).ok(), &tag);
+        let mut res = if unchanged {
             HttpResponse::NotModified()
         } else {
             HttpResponse::Ok()
         };
-        res.insert_header((header::ETAG, etag))
+        res.insert_header(header::ETag(tag))
             .insert_header((header::CONTENT_TYPE, self.content_type))
             .insert_header((
                 header::CACHE_CONTROL,
@@ -101,15 +105,13 @@ impl Asset {
                     REVALIDATE
                 },
             ));
-        if self.brotli.is_some() || self.gzip.is_some() {
+        if !self.encoded.is_empty() {
             res.insert_header((header::VARY, "Accept-Encoding"));
         }
-        match encoding {
-            Some(Enc::Brotli) => res.insert_header(ContentEncoding::Brotli),
-            Some(Enc::Gzip) => res.insert_header(ContentEncoding::Gzip),
-            None => &mut res,
-        };
-        if not_modified || req.method() == Method::HEAD {
+        if let Some(c) = coding {
+            res.insert_header(c.header());
+        }
+        if unchanged {
             res.finish()
         } else {
             res.body(body)
@@ -121,62 +123,59 @@ impl Asset {
         std::str::from_utf8(&self.identity).unwrap_or_default()
     }
 
-    pub fn etag(&self) -> &str {
-        &self.etag
-    }
-
     /// The smallest version that was built and that the request accepts.
-    fn variant(&self, req: &HttpRequest) -> (Bytes, Option<Enc>) {
+    fn variant(&self, req: &HttpRequest) -> (Bytes, Option<Coding>) {
         let identity = (self.identity.clone(), None);
         let Ok(accepted) = AcceptEncoding::parse(req) else {
             return identity;
         };
-        let built = [
-            (Encoding::brotli(), self.brotli.as_ref(), Enc::Brotli),
-            (Encoding::gzip(), self.gzip.as_ref(), Enc::Gzip),
-        ];
-        let offered: Vec<Encoding> = built
+        let offered: Vec<Encoding> = self
+            .encoded
             .iter()
-            .filter(|(_, body, _)| body.is_some())
-            .map(|(e, _, _)| e.clone())
+            .map(|(c, _)| c.negotiable())
             .chain([Encoding::identity()])
             .collect();
         let Some(chosen) = accepted.negotiate(offered.iter()) else {
             return identity;
         };
-        built
-            .into_iter()
-            .find(|(e, _, _)| *e == chosen)
-            .and_then(|(_, body, enc)| Some((body?.clone(), Some(enc))))
-            .unwrap_or(identity)
+        self.encoded
+            .iter()
+            .find(|(c, _)| c.negotiable() == chosen)
+            .map_or(identity, |(c, body)| (body.clone(), Some(*c)))
     }
 }
 
+/// The encodings files are built in, smallest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Enc {
+enum Coding {
     Brotli,
     Gzip,
 }
 
-impl Enc {
+impl Coding {
+    const ALL: [Self; 2] = [Self::Brotli, Self::Gzip];
+
+    /// The built file's suffix, and the ETag's.
     const fn tag(self) -> &'static str {
         match self {
             Self::Brotli => "br",
             Self::Gzip => "gz",
         }
     }
-}
 
-/// Whether `If-None-Match` names `etag` (or is `*`).
-pub fn matches_etag(req: &HttpRequest, etag: &str) -> bool {
-    req.headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .map(|t| t.trim().trim_start_matches("W/"))
-                .any(|t| t == etag || t == "*")
-        })
+    fn negotiable(self) -> Encoding {
+        match self {
+            Self::Brotli => Encoding::brotli(),
+            Self::Gzip => Encoding::gzip(),
+        }
+    }
+
+    const fn header(self) -> ContentEncoding {
+        match self {
+            Self::Brotli => ContentEncoding::Brotli,
+            Self::Gzip => ContentEncoding::Gzip,
+        }
+    }
 }
 
 /// trunk names what it hashes `stem-<16 lowercase hex>` (with `_bg` after it for the wasm).
@@ -216,9 +215,11 @@ mod tests {
         Asset {
             content_type: "application/wasm",
             identity: Bytes::from_static(b"identity"),
-            brotli: Some(Bytes::from_static(b"br")),
-            gzip: Some(Bytes::from_static(b"gz")),
-            etag: "\"abc\"".into(),
+            encoded: vec![
+                (Coding::Brotli, Bytes::from_static(b"br")),
+                (Coding::Gzip, Bytes::from_static(b"gz")),
+            ],
+            hash: "abc".into(),
             immutable: true,
         }
     }

@@ -8,11 +8,13 @@ mod assets;
 use std::path::Path;
 use std::sync::Arc;
 
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::Method;
+use actix_web::http::header::{self, Header, IfNoneMatch};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 pub use assets::{Asset, Assets};
+
+use crate::routes::cache;
 
 #[derive(Clone)]
 pub enum Spa {
@@ -111,22 +113,14 @@ fn is_file_name(path: &str) -> bool {
         .is_some_and(|(_, ext)| FILE_TYPES.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
-/// The shell with the product's feeds announced; small, so sent as it is.
+/// The shell with the product's feeds announced, revalidated like every document of ours.
 fn product_shell(req: &HttpRequest, shell: &Asset, slug: &str) -> HttpResponse {
-    let etag = format!("{}-{slug}\"", shell.etag().trim_end_matches('"'));
-    let not_modified = assets::matches_etag(req, &etag);
-    let mut res = HttpResponse::build(if not_modified {
-        StatusCode::NOT_MODIFIED
-    } else {
-        StatusCode::OK
-    });
-    res.insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
-        .content_type("text/html; charset=utf-8");
-    if not_modified || req.method() == Method::HEAD {
-        return res.finish();
-    }
-    res.body(with_product_feeds(shell.text(), slug))
+    cache::conditional(
+        IfNoneMatch::parse(req).ok(),
+        with_product_feeds(shell.text(), slug),
+        "text/html; charset=utf-8",
+        "no-cache",
+    )
 }
 
 /// The product slug of a product page's path (`/support/products/{slug}`), if it is one.
