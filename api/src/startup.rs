@@ -121,13 +121,58 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until the server stops (SIGINT/SIGTERM), then lets the dispatcher finish the
-    /// batch in hand.
+    /// Serves until SIGTERM or SIGINT. Then, at once: no new connections are accepted and
+    /// requests in progress get `SHUTDOWN_GRACE` to finish; the dispatcher claims nothing
+    /// more, lets the attempts in flight end and be recorded, and releases the deliveries it
+    /// claimed but did not attempt, so that another process takes them without waiting for
+    /// their lease to run out.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        self.server.await?;
-        let _ = self.shutdown.send(true);
-        self.dispatcher.await?;
-        Ok(())
+        let Self {
+            server,
+            dispatcher,
+            shutdown,
+            ..
+        } = self;
+        let handle = server.handle();
+        let mut server = std::pin::pin!(server);
+        let served = tokio::select! {
+            served = &mut server => served,
+            () = stop_signal() => {
+                tracing::info!("stopping: finishing requests and deliveries in progress");
+                let _ = shutdown.send(true);
+                // The server future carries out the stop: poll it while waiting.
+                let ((), served) = tokio::join!(handle.stop(true), server);
+                served
+            }
+        };
+        let _ = shutdown.send(true);
+        dispatcher.await?;
+        tracing::info!("stopped");
+        Ok(served?)
+    }
+}
+
+/// How long requests in progress may take to finish once the process is told to stop.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Resolves on SIGTERM (orchestrators, systemd) or SIGINT (Ctrl-C); never where neither
+/// can be listened for.
+async fn stop_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let terminate = async {
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "SIGTERM cannot be listened for");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
     }
 }
 
@@ -186,6 +231,9 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             )
             .wrap(from_fn(telemetry::log_request))
     })
+    // Stopping is ours (`run_until_stopped`): the dispatcher is told at the same moment.
+    .disable_signals()
+    .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
     .listen(listener)?
     .run();
     Ok(server)

@@ -34,6 +34,8 @@ pub enum Answer {
     Status(u16),
     /// 429 with `Retry-After` in seconds.
     TooMany(u64),
+    /// 204, after this long: an endpoint that takes its time.
+    Slow(Duration),
 }
 
 #[derive(Default)]
@@ -96,6 +98,10 @@ async fn receive(req: HttpRequest, body: web::Bytes, inbox: web::Data<Arc<Inbox>
         Some(Answer::TooMany(seconds)) => HttpResponse::TooManyRequests()
             .insert_header(("Retry-After", seconds.to_string()))
             .body("slow down"),
+        Some(Answer::Slow(wait)) => {
+            tokio::time::sleep(wait).await;
+            HttpResponse::NoContent().finish()
+        }
     }
 }
 

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod fixtures;
 pub mod flows;
 pub mod hooks;
+pub mod process;
 pub mod smtp;
 
 pub use app::Mode;

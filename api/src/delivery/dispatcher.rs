@@ -64,17 +64,26 @@ struct Item {
     hook: Option<Arc<Endpoint>>,
 }
 
+/// Whether the dispatcher is asked to stop: checked before each claim and before each
+/// attempt.
+type Stop = Arc<dyn Fn() -> bool + Send + Sync>;
+
 /// The claimed deliveries the workers take from: the batch being worked, then the batches
 /// claimed ahead of it.
 struct Queue {
     items: std::sync::Mutex<std::collections::VecDeque<Item>>,
     batches: tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Vec<Item>>>,
+    stop: Stop,
 }
 
 impl Queue {
-    /// The next delivery to attempt; `None` once claiming has ended and all are taken.
+    /// The next delivery to attempt; `None` once claiming has ended and all are taken, or
+    /// once the dispatcher is stopping (what is left is then released, not attempted).
     async fn next(&self) -> Option<Item> {
         loop {
+            if (self.stop)() {
+                return None;
+            }
             if let Some(item) = lock(&self.items).pop_front() {
                 return Some(item);
             }
@@ -87,6 +96,18 @@ impl Queue {
             let batch = batches.recv().await?;
             lock(&self.items).extend(batch);
         }
+    }
+
+    /// Ends claiming (a claim waiting to queue its batch gets it back) and takes every
+    /// delivery not attempted.
+    async fn close(&self) -> Vec<Item> {
+        let mut batches = self.batches.lock().await;
+        batches.close();
+        let mut left: Vec<Item> = lock(&self.items).drain(..).collect();
+        while let Some(batch) = batches.recv().await {
+            left.extend(batch);
+        }
+        left
     }
 }
 
@@ -107,7 +128,7 @@ impl Dispatcher {
                 break;
             }
             let stop = shutdown.clone();
-            let handled = match self.pump(None, move || *stop.borrow()).await {
+            let handled = match self.pump(None, Arc::new(move || *stop.borrow())).await {
                 Ok(n) => n,
                 Err(e) => {
                     tracing::error!(error = ?e, "delivery dispatch failed");
@@ -127,39 +148,41 @@ impl Dispatcher {
 
     /// Attempts until nothing is due; returns how many deliveries it claimed.
     pub async fn drain(&self) -> anyhow::Result<usize> {
-        self.pump(None, || false).await
+        self.pump(None, Arc::new(|| false)).await
     }
 
     /// Claims one batch, attempts every delivery in it and records the outcomes; returns
     /// how many were claimed.
     pub async fn drain_once(&self) -> anyhow::Result<usize> {
-        self.pump(Some(1), || false).await
+        self.pump(Some(1), Arc::new(|| false)).await
     }
 
     /// Three stages run at once: claiming batches (the next is claimed while the last is
     /// still being sent), attempting with `CONCURRENCY` in flight, and recording outcomes
-    /// in group commits. Sending never waits for the database.
-    async fn pump(&self, batches: Option<usize>, stop: impl Fn() -> bool) -> anyhow::Result<usize> {
+    /// in group commits. Sending never waits for the database. Once `stop` turns true no
+    /// more is claimed or attempted: the attempts in flight finish and are recorded, and the
+    /// deliveries claimed but not attempted are released at once for any dispatcher to take.
+    async fn pump(&self, batches: Option<usize>, stop: Stop) -> anyhow::Result<usize> {
         let pending = Arc::new(Pending::default());
         // Whole batches go to the workers: one hand-off a batch, not one a delivery.
         let (tx, rx) = tokio::sync::mpsc::channel::<Vec<Item>>(QUEUED_BATCHES);
+        let stopping = stop.clone();
         let claim = async move {
             let mut claimed = 0;
             let mut round = 0;
-            while batches.is_none_or(|b| round < b) && !stop() {
+            while batches.is_none_or(|b| round < b) && !stopping() {
                 round += 1;
                 let items = self.claim().await?;
                 if items.is_empty() {
                     break;
                 }
                 claimed += items.len();
-                // Every worker gone (they only stop when the queue closes): claim no more;
-                // what is left here stays leased until its lease runs out.
-                if tx.send(items).await.is_err() {
-                    break;
+                // The queue closed (stopping, or every worker gone): this batch goes back.
+                if let Err(unsent) = tx.send(items).await {
+                    return anyhow::Ok((claimed, unsent.0));
                 }
             }
-            anyhow::Ok(claimed)
+            anyhow::Ok((claimed, Vec::new()))
         };
         // `CONCURRENCY` workers, each a task of its own (rendering and encoding spread over
         // every core) that takes the next delivery as soon as its last is out.
@@ -174,6 +197,7 @@ impl Dispatcher {
         let queue = Arc::new(Queue {
             items: Default::default(),
             batches: tokio::sync::Mutex::new(rx),
+            stop,
         });
         let mut workers = tokio::task::JoinSet::new();
         for _ in 0..CONCURRENCY {
@@ -195,9 +219,45 @@ impl Dispatcher {
             }
             pending.closed.store(true, Ordering::Release);
             pending.queued.notify_one();
+            queue.close().await
         };
-        let (claimed, (), ()) = tokio::join!(claim, send, self.record(&pending));
+        let (claimed, mut left, ()) = tokio::join!(claim, send, self.record(&pending));
+        let claimed = claimed.map(|(claimed, unsent)| {
+            left.extend(unsent);
+            claimed
+        });
+        self.release(left).await;
         claimed
+    }
+
+    /// Gives claimed deliveries that were not attempted back to the ledger. Should that
+    /// fail, they stay leased and are taken again once their lease runs out.
+    async fn release(&self, items: Vec<Item>) {
+        if items.is_empty() {
+            return;
+        }
+        let pool = self.pool.clone();
+        let released = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            let mut by_token: HashMap<&str, Vec<&str>> = HashMap::new();
+            for item in &items {
+                by_token
+                    .entry(&item.token)
+                    .or_default()
+                    .push(&item.delivery.id);
+            }
+            let mut conn = pool.get()?;
+            let mut released = 0;
+            for (token, ids) in by_token {
+                released += ledger::release(&mut conn, token, &ids)?;
+            }
+            Ok(released)
+        })
+        .await;
+        match released {
+            Ok(Ok(released)) => tracing::info!(released, "claimed deliveries released"),
+            Ok(Err(e)) => tracing::error!(error = ?e, "releasing claimed deliveries failed"),
+            Err(e) => tracing::error!(error = ?e, "releasing claimed deliveries failed"),
+        }
     }
 
     /// Leases the next batch and loads what its deliveries need: the notices they carry and

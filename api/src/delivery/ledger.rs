@@ -401,6 +401,29 @@ pub fn claim(
     Ok((claimed, malformed))
 }
 
+/// Hands claimed deliveries that were never attempted back at once (a dispatcher shutting
+/// down), as if they had not been claimed: any dispatcher may take them now instead of after
+/// the lease. Only rows `token` still holds are touched. Returns how many were released.
+pub fn release(conn: &mut DbConnection, token: &str, ids: &[&str]) -> QueryResult<usize> {
+    let mut released = 0;
+    // One bound value a row plus the token: well under SQLite's limit per statement.
+    for chunk in ids.chunks(1000) {
+        released += diesel::update(
+            deliveries::table
+                .filter(deliveries::id.eq_any(chunk))
+                .filter(deliveries::lease_token.eq(token))
+                .filter(deliveries::status.eq(Status::Pending.code())),
+        )
+        .set((
+            deliveries::lease_until.eq(None::<NaiveDateTime>),
+            deliveries::lease_token.eq(None::<String>),
+            deliveries::attempts.eq(deliveries::attempts - 1),
+        ))
+        .execute(conn)?;
+    }
+    Ok(released)
+}
+
 /// What became of one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {

@@ -1,0 +1,148 @@
+//! The `shirase` binary run as a process of its own, as an operator runs it: for what only
+//! separate processes show (signals, limits shared through the database).
+
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::Duration;
+
+use anyhow::Context;
+
+/// A running `shirase serve`. Killed (SIGKILL) when dropped, if still running.
+pub struct Process {
+    child: Child,
+    pub base: String,
+    log: PathBuf,
+    _dir: TempDir,
+}
+
+/// The built server binary beside the test binaries (`cargo build -p api --bin shirase`,
+/// which `scripts/test` runs first).
+fn binary() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    // target/<profile>/deps/<test> → target/<profile>/shirase
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .context("no target directory")?;
+    let bin = dir.join("shirase");
+    anyhow::ensure!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p api --bin shirase` first",
+        bin.display()
+    );
+    Ok(bin)
+}
+
+impl Process {
+    /// Starts `shirase serve` on `database_url` on a free port, in development mode with
+    /// webhooks allowed to reach loopback, plus `env`; returns once it is ready.
+    pub async fn start(database_url: &str, env: &[(&str, &str)]) -> anyhow::Result<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let base = format!("http://127.0.0.1:{port}");
+        let dir = TempDir::new()?;
+        let log = dir.0.join("shirase.log");
+        let mut command = Command::new(binary()?);
+        command
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("RUST_LOG", "info")
+            .env("SHIRASE_DATABASE_URL", database_url)
+            .env("SHIRASE_LISTEN", format!("127.0.0.1:{port}"))
+            .env("SHIRASE_PUBLIC_URL", &base)
+            .env("SHIRASE_VAR_DIR", &dir.0)
+            .env("SHIRASE_WEB_DIR", dir.0.join("no-spa"))
+            .env("SHIRASE_WEBHOOK_ALLOW_PRIVATE", "on");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&log)?)
+            .stderr(std::fs::File::create(dir.0.join("stderr.log"))?)
+            .spawn()
+            .context("starting shirase")?;
+        let process = Self {
+            child,
+            base,
+            log,
+            _dir: dir,
+        };
+        process.ready().await?;
+        Ok(process)
+    }
+
+    /// Waits for `/readyz` to answer 200 (at most 30 s: a process that never gets ready is
+    /// broken, not slow).
+    async fn ready(&self) -> anyhow::Result<()> {
+        let client = reqwest::Client::new();
+        for _ in 0..300 {
+            if let Ok(res) = client.get(format!("{}/readyz", self.base)).send().await
+                && res.status().is_success()
+            {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("shirase never got ready; its log:\n{}", self.log())
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM, as an orchestrator or systemd stops a service.
+    pub fn terminate(&self) -> anyhow::Result<()> {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()?;
+        anyhow::ensure!(status.success(), "kill -TERM failed");
+        Ok(())
+    }
+
+    /// Waits for the process to exit (at most 60 s) and returns how it did.
+    pub async fn wait(&mut self) -> anyhow::Result<ExitStatus> {
+        for _ in 0..600 {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(status);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("shirase did not exit; its log:\n{}", self.log())
+    }
+
+    /// What the process has logged so far.
+    pub fn log(&self) -> String {
+        let stdout = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let stderr = std::fs::read_to_string(self._dir.0.join("stderr.log")).unwrap_or_default();
+        format!("{stdout}{stderr}")
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// A directory removed with everything in it when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> anyhow::Result<Self> {
+        let dir = std::env::temp_dir().join(format!("shirase-proc-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

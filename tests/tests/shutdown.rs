@@ -1,0 +1,102 @@
+//! Stopping a `shirase` process (SIGTERM) in the middle of a fan-out: it exits cleanly, what
+//! it had in flight is delivered once, and what it had claimed but not attempted is handed
+//! back at once, so another process delivers the rest without waiting for a lease to expire.
+
+use std::time::Duration;
+
+use serde_json::json;
+use shirase_tests::flows::{operator, publish};
+use shirase_tests::hooks::Answer;
+use shirase_tests::process::Process;
+use shirase_tests::{Backend, HookSink, Mode, TestApp, fixtures};
+
+const PRODUCT: &str = "id-federation";
+const DESTINATIONS: usize = 600;
+
+async fn sigterm_hands_the_fan_out_over(backend: Backend) -> anyhow::Result<()> {
+    // A slow endpoint (50 ms an answer, 8 in flight): the fan-out takes seconds.
+    let sink = HookSink::start().await?;
+    sink.otherwise(Some(Answer::Slow(Duration::from_millis(50))));
+    // The other process: the test runs its dispatcher, on a clock that stands still, so
+    // only deliveries handed back (not ones whose lease ran out) are there for it to take.
+    let mode = Mode {
+        no_dispatcher: true,
+        ..Mode::default()
+    };
+    let Some(app) = TestApp::spawn_with(backend, mode).await? else {
+        return Ok(());
+    };
+    let op = {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
+        let op = operator(&app, "op@example.com").await;
+        let _ = stop.send(true);
+        helper.await?;
+        op?
+    };
+    let url = sink.url("/hook");
+    app.db(move |conn| fixtures::bulk_hooks(conn, PRODUCT, DESTINATIONS as u32, &url))
+        .await?;
+
+    let database_url = app.state.settings.database_url.expose().to_owned();
+    let mut stopped = Process::start(&database_url, &[]).await?;
+    let (_, receipt) = publish(
+        &app,
+        &op,
+        json!({
+            "kind": "outage", "products": [PRODUCT], "title_ja": "認証エラー",
+            "body_ja": "現在、認証エラーが発生しています。", "starts_at": "2026-12-02T01:00:00Z",
+        }),
+    )
+    .await?;
+    assert_eq!(receipt.audience, DESTINATIONS as i64);
+    // The process is delivering (it wakes on its poll interval): stop it mid-way.
+    sink.wait_for("/hook", 40).await?;
+    stopped.terminate()?;
+    let status = stopped.wait().await?;
+    let log = stopped.log();
+    assert!(status.success(), "exit status {status}; log:\n{log}");
+    assert!(
+        log.contains("claimed deliveries released"),
+        "it released what it had claimed; log:\n{log}"
+    );
+    let by_stopped = sink.at("/hook").len();
+    assert!(
+        by_stopped < DESTINATIONS,
+        "the process was stopped before it finished ({by_stopped})"
+    );
+
+    let taken = app.dispatcher(&app.smtp)?.drain().await?;
+    assert!(taken > 0, "the rest was free to take at once");
+    let received = sink.at("/hook");
+    let mut ids: Vec<String> = received
+        .iter()
+        .filter_map(|r| r.header("webhook-id").map(str::to_owned))
+        .collect();
+    assert_eq!(ids.len(), DESTINATIONS, "one request a destination");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), DESTINATIONS, "no delivery twice");
+    let unsent = app
+        .db(|conn| {
+            use api::schema::deliveries::dsl::*;
+            use diesel::prelude::*;
+            Ok(deliveries
+                .filter(status.ne("sent"))
+                .count()
+                .get_result::<i64>(conn)?)
+        })
+        .await?;
+    assert_eq!(unsent, 0, "every delivery is recorded as sent");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_sigterm_hands_the_fan_out_over() -> anyhow::Result<()> {
+    sigterm_hands_the_fan_out_over(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_sigterm_hands_the_fan_out_over() -> anyhow::Result<()> {
+    sigterm_hands_the_fan_out_over(Backend::Postgres).await
+}
