@@ -189,6 +189,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    rate_limits (action, key_hash) {
+        action -> Text,
+        key_hash -> Text,
+        window_start -> Timestamp,
+        window_end -> Timestamp,
+        count -> Int4,
+    }
+}
+
+diesel::table! {
     recipient_opt_outs (recipient_id, product_id, kind) {
         recipient_id -> Text,
         product_id -> Text,
@@ -345,6 +355,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     product_groups,
     products,
     publications,
+    rate_limits,
     recipient_opt_outs,
     recipient_verifications,
     recipients,

@@ -74,7 +74,12 @@ impl Application {
         let state = web::Data::new(AppState {
             db_slots: Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize + 3)),
             pool: pool.clone(),
-            throttle: Throttle::new(settings.rate_limits, clock.clone()),
+            throttle: Throttle::for_database(
+                settings.rate_limits,
+                clock.clone(),
+                pool.clone(),
+                backend,
+            ),
             jwt: JwtKeys::new(settings.jwt_secret.expose()),
             unsubscribe: UnsubscribeKey::derive(settings.jwt_secret.expose()),
             templates: Arc::new(Templates::load()?),

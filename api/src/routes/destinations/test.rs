@@ -32,13 +32,16 @@ pub async fn test(
     path: web::Path<String>,
 ) -> ApiResult<web::Json<DeliveryAttemptView>> {
     let id = path.into_inner();
-    state.throttle.hit(
-        Action::WebhookTest,
-        &[
-            Key::Subject(format!("destination:{id}")),
-            Key::Ip(client_ip(&req)),
-        ],
-    )?;
+    state
+        .throttle
+        .hit(
+            Action::WebhookTest,
+            &[
+                Key::Subject(format!("destination:{id}")),
+                Key::Ip(client_ip(&req)),
+            ],
+        )
+        .await?;
     let st = state.clone();
     let (hook, code) = state
         .db(move |conn| {

@@ -47,7 +47,7 @@ pub async fn verify(
         Key::Subject(format!("destination:{id}")),
         Key::Ip(client_ip(&req)),
     ];
-    state.throttle.check(Action::CodeFailure, &keys)?;
+    state.throttle.check(Action::CodeFailure, &keys).await?;
     let st = state.clone();
     let verified = state
         .db(move |conn| {
@@ -63,7 +63,7 @@ pub async fn verify(
         })
         .await?;
     let Some(hook) = verified else {
-        state.throttle.hit(Action::CodeFailure, &keys)?;
+        state.throttle.hit(Action::CodeFailure, &keys).await?;
         let mut errors = FieldErrors::default();
         errors.push("code", FieldCode::WrongCode);
         return Err(errors.into());

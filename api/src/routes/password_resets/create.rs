@@ -37,10 +37,13 @@ pub async fn create(
         return Err(errors.into());
     };
     let email = email.as_str().to_owned();
-    state.throttle.hit(
-        Action::PasswordReset,
-        &[Key::Subject(email.clone()), Key::Ip(client_ip(&req))],
-    )?;
+    state
+        .throttle
+        .hit(
+            Action::PasswordReset,
+            &[Key::Subject(email.clone()), Key::Ip(client_ip(&req))],
+        )
+        .await?;
     let st = state.clone();
     state
         .db(move |conn| {

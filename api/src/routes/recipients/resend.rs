@@ -29,21 +29,33 @@ pub async fn resend(
     let id = path.into_inner();
     state
         .throttle
-        .check(Action::VerificationMail, &[Key::Subject(id.clone())])?;
-    let st = state.clone();
-    state
+        .check(Action::VerificationMail, &[Key::Subject(id.clone())])
+        .await?;
+    let account = auth.account.id.clone();
+    let recipient = state
         .db(move |conn| {
-            let now = st.now();
-            let r = super::find_own(conn, &auth.account.id, &id)?;
+            let r = super::find_own(conn, &account, &id)?;
             if r.is_verified() {
                 return Err(ApiError::new(
                     ProblemKind::Conflict,
                     "This address is already verified.",
                 ));
             }
-            st.throttle
-                .hit(Action::VerificationMail, &[Key::Subject(r.id.clone())])?;
-            super::send_verification(&st, conn, &auth.account, &r, now)
+            Ok(r)
+        })
+        .await?;
+    state
+        .throttle
+        .hit(
+            Action::VerificationMail,
+            &[Key::Subject(recipient.id.clone())],
+        )
+        .await?;
+    let st = state.clone();
+    state
+        .db(move |conn| {
+            let now = st.now();
+            super::send_verification(&st, conn, &auth.account, &recipient, now)
         })
         .await?;
     state.mail_queued();

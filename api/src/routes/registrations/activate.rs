@@ -40,7 +40,10 @@ pub async fn activate(
     let password = require_password("password", &body.password)?;
     let secret = path.into_inner();
     let keys = [Key::Subject(token::hash(&secret)), Key::Ip(client_ip(&req))];
-    state.throttle.check(Action::ActivationFailure, &keys)?;
+    state
+        .throttle
+        .check(Action::ActivationFailure, &keys)
+        .await?;
     let registration = {
         let now = state.now();
         let secret = secret.clone();
@@ -49,7 +52,7 @@ pub async fn activate(
             .await?
     };
     if !password::verify(password, Some(registration.password_hash.clone())).await? {
-        state.throttle.hit(Action::ActivationFailure, &keys)?;
+        state.throttle.hit(Action::ActivationFailure, &keys).await?;
         let mut errors = FieldErrors::default();
         errors.push("password", FieldCode::Incorrect);
         return Err(errors.into());

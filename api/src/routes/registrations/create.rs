@@ -38,10 +38,13 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let registration = body.parse()?;
     let email = registration.email.as_str().to_owned();
-    state.throttle.hit(
-        Action::SignUp,
-        &[Key::Subject(email.clone()), Key::Ip(client_ip(&req))],
-    )?;
+    state
+        .throttle
+        .hit(
+            Action::SignUp,
+            &[Key::Subject(email.clone()), Key::Ip(client_ip(&req))],
+        )
+        .await?;
     // Hashed whether or not the account exists, so both answers take the same time.
     let password_hash = password::hash(registration.password.expose().to_owned()).await?;
     let st = state.clone();

@@ -32,7 +32,7 @@ pub async fn create(
 ) -> ApiResult<web::Json<SessionTokens>> {
     let (email, password) = parse_credentials(&body.email, &body.password)?;
     let keys = [Key::Subject(email.clone()), Key::Ip(client_ip(&req))];
-    state.throttle.check(Action::LoginFailure, &keys)?;
+    state.throttle.check(Action::LoginFailure, &keys).await?;
     let account = {
         let email = email.clone();
         state
@@ -41,10 +41,10 @@ pub async fn create(
     };
     let ok = password::verify(password, account.as_ref().map(|a| a.password_hash.clone())).await?;
     let Some(account) = account.filter(|_| ok) else {
-        state.throttle.hit(Action::LoginFailure, &keys)?;
+        state.throttle.hit(Action::LoginFailure, &keys).await?;
         return Err(ApiError::invalid_credentials());
     };
-    state.throttle.reset(Action::LoginFailure, &keys[0]);
+    state.throttle.reset(Action::LoginFailure, &keys[0]).await;
     let st = state.clone();
     let tokens = state
         .db(move |conn| super::open_session(&st, conn, &account))

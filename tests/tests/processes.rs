@@ -1,6 +1,5 @@
-//! Stopping a `shirase` process (SIGTERM) in the middle of a fan-out: it exits cleanly, what
-//! it had in flight is delivered once, and what it had claimed but not attempted is handed
-//! back at once, so another process delivers the rest without waiting for a lease to expire.
+//! What only separate `shirase` processes show: stopping one (SIGTERM) in the middle of a
+//! fan-out, and rate limits that hold across several on one PostgreSQL database.
 
 use std::time::Duration;
 
@@ -13,6 +12,9 @@ use shirase_tests::{Backend, HookSink, Mode, TestApp, fixtures};
 const PRODUCT: &str = "id-federation";
 const DESTINATIONS: usize = 600;
 
+/// A process stopped mid fan-out exits cleanly, what it had in flight is delivered once, and
+/// what it had claimed but not attempted is handed back at once, so another process delivers
+/// the rest without waiting for a lease to expire.
 async fn sigterm_hands_the_fan_out_over(backend: Backend) -> anyhow::Result<()> {
     // A slow endpoint (50 ms an answer, 8 in flight): the fan-out takes seconds.
     let sink = HookSink::start().await?;
@@ -99,4 +101,63 @@ async fn sqlite_sigterm_hands_the_fan_out_over() -> anyhow::Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_sigterm_hands_the_fan_out_over() -> anyhow::Result<()> {
     sigterm_hands_the_fan_out_over(Backend::Postgres).await
+}
+
+/// Three processes on one database, no balancer: failed logins for one address spread over
+/// them are counted together, and the sixth is refused whichever process gets it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_login_limits_hold_across_processes() -> anyhow::Result<()> {
+    let Some(app) = TestApp::spawn_postgres().await? else {
+        return Ok(());
+    };
+    let database_url = app.state.settings.database_url.expose().to_owned();
+    let mut processes = Vec::new();
+    for _ in 0..3 {
+        processes.push(Process::start(&database_url, &[("SHIRASE_DISPATCH", "off")]).await?);
+    }
+    let client = reqwest::Client::new();
+    let login = |process: &Process, password: &str| {
+        client
+            .post(format!("{}/api/v1/sessions", process.base))
+            .json(&json!({"email": "victim@example.com", "password": password}))
+            .send()
+    };
+    for attempt in 0..5 {
+        let res = login(&processes[attempt % 3], &format!("wrong-password-{attempt}")).await?;
+        assert_eq!(res.status(), 401, "failure {} is answered", attempt + 1);
+    }
+    // The third process has seen one failure itself; the database has seen five.
+    let refused = login(&processes[2], "wrong-password-5").await?;
+    assert_eq!(refused.status(), 429);
+    let retry_after: u64 = refused
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_default();
+    assert!(
+        (1..=15 * 60).contains(&retry_after),
+        "Retry-After within the 15-minute window: {retry_after}"
+    );
+    // The other two refuse it too, and another address is not affected.
+    for process in &processes[..2] {
+        assert_eq!(login(process, "wrong-password-6").await?.status(), 429);
+    }
+    let other = client
+        .post(format!("{}/api/v1/sessions", processes[0].base))
+        .json(&json!({"email": "someone-else@example.com", "password": "wrong-password"}))
+        .send()
+        .await?;
+    assert_eq!(other.status(), 401);
+    // The windows hold no address in clear.
+    let keys = app
+        .db(|conn| {
+            use api::schema::rate_limits::dsl::*;
+            use diesel::prelude::*;
+            Ok(rate_limits.select(key_hash).load::<String>(conn)?)
+        })
+        .await?;
+    assert!(!keys.is_empty());
+    assert!(keys.iter().all(|k| !k.contains('@') && !k.contains("127.0.0.1")));
+    Ok(())
 }
