@@ -65,6 +65,9 @@ pub struct Settings {
     /// Webhooks may go to loopback and private addresses (`SHIRASE_WEBHOOK_ALLOW_PRIVATE=on`,
     /// for development and tests; never in production).
     pub webhook_allow_private: bool,
+    /// The bearer token `GET /metrics` asks for (`SHIRASE_METRICS_TOKEN`); without one the
+    /// endpoint does not exist.
+    pub metrics_token: Option<Secret>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -117,6 +120,12 @@ impl Settings {
             dispatch,
             webhook_allow_private,
             database_url: Secret::new(database_url),
+            metrics_token: match var("SHIRASE_METRICS_TOKEN") {
+                Some(token) if token.len() < 16 => {
+                    bail!("SHIRASE_METRICS_TOKEN must be at least 16 characters")
+                }
+                token => token.map(Secret::new),
+            },
             listen: var("SHIRASE_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into()),
             public_url: Url::parse(&public_url).context("SHIRASE_PUBLIC_URL is not a URL")?,
             smtp_url,

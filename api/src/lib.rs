@@ -11,6 +11,7 @@ pub mod error;
 pub mod feeds;
 pub mod mail;
 pub mod memo;
+pub mod metrics;
 pub mod models;
 pub mod openapi;
 pub mod routes;

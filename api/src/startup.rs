@@ -70,9 +70,13 @@ impl Application {
             None => None,
         };
         let _: Mailbox = settings.mail_from.parse().context("SHIRASE_MAIL_FROM")?;
+        if settings.metrics_token.is_some() {
+            crate::metrics::handle();
+        }
         let wakeup = Arc::new(Notify::new());
         let state = web::Data::new(AppState {
             db_slots: Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize + 3)),
+            db_waiting: Default::default(),
             pool: pool.clone(),
             throttle: Throttle::for_database(
                 settings.rate_limits,
@@ -220,6 +224,7 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             .service(web::scope("/api").default_service(web::to(crate::error::api_not_found)))
             .service(routes::health::live::healthz)
             .service(routes::health::ready::readyz)
+            .service(routes::health::metrics::metrics)
             .service(routes::dev_mailbox::list)
             .service(routes::dev_mailbox::show)
             .configure(routes::configure_feeds)

@@ -1,7 +1,7 @@
 //! What every handler can reach.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use anyhow::Context;
 use chrono::NaiveDateTime;
@@ -25,6 +25,8 @@ pub struct AppState {
     /// and 64 clients that was 64 threads woken in turn for every query). The few extra keep
     /// a connection from idling between one query and the next.
     pub db_slots: Arc<Semaphore>,
+    /// Database calls waiting for a slot (a metric).
+    pub db_waiting: AtomicUsize,
     pub settings: Settings,
     pub clock: Arc<dyn Clock>,
     pub throttle: Throttle,
@@ -52,10 +54,12 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     {
         let pool = self.pool.clone();
-        let slot =
+        let slot = {
+            let _waiting = Waiting::count(&self.db_waiting);
             self.db_slots.clone().acquire_owned().await.map_err(|e| {
                 ApiError::Unexpected(anyhow::Error::new(e).context("database slots"))
-            })?;
+            })?
+        };
         // What is logged on the blocking thread still belongs to the request.
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
@@ -92,5 +96,21 @@ impl AppState {
     /// Call after the transaction that queued mail has committed.
     pub fn mail_queued(&self) {
         self.outbox_wakeup.notify_one();
+    }
+}
+
+/// Counts a waiter for as long as it waits, however the wait ends (a dropped request too).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn count(waiting: &'a AtomicUsize) -> Self {
+        waiting.fetch_add(1, Ordering::Relaxed);
+        Self(waiting)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }

@@ -84,12 +84,27 @@ pub async fn log_request(
             .headers_mut()
             .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
     }
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    ::metrics::counter!(
+        crate::metrics::HTTP_REQUESTS,
+        "route" => route.clone(),
+        "method" => method.to_string(),
+        "status" => status.to_string(),
+    )
+    .increment(1);
+    ::metrics::histogram!(
+        crate::metrics::HTTP_DURATION,
+        "route" => route.clone(),
+        "method" => method.to_string(),
+    )
+    .record(elapsed.as_secs_f64());
     span.in_scope(|| {
         tracing::info!(
             %method,
             route,
-            status = response.status().as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
+            status,
+            elapsed_ms = elapsed.as_millis() as u64,
             "request"
         );
     });

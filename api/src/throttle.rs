@@ -208,9 +208,13 @@ impl Throttle {
         };
         match retry_after {
             0 => Ok(()),
-            seconds => Err(ApiError::RateLimited {
-                retry_after: seconds,
-            }),
+            seconds => {
+                metrics::counter!(crate::metrics::RATE_LIMITED, "action" => action.code())
+                    .increment(1);
+                Err(ApiError::RateLimited {
+                    retry_after: seconds,
+                })
+            }
         }
     }
 

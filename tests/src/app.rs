@@ -81,7 +81,12 @@ pub struct Mode {
     pub webhook_guard: bool,
     /// `SHIRASE_ENV=production`.
     pub production: bool,
+    /// `GET /metrics` open to the bearer of [`METRICS_TOKEN`].
+    pub metrics: bool,
 }
+
+/// The metrics token of an app started with `Mode { metrics: true, .. }`.
+pub const METRICS_TOKEN: &str = "metrics-token-for-tests";
 
 pub struct TestApp {
     pub base: String,
@@ -222,6 +227,9 @@ impl TestApp {
             test_settings(&base, database_url, (!mode.dev_mailbox).then(|| smtp.url()))?;
         settings.dispatch = !mode.no_dispatcher;
         settings.webhook_allow_private = !mode.webhook_guard;
+        if mode.metrics {
+            settings.metrics_token = Some(api::config::Secret::new(METRICS_TOKEN.to_owned()));
+        }
         if mode.production {
             settings.environment = api::config::Environment::Production;
         }
@@ -334,5 +342,6 @@ pub fn test_settings(
         max_recipients: 10,
         dispatch: true,
         webhook_allow_private: true,
+        metrics_token: None,
     })
 }

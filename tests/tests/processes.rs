@@ -123,7 +123,11 @@ async fn postgres_login_limits_hold_across_processes() -> anyhow::Result<()> {
             .send()
     };
     for attempt in 0..5 {
-        let res = login(&processes[attempt % 3], &format!("wrong-password-{attempt}")).await?;
+        let res = login(
+            &processes[attempt % 3],
+            &format!("wrong-password-{attempt}"),
+        )
+        .await?;
         assert_eq!(res.status(), 401, "failure {} is answered", attempt + 1);
     }
     // The third process has seen one failure itself; the database has seen five.
@@ -158,6 +162,9 @@ async fn postgres_login_limits_hold_across_processes() -> anyhow::Result<()> {
         })
         .await?;
     assert!(!keys.is_empty());
-    assert!(keys.iter().all(|k| !k.contains('@') && !k.contains("127.0.0.1")));
+    assert!(
+        keys.iter()
+            .all(|k| !k.contains('@') && !k.contains("127.0.0.1"))
+    );
     Ok(())
 }

@@ -268,6 +268,14 @@ pub fn fan_out(
     let slots = slots(conn, target.issued_at)?;
     let mail = fan_out_mail(conn, &slots, target, now)?;
     let hooks = fan_out_hooks(conn, &slots, target, now)?;
+    for (channel, fanned) in [("email", &mail), ("hook", &hooks)] {
+        metrics::counter!(
+            crate::metrics::DELIVERIES_QUEUED,
+            "channel" => channel,
+            "kind" => "notice",
+        )
+        .increment(fanned.audience.unsigned_abs());
+    }
     Ok(FanOut {
         audience: mail.audience + hooks.audience,
         skipped: mail.skipped + hooks.skipped,

@@ -263,6 +263,7 @@ impl Dispatcher {
     /// Leases the next batch and loads what its deliveries need: the notices they carry and
     /// the webhook destinations they go to. Rows that do not parse are settled as failed.
     async fn claim(&self) -> anyhow::Result<Vec<Item>> {
+        let started = Instant::now();
         let token: Arc<str> = crate::models::new_id().into();
         let now = self.clock.now().naive_utc();
         let pool = self.pool.clone();
@@ -316,6 +317,7 @@ impl Dispatcher {
             Ok((deliveries, hooks))
         })
         .await??;
+        metrics::histogram!(crate::metrics::CLAIM_DURATION).record(started.elapsed().as_secs_f64());
         Ok(deliveries
             .into_iter()
             .map(|delivery| Item {
@@ -510,7 +512,10 @@ impl Attempter {
             Channel::Email => self.email.attempt(&d, now.naive_utc()).await,
             Channel::Hook(channel) => self.hook(&d, channel, hook.as_deref()).await,
         };
+        let took = started.elapsed();
         let latency_ms = webhook::elapsed_ms(started);
+        metrics::histogram!(crate::metrics::ATTEMPT_DURATION, "channel" => d.channel.code())
+            .record(took.as_secs_f64());
         let (outcome, reply) = match result {
             Ok(reply) => (Outcome::Sent, reply),
             Err(failure) => {
@@ -520,6 +525,13 @@ impl Attempter {
                 (self.classify(&d, failure), None)
             }
         };
+        metrics::counter!(
+            crate::metrics::DELIVERY_ATTEMPTS,
+            "channel" => d.channel.code(),
+            "kind" => d.carries.code(),
+            "outcome" => outcome.code(),
+        )
+        .increment(1);
         Some(Settlement {
             hook: (active && (failing || outcome != Outcome::Sent))
                 .then(|| d.destination_id.clone())

@@ -77,7 +77,7 @@ pub enum Carries {
 }
 
 impl Carries {
-    const fn code(&self) -> &'static str {
+    pub const fn code(&self) -> &'static str {
         match self {
             Self::AccountMail(_) => "account_mail",
             Self::Notice { .. } => "notice",
@@ -262,6 +262,12 @@ pub fn enqueue(
             deliveries::in_reply_to.eq(reply_to),
         ))
         .execute(conn)?;
+    metrics::counter!(
+        crate::metrics::DELIVERIES_QUEUED,
+        "channel" => new.channel.code(),
+        "kind" => new.carries.code(),
+    )
+    .increment(1);
     Ok(id)
 }
 
@@ -424,6 +430,21 @@ pub fn release(conn: &mut DbConnection, token: &str, ids: &[&str]) -> QueryResul
     Ok(released)
 }
 
+/// How many deliveries wait (pending, due or not), and the due time of the oldest one that
+/// is due: both read off the pending index.
+pub fn backlog(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+    let pending = deliveries::table.filter(deliveries::status.eq(Status::Pending.code()));
+    let count = pending.count().get_result(conn)?;
+    let oldest = pending
+        .filter(deliveries::due_at.le(now))
+        .select(diesel::dsl::min(deliveries::due_at))
+        .get_result(conn)?;
+    Ok((count, oldest))
+}
+
 /// What became of one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -439,7 +460,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    const fn code(&self) -> &'static str {
+    pub const fn code(&self) -> &'static str {
         match self {
             Self::Sent => "sent",
             Self::Retry { .. } => "retry",
