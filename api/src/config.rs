@@ -68,6 +68,9 @@ pub struct Settings {
     /// The bearer token `GET /metrics` asks for (`SHIRASE_METRICS_TOKEN`); without one the
     /// endpoint does not exist.
     pub metrics_token: Option<Secret>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`SHIRASE_TRUSTED_PROXIES`,
+    /// addresses separated by commas); from any other peer the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -120,6 +123,17 @@ impl Settings {
             dispatch,
             webhook_allow_private,
             database_url: Secret::new(database_url),
+            trusted_proxies: var("SHIRASE_TRUSTED_PROXIES")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    a.parse().with_context(|| {
+                        format!("SHIRASE_TRUSTED_PROXIES: {a:?} is not an IP address")
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?,
             metrics_token: match var("SHIRASE_METRICS_TOKEN") {
                 Some(token) if token.len() < 16 => {
                     bail!("SHIRASE_METRICS_TOKEN must be at least 16 characters")

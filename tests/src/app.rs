@@ -83,6 +83,8 @@ pub struct Mode {
     pub production: bool,
     /// `GET /metrics` open to the bearer of [`METRICS_TOKEN`].
     pub metrics: bool,
+    /// The test client (loopback) is a trusted proxy: its `X-Forwarded-For` names clients.
+    pub behind_proxy: bool,
 }
 
 /// The metrics token of an app started with `Mode { metrics: true, .. }`.
@@ -230,6 +232,9 @@ impl TestApp {
         if mode.metrics {
             settings.metrics_token = Some(api::config::Secret::new(METRICS_TOKEN.to_owned()));
         }
+        if mode.behind_proxy {
+            settings.trusted_proxies = vec![std::net::Ipv4Addr::LOCALHOST.into()];
+        }
         if mode.production {
             settings.environment = api::config::Environment::Production;
         }
@@ -343,5 +348,6 @@ pub fn test_settings(
         dispatch: true,
         webhook_allow_private: true,
         metrics_token: None,
+        trusted_proxies: Vec::new(),
     })
 }

@@ -380,3 +380,57 @@ backend_tests! {
         Ok(())
     }
 }
+
+/// Twenty password-reset requests from `client` (through the test's loopback connection,
+/// as a proxy would forward them), each for another address: what the per-client limit
+/// admits in an hour. Returns the status of a twenty-first from `client` and of one from
+/// `other`.
+async fn resets_from(
+    app: &shirase_tests::TestApp,
+    client: &str,
+    other: &str,
+) -> anyhow::Result<(u16, u16)> {
+    let reset = |from: &str, n: usize| {
+        app.http
+            .post(app.url("/api/v1/password-resets"))
+            .header("x-forwarded-for", format!("198.51.100.99, {from}"))
+            .json(&json!({"email": format!("someone-{n}@example.com")}))
+            .send()
+    };
+    for n in 0..20 {
+        let status = reset(client, n).await?.status();
+        anyhow::ensure!(status == 202, "request {n}: {status}");
+    }
+    Ok((
+        reset(client, 20).await?.status().as_u16(),
+        reset(other, 21).await?.status().as_u16(),
+    ))
+}
+
+/// Behind a trusted proxy the per-client limits count the address the proxy forwards (the
+/// rightmost: a client may write anything to its left); from any other peer the header is
+/// ignored, so a client cannot escape the limit by inventing addresses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_client_limits_count_the_forwarded_client_only_behind_a_trusted_proxy()
+-> anyhow::Result<()> {
+    use shirase_tests::{Backend, Mode, TestApp};
+    let mode = Mode {
+        behind_proxy: true,
+        ..Mode::default()
+    };
+    let Some(proxied) = TestApp::spawn_with(Backend::Sqlite, mode).await? else {
+        anyhow::bail!("SQLite always starts");
+    };
+    assert_eq!(
+        resets_from(&proxied, "203.0.113.7", "203.0.113.8").await?,
+        (429, 202),
+        "the forwarded client is limited, another client is not"
+    );
+    let direct = TestApp::spawn(Backend::Sqlite).await?;
+    assert_eq!(
+        resets_from(&direct, "203.0.113.7", "203.0.113.8").await?,
+        (429, 429),
+        "without a trusted proxy the header changes nothing"
+    );
+    Ok(())
+}

@@ -103,7 +103,10 @@ async fn metrics_follow_what_happens(backend: Backend) -> anyhow::Result<()> {
     }
     let after = scrape(&app).await?;
     if let Some(dir) = std::env::var_os("SHIRASE_METRICS_SAMPLE") {
-        std::fs::write(std::path::Path::new(&dir).join(format!("{backend:?}.txt")), &after)?;
+        std::fs::write(
+            std::path::Path::new(&dir).join(format!("{backend:?}.txt")),
+            &after,
+        )?;
     }
 
     let grew = |name: &str, labels: &[(&str, &str)]| {

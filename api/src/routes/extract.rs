@@ -225,10 +225,36 @@ impl FromRequest for ManageAccess {
     }
 }
 
-/// The client's address as seen on the socket. Forwarded headers are not trusted: a client
-/// could otherwise pick a fresh address for every throttled attempt.
+/// The client's address, which per-client rate limits count against: the socket's peer,
+/// or, when the peer is a trusted proxy (`SHIRASE_TRUSTED_PROXIES`), the rightmost address
+/// of `X-Forwarded-For` that no trusted proxy added. A client can write anything to the left
+/// of what its proxy appends, so nothing further left is believed; from any other peer the
+/// header is ignored, or a client could pick a fresh address for every throttled attempt.
 pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".into();
+    };
+    let trusted = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.settings.trusted_proxies.as_slice())
+        .unwrap_or_default();
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let hops: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for hop in hops.iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip.to_string(),
+            // Not an address: whatever wrote it is not to be believed.
+            Err(_) => break,
+        }
+    }
+    peer.to_string()
 }
