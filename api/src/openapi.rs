@@ -126,6 +126,76 @@ fn qualify_operation_ids(api: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// Request bodies say which fields a client must send. Their Rust types take every field
+/// with `#[serde(default)]`, so that a missing one reaches validation and comes back as a
+/// field-level problem instead of an unreadable body; utoipa then documents each field as
+/// optional with an empty default (`""`, `[]`, `false`), and generators either make clients
+/// send `department: null` or let them omit the e-mail address. Here a field that is not
+/// nullable and defaults to nothing becomes required, a nullable one optional, and neither
+/// keeps a default that only stood for "absent". A meaningful default stays as it is.
+fn require_request_fields(api: &mut utoipa::openapi::OpenApi) {
+    use serde_json::Value;
+    let Ok(mut doc) = serde_json::to_value(&*api) else {
+        return;
+    };
+    let bodies: std::collections::BTreeSet<String> = doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(Value::as_object)
+        .flat_map(|item| item.values())
+        .filter_map(|op| {
+            op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str()
+        })
+        .filter_map(|r| r.strip_prefix("#/components/schemas/"))
+        .map(str::to_owned)
+        .collect();
+    let empty = |v: &Value| match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Number(_) => false,
+    };
+    let nullable = |p: &Value| {
+        let null = |t: &Value| t == "null";
+        p["type"].as_array().is_some_and(|t| t.iter().any(null))
+            || p["oneOf"]
+                .as_array()
+                .is_some_and(|alts| alts.iter().any(|a| null(&a["type"])))
+    };
+    for name in bodies {
+        let schema = &mut doc["components"]["schemas"][name.as_str()];
+        let mut required: Vec<Value> = schema["required"].as_array().cloned().unwrap_or_default();
+        let Some(properties) = schema["properties"].as_object_mut() else {
+            continue;
+        };
+        for (field, property) in properties.iter_mut() {
+            let Some(default) = property.get("default") else {
+                continue;
+            };
+            if !empty(default) {
+                continue;
+            }
+            let optional = nullable(property);
+            if let Some(p) = property.as_object_mut() {
+                p.remove("default");
+            }
+            if !optional && !required.iter().any(|r| r == field.as_str()) {
+                required.push(Value::String(field.clone()));
+            }
+        }
+        if !required.is_empty() {
+            schema["required"] = Value::Array(required);
+        }
+    }
+    match serde_json::from_value(doc) {
+        Ok(doc) => *api = doc,
+        Err(e) => tracing::error!(error = %e, "the request bodies' fields could not be marked"),
+    }
+}
+
 /// The document with its `webhooks` (OpenAPI 3.1): what generic webhook destinations
 /// receive. utoipa has no `webhooks` field, so they are added beside its document.
 #[derive(serde::Serialize)]
@@ -141,6 +211,7 @@ pub fn published() -> Published {
 
 pub fn published_from(mut api: utoipa::openapi::OpenApi) -> Published {
     qualify_operation_ids(&mut api);
+    require_request_fields(&mut api);
     let event = |event: WebhookEventType, summary: &str| {
         let header = |name: &str, description: &str| {
             ParameterBuilder::new()
