@@ -15,6 +15,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Created", body = CatalogEntryView),
         (status = 400, description = "Invalid fields; `slug`: `taken` if it exists", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in, or the token is invalid, expired or revoked", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an operator", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -16,6 +16,7 @@ use crate::state::AppState;
     params(("id" = String, Path, description = "The notice's id")),
     responses(
         (status = 200, description = "Progress", body = NoticeDeliveries),
+        (status = 401, description = "Not signed in, or the token is invalid, expired or revoked", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an operator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such notice", body = Problem, content_type = "application/problem+json"),
     )

@@ -17,6 +17,7 @@ use crate::state::AppState;
     responses(
         (status = 202, description = "Published; mails queued", body = PublicationReceipt),
         (status = 400, description = "Invalid fields, e.g. `status`: `invalid_value` for the kind, `ends_at`: `before_start`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in, or the token is invalid, expired or revoked", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an operator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such notice", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Still a draft: publish it first", body = Problem, content_type = "application/problem+json"),

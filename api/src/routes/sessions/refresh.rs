@@ -17,6 +17,7 @@ use crate::state::AppState;
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = SessionTokens),
+        (status = 400, description = "The body is not a refresh request", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown, used, expired or revoked refresh token", body = Problem, content_type = "application/problem+json"),
     )
 )]
