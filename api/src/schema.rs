@@ -231,6 +231,10 @@ diesel::table! {
         verified_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        bounces -> Int4,
+        suspended_at -> Nullable<Timestamp>,
+        suspension -> Nullable<Text>,
+        last_bounce -> Nullable<Text>,
     }
 }
 

@@ -182,6 +182,14 @@ catalogue! {
     Verified => "確認済み", "Confirmed";
     Resend => "確認メールを再送", "Resend confirmation";
     Resent => "確認メールを再送しました。", "The confirmation mail was sent again.";
+    LoginAddressSuspended => "ログインIDのメールアドレス宛てのメールが受け取りを拒否されたため、このアドレスへの配信を停止しています。アドレスを確認し、配信先メールアドレスの画面で再開してください。", "Mail to your login address was refused, so nothing is sent to it. Check the address, then resume it on the delivery addresses page.";
+    RecipientSuspended => "配信停止中（バウンス）", "Suspended (bounced)";
+    SuspendedNoSuchUser => "宛先のメールボックスが存在しないとして受け取りを拒否されたため、配信を停止しています。", "Its mail server said the mailbox does not exist, so notices are stopped.";
+    SuspendedRepeatedFailures => "続けて受け取りを拒否されたため、配信を停止しています。", "Its mail server refused our mail several times in a row, so notices are stopped.";
+    SuspendedSince => "停止日時", "Stopped at";
+    ServerReply => "メールサーバーの応答", "The mail server answered";
+    SuspendedResumeHint => "アドレスを確認のうえ「再開する」を押すと、確認メールをお送りします。リンクを開くと配信を再開します。", "Once the address works, select Resume: we send a confirmation link, and notices resume once you open it.";
+    ResumedRecipient => "確認メールを送信しました。メールのリンクを開くと配信を再開します。", "A confirmation mail is on its way; notices resume once you open its link.";
     Edit => "変更", "Edit";
     NewRecipient => "新規登録", "Add an address";
     ChangeRecipients => "配信先メールアドレスの変更", "Change delivery addresses";

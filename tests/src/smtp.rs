@@ -139,6 +139,17 @@ impl SmtpSink {
         Self::listen(Arc::new(|_, _| Reply::Accept), false).await
     }
 
+    /// How many times delivery to `rcpt` was attempted, refused or not.
+    pub fn attempts_for(&self, rcpt: &str) -> usize {
+        self.inbox
+            .attempts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&rcpt.to_ascii_lowercase())
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// How many messages were accepted.
     pub fn accepted(&self) -> usize {
         self.inbox

@@ -467,6 +467,12 @@ pub async fn rotate_secret(id: &str) -> ApiResult<SecretRotated> {
     read(authed(|| Request::post(&url), None::<&()>).await?).await
 }
 
+/// Takes a suspended (bounced) address back: pending again, with a new verification mail.
+pub async fn resume_recipient(id: &str) -> ApiResult<RecipientView> {
+    let url = format!("{BASE}/me/recipients/{id}/resumption");
+    read(authed(|| Request::post(&url), None::<&()>).await?).await
+}
+
 pub async fn resume_destination(id: &str) -> ApiResult<DestinationView> {
     let url = format!("{BASE}/me/destinations/{id}/resumption");
     read(authed(|| Request::post(&url), None::<&()>).await?).await

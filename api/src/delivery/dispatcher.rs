@@ -14,7 +14,7 @@ use tokio::sync::{Notify, watch};
 
 use super::Failure;
 use super::email::EmailChannel;
-use super::ledger::{self, Carries, Channel, Delivery, Outcome, Settlement};
+use super::ledger::{self, AddressOutcome, Carries, Channel, Delivery, Outcome, Settlement};
 use super::webhook::{self, HookSender, payload};
 use crate::clock::Clock;
 use crate::db::{DbConnection, Pool};
@@ -22,6 +22,7 @@ use crate::mail::MailTemplate;
 use crate::mail::notice_mail::{NoticeContent, NoticeMailer};
 use crate::mail::templates::Templates;
 use crate::models::account::Account;
+use crate::models::recipient::{Bounce, Recipient};
 use crate::models::webhook::{Endpoint, Webhook};
 
 pub use super::CONCURRENCY;
@@ -287,6 +288,7 @@ impl Dispatcher {
                             reply: None,
                             latency_ms: 0,
                             hook: None,
+                            address: None,
                         }
                     })
                     .collect();
@@ -393,8 +395,9 @@ struct Health {
 }
 
 impl Health {
-    /// Ends or extends each destination's run of failures; quarantines those whose run is
-    /// long enough and mails their owners. Returns how many were quarantined.
+    /// Ends or extends each destination's run of failures; quarantines webhooks and
+    /// suspends addresses whose run is long enough (or whose server said the mailbox does
+    /// not exist) and mails their owners. Returns how many owners were mailed.
     fn update(
         &self,
         conn: &mut DbConnection,
@@ -409,6 +412,26 @@ impl Health {
         if !delivered.is_empty() {
             Webhook::record_success(conn, &delivered)?;
         }
+        let mut told = 0;
+        let reached: Vec<&str> = recorded
+            .iter()
+            .filter_map(|s| match &s.address {
+                Some(AddressOutcome::Delivered(id)) => Some(id.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !reached.is_empty() {
+            Recipient::record_deliveries(conn, &reached)?;
+        }
+        for s in recorded {
+            if let Some(AddressOutcome::Bounced(bounce)) = &s.address
+                && let Some(suspended) = Recipient::record_bounce(conn, bounce, now)?
+            {
+                tracing::warn!(address = %suspended.id, "delivery address suspended after bounces");
+                self.tell_suspended(conn, &suspended)?;
+                told += 1;
+            }
+        }
         let mut quarantined = 0;
         for s in recorded {
             let (Some(hook), Outcome::Retry { error, .. } | Outcome::Failed { error }) =
@@ -422,7 +445,35 @@ impl Health {
                 self.tell_owner(conn, &w, now)?;
             }
         }
-        Ok(quarantined)
+        Ok(quarantined + told)
+    }
+
+    /// Mails the owner of a suspended address, at the account's login address.
+    fn tell_suspended(&self, conn: &mut DbConnection, r: &Recipient) -> diesel::QueryResult<()> {
+        let Some(account) = Account::find(conn, &r.account_id)? else {
+            return Ok(());
+        };
+        let language = account.language();
+        let mail = self.templates.render(
+            MailTemplate::AddressSuspended,
+            language,
+            minijinja::context! {
+                family_name => account.family_name,
+                given_name => account.given_name,
+                address => r.email,
+                no_such_user => r.suspension.as_deref() == Some("no_such_user"),
+                reply => r.last_bounce.clone().unwrap_or_default(),
+                url => format!("{}/mysupport/recipients", self.public_url),
+            },
+        );
+        match mail {
+            Ok(mail) => {
+                let now = r.updated_at;
+                ledger::enqueue_mail(conn, &account.email, mail, &self.message_domain, now)?;
+            }
+            Err(e) => tracing::error!(error = ?e, "rendering the suspension mail failed"),
+        }
+        Ok(())
     }
 
     fn tell_owner(
@@ -516,6 +567,20 @@ impl Attempter {
         let latency_ms = webhook::elapsed_ms(started);
         metrics::histogram!(crate::metrics::ATTEMPT_DURATION, "channel" => d.channel.code())
             .record(took.as_secs_f64());
+        // A notice e-mail's outcome also says something of its address.
+        let recipient = d
+            .destination_id
+            .as_ref()
+            .filter(|_| d.channel == Channel::Email && matches!(d.carries, Carries::Notice { .. }));
+        let address = match (&result, recipient) {
+            (Ok(_), Some(id)) => Some(AddressOutcome::Delivered(id.clone())),
+            (Err(failure), Some(id)) if failure.bounced => Some(AddressOutcome::Bounced(Bounce {
+                recipient_id: id.clone(),
+                no_such_user: crate::mail::smtp::no_such_user(&failure.error),
+                reply: failure.error.clone(),
+            })),
+            _ => None,
+        };
         let (outcome, reply) = match result {
             Ok(reply) => (Outcome::Sent, reply),
             Err(failure) => {
@@ -542,6 +607,7 @@ impl Attempter {
             outcome,
             reply,
             latency_ms,
+            address,
         })
     }
 
@@ -603,6 +669,7 @@ impl Attempter {
                 error: e.error,
                 permanent: !e.transient,
                 retry_after: e.retry_after,
+                bounced: false,
             }),
         }
     }

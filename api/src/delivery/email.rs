@@ -111,6 +111,7 @@ impl EmailChannel {
                     error: e.to_string(),
                     permanent: e.is_permanent(),
                     retry_after: None,
+                    bounced: e.is_permanent(),
                 })
             }
         }

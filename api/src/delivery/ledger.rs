@@ -483,6 +483,16 @@ pub struct Settlement {
     /// Webhook deliveries: the destination, whose run of failures the outcome extends or
     /// ends.
     pub hook: Option<String>,
+    /// Notice e-mails: the delivery address, whose run of bounces a success ends or a
+    /// bounce extends.
+    pub address: Option<AddressOutcome>,
+}
+
+/// What a notice e-mail's attempt says of its address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddressOutcome {
+    Delivered(String),
+    Bounced(crate::models::recipient::Bounce),
 }
 
 /// Records attempts and their history in one transaction, each only while its token still

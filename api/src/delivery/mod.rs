@@ -21,6 +21,9 @@ pub struct Failure {
     pub permanent: bool,
     /// The remote asked to wait this long before the next attempt.
     pub retry_after: Option<std::time::Duration>,
+    /// The recipient's mail server refused the mail for good (an SMTP 5xx): counted against
+    /// the address, which may be suspended for it.
+    pub bounced: bool,
 }
 
 impl Failure {
@@ -29,6 +32,7 @@ impl Failure {
             error: error.into(),
             permanent: true,
             retry_after: None,
+            bounced: false,
         }
     }
 
@@ -37,6 +41,7 @@ impl Failure {
             error: error.into(),
             permanent: false,
             retry_after: None,
+            bounced: false,
         }
     }
 }

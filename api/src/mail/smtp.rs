@@ -49,6 +49,24 @@ impl SendError {
     }
 }
 
+/// Whether a permanent failure's reply says the mailbox does not exist or cannot take mail
+/// (RFC 3463 enhanced status codes 5.1.x, "bad destination address", and 5.2.1, "mailbox
+/// disabled"), which suspends an address at once. A bare 550 says too little: policy
+/// refusals use it as well.
+pub fn no_such_user(reply: &str) -> bool {
+    reply
+        .split(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | ';' | '(' | ')'))
+        .find_map(|word| {
+            let mut parts = word.split('.');
+            let (class, subject, detail) = (parts.next()?, parts.next()?, parts.next()?);
+            let number =
+                |s: &str| !s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b.is_ascii_digit());
+            (parts.next().is_none() && class == "5" && number(subject) && number(detail))
+                .then(|| subject == "1" || (subject == "2" && detail == "1"))
+        })
+        .unwrap_or(false)
+}
+
 pub struct SmtpPool {
     host: String,
     port: u16,
@@ -224,6 +242,27 @@ impl SmtpPool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tells_missing_mailboxes_from_other_refusals() {
+        for reply in [
+            "permanent error (550): 5.1.1 <bad@example.com>: Recipient address rejected: User unknown",
+            "550 5.1.10 RESOLVER.ADR.RecipientNotFound",
+            "550 5.2.1 Mailbox disabled",
+            "permanent error (553): 5.1.3 Bad address syntax",
+        ] {
+            assert!(no_such_user(reply), "{reply}");
+        }
+        for reply in [
+            "permanent error (550): 5.7.1 Message rejected as spam",
+            "550 Requested action not taken: mailbox unavailable",
+            "552 5.2.2 Mailbox full",
+            "554 5.4.1 Relay access denied",
+            "permanent error (550): version 5.1",
+        ] {
+            assert!(!no_such_user(reply), "{reply}");
+        }
+    }
 
     #[test]
     fn urls() -> anyhow::Result<()> {

@@ -14,6 +14,8 @@ pub enum MailTemplate {
     RecipientVerification,
     /// A webhook destination failed too often and was quarantined.
     WebhookQuarantined,
+    /// A delivery address bounced and was suspended.
+    AddressSuspended,
     /// A notice publication; rendered by the dispatcher, see `notice_mail`.
     Notice,
 }
@@ -26,6 +28,7 @@ impl MailTemplate {
             Self::PasswordReset => "password_reset",
             Self::RecipientVerification => "recipient_verification",
             Self::WebhookQuarantined => "webhook_quarantined",
+            Self::AddressSuspended => "address_suspended",
             Self::Notice => "notice",
         }
     }
@@ -37,7 +40,7 @@ macro_rules! templates {
     };
 }
 
-const SOURCES: [(&str, &str); 25] = templates![
+const SOURCES: [(&str, &str); 29] = templates![
     "layout.html",
     "activation.ja.txt",
     "activation.en.txt",
@@ -59,6 +62,10 @@ const SOURCES: [(&str, &str); 25] = templates![
     "webhook_quarantined.en.txt",
     "webhook_quarantined.ja.html",
     "webhook_quarantined.en.html",
+    "address_suspended.ja.txt",
+    "address_suspended.en.txt",
+    "address_suspended.ja.html",
+    "address_suspended.en.html",
     "notice.ja.txt",
     "notice.en.txt",
     "notice.ja.html",
@@ -147,6 +154,7 @@ mod tests {
             MailTemplate::AccountExists,
             MailTemplate::PasswordReset,
             MailTemplate::WebhookQuarantined,
+            MailTemplate::AddressSuspended,
         ] {
             for lang in [Language::Ja, Language::En] {
                 let ctx = minijinja::context! {
@@ -154,6 +162,7 @@ mod tests {
                     url => "https://x.test/a?token=1&b=2", login_url => "u", reset_url => "r", company => "C",
                     expires_at => "2026-11-25 10:00 JST",
                     name => "n", channel => "Slack", since => "s", last_error => "e",
+                    address => "a@example.com", no_such_user => true, reply => "550 5.1.1",
                 };
                 let mail = templates.render(t, lang, ctx)?;
                 assert!(!mail.subject.is_empty());

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use shared::domain::{DeliveryWindow, Language, TimeZoneName};
-use shared::dto::{RecipientStatus, RecipientView};
+use shared::dto::{RecipientStatus, RecipientSuspension, RecipientView, SuspensionReason};
 
 use crate::auth::token::{self, IssuedToken};
 use crate::db::DbConnection;
@@ -11,6 +11,9 @@ use crate::schema::{recipient_verifications, recipients};
 
 pub const PENDING: &str = "pending";
 pub const VERIFIED: &str = "verified";
+pub const SUSPENDED: &str = "suspended";
+/// Permanent failures in a row that suspend an address whatever their reply said.
+pub const BOUNCES_TO_SUSPEND: i32 = 3;
 
 #[derive(Debug, Clone, Queryable)]
 #[diesel(table_name = recipients)]
@@ -26,6 +29,20 @@ pub struct Recipient {
     pub verified_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Permanent delivery failures since the last success.
+    pub bounces: i32,
+    pub suspended_at: Option<NaiveDateTime>,
+    pub suspension: Option<String>,
+    pub last_bounce: Option<String>,
+}
+
+/// A permanent refusal of a notice mail by the address's server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bounce {
+    pub recipient_id: String,
+    /// The server said the mailbox does not exist or is disabled.
+    pub no_such_user: bool,
+    pub reply: String,
 }
 
 pub struct NewRecipientRow<'a> {
@@ -68,13 +85,113 @@ impl Recipient {
             hours: window.hours(),
             time_zone: self.time_zone.clone(),
             language: self.language(),
-            status: if self.is_verified() {
-                RecipientStatus::Verified
-            } else {
-                RecipientStatus::Pending
+            status: match self.status.as_str() {
+                VERIFIED => RecipientStatus::Verified,
+                SUSPENDED => RecipientStatus::Suspended,
+                _ => RecipientStatus::Pending,
             },
+            suspension: self.suspension_view(),
             created_at: DateTime::<Utc>::from_naive_utc_and_offset(self.created_at, Utc),
         }
+    }
+
+    pub fn is_suspended(&self) -> bool {
+        self.status == SUSPENDED
+    }
+
+    fn suspension_view(&self) -> Option<RecipientSuspension> {
+        if !self.is_suspended() {
+            return None;
+        }
+        Some(RecipientSuspension {
+            reason: match self.suspension.as_deref() {
+                Some("no_such_user") => SuspensionReason::NoSuchUser,
+                _ => SuspensionReason::RepeatedFailures,
+            },
+            since: DateTime::<Utc>::from_naive_utc_and_offset(
+                self.suspended_at.unwrap_or(self.updated_at),
+                Utc,
+            ),
+            reply: self.last_bounce.clone(),
+        })
+    }
+
+    /// Ends the runs of failures of addresses that were just delivered to. Only rows with
+    /// a run are written: the common success changes nothing.
+    pub fn record_deliveries(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<usize> {
+        let mut cleared = 0;
+        for chunk in ids.chunks(1000) {
+            cleared += diesel::update(
+                recipients::table
+                    .filter(recipients::id.eq_any(chunk))
+                    .filter(recipients::bounces.gt(0)),
+            )
+            .set(recipients::bounces.eq(0))
+            .execute(conn)?;
+        }
+        Ok(cleared)
+    }
+
+    /// Counts a bounce against its address and suspends a verified address whose server
+    /// said the mailbox does not exist, or whose mail failed `BOUNCES_TO_SUSPEND` times in a
+    /// row. Returns the address if this bounce suspended it (and only then: its owner is told
+    /// once).
+    pub fn record_bounce(
+        conn: &mut DbConnection,
+        bounce: &Bounce,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<Recipient>> {
+        let row = recipients::table.find(&bounce.recipient_id);
+        diesel::update(row)
+            .set((
+                recipients::bounces.eq(recipients::bounces + 1),
+                recipients::last_bounce.eq(&bounce.reply),
+            ))
+            .execute(conn)?;
+        let reason = if bounce.no_such_user {
+            "no_such_user"
+        } else {
+            "repeated_failures"
+        };
+        let mut suspend = diesel::update(row.filter(recipients::status.eq(VERIFIED))).into_boxed();
+        if !bounce.no_such_user {
+            suspend = suspend.filter(recipients::bounces.ge(BOUNCES_TO_SUSPEND));
+        }
+        let suspended = suspend
+            .set((
+                recipients::status.eq(SUSPENDED),
+                recipients::suspended_at.eq(now),
+                recipients::suspension.eq(reason),
+                recipients::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if suspended == 0 {
+            return Ok(None);
+        }
+        row.first(conn).optional()
+    }
+
+    /// Takes a suspended address back: it waits for its owner to confirm it again, with a
+    /// clean slate of failures. False when it was not suspended.
+    pub fn resume(&mut self, conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<bool> {
+        let resumed = diesel::update(
+            recipients::table
+                .find(&self.id)
+                .filter(recipients::status.eq(SUSPENDED)),
+        )
+        .set((
+            recipients::status.eq(PENDING),
+            recipients::verified_at.eq(None::<NaiveDateTime>),
+            recipients::bounces.eq(0),
+            recipients::suspended_at.eq(None::<NaiveDateTime>),
+            recipients::suspension.eq(None::<String>),
+            recipients::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        if resumed == 1 {
+            *self = recipients::table.find(&self.id).first(conn)?;
+        }
+        Ok(resumed == 1)
     }
 
     pub fn insert(

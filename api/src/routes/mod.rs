@@ -65,6 +65,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(recipients::verify::verify)
         .service(recipients::coverage::coverage)
         .service(recipients::resume::resume)
+        .service(recipients::resumption::resume_suspended)
         .service(destinations::list::list)
         .service(destinations::create::create)
         .service(destinations::update::update)

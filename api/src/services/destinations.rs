@@ -86,6 +86,7 @@ pub async fn send_test(
         reply,
         latency_ms,
         hook: None,
+        address: None,
     };
     let at = state.now();
     state

@@ -11,6 +11,30 @@ pub enum RecipientStatus {
     /// Waiting for its owner to confirm the address: receives no notices yet.
     Pending,
     Verified,
+    /// 配信停止中 (バウンス): its mail server refused our mail; nothing is sent until its
+    /// owner resumes it and confirms the address again.
+    Suspended,
+}
+
+/// Why an address was suspended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SuspensionReason {
+    /// Its server said the mailbox does not exist or is disabled (5.1.x, 5.2.1).
+    NoSuchUser,
+    /// Three permanent failures in a row.
+    RepeatedFailures,
+}
+
+/// A suspended address: since when, why, and what its mail server answered last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecipientSuspension {
+    pub reason: SuspensionReason,
+    pub since: DateTime<Utc>,
+    /// The mail server's reply, e.g. `550 5.1.1 User unknown`.
+    pub reply: Option<String>,
 }
 
 /// `GET /api/v1/recipient-verifications/{token}`: the verification link still works.
@@ -33,6 +57,9 @@ pub struct RecipientView {
     pub time_zone: String,
     pub language: Language,
     pub status: RecipientStatus,
+    /// Set while `status` is `suspended`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspension: Option<RecipientSuspension>,
     pub created_at: DateTime<Utc>,
 }
 

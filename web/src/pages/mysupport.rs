@@ -47,7 +47,18 @@ pub fn MySupport() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     let o = overview.await?;
+                    // The login address bounced: account mail (password resets…) fails too.
+                    let login_suspended = o.recipients.iter().any(|r| {
+                        r.status == shared::dto::RecipientStatus::Suspended
+                            && r.email.eq_ignore_ascii_case(&o.account.email)
+                    });
                     Ok::<_, ApiError>(view! {
+                        {login_suspended.then(|| view! {
+                            <crate::components::Alert kind="error">
+                                <span id="login-address-suspended">{t(Msg::LoginAddressSuspended)}</span>
+                                " " <A href="/mysupport/recipients">{t(Msg::RecipientsTab)}</A>
+                            </crate::components::Alert>
+                        })}
                         <Welcome account=o.account />
                         <Subscriptions list=RwSignal::new(o.subscriptions) />
                         <Addresses list=RwSignal::new(o.recipients) coverage=o.coverage />

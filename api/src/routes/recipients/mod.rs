@@ -9,6 +9,7 @@ pub mod preview;
 pub mod preview_all;
 pub mod resend;
 pub mod resume;
+pub mod resumption;
 pub mod show;
 pub mod update;
 pub mod verification_status;

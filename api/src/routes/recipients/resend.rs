@@ -16,7 +16,7 @@ use crate::throttle::{Action, Key};
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Current terms not accepted, or a token without the `manage` scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such address in this account", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already verified", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already verified, or suspended (resume it instead)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many mails to this address", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -39,6 +39,12 @@ pub async fn resend(
                 return Err(ApiError::new(
                     ProblemKind::Conflict,
                     "This address is already verified.",
+                ));
+            }
+            if r.is_suspended() {
+                return Err(ApiError::new(
+                    ProblemKind::Conflict,
+                    "This address is suspended: resume it first.",
                 ));
             }
             Ok(r)

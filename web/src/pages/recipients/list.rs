@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use shared::domain::DeliveryWindow;
-use shared::dto::{RecipientStatus, RecipientView};
+use shared::dto::{RecipientStatus, RecipientView, SuspensionReason};
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog};
@@ -33,6 +33,25 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
             async move {
                 match api::resend_verification(&id).await {
                     Ok(()) => notice.set(Some(("success", Msg::Resent))),
+                    Err(e) => fail(e),
+                }
+            }
+        })
+    };
+    let resume = {
+        let fail = fail.clone();
+        Action::new_local(move |id: &String| {
+            let (id, fail) = (id.clone(), fail.clone());
+            async move {
+                match api::resume_recipient(&id).await {
+                    Ok(view) => {
+                        list.update(|l| {
+                            if let Some(r) = l.iter_mut().find(|r| r.id == view.id) {
+                                *r = view;
+                            }
+                        });
+                        notice.set(Some(("success", Msg::ResumedRecipient)));
+                    }
                     Err(e) => fail(e),
                 }
             }
@@ -71,6 +90,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
                 <For each=move || list.get() key=|r| (r.id.clone(), r.email.clone(), r.weekdays.clone(), r.hours.clone(), r.status) let:r>
                     {
                         let pending = r.status == RecipientStatus::Pending;
+                        let suspended = r.suspension.clone().filter(|_| r.status == RecipientStatus::Suspended);
                         let window = window_of(&r);
                         let id = r.id.clone();
                         let for_delete = r.clone();
@@ -79,6 +99,22 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
                                 <td>
                                     <span class="email">{breakable_email(&r.email)}</span>
                                     {pending.then(|| view! { <span class="badge pending">{t(Msg::Pending)}</span> })}
+                                    {suspended.clone().map(|s| {
+                                        let why = match s.reason {
+                                            SuspensionReason::NoSuchUser => Msg::SuspendedNoSuchUser,
+                                            SuspensionReason::RepeatedFailures => Msg::SuspendedRepeatedFailures,
+                                        };
+                                        let since = crate::pages::notices::local_time(s.since);
+                                        view! {
+                                            <span class="badge stopped">{t(Msg::RecipientSuspended)}</span>
+                                            <div class="suspension">
+                                                <p>{t(why)}</p>
+                                                <p class="muted"><small>{t(Msg::SuspendedSince)}": " {since}</small></p>
+                                                {s.reply.map(|reply| view! { <p class="muted"><small>{t(Msg::ServerReply)}": " <code>{reply}</code></small></p> })}
+                                                <p class="hint">{t(Msg::SuspendedResumeHint)}</p>
+                                            </div>
+                                        }
+                                    })}
                                 </td>
                                 <td class="window">
                                     {move || window_summary(window, lang.get())}
@@ -86,6 +122,10 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
                                     {window.is_empty().then(|| view! { <span class="badge pending">"!"</span> })}
                                 </td>
                                 <td class="actions-cell"><div class="row-actions">
+                                    {suspended.is_some().then(|| {
+                                        let id = id.clone();
+                                        view! { <button class="button primary small resume" on:click=move |_| { resume.dispatch(id.clone()); }>{t(Msg::Resume)}</button> }
+                                    })}
                                     {pending.then(|| {
                                         let id = id.clone();
                                         view! { <button class="link-button resend" on:click=move |_| { resend.dispatch(id.clone()); }>{t(Msg::Resend)}</button> }
