@@ -60,6 +60,22 @@ async fn content(app: &TestApp, sink: &HookSink) -> anyhow::Result<(String, Stri
         .await?;
     ensure!(res.status == 201, "{res:?}");
     let recipient = res.body["id"].as_str().unwrap_or_default().to_owned();
+    // Its mail bounced: the page shows it suspended, with the server's long reply.
+    let suspended = recipient.clone();
+    app.db(move |conn| {
+        use api::schema::recipients::dsl::*;
+        use diesel::prelude::*;
+        diesel::update(recipients.find(suspended))
+            .set((
+                status.eq("suspended"),
+                suspension.eq("no_such_user"),
+                suspended_at.eq(shirase_tests::fixtures::now()),
+                last_bounce.eq("permanent error (550): 5.1.1 <night-shift.operations@example-corporation.co.jp>: Recipient address rejected: User unknown in virtual mailbox table"),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await?;
     let res = app
         .post(
             "/api/v1/me/destinations",
@@ -125,7 +141,7 @@ async fn walk(
         (
             "recipients",
             "/mysupport/recipients".to_owned(),
-            "tr[data-email^='night-shift']",
+            "tr[data-email^='night-shift'] .badge.stopped",
         ),
         (
             "recipient-edit",
@@ -191,6 +207,26 @@ async fn walk(
             }
         }
     }
+    // The suspended address is resumed: it waits for its confirmation again.
+    b.goto(&app.url("/mysupport/recipients")).await?;
+    b.click("tr[data-email^='night-shift'] button.resume")
+        .await?;
+    b.find("tr[data-email^='night-shift'] .badge.pending")
+        .await?;
+    b.find(".alert.success").await?;
+    ensure!(
+        b.client
+            .find_all(fantoccini::Locator::Css(
+                "tr[data-email^='night-shift'] .badge.stopped"
+            ))
+            .await?
+            .is_empty(),
+        "no longer shown as suspended"
+    );
+    app.smtp
+        .wait_for("night-shift.operations@example-corporation.co.jp")
+        .await?;
+
     let ja = &titles[&("recipient-edit", "ja")];
     ensure!(
         ja == "配信先メールアドレスの変更 | Shirase お客さまサポート",
