@@ -267,6 +267,7 @@ backend_tests! {
             "manage POST /api/v1/me/destinations/{id}/tests",
             "manage POST /api/v1/me/destinations/{id}/verification",
             "manage POST /api/v1/me/recipients",
+            "manage POST /api/v1/me/recipients/{id}/resumption",
             "manage POST /api/v1/me/recipients/{id}/verification",
             "manage PUT /api/v1/me/subscriptions/id-federation",
             "read GET /api/v1/me/coverage",
