@@ -218,6 +218,10 @@ catalogue! {
     Console => "運用コンソール", "Console";
     OperatorsOnly => "このページは運用担当者専用です。", "This page is for operators only.";
     ConsoleNotices => "お知らせの管理", "Notices";
+    StoppedDestinationsTitle => "配信停止中の配信先", "Stopped destinations";
+    SuspendedAddressesCount => "バウンスで停止中のメールアドレス", "Addresses suspended after bounces";
+    QuarantinedWebhooksCount => "失敗が続き停止中のWebhook・チャット", "Webhooks and chats stopped after failures";
+    NothingStopped => "停止中の配信先はありません。", "No destination is stopped.";
     NewNotice => "お知らせを作成", "New notice";
     EditDraft => "下書きの編集", "Edit draft";
     Drafts => "下書き", "Drafts";

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use shared::dto::{RecipientStatus, RecipientView, SuspensionReason};
+use shared::dto::{RecipientStatus, RecipientView, StoppedDestinations, SuspensionReason};
 use shirase_tests::fixtures::{self, Address};
 use shirase_tests::flows::{customer, operator, publish};
 use shirase_tests::{Backend, Mode, Reply, TestApp};
@@ -111,6 +111,24 @@ async fn a_missing_mailbox_is_suspended_at_once(backend: Backend) -> anyhow::Res
         told[0].text.contains("gone@example.com"),
         "{}",
         told[0].text
+    );
+
+    // Operators see it among the stopped destinations, masked; customers may not look.
+    let stopped = app.get("/api/v1/stopped-destinations", Some(&op)).await?;
+    assert_eq!(stopped.status, 200, "{stopped:?}");
+    let stopped: StoppedDestinations = stopped.json()?;
+    assert_eq!(stopped.suspended_addresses, 1);
+    assert_eq!(stopped.quarantined_webhooks, 0);
+    assert_eq!(stopped.addresses[0].email_masked, "g***@example.com");
+    assert_eq!(
+        stopped.addresses[0].suspension.reason,
+        SuspensionReason::NoSuchUser
+    );
+    assert_eq!(
+        app.get("/api/v1/stopped-destinations", Some(&owner))
+            .await?
+            .status,
+        403
     );
 
     // The next publication leaves it out: no second attempt, no second mail to the owner.

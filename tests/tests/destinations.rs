@@ -403,6 +403,13 @@ async fn retries_then_quarantine(backend: Backend) -> anyhow::Result<()> {
         .await?
         .json()?;
     assert_eq!(mine[0].status, shared::dto::DestinationStatus::Quarantined);
+    // Operators see it among the stopped destinations, without its URL.
+    let op = fresh(&app, "op@example.com").await?;
+    let stopped = app.get("/api/v1/stopped-destinations", Some(&op)).await?;
+    assert_eq!(stopped.status, 200, "{stopped:?}");
+    assert_eq!(stopped.body["quarantined_webhooks"], 1);
+    assert_eq!(stopped.body["webhooks"][0]["name"], mine[0].name.as_str());
+    assert!(!stopped.body.to_string().contains(&sink.url("/h")));
     assert!(
         mine[0]
             .last_error

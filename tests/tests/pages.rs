@@ -207,6 +207,12 @@ async fn walk(
             }
         }
     }
+    // The console counts it among the stopped destinations, masked.
+    b.goto(&app.url("/operator")).await?;
+    b.wait_for_text("#suspended-count", "1").await?;
+    b.wait_for_text("#suspended-addresses li", "n***@example-corporation.co.jp")
+        .await?;
+
     // The suspended address is resumed: it waits for its confirmation again.
     b.goto(&app.url("/mysupport/recipients")).await?;
     b.click("tr[data-email^='night-shift'] button.resume")

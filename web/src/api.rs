@@ -350,6 +350,12 @@ pub async fn notice_as_operator(id: &str) -> ApiResult<NoticeView> {
     read(authed(|| Request::get(&url), None::<&()>).await?).await
 }
 
+/// Suspended addresses and quarantined webhooks of every account (operators).
+pub async fn stopped_destinations() -> ApiResult<shared::dto::StoppedDestinations> {
+    let url = format!("{BASE}/stopped-destinations");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
 pub async fn drafts() -> ApiResult<Vec<NoticeSummary>> {
     let url = format!("{BASE}/notice-drafts");
     read(authed(|| Request::get(&url), None::<&()>).await?).await

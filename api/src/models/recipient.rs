@@ -116,6 +116,28 @@ impl Recipient {
         })
     }
 
+    /// Suspended addresses of every account, most recently suspended first: how many there
+    /// are, and the first `limit`.
+    pub fn suspended(conn: &mut DbConnection, limit: i64) -> QueryResult<(i64, Vec<Recipient>)> {
+        let stopped = || recipients::table.filter(recipients::status.eq(SUSPENDED));
+        let count = stopped().count().get_result(conn)?;
+        let first = stopped()
+            .order((recipients::suspended_at.desc(), recipients::id.asc()))
+            .limit(limit)
+            .load(conn)?;
+        Ok((count, first))
+    }
+
+    /// As an operator sees it: the address masked.
+    pub fn operator_view(&self) -> Option<shared::dto::SuspendedAddress> {
+        Some(shared::dto::SuspendedAddress {
+            email_masked: shared::domain::EmailAddress::parse(&self.email)
+                .map(|e| e.masked())
+                .unwrap_or_else(|_| "***".to_owned()),
+            suspension: self.suspension_view()?,
+        })
+    }
+
     /// Ends the runs of failures of addresses that were just delivered to. Only rows with
     /// a run are written: the common success changes nothing.
     pub fn record_deliveries(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<usize> {

@@ -254,6 +254,19 @@ impl Webhook {
             .load(conn)
     }
 
+    /// Quarantined destinations of every account, most recently quarantined first: how many
+    /// there are, and the first `limit`.
+    pub fn quarantined(conn: &mut DbConnection, limit: i64) -> QueryResult<(i64, Vec<Webhook>)> {
+        let stopped =
+            || webhooks::table.filter(webhooks::status.eq(DestinationStatus::Quarantined.code()));
+        let count = stopped().count().get_result(conn)?;
+        let first = stopped()
+            .order((webhooks::quarantined_at.desc(), webhooks::id.asc()))
+            .limit(limit)
+            .load(conn)?;
+        Ok((count, first))
+    }
+
     /// The account's destination with this id; another account's is simply not found.
     pub fn find(
         conn: &mut DbConnection,

@@ -74,6 +74,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(destinations::test::test)
         .service(destinations::rotate::rotate)
         .service(destinations::resume::resume)
+        .service(destinations::stopped::stopped)
         .service(notices::list::list)
         .service(notices::create::create)
         .service(notices::show::show)

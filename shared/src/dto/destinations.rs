@@ -410,3 +410,36 @@ pub struct WebhookNotice {
     /// The notice's page.
     pub url: String,
 }
+
+/// `GET /api/v1/stopped-destinations` (operators): every destination nothing is sent to
+/// because it bounced or kept failing, newest first, with the counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoppedDestinations {
+    pub suspended_addresses: i64,
+    pub quarantined_webhooks: i64,
+    /// The 100 most recently suspended addresses.
+    pub addresses: Vec<SuspendedAddress>,
+    /// The 100 most recently quarantined webhook destinations.
+    pub webhooks: Vec<QuarantinedWebhook>,
+}
+
+/// A suspended delivery address as an operator sees it: masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SuspendedAddress {
+    /// `t***@example.com`.
+    pub email_masked: String,
+    pub suspension: crate::dto::RecipientSuspension,
+}
+
+/// A quarantined webhook destination as an operator sees it: never its URL (a chat
+/// webhook's URL is its credential).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuarantinedWebhook {
+    pub name: String,
+    pub channel: HookChannel,
+    pub since: DateTime<Utc>,
+    pub last_error: Option<String>,
+}

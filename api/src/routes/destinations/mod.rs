@@ -6,6 +6,7 @@ pub mod delete;
 pub mod list;
 pub mod resume;
 pub mod rotate;
+pub mod stopped;
 pub mod test;
 pub mod update;
 pub mod verify;
