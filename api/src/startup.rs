@@ -204,8 +204,11 @@ impl Drop for Running {
 
 fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
     let spa = spa::Spa::locate(&state.settings.web_dir);
+    // The document is the same for every worker: made once.
+    let document = serde_json::to_value(crate::openapi::published())
+        .unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}));
     let server = HttpServer::new(move || {
-        let (app, api) = App::new()
+        let (app, _) = App::new()
             .into_utoipa_app()
             .openapi(ApiDoc::openapi())
             .app_data(state.clone())
@@ -214,12 +217,10 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             .app_data(query_config())
             .service(api_scope())
             .split_for_parts();
-        let document = serde_json::to_value(crate::openapi::published_from(api))
-            .unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}));
         app.service(routes::docs_redirect::docs_redirect)
             .service(
                 SwaggerUi::new("/api/docs/{_:.*}")
-                    .external_urls_from_iter_unchecked([("/api/openapi.json", document)]),
+                    .external_urls_from_iter_unchecked([("/api/openapi.json", document.clone())]),
             )
             .service(web::scope("/api").default_service(web::to(crate::error::api_not_found)))
             .service(routes::health::live::healthz)

@@ -11,8 +11,8 @@ use anyhow::Context;
 pub struct Process {
     child: Child,
     pub base: String,
-    log: PathBuf,
-    _dir: TempDir,
+    /// Holds the process's logs (`stdout.log`, `stderr.log`) and its `var` directory.
+    dir: TempDir,
 }
 
 /// The built server binary beside the test binaries (`cargo build -p api --bin shirase`,
@@ -42,7 +42,6 @@ impl Process {
             .port();
         let base = format!("http://127.0.0.1:{port}");
         let dir = TempDir::new()?;
-        let log = dir.0.join("shirase.log");
         let mut command = Command::new(binary()?);
         command
             .arg("serve")
@@ -60,16 +59,11 @@ impl Process {
         }
         let child = command
             .stdin(Stdio::null())
-            .stdout(std::fs::File::create(&log)?)
+            .stdout(std::fs::File::create(dir.0.join("stdout.log"))?)
             .stderr(std::fs::File::create(dir.0.join("stderr.log"))?)
             .spawn()
             .context("starting shirase")?;
-        let process = Self {
-            child,
-            base,
-            log,
-            _dir: dir,
-        };
+        let process = Self { child, base, dir };
         process.ready().await?;
         Ok(process)
     }
@@ -115,9 +109,9 @@ impl Process {
 
     /// What the process has logged so far.
     pub fn log(&self) -> String {
-        let stdout = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let stderr = std::fs::read_to_string(self._dir.0.join("stderr.log")).unwrap_or_default();
-        format!("{stdout}{stderr}")
+        ["stdout.log", "stderr.log"]
+            .map(|name| std::fs::read_to_string(self.dir.0.join(name)).unwrap_or_default())
+            .concat()
     }
 }
 

@@ -428,7 +428,7 @@ impl Health {
                 && let Some(suspended) = Recipient::record_bounce(conn, bounce, now)?
             {
                 tracing::warn!(address = %suspended.id, "delivery address suspended after bounces");
-                self.tell_suspended(conn, &suspended)?;
+                self.tell_suspended(conn, &suspended, now)?;
                 told += 1;
             }
         }
@@ -448,77 +448,92 @@ impl Health {
         Ok(quarantined + told)
     }
 
-    /// Mails the owner of a suspended address, at the account's login address.
-    fn tell_suspended(&self, conn: &mut DbConnection, r: &Recipient) -> diesel::QueryResult<()> {
-        let Some(account) = Account::find(conn, &r.account_id)? else {
-            return Ok(());
-        };
-        let language = account.language();
-        let mail = self.templates.render(
+    /// Mails the owner of a suspended address.
+    fn tell_suspended(
+        &self,
+        conn: &mut DbConnection,
+        r: &Recipient,
+        now: NaiveDateTime,
+    ) -> diesel::QueryResult<()> {
+        self.mail_owner(
+            conn,
+            &r.account_id,
             MailTemplate::AddressSuspended,
-            language,
-            minijinja::context! {
-                family_name => account.family_name,
-                given_name => account.given_name,
-                address => r.email,
-                no_such_user => r.suspension.as_deref() == Some("no_such_user"),
-                reply => r.last_bounce.clone().unwrap_or_default(),
-                url => format!("{}/mysupport/recipients", self.public_url),
+            now,
+            |_| {
+                minijinja::context! {
+                    address => r.email,
+                    no_such_user => r.suspension.as_deref() == Some("no_such_user"),
+                    reply => r.last_bounce.clone().unwrap_or_default(),
+                    url => format!("{}/mysupport/recipients", self.public_url),
+                }
             },
-        );
-        match mail {
-            Ok(mail) => {
-                let now = r.updated_at;
-                ledger::enqueue_mail(conn, &account.email, mail, &self.message_domain, now)?;
-            }
-            Err(e) => tracing::error!(error = ?e, "rendering the suspension mail failed"),
-        }
-        Ok(())
+        )
     }
 
+    /// Mails the owner of a quarantined webhook destination.
     fn tell_owner(
         &self,
         conn: &mut DbConnection,
         w: &Webhook,
         now: NaiveDateTime,
     ) -> diesel::QueryResult<()> {
-        let Some(account) = Account::find(conn, &w.account_id)? else {
-            return Ok(());
-        };
-        let language = account.language();
         let channel = match w.channel() {
             HookChannel::Webhook => "Webhook",
             HookChannel::Slack => "Slack",
             HookChannel::Teams => "Microsoft Teams",
         };
-        let since = w
-            .failing_since
-            .map(|t| {
-                crate::mail::notice_mail::format_local(
-                    crate::models::notice::utc(t),
-                    account.zone(),
-                    language,
-                )
-            })
-            .unwrap_or_default();
-        let mail = self.templates.render(
+        self.mail_owner(
+            conn,
+            &w.account_id,
             MailTemplate::WebhookQuarantined,
-            language,
-            minijinja::context! {
-                family_name => account.family_name,
-                given_name => account.given_name,
-                name => w.name,
-                channel,
-                since,
-                last_error => w.last_error.clone().unwrap_or_default(),
-                url => format!("{}/mysupport/destinations", self.public_url),
+            now,
+            |account| {
+                let since = w
+                    .failing_since
+                    .map(|t| {
+                        crate::mail::notice_mail::format_local(
+                            crate::models::notice::utc(t),
+                            account.zone(),
+                            account.language(),
+                        )
+                    })
+                    .unwrap_or_default();
+                minijinja::context! {
+                    name => w.name,
+                    channel,
+                    since,
+                    last_error => w.last_error.clone().unwrap_or_default(),
+                    url => format!("{}/mysupport/destinations", self.public_url),
+                }
             },
-        );
-        match mail {
+        )
+    }
+
+    /// Queues `template` to the login address of `account_id`, in the account's language,
+    /// with the account's names and what `context` adds. A template that fails to render is
+    /// logged, not raised: the outcomes being recorded must not be lost over a mail.
+    fn mail_owner(
+        &self,
+        conn: &mut DbConnection,
+        account_id: &str,
+        template: MailTemplate,
+        now: NaiveDateTime,
+        context: impl FnOnce(&Account) -> minijinja::Value,
+    ) -> diesel::QueryResult<()> {
+        let Some(account) = Account::find(conn, account_id)? else {
+            return Ok(());
+        };
+        let context = minijinja::context! {
+            family_name => account.family_name,
+            given_name => account.given_name,
+            ..context(&account)
+        };
+        match self.templates.render(template, account.language(), context) {
             Ok(mail) => {
                 ledger::enqueue_mail(conn, &account.email, mail, &self.message_domain, now)?;
             }
-            Err(e) => tracing::error!(error = ?e, "rendering the quarantine mail failed"),
+            Err(e) => tracing::error!(error = ?e, ?template, "rendering an owner's mail failed"),
         }
         Ok(())
     }
