@@ -40,6 +40,12 @@ enum Command {
         #[command(subcommand)]
         action: NoticeAction,
     },
+    /// Read one bounce report (an RFC 3464 delivery status notification) on standard input
+    /// and apply it, as `POST /api/v1/bounces` does: for a mail server to pipe its bounce
+    /// mailbox to. Exits 0 when the report was understood, 65 (EX_DATAERR) when it is not
+    /// a report or names no delivery of ours (nothing is changed), 75 (EX_TEMPFAIL) when the
+    /// database could not be reached, so that the mail server tries again later.
+    Bounce,
     /// Print the OpenAPI document (YAML).
     Openapi,
 }
@@ -93,6 +99,10 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Notice { action } => notice(action),
+        Command::Bounce => {
+            let code = bounce();
+            std::process::exit(code);
+        }
         Command::Openapi => {
             let yaml = openapi::yaml()?;
             std::io::Write::write_all(&mut std::io::stdout(), yaml.as_bytes())?;
@@ -140,6 +150,84 @@ fn notice(action: NoticeAction) -> anyhow::Result<()> {
     std::io::Write::write_all(&mut stdout, output.as_bytes())?;
     std::io::Write::write_all(&mut stdout, b"\n")?;
     Ok(())
+}
+
+/// `shirase bounce`: the exit status is what the mail server piping to it acts on.
+fn bounce() -> i32 {
+    const EX_DATAERR: i32 = 65;
+    const EX_TEMPFAIL: i32 = 75;
+    const EX_CONFIG: i32 = 78;
+    let mut raw = Vec::new();
+    let limit = crate::routes::bounces::report::MAX_REPORT as u64;
+    if let Err(e) = std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::io::stdin(), limit + 1),
+        &mut raw,
+    ) {
+        eprintln!("shirase bounce: reading standard input: {e}");
+        return EX_TEMPFAIL;
+    }
+    if raw.len() as u64 > limit {
+        eprintln!("shirase bounce: a report may be at most 4 MiB");
+        return EX_DATAERR;
+    }
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("shirase bounce: {e:#}");
+            return EX_CONFIG;
+        }
+    };
+    let templates = match crate::mail::templates::Templates::load() {
+        Ok(t) => Arc::new(t),
+        Err(e) => {
+            eprintln!("shirase bounce: {e:#}");
+            return EX_CONFIG;
+        }
+    };
+    let message_domain = settings
+        .public_url
+        .host_str()
+        .unwrap_or("shirase.localhost")
+        .to_owned();
+    let health = crate::delivery::health::Health {
+        templates,
+        public_url: settings
+            .public_url
+            .as_str()
+            .trim_end_matches('/')
+            .to_owned(),
+        message_domain: message_domain.clone(),
+    };
+    let matching = services::bounces::Matching {
+        bounce_domain: settings.bounce_domain.as_deref(),
+        message_domain: &message_domain,
+    };
+    let conn = db::connect(settings.database_url.expose())
+        .and_then(|(pool, _)| pool.get().context("connecting to the database"));
+    let mut conn = match conn {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("shirase bounce: {e:#}");
+            return EX_TEMPFAIL;
+        }
+    };
+    let now = SystemClock.now().naive_utc();
+    match services::bounces::apply(&mut conn, &raw, &matching, &health, now) {
+        Ok(receipt) => {
+            let json = serde_json::to_string_pretty(&receipt).unwrap_or_default();
+            let _ =
+                std::io::Write::write_all(&mut std::io::stdout(), format!("{json}\n").as_bytes());
+            0
+        }
+        Err(services::bounces::Refused::Database(e)) => {
+            eprintln!("shirase bounce: {e}");
+            EX_TEMPFAIL
+        }
+        Err(refused) => {
+            eprintln!("shirase bounce: not applied: {refused}");
+            EX_DATAERR
+        }
+    }
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(file: &Path) -> anyhow::Result<T> {

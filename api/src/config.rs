@@ -71,7 +71,17 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`SHIRASE_TRUSTED_PROXIES`,
     /// addresses separated by commas); from any other peer the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How long the delivery history is kept (`SHIRASE_DELIVERY_RETENTION_DAYS`, default
+    /// 400): the dispatcher deletes older deliveries and their attempts, a batch at a time.
+    pub delivery_retention: chrono::Duration,
+    /// The domain of the return path (`SHIRASE_BOUNCE_DOMAIN`): when set, each mail is sent
+    /// with the envelope sender `bounces+<delivery id>@<domain>`, so that a bounce returned
+    /// later names the delivery it is about.
+    pub bounce_domain: Option<String>,
 }
+
+/// A little over a year: last year's notices for the same maintenance stay readable.
+pub const DEFAULT_RETENTION_DAYS: i64 = 400;
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -152,6 +162,26 @@ impl Settings {
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             outbox_poll_interval: Duration::from_secs(1),
+            delivery_retention: match var("SHIRASE_DELIVERY_RETENTION_DAYS") {
+                None => chrono::Duration::days(DEFAULT_RETENTION_DAYS),
+                Some(v) => v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=36_500).contains(n))
+                    .map(chrono::Duration::days)
+                    .context(
+                        "SHIRASE_DELIVERY_RETENTION_DAYS must be a number of days from 1 to 36500",
+                    )?,
+            },
+            bounce_domain: match var("SHIRASE_BOUNCE_DOMAIN") {
+                None => None,
+                Some(d) => Some(
+                    shared::domain::EmailAddress::parse(&format!("bounces@{d}"))
+                        .map(|_| d.to_ascii_lowercase())
+                        .ok()
+                        .context("SHIRASE_BOUNCE_DOMAIN must be a domain name")?,
+                ),
+            },
             max_recipients: match var("SHIRASE_MAX_RECIPIENTS") {
                 None => 10,
                 Some(v) => v

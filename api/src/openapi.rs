@@ -42,6 +42,8 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "recipients", description = "Delivery addresses, their weekdays and hours"),
         (name = "destinations", description = "Webhook, Slack and Microsoft Teams destinations: verified by a code, signed per Standard Webhooks, quarantined after repeated failures. The events they receive are under `webhooks`"),
         (name = "notices", description = "Maintenance and outage notices, their updates and delivery"),
+        (name = "deliveries", description = "The delivery log: what became of each notice for each of the account's destinations, and why one was not sent"),
+        (name = "bounces", description = "Delivery status notifications (RFC 3464) that mail servers return after accepting a mail: they suspend the address that bounced"),
         (name = "tokens", description = "Personal API tokens for integrations"),
         (name = "feeds", description = "The secret URLs of the personal Atom and iCalendar feeds. The public feeds are `/feeds/notices.atom`, `/feeds/products/{product}/notices.atom`, `/feeds/maintenance.ics` and `/feeds/products/{product}/maintenance.ics`"),
     )
@@ -71,7 +73,7 @@ impl Modify for BearerAuth {
                     .description(Some(
                         "A personal API token (`shirase_…`, from `POST /api/v1/me/tokens`), sent \
                          as `Authorization: Bearer`. An operation that accepts tokens lists the \
-                         scope it needs (`read` or `manage`); every other operation refuses \
+                         scope it needs (`read`, `manage` or, for operators, `bounces`); every other operation refuses \
                          them with 403.",
                     ))
                     .build(),

@@ -71,6 +71,7 @@ diesel::table! {
         in_reply_to -> Nullable<Text>,
         channel -> Text,
         carries -> Text,
+        skip_reason -> Nullable<Text>,
     }
 }
 

@@ -287,6 +287,7 @@ pub fn dispatcher_for(
             transport: email.unwrap_or_else(|| Transport::DevMailbox(state.pool.clone())),
             from,
             notices: notices.clone(),
+            bounce_domain: settings.bounce_domain.clone(),
         }),
         hooks: Arc::new(HookSender::new(
             settings.webhook_allow_private,
@@ -302,5 +303,6 @@ pub fn dispatcher_for(
         message_domain: state.message_domain(),
         wakeup,
         poll_interval: settings.outbox_poll_interval,
+        retention: settings.delivery_retention,
     })
 }

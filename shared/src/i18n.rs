@@ -376,6 +376,8 @@ catalogue! {
     FieldUnknownChannel => "種類を選択してください。", "Choose a kind of destination.";
     FieldNoKind => "工事情報・故障情報の少なくとも一方を選択してください。", "Choose maintenance, outages or both.";
     FieldWrongCode => "確認コードが正しくないか、有効期限が切れています。", "This code is wrong or has expired.";
+    FieldNotADeliveryReport => "配信状態通知 (RFC 3464) として読めません。", "This is not a delivery status notification (RFC 3464).";
+    FieldUnknownDelivery => "この通知が指す配信が見つかりません。", "This report names no delivery of ours.";
     FieldInvalidValue => "入力内容が正しくありません。", "This value is not valid.";
     FieldNotCurrent => "規約が更新されました。画面を再読み込みしてください。", "The terms have changed; reload the page.";
     FieldUnknown => "入力内容をご確認ください。", "Check this field.";
@@ -394,6 +396,67 @@ catalogue! {
     Fri => "金", "Fri";
     Sat => "土", "Sat";
     Sun => "日", "Sun";
+    DeliveryLogTab => "配信履歴", "Delivery history";
+    DeliveryLogLead => "通知ごとに、各配信先へいつ送信したか、送信しなかった場合はその理由を表示します。", "For each notice and each of your destinations: when it was sent, or why it was not.";
+    LogAllDestinations => "すべての配信先", "All destinations";
+    LogAllStates => "すべての状態", "All statuses";
+    LogDestination => "配信先", "Destination";
+    LogState => "状態", "Status";
+    LogNotice => "通知", "Notice";
+    LogWhen => "日時", "Time";
+    LogReply => "応答", "Reply";
+    LogEmpty => "該当する配信履歴はありません。", "No deliveries match.";
+    LogMore => "さらに表示", "Show more";
+    LogOneNotice => "1 件の通知の配信履歴を表示しています。", "Showing the deliveries of one notice.";
+    LogShowAll => "すべての通知を表示", "Show every notice";
+    LogUpdate => "続報", "Update";
+    StateQueued => "送信待ち", "Queued";
+    StateSent => "送信済み", "Sent";
+    StateFailed => "送信失敗", "Failed";
+    StateBounced => "不達 (バウンス)", "Bounced";
+    StateSkippedWindow => "配信時間外のため未送信", "Not sent: outside delivery hours";
+    StateSkippedUnsubscribed => "配信解除済みのため未送信", "Not sent: unsubscribed";
+    StateSkippedSuspended => "配信停止中のため未送信", "Not sent: destination stopped";
+    NoticeLogLink => "配信履歴を見る", "See the delivery history";
+    DeliveryBounced => "バウンス", "Bounced";
+    FailedDestinations => "失敗・バウンスした配信先", "Failed and bounced destinations";
+    DownloadCsv => "配信結果を CSV でダウンロード", "Download the outcomes as CSV";
+    ScopeBounces => "バウンス報告の受け渡し (運用者のみ)", "Hand in bounce reports (operators only)";
+}
+
+/// The log's words for a delivery's state.
+pub fn delivery_state(state: crate::dto::DeliveryState) -> Msg {
+    use crate::dto::DeliveryState as S;
+    match state {
+        S::Queued => Msg::StateQueued,
+        S::Sent => Msg::StateSent,
+        S::Failed => Msg::StateFailed,
+        S::Bounced => Msg::StateBounced,
+        S::SkippedWindow => Msg::StateSkippedWindow,
+        S::SkippedUnsubscribed => Msg::StateSkippedUnsubscribed,
+        S::SkippedSuspended => Msg::StateSkippedSuspended,
+    }
+}
+
+/// The line a signed-in customer reads on a notice's page: how many of their destinations
+/// it was sent to, and how many its delivery hours left out.
+pub fn notice_reach(lang: Language, sent: usize, outside_hours: usize) -> String {
+    match (lang, outside_hours) {
+        (Language::Ja, 0) => format!("この通知は {sent} 件の配信先に送信済みです。"),
+        (Language::Ja, n) => {
+            format!("この通知は {sent} 件の配信先に送信済み、{n} 件は配信時間外のため未送信です。")
+        }
+        (Language::En, 0) => format!(
+            "This notice was sent to {sent} of your destination{}.",
+            if sent == 1 { "" } else { "s" }
+        ),
+        (Language::En, n) => format!(
+            "This notice was sent to {sent} of your destination{}; {n} {} not sent because it was outside {} delivery hours.",
+            if sent == 1 { "" } else { "s" },
+            if n == 1 { "was" } else { "were" },
+            if n == 1 { "its" } else { "their" },
+        ),
+    }
 }
 
 /// What a form shows next to a field refused with `code`.
@@ -423,6 +486,8 @@ pub fn field(code: FieldCode) -> Msg {
         FieldCode::UnknownChannel => Msg::FieldUnknownChannel,
         FieldCode::NoKind => Msg::FieldNoKind,
         FieldCode::WrongCode => Msg::FieldWrongCode,
+        FieldCode::NotADeliveryReport => Msg::FieldNotADeliveryReport,
+        FieldCode::UnknownDelivery => Msg::FieldUnknownDelivery,
         FieldCode::Unknown => Msg::FieldUnknown,
     }
 }

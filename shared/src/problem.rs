@@ -44,6 +44,10 @@ pub enum FieldCode {
     NoKind,
     /// A code that does not match the one sent, or is no longer valid.
     WrongCode,
+    /// Not a delivery status notification (RFC 3464) that can be read.
+    NotADeliveryReport,
+    /// A bounce report about no delivery of this service.
+    UnknownDelivery,
     /// A code from a newer server that this client does not know.
     #[serde(other)]
     Unknown,
@@ -77,6 +81,8 @@ impl FieldCode {
             Self::UnknownChannel => "unknown_channel",
             Self::NoKind => "no_kind",
             Self::WrongCode => "wrong_code",
+            Self::NotADeliveryReport => "not_a_delivery_report",
+            Self::UnknownDelivery => "unknown_delivery",
             Self::Unknown => "unknown",
         }
     }

@@ -85,6 +85,8 @@ pub struct Mode {
     pub metrics: bool,
     /// The test client (loopback) is a trusted proxy: its `X-Forwarded-For` names clients.
     pub behind_proxy: bool,
+    /// `SHIRASE_BOUNCE_DOMAIN`: mails carry a return path that names their delivery.
+    pub bounce_domain: Option<&'static str>,
 }
 
 /// The metrics token of an app started with `Mode { metrics: true, .. }`.
@@ -235,6 +237,7 @@ impl TestApp {
         if mode.behind_proxy {
             settings.trusted_proxies = vec![std::net::Ipv4Addr::LOCALHOST.into()];
         }
+        settings.bounce_domain = mode.bounce_domain.map(str::to_owned);
         if mode.production {
             settings.environment = api::config::Environment::Production;
         }
@@ -349,5 +352,7 @@ pub fn test_settings(
         webhook_allow_private: true,
         metrics_token: None,
         trusted_proxies: Vec::new(),
+        delivery_retention: chrono::Duration::days(api::config::DEFAULT_RETENTION_DAYS),
+        bounce_domain: None,
     })
 }

@@ -177,6 +177,35 @@ pub fn bulk_audience(conn: &mut DbConnection, slug: &str, addresses: u32) -> any
     run_all(conn, &[accounts, subscriptions, recipients])
 }
 
+/// `addresses` more verified addresses like [`bulk_audience`]'s, whose Tokyo hours exclude
+/// the four hours from `at`: a publication in those hours records them as skipped.
+pub fn bulk_outside(
+    conn: &mut DbConnection,
+    slug: &str,
+    addresses: u32,
+    at: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let product = product_id(conn, slug)?;
+    let (weekdays, mut hours) = DeliveryWindow::ALL.bits();
+    let tokyo = shared::domain::TimeZoneName::DEFAULT.tz();
+    for h in 0..4 {
+        hours &= !DeliveryWindow::slot(tokyo, at + chrono::Duration::hours(h))
+            .bits()
+            .1;
+    }
+    let [accounts, subscriptions] =
+        bulk_owners("bulk-oa-", "outside", addresses.div_ceil(10), &product);
+    let recipients = format!(
+        "{}INSERT INTO recipients (id, account_id, email, weekdays, hours, time_zone, language, \
+         status, verified_at, created_at, updated_at) \
+         SELECT 'bulk-o-' || i, 'bulk-oa-' || (i / 10), 'outside' || i || '@bulk.test', \
+         {weekdays}, {hours}, 'Asia/Tokyo', 'ja', 'verified', CURRENT_TIMESTAMP, \
+         CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
+        numbers(addresses)
+    );
+    run_all(conn, &[accounts, subscriptions, recipients])
+}
+
 /// `hooks` active generic webhook destinations posting to `url`, ten per account, every
 /// hour, all accounts subscribed to `slug` with outages on: set-based, on either backend.
 /// Their ids are `bulk-h-0`, `bulk-h-1`, ….
@@ -200,4 +229,51 @@ pub fn bulk_hooks(
         numbers(hooks)
     );
     run_all(conn, &[accounts, subscriptions, webhooks])
+}
+
+/// A delivery status notification (RFC 3464) shaped after the RFC's own example ("Simple
+/// DSN"): addressed to `to` (a return path), about the mail `original_message_id` (without
+/// angle brackets) to `recipient`, which the reporting server gave up on with `status`.
+pub fn dsn(to: &str, recipient: &str, original_message_id: &str, status: &str) -> String {
+    let diagnostic = match status.chars().next() {
+        Some('5') => format!("550 {status} <{recipient}>... User unknown"),
+        _ => format!("450 {status} <{recipient}>... Mailbox busy"),
+    };
+    [
+        "Date: Thu, 7 Jul 1994 17:16:05 -0400",
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>",
+        "Message-Id: <199407072116.RAA14128@mx.example.net>",
+        "Subject: Returned mail: Cannot send message",
+        &format!("To: <{to}>"),
+        "MIME-Version: 1.0",
+        "Content-Type: multipart/report; report-type=delivery-status;",
+        "      boundary=\"RAA14128.773615765/mx.example.net\"",
+        "",
+        "--RAA14128.773615765/mx.example.net",
+        "",
+        "   ----- The following addresses had delivery problems -----",
+        &format!("<{recipient}>  (unrecoverable error)"),
+        "",
+        "--RAA14128.773615765/mx.example.net",
+        "content-type: message/delivery-status",
+        "",
+        "Reporting-MTA: dns; mx.example.net",
+        "",
+        &format!("Original-Recipient: rfc822;{recipient}"),
+        &format!("Final-Recipient: rfc822;{recipient}"),
+        "Action: failed",
+        &format!("Status: {status}"),
+        &format!("Diagnostic-Code: smtp; {diagnostic}"),
+        "Last-Attempt-Date: Thu, 7 Jul 1994 17:15:49 -0400",
+        "",
+        "--RAA14128.773615765/mx.example.net",
+        "content-type: text/rfc822-headers",
+        "",
+        &format!("Message-ID: <{original_message_id}>"),
+        "Subject: the original",
+        "",
+        "--RAA14128.773615765/mx.example.net--",
+        "",
+    ]
+    .join("\r\n")
 }

@@ -115,6 +115,52 @@ impl Process {
     }
 }
 
+/// What a one-shot `shirase` command did.
+pub struct Ran {
+    /// The exit status's code (`None`: killed by a signal).
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `shirase <args>` once, as a mail server or a shell would, on `database_url` with
+/// `SHIRASE_PUBLIC_URL` set to `public_url` (Message-IDs carry its host), plus `env`, with
+/// `input` on its standard input.
+pub fn run(
+    args: &[&str],
+    database_url: &str,
+    public_url: &str,
+    env: &[(&str, &str)],
+    input: &[u8],
+) -> anyhow::Result<Ran> {
+    use std::io::Write;
+    let dir = TempDir::new()?;
+    let mut command = Command::new(binary()?);
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SHIRASE_DATABASE_URL", database_url)
+        .env("SHIRASE_PUBLIC_URL", public_url)
+        .env("SHIRASE_VAR_DIR", &dir.0);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("starting shirase")?;
+    child.stdin.take().context("no stdin")?.write_all(input)?;
+    let out = child.wait_with_output()?;
+    Ok(Ran {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}
+
 impl Drop for Process {
     fn drop(&mut self) {
         if matches!(self.child.try_wait(), Ok(None)) {

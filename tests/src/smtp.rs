@@ -16,6 +16,8 @@ use tokio::sync::Notify;
 
 #[derive(Debug, Clone)]
 pub struct ReceivedMail {
+    /// `MAIL FROM`: the return path a bounce would go to.
+    pub envelope_from: String,
     pub envelope_to: Vec<String>,
     pub raw: Vec<u8>,
     pub subject: String,
@@ -25,7 +27,7 @@ pub struct ReceivedMail {
 }
 
 impl ReceivedMail {
-    fn parse(envelope_to: Vec<String>, raw: Vec<u8>) -> Self {
+    fn parse(envelope_from: String, envelope_to: Vec<String>, raw: Vec<u8>) -> Self {
         let parsed = MessageParser::default().parse(&raw);
         let get = |f: &dyn Fn(&mail_parser::Message) -> Option<String>| {
             parsed.as_ref().and_then(f).unwrap_or_default()
@@ -35,6 +37,7 @@ impl ReceivedMail {
             text: get(&|m| m.body_text(0).map(|b| b.into_owned())),
             html: get(&|m| m.body_html(0).map(|b| b.into_owned())),
             message_id: get(&|m| m.message_id().map(str::to_owned)),
+            envelope_from,
             envelope_to,
             raw,
         }
@@ -268,6 +271,7 @@ async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
     let mut write = BufWriter::new(write);
     reply(&mut write, &lines, b"220 sink.test ESMTP\r\n").await?;
     let mut rcpt = Vec::new();
+    let mut from = String::new();
     let mut hang = false;
     let mut line = String::new();
     loop {
@@ -282,6 +286,16 @@ async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
             b"250 OK\r\n"
         } else if upper.starts_with("MAIL FROM") || upper.starts_with("RSET") {
             rcpt.clear();
+            from = line
+                .trim_end()
+                .get(10..)
+                .unwrap_or_default()
+                .trim()
+                .trim_start_matches('<')
+                .split('>')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
             hang = false;
             b"250 OK\r\n"
         } else if upper.starts_with("RCPT TO") {
@@ -334,7 +348,7 @@ async fn session(stream: TcpStream, inbox: Arc<Inbox>) -> std::io::Result<()> {
                 .accepted
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if inbox.keep {
-                let mail = ReceivedMail::parse(std::mem::take(&mut rcpt), raw);
+                let mail = ReceivedMail::parse(from.clone(), std::mem::take(&mut rcpt), raw);
                 if let Ok(mut mails) = inbox.mails.lock() {
                     mails.push(mail);
                 }

@@ -2,15 +2,21 @@
 //! refuses some recipients: a missing mailbox (5.1.1) suspends its address at once, three
 //! permanent refusals in a row suspend it too, a temporary one (4xx) is retried and counts
 //! for nothing; the owner is told once, later publications leave the address out, and
-//! resuming it sends a new verification link.
+//! resuming it sends a new verification link. Bounce reports that come later (RFC 3464) are
+//! taken over HTTP and by `shirase bounce` on standard input, matched by the return path or
+//! the Message-ID only.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use shared::dto::{RecipientStatus, RecipientView, StoppedDestinations, SuspensionReason};
+use shared::dto::{
+    BounceReceipt, CreatedToken, DeliveryLogPage, DeliveryState, RecipientStatus, RecipientView,
+    StoppedDestinations, SuspensionReason,
+};
 use shirase_tests::fixtures::{self, Address};
 use shirase_tests::flows::{customer, operator, publish};
+use shirase_tests::process;
 use shirase_tests::{Backend, Mode, Reply, TestApp};
 
 const A: &str = "id-federation";
@@ -34,6 +40,14 @@ async fn setup(
         smtp_script: Some(Arc::new(script)),
         ..Mode::default()
     };
+    setup_with(backend, mode, extra).await
+}
+
+async fn setup_with(
+    backend: Backend,
+    mode: Mode,
+    extra: &'static str,
+) -> anyhow::Result<Option<(TestApp, String, String, String)>> {
     let Some(app) = TestApp::spawn_with(backend, mode).await? else {
         return Ok(None);
     };
@@ -138,6 +152,15 @@ async fn a_missing_mailbox_is_suspended_at_once(backend: Backend) -> anyhow::Res
     );
     assert_eq!(app.smtp.attempts_for("gone@example.com"), 1);
     assert_eq!(suspension_mails(&app), 1, "the owner is told once");
+
+    // The owner's log says why: bounced with the server's code, then left out as suspended.
+    let log = log_of(&app, &owner, &format!("?destination={gone}")).await?;
+    let states: Vec<DeliveryState> = log.entries.iter().map(|e| e.state).collect();
+    assert_eq!(
+        states,
+        [DeliveryState::SkippedSuspended, DeliveryState::Bounced]
+    );
+    assert_eq!(log.entries[1].reply_code.as_deref(), Some("550"));
 
     // Nobody else can resume it; a verified address cannot be resumed.
     let stranger = customer(&app, "stranger@example.com").await?.access_token;
@@ -267,6 +290,218 @@ async fn temporary_refusals_are_retried_and_not_counted(backend: Backend) -> any
     assert_eq!(bounces, 0, "a temporary refusal is no bounce");
     assert_eq!(suspension_mails(&app), 0);
     Ok(())
+}
+
+async fn log_of(app: &TestApp, token: &str, query: &str) -> anyhow::Result<DeliveryLogPage> {
+    let res = app
+        .get(&format!("/api/v1/me/deliveries{query}"), Some(token))
+        .await?;
+    anyhow::ensure!(res.status == 200, "{res:?}");
+    res.json()
+}
+
+/// Posts a raw bounce report; the status and the body.
+async fn report(app: &TestApp, token: &str, raw: &str) -> anyhow::Result<(u16, Value)> {
+    let res = app
+        .http
+        .post(app.url("/api/v1/bounces"))
+        .bearer_auth(token)
+        .header("content-type", "message/rfc822")
+        .body(raw.to_owned())
+        .send()
+        .await?;
+    let status = res.status().as_u16();
+    let body = res.json::<Value>().await.unwrap_or(Value::Null);
+    Ok((status, body))
+}
+
+fn field_code(body: &Value, field: &str) -> Option<String> {
+    body["errors"]
+        .as_array()?
+        .iter()
+        .find(|e| e["field"] == field)
+        .and_then(|e| e["code"].as_str())
+        .map(str::to_owned)
+}
+
+/// The state of `address`'s delivery of the last notice, as its owner's log shows it.
+async fn last_state(app: &TestApp, owner: &str, address: &str) -> anyhow::Result<DeliveryState> {
+    let log = log_of(app, owner, &format!("?destination={address}")).await?;
+    log.entries
+        .first()
+        .map(|e| e.state)
+        .ok_or_else(|| anyhow::anyhow!("no delivery to {address}"))
+}
+
+const BOUNCE_DOMAIN: &str = "bounce.shirase.test";
+
+async fn bounce_reports_suspend_the_address_they_name(backend: Backend) -> anyhow::Result<()> {
+    let mode = Mode {
+        bounce_domain: Some(BOUNCE_DOMAIN),
+        ..Mode::default()
+    };
+    let Some((app, op, owner, later)) = setup_with(backend, mode, "later@example.com").await?
+    else {
+        return Ok(());
+    };
+    let piped = app
+        .db(|conn| {
+            let account = fixtures::account_id(conn, OWNER)?;
+            fixtures::address(conn, &account, Address::new("piped@example.com"))
+        })
+        .await?;
+    assert_eq!(publish_and_settle(&app, &op, "認証エラー").await?, 3);
+    // Every mail's return path names its delivery.
+    let mail = app.smtp.wait_for("later@example.com").await?;
+    let delivery = mail
+        .envelope_from
+        .strip_prefix("bounces+")
+        .and_then(|rest| rest.strip_suffix(&format!("@{BOUNCE_DOMAIN}")))
+        .ok_or_else(|| anyhow::anyhow!("return path {:?}", mail.envelope_from))?
+        .to_owned();
+    let dsn = fixtures::dsn(
+        &mail.envelope_from,
+        "later@example.com",
+        "someone-else@mx.example.net",
+        "5.1.1",
+    );
+
+    // Who may hand in reports: operators, and operators' tokens with the `bounces` scope.
+    assert_eq!(report(&app, &owner, &dsn).await?.0, 403);
+    let res = app
+        .post(
+            "/api/v1/me/tokens",
+            Some(&owner),
+            json!({"name": "mx", "scopes": ["bounces"]}),
+        )
+        .await?;
+    assert_eq!(res.status, 400, "{res:?}");
+    let res = app
+        .post(
+            "/api/v1/me/tokens",
+            Some(&op),
+            json!({"name": "mx", "scopes": ["bounces"]}),
+        )
+        .await?;
+    assert_eq!(res.status, 201, "{res:?}");
+    let mx = res.json::<CreatedToken>()?.secret;
+
+    // Garbage, and a report about no delivery of ours, change nothing.
+    let (status, body) = report(&app, &mx, "this is not a bounce report").await?;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        field_code(&body, "message").as_deref(),
+        Some("not_a_delivery_report")
+    );
+    let stranger = fixtures::dsn(
+        &format!("bounces+0190a1b2-0000-7000-8000-000000000000.0000000001@{BOUNCE_DOMAIN}"),
+        "later@example.com",
+        "0190a1b2@elsewhere.example",
+        "5.1.1",
+    );
+    let (status, body) = report(&app, &mx, &stranger).await?;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        field_code(&body, "message").as_deref(),
+        Some("unknown_delivery")
+    );
+    assert_eq!(
+        address(&app, &owner, &later).await?.status,
+        RecipientStatus::Verified
+    );
+    assert_eq!(last_state(&app, &owner, &later).await?, DeliveryState::Sent);
+
+    // The report names the delivery by its return path: the address is suspended at once.
+    let (status, body) = report(&app, &mx, &dsn).await?;
+    assert_eq!(status, 200, "{body}");
+    let receipt: BounceReceipt = serde_json::from_value(body)?;
+    assert_eq!(receipt.delivery_id, delivery);
+    assert_eq!(receipt.recipients.len(), 1);
+    assert_eq!(receipt.recipients[0].email_masked, "l***@example.com");
+    assert!(receipt.recipients[0].bounced && receipt.recipients[0].suspended);
+    let view = address(&app, &owner, &later).await?;
+    assert_eq!(view.status, RecipientStatus::Suspended);
+    assert_eq!(
+        view.suspension.map(|s| s.reason),
+        Some(SuspensionReason::NoSuchUser)
+    );
+    assert_eq!(
+        last_state(&app, &owner, &later).await?,
+        DeliveryState::Bounced
+    );
+    app.smtp
+        .wait_for_count(1, 10, |m| {
+            m.envelope_to.iter().any(|t| t == OWNER) && m.subject.contains("配信を停止しました")
+        })
+        .await?;
+    // The same report again changes nothing more.
+    let (status, body) = report(&app, &mx, &dsn).await?;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["recipients"][0]["bounced"], false);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(suspension_mails(&app), 1);
+
+    // `shirase bounce`, as a mail server pipes its bounce mailbox: this report goes to the
+    // postmaster, so only the returned Message-ID names the delivery.
+    let url = app.state.settings.database_url.expose().to_owned();
+    let piped_mail = app.smtp.wait_for("piped@example.com").await?;
+    let run = |input: String| {
+        let (url, base) = (url.clone(), app.base.clone());
+        tokio::task::spawn_blocking(move || {
+            process::run(&["bounce"], &url, &base, &[], input.as_bytes())
+        })
+    };
+    let ran = run("Subject: hello
+
+not a report
+"
+    .into())
+    .await??;
+    assert_eq!(ran.code, Some(65), "{}", ran.stderr);
+    assert_eq!(
+        address(&app, &owner, &piped).await?.status,
+        RecipientStatus::Verified
+    );
+    let by_id = fixtures::dsn(
+        "postmaster@example.net",
+        "piped@example.com",
+        &piped_mail.message_id,
+        "5.2.1",
+    );
+    let ran = run(by_id).await??;
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let receipt: BounceReceipt = serde_json::from_str(&ran.stdout)?;
+    assert!(receipt.recipients[0].suspended, "{}", ran.stdout);
+    assert_eq!(
+        address(&app, &owner, &piped).await?.status,
+        RecipientStatus::Suspended
+    );
+    assert_eq!(
+        last_state(&app, &owner, &piped).await?,
+        DeliveryState::Bounced
+    );
+    // Another account cannot read these deliveries.
+    let stranger = customer(&app, "stranger@example.com").await?.access_token;
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/me/deliveries?destination={piped}"),
+            Some(&stranger)
+        )
+        .await?
+        .status,
+        404
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_bounce_reports_suspend_the_address_they_name() -> anyhow::Result<()> {
+    bounce_reports_suspend_the_address_they_name(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_bounce_reports_suspend_the_address_they_name() -> anyhow::Result<()> {
+    bounce_reports_suspend_the_address_they_name(Backend::Postgres).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,7 +10,9 @@ use chrono::{TimeZone, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 use shared::domain::{DeliveryWindow, Language, Weekday};
-use shared::dto::{NoticeDeliveries, NoticePage, NoticeView, PublicationReceipt, SubscriptionView};
+use shared::dto::{
+    DeliveryState, NoticeDeliveries, NoticePage, NoticeView, PublicationReceipt, SubscriptionView,
+};
 use shirase_tests::fixtures::{self, Address};
 use shirase_tests::flows::{PASSWORD, customer, login, operator, publish};
 use shirase_tests::{Backend, Mode, ReceivedMail, Reply, SmtpSink, TestApp, backend_tests};
@@ -413,19 +415,28 @@ async fn transient_then_permanent(backend: Backend) -> anyhow::Result<()> {
     // The refusals are recorded; the busy mailbox waits for its retry.
     let mut progress = deliveries(&app, &op, &notice).await?;
     for _ in 0..100 {
-        if progress.failed == 1 && progress.sent == 1 {
+        if progress.bounced == 1 && progress.sent == 1 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
         progress = deliveries(&app, &op, &notice).await?;
     }
+    // A permanent refusal by the mail server is a bounce.
     assert_eq!(
-        (progress.pending, progress.sent, progress.failed),
-        (1, 1, 1),
+        (
+            progress.pending,
+            progress.sent,
+            progress.failed,
+            progress.bounced
+        ),
+        (1, 1, 0, 1),
         "{progress:?}"
     );
     assert_eq!(progress.failures.len(), 1);
-    assert_eq!(progress.failures[0].email, "gone@example.com");
+    // Operators see the address masked.
+    assert_eq!(progress.failures[0].destination, "g***@example.com");
+    assert_eq!(progress.failures[0].state, DeliveryState::Bounced);
+    assert_eq!(progress.failures[0].sequence, 0);
     assert!(
         progress.failures[0].error.contains("No such user"),
         "{:?}",
@@ -443,7 +454,10 @@ async fn transient_then_permanent(backend: Backend) -> anyhow::Result<()> {
     app.clock.advance(chrono::Duration::minutes(2));
     app.smtp.wait_for("flaky@example.com").await?;
     let done = settled(&app, &op, &notice).await?;
-    assert_eq!((done.pending, done.sent, done.failed), (0, 2, 1));
+    assert_eq!(
+        (done.pending, done.sent, done.failed, done.bounced),
+        (0, 2, 0, 1)
+    );
     assert_eq!(app.smtp.to("flaky@example.com").len(), 1);
     assert_eq!(app.smtp.to("gone@example.com").len(), 0);
     Ok(())

@@ -6,13 +6,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::dto::{
     AccountView, ActivationRequest, AudienceEstimate, Catalog, Coverage, CreatedToken,
-    DeliveryAttemptView, DestinationCodeRequest, DestinationCreated, DestinationView, FeedKeyView,
-    IssuedFeedKey, LoginRequest, NewDestinationRequest, NewRecipientRequest, NewTokenRequest,
-    NoticeDeliveries, NoticeDraftRequest, NoticeKind, NoticePage, NoticePreview, NoticeSummary,
-    NoticeUpdateRequest, NoticeView, PasswordResetConfirm, PasswordResetRequest, ProductView,
-    PublicationReceipt, RecipientPatch, RecipientVerificationStatus, RecipientView, RefreshRequest,
-    RegistrationAccepted, RegistrationRequest, RegistrationStatus, SecretRotated, SessionTokens,
-    SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView, TokenView,
+    DeliveryAttemptView, DeliveryLogPage, DestinationCodeRequest, DestinationCreated,
+    DestinationView, FeedKeyView, IssuedFeedKey, LoginRequest, NewDestinationRequest,
+    NewRecipientRequest, NewTokenRequest, NoticeDeliveries, NoticeDraftRequest, NoticeKind,
+    NoticePage, NoticePreview, NoticeSummary, NoticeUpdateRequest, NoticeView,
+    PasswordResetConfirm, PasswordResetRequest, ProductView, PublicationReceipt, RecipientPatch,
+    RecipientVerificationStatus, RecipientView, RefreshRequest, RegistrationAccepted,
+    RegistrationRequest, RegistrationStatus, SecretRotated, SessionTokens, SubscriptionPatch,
+    SubscriptionView, TermsAcceptance, TermsView, TokenView,
 };
 use shared::{Problem, ProblemKind};
 
@@ -393,6 +394,24 @@ pub async fn post_update(id: &str, body: &NoticeUpdateRequest) -> ApiResult<Publ
 
 pub async fn deliveries(id: &str) -> ApiResult<NoticeDeliveries> {
     let url = format!("{BASE}/notices/{id}/deliveries");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+/// Every delivery of a notice as CSV (operators).
+pub async fn deliveries_csv(id: &str) -> ApiResult<String> {
+    let url = format!("{BASE}/notices/{id}/deliveries.csv");
+    let res = authed(|| Request::get(&url), None::<&()>).await?;
+    if !res.ok() {
+        return Err(problem(res).await);
+    }
+    res.text()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// A page of the account's delivery log; `query` is `?…` or empty.
+pub async fn delivery_log(query: &str) -> ApiResult<DeliveryLogPage> {
+    let url = format!("{BASE}/me/deliveries{query}");
     read(authed(|| Request::get(&url), None::<&()>).await?).await
 }
 

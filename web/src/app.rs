@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("done") view=mail::Done />
                     </ParentRoute>
                     <Route path=path!("/mysupport/integrations") view=pages::Integrations />
+                    <Route path=path!("/mysupport/deliveries") view=pages::DeliveryLog />
                     <Route path=path!("/operator") view=operator::ConsoleHome />
                     <Route path=path!("/operator/catalog") view=operator::CatalogAdmin />
                     <Route path=path!("/operator/notices/new") view=operator::NewNotice />

@@ -17,100 +17,13 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Integer, Text, Timestamp};
+use diesel::sql_types::{BigInt, Text};
 use shared::domain::{DeliveryWindow, TimeZoneName};
 use shared::dto::NoticeKind;
 
-use super::ledger::{self, Channel};
+use super::ledger::{self, Channel, SkipReason};
+use super::statement::{Param, Statement};
 use crate::db::DbConnection;
-
-enum Param {
-    Text(String),
-    Int(i32),
-    Bool(bool),
-    Time(NaiveDateTime),
-}
-
-/// SQL with `?` placeholders and their values, run on either backend.
-#[derive(Default)]
-struct Statement {
-    sql: String,
-    params: Vec<Param>,
-}
-
-macro_rules! bind_all {
-    ($query:expr, $params:expr) => {{
-        let mut q = $query;
-        for p in $params {
-            q = match p {
-                Param::Text(v) => q.bind::<Text, _>(v.clone()),
-                Param::Int(v) => q.bind::<Integer, _>(*v),
-                Param::Bool(v) => q.bind::<Bool, _>(*v),
-                Param::Time(v) => q.bind::<Timestamp, _>(*v),
-            };
-        }
-        q
-    }};
-}
-
-impl Statement {
-    fn push(&mut self, sql: &str) -> &mut Self {
-        self.sql.push_str(sql);
-        self
-    }
-
-    fn bind(&mut self, p: Param) -> &mut Self {
-        self.sql.push('?');
-        self.params.push(p);
-        self
-    }
-
-    /// PostgreSQL numbers its placeholders; our SQL has no `?` inside literals.
-    fn numbered(&self) -> String {
-        let mut out = String::with_capacity(self.sql.len() + 64);
-        let mut n = 0;
-        for c in self.sql.chars() {
-            if c == '?' {
-                n += 1;
-                out.push('$');
-                out.push_str(&n.to_string());
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    }
-
-    fn execute(&self, conn: &mut DbConnection) -> QueryResult<usize> {
-        match conn {
-            DbConnection::Pg(c) => bind_all!(
-                diesel::sql_query(self.numbered()).into_boxed(),
-                &self.params
-            )
-            .execute(c),
-            DbConnection::Sqlite(c) => {
-                bind_all!(diesel::sql_query(&self.sql).into_boxed(), &self.params).execute(c)
-            }
-        }
-    }
-
-    fn counts(&self, conn: &mut DbConnection) -> QueryResult<FanOut> {
-        let rows: Vec<FanOut> = match conn {
-            DbConnection::Pg(c) => bind_all!(
-                diesel::sql_query(self.numbered()).into_boxed(),
-                &self.params
-            )
-            .load(c)?,
-            DbConnection::Sqlite(c) => {
-                bind_all!(diesel::sql_query(&self.sql).into_boxed(), &self.params).load(c)?
-            }
-        };
-        Ok(rows.first().copied().unwrap_or(FanOut {
-            audience: 0,
-            skipped: 0,
-        }))
-    }
-}
 
 /// Who a publication goes to.
 pub struct Target<'a> {
@@ -123,6 +36,14 @@ pub struct Target<'a> {
     pub follows_up: bool,
 }
 
+/// The one row of a `COUNTS` statement.
+fn counts(s: &Statement, conn: &mut DbConnection) -> QueryResult<FanOut> {
+    Ok(s.load::<FanOut>(conn)?.first().copied().unwrap_or(FanOut {
+        audience: 0,
+        skipped: 0,
+    }))
+}
+
 /// The two figures of a publication's audience; also the row `COUNTS` selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
 pub struct FanOut {
@@ -133,27 +54,35 @@ pub struct FanOut {
     pub skipped: i64,
 }
 
-/// The qualifying listings, window aside.
+/// The listings of the notice's audience, window aside, each with `blocked`: 0, or the
+/// [`SkipReason`] that keeps the address from it whatever the window (suspended, opted out).
 fn eligible(s: &mut Statement, notice_id: &str, kind: NoticeKind) {
     // The flag column is chosen from the kind, never from input.
     let flag = match kind {
         NoticeKind::Maintenance => "maintenance_mail",
         NoticeKind::Outage => "outage_mail",
     };
-    s.push(
+    s.push(&format!(
         "eligible AS (SELECT r.id AS id, r.email AS email, r.weekdays AS weekdays, \
-         r.hours AS hours, r.time_zone AS time_zone \
+         r.hours AS hours, r.time_zone AS time_zone, \
+         CASE WHEN r.status = 'suspended' THEN {suspended} \
+         WHEN EXISTS (SELECT 1 FROM recipient_opt_outs o WHERE o.recipient_id = r.id \
+         AND o.product_id = np.product_id AND o.kind = ",
+        suspended = SkipReason::Suspended as i32
+    ))
+    .bind(Param::Text(kind.code().to_owned()))
+    .push(&format!(
+        ") THEN {unsubscribed} ELSE 0 END AS blocked \
          FROM notice_products np \
          JOIN subscriptions s ON s.product_id = np.product_id \
          JOIN recipients r ON r.account_id = s.account_id \
          WHERE np.notice_id = ",
-    )
+        unsubscribed = SkipReason::Unsubscribed as i32
+    ))
     .bind(Param::Text(notice_id.to_owned()))
     .push(&format!(" AND s.{flag} = "))
     .bind(Param::Bool(true))
-    .push(" AND r.status = 'verified' AND NOT EXISTS (SELECT 1 FROM recipient_opt_outs o WHERE o.recipient_id = r.id AND o.product_id = np.product_id AND o.kind = ")
-    .bind(Param::Text(kind.code().to_owned()))
-    .push("))");
+    .push(" AND r.status IN ('verified', 'suspended'))");
 }
 
 /// A time zone in use by some address.
@@ -206,18 +135,24 @@ fn zones(s: &mut Statement, slots: &[(String, (i32, i32))]) {
     s.push("), ");
 }
 
-/// `audience`: one row per qualifying address, with the lowest id among its listings whose
-/// window admits the instant of `zones`, or NULL when none does (skipped by its window).
-/// Both figures come from one pass over the listings.
+/// `audience`: one row per address of the eligible listings, with `recipient_id`, the lowest
+/// id among its listings that take the notice at the instant of `zones` (NULL when none
+/// does), `skip`, the lowest rank of its listings (0 to send, else a [`SkipReason`]), and
+/// `any_id`, its lowest listing id, which a skipped row is recorded under. Every figure comes
+/// from this one pass over the listings.
 const AUDIENCE: &str = ", audience AS (SELECT e.email AS email, \
-     MIN(CASE WHEN (e.weekdays & z.wbit) <> 0 AND (e.hours & z.hbit) <> 0 THEN e.id END) \
-     AS recipient_id \
+     MIN(CASE WHEN e.blocked = 0 AND (e.weekdays & z.wbit) <> 0 AND (e.hours & z.hbit) <> 0 \
+     THEN e.id END) AS recipient_id, \
+     MIN(CASE WHEN e.blocked <> 0 THEN e.blocked \
+     WHEN (e.weekdays & z.wbit) <> 0 AND (e.hours & z.hbit) <> 0 THEN 0 ELSE 1 END) AS skip, \
+     MIN(e.id) AS any_id \
      FROM eligible e LEFT JOIN zones z ON z.tz = e.time_zone \
      GROUP BY e.email) ";
 
-/// The figures of `audience`, as the columns `audience` and `skipped`.
+/// The figures of `audience`, as the columns `audience` and `skipped` (by the window only:
+/// an address that is suspended or opted out is not the audience's).
 const COUNTS: &str = "SELECT COUNT(recipient_id) AS audience, \
-     COUNT(*) - COUNT(recipient_id) AS skipped FROM audience";
+     COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped FROM audience";
 
 /// `WITH zones …, eligible …, audience …` for the instant whose slots these are.
 fn with_audience(slots: &[(String, (i32, i32))], notice_id: &str, kind: NoticeKind) -> Statement {
@@ -238,7 +173,7 @@ fn figures(
 ) -> QueryResult<FanOut> {
     let mut s = with_audience(slots, notice_id, kind);
     s.push(COUNTS);
-    s.counts(conn)
+    counts(&s, conn)
 }
 
 /// What a publication of the notice at `at` would reach, writing nothing: the figures an
@@ -258,8 +193,9 @@ pub fn estimate(
     })
 }
 
-/// Writes one delivery per address and per webhook destination of the audience; returns
-/// the counts over both.
+/// Writes one delivery per address and per webhook destination of the audience, and a
+/// skipped row, with its reason, for each that the notice concerns but does not reach;
+/// returns the counts over both.
 pub fn fan_out(
     conn: &mut DbConnection,
     target: &Target<'_>,
@@ -285,7 +221,8 @@ pub fn fan_out(
 /// The ledger's `INSERT … SELECT` for `numbered`, with its values bound.
 fn insert(s: &mut Statement, channel: Channel, target: &Target<'_>, now: NaiveDateTime) {
     s.push(ledger::FAN_OUT_COLUMNS);
-    let mut parts = ledger::fan_out_select(channel).split('?');
+    let select = ledger::fan_out_select(channel);
+    let mut parts = select.split('?');
     let mut values = Vec::new();
     if channel == Channel::Email {
         values.push(Param::Text(target.message_domain.to_owned()));
@@ -332,7 +269,7 @@ fn fan_out_mail(
         s.push(
             ", earliest AS (SELECT f.destination AS email, MIN(p.sequence) AS sequence \
              FROM deliveries f JOIN publications p ON p.id = f.publication_id \
-             WHERE f.channel = 'email' AND p.notice_id = ",
+             WHERE f.channel = 'email' AND f.status <> 'skipped' AND p.notice_id = ",
         )
         .bind(notice())
         .push(
@@ -341,7 +278,10 @@ fn fan_out_mail(
              JOIN publications p ON p.sequence = e.sequence AND p.notice_id = ",
         )
         .bind(notice())
-        .push(" JOIN deliveries f ON f.publication_id = p.id AND f.destination = e.email) ");
+        .push(
+            " JOIN deliveries f ON f.publication_id = p.id AND f.destination = e.email \
+             AND f.status <> 'skipped') ",
+        );
     }
     let place = place(conn, "a.email");
     s.push(", numbered AS (SELECT ")
@@ -349,15 +289,18 @@ fn fan_out_mail(
         .push(" || '.' || ")
         .push(&place)
         .push(
-            " AS id, a.email AS destination, a.recipient_id AS destination_id, \
-             r.language AS language, r.time_zone AS time_zone, ",
+            " AS id, a.email AS destination, r.id AS destination_id, \
+             r.language AS language, r.time_zone AS time_zone, a.skip AS skip, ",
         )
         .push(if target.follows_up {
             "parent.message_id"
         } else {
             "NULL"
         })
-        .push(" AS in_reply_to FROM audience a JOIN recipients r ON r.id = a.recipient_id");
+        .push(
+            " AS in_reply_to FROM audience a \
+             JOIN recipients r ON r.id = COALESCE(a.recipient_id, a.any_id)",
+        );
     if target.follows_up {
         s.push(" LEFT JOIN parent ON parent.email = a.email");
     }
@@ -377,15 +320,14 @@ fn fan_out_mail(
             "SET LOCAL enable_nestloop = off; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'",
         )?;
         s.push(") ").push(COUNTS);
-        return s.counts(conn);
+        return counts(&s, conn);
     }
-    let audience = i64::try_from(s.execute(conn)?).unwrap_or(i64::MAX);
-    let skipped = figures(conn, slots, target.notice_id, target.kind)?.skipped;
-    Ok(FanOut { audience, skipped })
+    s.execute(conn)?;
+    figures(conn, slots, target.notice_id, target.kind)
 }
 
-/// `hooks`: one row per qualifying webhook destination, `admitted` NULL when its window
-/// excludes the instant of `zones`.
+/// `hooks`: one row per webhook destination of an account the notice concerns, active or
+/// quarantined, with `skip` as in `audience`: 0 to send, else a [`SkipReason`].
 fn with_hooks(slots: &[(String, (i32, i32))], notice_id: &str, kind: NoticeKind) -> Statement {
     let (flag, takes) = match kind {
         NoticeKind::Maintenance => ("maintenance_mail", "maintenance"),
@@ -394,20 +336,25 @@ fn with_hooks(slots: &[(String, (i32, i32))], notice_id: &str, kind: NoticeKind)
     let mut s = Statement::default();
     s.push("WITH ");
     zones(&mut s, slots);
-    s.push(
+    s.push(&format!(
         "hooks AS (SELECT w.id AS id, w.channel AS channel, w.language AS language, \
-         w.time_zone AS time_zone, CASE WHEN (w.weekdays & z.wbit) <> 0 \
-         AND (w.hours & z.hbit) <> 0 THEN 1 END AS admitted \
-         FROM webhooks w LEFT JOIN zones z ON z.tz = w.time_zone \
-         WHERE w.status = 'active' AND w.",
-    )
-    .push(takes)
-    .push(" = ")
+         w.time_zone AS time_zone, \
+         CASE WHEN w.status = 'quarantined' THEN {suspended} \
+         WHEN w.{takes} <> ",
+        suspended = SkipReason::Suspended as i32,
+    ))
     .bind(Param::Bool(true))
-    .push(
-        " AND EXISTS (SELECT 1 FROM notice_products np JOIN subscriptions s \
+    .push(&format!(
+        " THEN {unsubscribed} \
+         WHEN (w.weekdays & z.wbit) <> 0 AND (w.hours & z.hbit) <> 0 THEN 0 ELSE {window} END \
+         AS skip \
+         FROM webhooks w LEFT JOIN zones z ON z.tz = w.time_zone \
+         WHERE w.status IN ('active', 'quarantined') \
+         AND EXISTS (SELECT 1 FROM notice_products np JOIN subscriptions s \
          ON s.product_id = np.product_id WHERE s.account_id = w.account_id AND np.notice_id = ",
-    )
+        unsubscribed = SkipReason::Unsubscribed as i32,
+        window = SkipReason::Window as i32,
+    ))
     .bind(Param::Text(notice_id.to_owned()))
     .push(&format!(" AND s.{flag} = "))
     .bind(Param::Bool(true))
@@ -415,8 +362,8 @@ fn with_hooks(slots: &[(String, (i32, i32))], notice_id: &str, kind: NoticeKind)
     s
 }
 
-const HOOK_COUNTS: &str = "SELECT COUNT(admitted) AS audience, \
-     COUNT(*) - COUNT(admitted) AS skipped FROM hooks";
+const HOOK_COUNTS: &str = "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audience, \
+     COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped FROM hooks";
 
 fn hook_figures(
     conn: &mut DbConnection,
@@ -426,7 +373,7 @@ fn hook_figures(
 ) -> QueryResult<FanOut> {
     let mut s = with_hooks(slots, notice_id, kind);
     s.push(HOOK_COUNTS);
-    s.counts(conn)
+    counts(&s, conn)
 }
 
 fn fan_out_hooks(
@@ -444,8 +391,7 @@ fn fan_out_hooks(
         .push(&place)
         .push(
             " AS id, h.id AS destination, h.id AS destination_id, h.language AS language, \
-             h.time_zone AS time_zone, h.channel AS channel FROM hooks h \
-             WHERE h.admitted IS NOT NULL) ",
+             h.time_zone AS time_zone, h.channel AS channel, h.skip AS skip FROM hooks h) ",
         );
     insert(
         &mut s,
@@ -453,7 +399,6 @@ fn fan_out_hooks(
         target,
         now,
     );
-    let audience = i64::try_from(s.execute(conn)?).unwrap_or(i64::MAX);
-    let skipped = hook_figures(conn, slots, target.notice_id, target.kind)?.skipped;
-    Ok(FanOut { audience, skipped })
+    s.execute(conn)?;
+    hook_figures(conn, slots, target.notice_id, target.kind)
 }

@@ -14,16 +14,15 @@ use tokio::sync::{Notify, watch};
 
 use super::Failure;
 use super::email::EmailChannel;
+use super::health::Health;
 use super::ledger::{self, AddressOutcome, Carries, Channel, Delivery, Outcome, Settlement};
 use super::webhook::{self, HookSender, payload};
 use crate::clock::Clock;
-use crate::db::{DbConnection, Pool};
-use crate::mail::MailTemplate;
+use crate::db::Pool;
 use crate::mail::notice_mail::{NoticeContent, NoticeMailer};
 use crate::mail::templates::Templates;
-use crate::models::account::Account;
-use crate::models::recipient::{Bounce, Recipient};
-use crate::models::webhook::{Endpoint, Webhook};
+use crate::models::recipient::Bounce;
+use crate::models::webhook::Endpoint;
 
 pub use super::CONCURRENCY;
 const BATCH: i64 = 512;
@@ -55,7 +54,16 @@ pub struct Dispatcher {
     pub message_domain: String,
     pub wakeup: Arc<Notify>,
     pub poll_interval: StdDuration,
+    /// Delivery history older than this is deleted.
+    pub retention: Duration,
 }
+
+/// How often an idle dispatcher looks for history past its retention.
+const PRUNE_EVERY: StdDuration = StdDuration::from_secs(3600);
+/// Rows deleted per transaction, and transactions per pruning: small enough that neither
+/// sending nor the API waits behind them.
+const PRUNE_BATCH: i64 = 500;
+const PRUNE_BATCHES: usize = 20;
 
 /// A claimed delivery and what attempting it needs.
 struct Item {
@@ -124,6 +132,8 @@ struct Pending {
 impl Dispatcher {
     /// Runs until `shutdown` turns true; then claims nothing more and finishes what it holds.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        // The first pruning waits a while: a process that just started has mail to send.
+        let mut pruned = Instant::now();
         loop {
             if *shutdown.borrow() {
                 break;
@@ -136,6 +146,17 @@ impl Dispatcher {
                     0
                 }
             };
+            if handled == 0 && pruned.elapsed() >= PRUNE_EVERY {
+                pruned = Instant::now();
+                match self.prune().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(
+                        deliveries = n,
+                        "delivery history past its retention deleted"
+                    ),
+                    Err(e) => tracing::error!(error = ?e, "pruning delivery history failed"),
+                }
+            }
             if handled == 0 {
                 tokio::select! {
                     _ = self.wakeup.notified() => {}
@@ -145,6 +166,26 @@ impl Dispatcher {
             }
         }
         tracing::info!("delivery dispatcher stopped");
+    }
+
+    /// Deletes delivery history older than the retention, at most `PRUNE_BATCHES` batches
+    /// (what is left waits for the next time); returns how many deliveries went.
+    pub async fn prune(&self) -> anyhow::Result<usize> {
+        let before = self.clock.now().naive_utc() - self.retention;
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            let mut conn = pool.get()?;
+            let mut total = 0;
+            for _ in 0..PRUNE_BATCHES {
+                let n = ledger::prune(&mut conn, before, PRUNE_BATCH)?;
+                total += n;
+                if n < usize::try_from(PRUNE_BATCH).unwrap_or(usize::MAX) {
+                    break;
+                }
+            }
+            Ok(total)
+        })
+        .await?
     }
 
     /// Attempts until nothing is due; returns how many deliveries it claimed.
@@ -387,158 +428,6 @@ impl Dispatcher {
     }
 }
 
-/// Webhook destinations' health, kept in the transaction that records their attempts.
-struct Health {
-    templates: Arc<Templates>,
-    public_url: String,
-    message_domain: String,
-}
-
-impl Health {
-    /// Ends or extends each destination's run of failures; quarantines webhooks and
-    /// suspends addresses whose run is long enough (or whose server said the mailbox does
-    /// not exist) and mails their owners. Returns how many owners were mailed.
-    fn update(
-        &self,
-        conn: &mut DbConnection,
-        recorded: &[&Settlement],
-        now: NaiveDateTime,
-    ) -> diesel::QueryResult<usize> {
-        let delivered: Vec<&str> = recorded
-            .iter()
-            .filter(|s| s.outcome == Outcome::Sent)
-            .filter_map(|s| s.hook.as_deref())
-            .collect();
-        if !delivered.is_empty() {
-            Webhook::record_success(conn, &delivered)?;
-        }
-        let mut told = 0;
-        let reached: Vec<&str> = recorded
-            .iter()
-            .filter_map(|s| match &s.address {
-                Some(AddressOutcome::Delivered(id)) => Some(id.as_str()),
-                _ => None,
-            })
-            .collect();
-        if !reached.is_empty() {
-            Recipient::record_deliveries(conn, &reached)?;
-        }
-        for s in recorded {
-            if let Some(AddressOutcome::Bounced(bounce)) = &s.address
-                && let Some(suspended) = Recipient::record_bounce(conn, bounce, now)?
-            {
-                tracing::warn!(address = %suspended.id, "delivery address suspended after bounces");
-                self.tell_suspended(conn, &suspended, now)?;
-                told += 1;
-            }
-        }
-        let mut quarantined = 0;
-        for s in recorded {
-            let (Some(hook), Outcome::Retry { error, .. } | Outcome::Failed { error }) =
-                (&s.hook, &s.outcome)
-            else {
-                continue;
-            };
-            if let Some(w) = Webhook::record_failure(conn, hook, error, now)? {
-                quarantined += 1;
-                tracing::warn!(destination = %w.id, "webhook destination quarantined");
-                self.tell_owner(conn, &w, now)?;
-            }
-        }
-        Ok(quarantined + told)
-    }
-
-    /// Mails the owner of a suspended address.
-    fn tell_suspended(
-        &self,
-        conn: &mut DbConnection,
-        r: &Recipient,
-        now: NaiveDateTime,
-    ) -> diesel::QueryResult<()> {
-        self.mail_owner(
-            conn,
-            &r.account_id,
-            MailTemplate::AddressSuspended,
-            now,
-            |_| {
-                minijinja::context! {
-                    address => r.email,
-                    no_such_user => r.suspension.as_deref() == Some("no_such_user"),
-                    reply => r.last_bounce.clone().unwrap_or_default(),
-                    url => format!("{}/mysupport/recipients", self.public_url),
-                }
-            },
-        )
-    }
-
-    /// Mails the owner of a quarantined webhook destination.
-    fn tell_owner(
-        &self,
-        conn: &mut DbConnection,
-        w: &Webhook,
-        now: NaiveDateTime,
-    ) -> diesel::QueryResult<()> {
-        let channel = match w.channel() {
-            HookChannel::Webhook => "Webhook",
-            HookChannel::Slack => "Slack",
-            HookChannel::Teams => "Microsoft Teams",
-        };
-        self.mail_owner(
-            conn,
-            &w.account_id,
-            MailTemplate::WebhookQuarantined,
-            now,
-            |account| {
-                let since = w
-                    .failing_since
-                    .map(|t| {
-                        crate::mail::notice_mail::format_local(
-                            crate::models::notice::utc(t),
-                            account.zone(),
-                            account.language(),
-                        )
-                    })
-                    .unwrap_or_default();
-                minijinja::context! {
-                    name => w.name,
-                    channel,
-                    since,
-                    last_error => w.last_error.clone().unwrap_or_default(),
-                    url => format!("{}/mysupport/destinations", self.public_url),
-                }
-            },
-        )
-    }
-
-    /// Queues `template` to the login address of `account_id`, in the account's language,
-    /// with the account's names and what `context` adds. A template that fails to render is
-    /// logged, not raised: the outcomes being recorded must not be lost over a mail.
-    fn mail_owner(
-        &self,
-        conn: &mut DbConnection,
-        account_id: &str,
-        template: MailTemplate,
-        now: NaiveDateTime,
-        context: impl FnOnce(&Account) -> minijinja::Value,
-    ) -> diesel::QueryResult<()> {
-        let Some(account) = Account::find(conn, account_id)? else {
-            return Ok(());
-        };
-        let context = minijinja::context! {
-            family_name => account.family_name,
-            given_name => account.given_name,
-            ..context(&account)
-        };
-        match self.templates.render(template, account.language(), context) {
-            Ok(mail) => {
-                ledger::enqueue_mail(conn, &account.email, mail, &self.message_domain, now)?;
-            }
-            Err(e) => tracing::error!(error = ?e, ?template, "rendering an owner's mail failed"),
-        }
-        Ok(())
-    }
-}
-
 /// What one attempt needs, shared by the attempts of a pump.
 struct Attempter {
     clock: Arc<dyn Clock>,
@@ -695,7 +584,11 @@ impl Attempter {
         let now = self.clock.now().naive_utc();
         let error = failure.error;
         if failure.permanent {
-            return Outcome::Failed { error };
+            return if failure.bounced {
+                Outcome::Bounced { error }
+            } else {
+                Outcome::Failed { error }
+            };
         }
         let at = retry_at(now, d.attempts);
         let at = match failure.retry_after {

@@ -7,6 +7,7 @@ use std::time::Duration as StdDuration;
 
 use anyhow::Context;
 use chrono::NaiveDateTime;
+use lettre::address::{Address, Envelope};
 use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart};
@@ -67,6 +68,21 @@ pub struct EmailChannel {
     pub transport: Transport,
     pub from: Mailbox,
     pub notices: Arc<NoticeMailer>,
+    /// The domain of a return path that names the delivery (VERP), if any.
+    pub bounce_domain: Option<String>,
+}
+
+/// The envelope sender of a delivery's mail with a bounce domain: a bounce returned to it
+/// later names the delivery it is about, whatever the reporting server writes in it.
+pub fn return_path(delivery_id: &str, domain: &str) -> String {
+    format!("bounces+{delivery_id}@{domain}")
+}
+
+/// The delivery a return path of [`return_path`]'s names, if it is one for `domain`.
+pub fn delivery_of_return_path<'a>(address: &'a str, domain: &str) -> Option<&'a str> {
+    let (local, host) = address.trim().rsplit_once('@')?;
+    let id = local.strip_prefix("bounces+")?;
+    (host.eq_ignore_ascii_case(domain) && !id.is_empty()).then_some(id)
 }
 
 impl EmailChannel {
@@ -164,7 +180,13 @@ impl EmailChannel {
 
     fn build(&self, d: &Delivery, prepared: Prepared) -> anyhow::Result<Message> {
         let to: Mailbox = d.destination.parse().context("recipient address")?;
-        let mut builder = Message::builder()
+        let mut builder = Message::builder();
+        if let Some(domain) = &self.bounce_domain {
+            let sender: Address = return_path(&d.id, domain).parse().context("return path")?;
+            builder = builder
+                .envelope(Envelope::new(Some(sender), vec![to.email.clone()]).context("envelope")?);
+        }
+        let mut builder = builder
             .from(self.from.clone())
             .to(to)
             .subject(prepared.mail.subject)

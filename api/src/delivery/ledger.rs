@@ -8,14 +8,17 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text, Timestamp};
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 use shared::domain::{Language, TimeZoneName};
-use shared::dto::{FailedDelivery, HookChannel, NoticeDeliveries, PublicationDeliveries};
+use shared::dto::{
+    DeliveryState, FailedDelivery, HookChannel, NoticeDeliveries, PublicationDeliveries,
+};
 
+use super::statement::{Param, Statement};
 use crate::db::DbConnection;
 use crate::mail::templates::RenderedMail;
 use crate::models::notice::{Notice, utc};
-use crate::schema::{deliveries, delivery_attempts};
+use crate::schema::{deliveries, delivery_attempts, webhooks};
 
 /// The stored status of a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +26,10 @@ pub enum Status {
     Pending,
     Sent,
     Failed,
+    /// The receiving server refused it for good, at once or in a later report.
+    Bounced,
+    /// Recorded for the log only: never attempted, for the row's [`SkipReason`].
+    Skipped,
 }
 
 impl Status {
@@ -31,7 +38,50 @@ impl Status {
             Self::Pending => "pending",
             Self::Sent => "sent",
             Self::Failed => "failed",
+            Self::Bounced => "bounced",
+            Self::Skipped => "skipped",
         }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        [
+            Self::Pending,
+            Self::Sent,
+            Self::Failed,
+            Self::Bounced,
+            Self::Skipped,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+}
+
+/// Why a publication's row for a destination was recorded and not sent. The audience
+/// statement ranks each destination's listings by these numbers, 0 meaning "send", and keeps
+/// the lowest: the reason closest to delivery is the one the customer is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Its delivery window excludes the issue instant.
+    Window = 1,
+    /// The address opted out of the product and kind, or the webhook does not take the kind.
+    Unsubscribed = 2,
+    /// The address is suspended after bounces, or the webhook is quarantined.
+    Suspended = 3,
+}
+
+impl SkipReason {
+    pub const ALL: [Self; 3] = [Self::Window, Self::Unsubscribed, Self::Suspended];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Window => "window",
+            Self::Unsubscribed => "unsubscribed",
+            Self::Suspended => "suspended",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
     }
 }
 
@@ -325,24 +375,35 @@ pub fn enqueue_claimed(
 
 /// The columns a fan-out `INSERT … SELECT` fills, in order. The selecting part (who) is the
 /// audience's; this text is the ledger's. `numbered` must provide `id`, `destination`,
-/// `destination_id`, `language`, `time_zone`, `in_reply_to` and `channel`.
+/// `destination_id`, `language`, `time_zone`, `in_reply_to`, `channel` and `skip` (0 to
+/// send, else a [`SkipReason`]'s number).
 pub const FAN_OUT_COLUMNS: &str = "INSERT INTO deliveries (id, destination, message_id, status, \
-     attempts, due_at, created_at, publication_id, destination_id, language, time_zone, \
-     in_reply_to, channel, carries) ";
+     skip_reason, attempts, due_at, created_at, publication_id, destination_id, language, \
+     time_zone, in_reply_to, channel, carries) ";
 
 /// The `SELECT` of a fan-out for one channel's numbered rows: `?` placeholders for the
 /// message domain (e-mail only), the due time, the creation time and the publication.
-pub fn fan_out_select(channel: Channel) -> &'static str {
+pub fn fan_out_select(channel: Channel) -> String {
+    let reasons: String = SkipReason::ALL
+        .iter()
+        .map(|r| format!(" WHEN {} THEN '{}'", *r as i32, r.code()))
+        .collect();
+    let state = format!(
+        "CASE WHEN n.skip = 0 THEN '{}' ELSE '{}' END, CASE n.skip{reasons} END",
+        Status::Pending.code(),
+        Status::Skipped.code()
+    );
     match channel {
-        Channel::Email => {
-            "SELECT n.id, n.destination, '<' || n.id || '@' || ? || '>', 'pending', 0, ?, ?, ?, \
+        Channel::Email => format!(
+            "SELECT n.id, n.destination, '<' || n.id || '@' || ? || '>', {state}, 0, ?, ?, ?, \
              n.destination_id, n.language, n.time_zone, n.in_reply_to, 'email', 'notice' \
              FROM numbered n"
-        }
-        Channel::Hook(_) => {
-            "SELECT n.id, n.destination, 'msg_' || n.id, 'pending', 0, ?, ?, ?, \
-             n.destination_id, n.language, n.time_zone, NULL, n.channel, 'notice' FROM numbered n"
-        }
+        ),
+        Channel::Hook(_) => format!(
+            "SELECT n.id, n.destination, 'msg_' || n.id, {state}, 0, ?, ?, ?, \
+             n.destination_id, n.language, n.time_zone, NULL, n.channel, 'notice' \
+             FROM numbered n"
+        ),
     }
 }
 
@@ -457,6 +518,10 @@ pub enum Outcome {
     Failed {
         error: String,
     },
+    /// The receiving mail server refused it for good.
+    Bounced {
+        error: String,
+    },
 }
 
 impl Outcome {
@@ -465,6 +530,7 @@ impl Outcome {
             Self::Sent => "sent",
             Self::Retry { .. } => "retry",
             Self::Failed { .. } => "failed",
+            Self::Bounced { .. } => "bounced",
         }
     }
 }
@@ -561,9 +627,9 @@ fn record_attempts(
             .map(|s| {
                 let reply = match &s.outcome {
                     Outcome::Sent => s.reply.as_deref(),
-                    Outcome::Retry { error, .. } | Outcome::Failed { error } => {
-                        Some(error.as_str())
-                    }
+                    Outcome::Retry { error, .. }
+                    | Outcome::Failed { error }
+                    | Outcome::Bounced { error } => Some(error.as_str()),
                 };
                 (
                     delivery_attempts::delivery_id.eq(s.id.as_str()),
@@ -610,9 +676,13 @@ pub fn settle_one(
                 deliveries::lease_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?,
-        Outcome::Failed { error } => diesel::update(row)
+        Outcome::Failed { error } | Outcome::Bounced { error } => diesel::update(row)
             .set((
-                deliveries::status.eq(Status::Failed.code()),
+                deliveries::status.eq(if matches!(outcome, Outcome::Bounced { .. }) {
+                    Status::Bounced.code()
+                } else {
+                    Status::Failed.code()
+                }),
                 deliveries::last_error.eq(error),
                 deliveries::lease_until.eq(None::<NaiveDateTime>),
             ))
@@ -637,7 +707,43 @@ pub fn notice_address(
         .optional()
 }
 
-/// Delivery counts by publication and status, and the first permanent failures.
+/// How an operator sees a destination: an address masked, a webhook destination by name.
+fn operator_label(
+    channel: &str,
+    destination: &str,
+    names: &std::collections::HashMap<String, String>,
+) -> String {
+    if channel == Channel::Email.code() {
+        shared::domain::EmailAddress::parse(destination)
+            .map(|e| e.masked())
+            .unwrap_or_else(|_| "***".into())
+    } else {
+        names
+            .get(destination)
+            .cloned()
+            .unwrap_or_else(|| "(deleted)".into())
+    }
+}
+
+/// The names of webhook destinations by id, for an operator's view of their deliveries.
+fn hook_names(
+    conn: &mut DbConnection,
+    ids: &[&str],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    let mut names = std::collections::HashMap::new();
+    for chunk in ids.chunks(1000) {
+        names.extend(
+            webhooks::table
+                .filter(webhooks::id.eq_any(chunk))
+                .select((webhooks::id, webhooks::name))
+                .load::<(String, String)>(conn)?,
+        );
+    }
+    Ok(names)
+}
+
+/// Delivery counts by publication and status, and the first deliveries that failed or
+/// bounced, as operators see them (addresses masked).
 pub fn notice_outcomes(conn: &mut DbConnection, notice_id: &str) -> QueryResult<NoticeDeliveries> {
     let publications = Notice::publications(conn, notice_id)?;
     let ids: Vec<&str> = publications.iter().map(|p| p.id.as_str()).collect();
@@ -650,9 +756,11 @@ pub fn notice_outcomes(conn: &mut DbConnection, notice_id: &str) -> QueryResult<
             diesel::dsl::count_star(),
         ))
         .load(conn)?;
-    let failures = deliveries::table
+    /// Publication, channel, destination, status, last error.
+    type Failed = (Option<String>, String, String, String, Option<String>);
+    let failed: Vec<Failed> = deliveries::table
         .filter(deliveries::publication_id.eq_any(&ids))
-        .filter(deliveries::status.eq(Status::Failed.code()))
+        .filter(deliveries::status.eq_any([Status::Failed.code(), Status::Bounced.code()]))
         .order((
             deliveries::publication_id.asc(),
             deliveries::destination.asc(),
@@ -662,16 +770,36 @@ pub fn notice_outcomes(conn: &mut DbConnection, notice_id: &str) -> QueryResult<
             deliveries::publication_id,
             deliveries::channel,
             deliveries::destination,
+            deliveries::status,
             deliveries::last_error,
         ))
-        .load::<(Option<String>, String, String, Option<String>)>(conn)?
-        .into_iter()
+        .load(conn)?;
+    let hooks: Vec<&str> = failed
+        .iter()
+        .filter(|f| f.1 != Channel::Email.code())
+        .map(|f| f.2.as_str())
+        .collect();
+    let names = hook_names(conn, &hooks)?;
+    let sequence = |id: &str| {
+        publications
+            .iter()
+            .find(|p| p.id == id)
+            .map_or(0, |p| p.sequence)
+    };
+    let failures = failed
+        .iter()
         .map(
-            |(publication_id, channel, destination, error)| FailedDelivery {
-                publication_id: publication_id.unwrap_or_default(),
-                channel,
-                email: destination,
-                error: error.unwrap_or_default(),
+            |(publication_id, channel, destination, status, error)| FailedDelivery {
+                sequence: sequence(publication_id.as_deref().unwrap_or_default()),
+                publication_id: publication_id.clone().unwrap_or_default(),
+                channel: channel.clone(),
+                destination: operator_label(channel, destination, &names),
+                state: if status == Status::Bounced.code() {
+                    DeliveryState::Bounced
+                } else {
+                    DeliveryState::Failed
+                },
+                error: error.clone().unwrap_or_default(),
             },
         )
         .collect();
@@ -679,6 +807,7 @@ pub fn notice_outcomes(conn: &mut DbConnection, notice_id: &str) -> QueryResult<
         pending: 0,
         sent: 0,
         failed: 0,
+        bounced: 0,
         skipped: 0,
         publications: Vec::with_capacity(publications.len()),
         failures,
@@ -697,14 +826,251 @@ pub fn notice_outcomes(conn: &mut DbConnection, notice_id: &str) -> QueryResult<
             pending: count(Status::Pending),
             sent: count(Status::Sent),
             failed: count(Status::Failed),
+            bounced: count(Status::Bounced),
             skipped: i64::from(p.skipped),
             publication_id: p.id,
         };
         total.pending += row.pending;
         total.sent += row.sent;
         total.failed += row.failed;
+        total.bounced += row.bounced;
         total.skipped += row.skipped;
         total.publications.push(row);
     }
     Ok(total)
+}
+
+/// One delivery of a notice, as an operator's export shows it.
+pub struct ExportRow {
+    pub publication_id: String,
+    pub channel: String,
+    /// Masked address, or the webhook destination's name.
+    pub destination: String,
+    pub status: Status,
+    pub skip_reason: Option<SkipReason>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub error: Option<String>,
+}
+
+/// Every delivery of these publications, by publication then destination, as operators
+/// see them (addresses masked).
+pub fn export(conn: &mut DbConnection, publication_ids: &[&str]) -> QueryResult<Vec<ExportRow>> {
+    type Stored = (
+        Option<String>,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<NaiveDateTime>,
+        Option<String>,
+    );
+    let rows: Vec<Stored> = deliveries::table
+        .filter(deliveries::publication_id.eq_any(publication_ids))
+        .filter(deliveries::carries.eq("notice"))
+        .order((
+            deliveries::publication_id.asc(),
+            deliveries::channel.asc(),
+            deliveries::destination.asc(),
+        ))
+        .select((
+            deliveries::publication_id,
+            deliveries::channel,
+            deliveries::destination,
+            deliveries::status,
+            deliveries::skip_reason,
+            deliveries::sent_at,
+            deliveries::last_error,
+        ))
+        .load(conn)?;
+    let hooks: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.1 != Channel::Email.code())
+        .map(|r| r.2.as_str())
+        .collect();
+    let names = hook_names(conn, &hooks)?;
+    Ok(rows
+        .iter()
+        .filter_map(
+            |(publication, channel, destination, status, reason, sent_at, error)| {
+                Some(ExportRow {
+                    publication_id: publication.clone()?,
+                    destination: operator_label(channel, destination, &names),
+                    channel: channel.clone(),
+                    status: Status::parse(status)?,
+                    skip_reason: reason.as_deref().and_then(SkipReason::parse),
+                    sent_at: *sent_at,
+                    error: error.clone(),
+                })
+            },
+        )
+        .collect())
+}
+
+/// A row of a customer's delivery log.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct LogRow {
+    #[diesel(sql_type = Text)]
+    pub id: String,
+    #[diesel(sql_type = Text)]
+    pub publication_id: String,
+    /// The e-mail address, or the webhook destination's id.
+    #[diesel(sql_type = Text)]
+    pub destination: String,
+    #[diesel(sql_type = Text)]
+    pub channel: String,
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub skip_reason: Option<String>,
+    #[diesel(sql_type = Timestamp)]
+    pub created_at: NaiveDateTime,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub sent_at: Option<NaiveDateTime>,
+    /// The remote's reply: to the successful attempt when sent, the last failure otherwise.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub reply: Option<String>,
+}
+
+/// Which rows of a customer's log to read.
+pub struct LogFilter<'a> {
+    /// The customer's destinations: e-mail addresses and webhook destination ids.
+    pub destinations: &'a [String],
+    /// Only these publications (one notice's).
+    pub publications: Option<&'a [String]>,
+    /// Only this status (and, for skipped rows, this reason).
+    pub state: Option<(Status, Option<SkipReason>)>,
+    /// Only rows after this one, newest first: the cursor of the page before.
+    pub before: Option<&'a str>,
+    pub limit: i64,
+}
+
+/// A page of a customer's delivery log, newest first: notice deliveries to the given
+/// destinations. One statement: a branch per destination reads at most `limit` rows off
+/// the (destination, id) index, newest first, and the branches are merged, so a page costs
+/// the same however long the history is.
+pub fn log(conn: &mut DbConnection, filter: &LogFilter<'_>) -> QueryResult<Vec<LogRow>> {
+    if filter.destinations.is_empty() || filter.publications.is_some_and(<[String]>::is_empty) {
+        return Ok(Vec::new());
+    }
+    let mut s = Statement::default();
+    s.push(&format!(
+        "SELECT u.id AS id, u.publication_id AS publication_id, u.destination AS destination, \
+         u.channel AS channel, u.status AS status, u.skip_reason AS skip_reason, \
+         u.created_at AS created_at, u.sent_at AS sent_at, \
+         CASE WHEN u.status = '{sent}' THEN a.reply ELSE u.last_error END AS reply \
+         FROM (SELECT * FROM (",
+        sent = Status::Sent.code()
+    ));
+    for (i, destination) in filter.destinations.iter().enumerate() {
+        if i > 0 {
+            s.push(" UNION ALL ");
+        }
+        s.push(
+            "SELECT * FROM (SELECT id, publication_id, destination, channel, status, \
+             skip_reason, created_at, sent_at, attempts, last_error FROM deliveries \
+             WHERE destination = ",
+        )
+        .bind(Param::Text(destination.clone()))
+        .push(" AND carries = 'notice'");
+        if let Some(before) = filter.before {
+            s.push(" AND id < ").bind(Param::Text(before.to_owned()));
+        }
+        if let Some(publications) = filter.publications {
+            s.push(" AND publication_id IN (");
+            for (j, p) in publications.iter().enumerate() {
+                if j > 0 {
+                    s.push(", ");
+                }
+                s.bind(Param::Text(p.clone()));
+            }
+            s.push(")");
+        }
+        if let Some((status, reason)) = filter.state {
+            s.push(" AND status = ")
+                .bind(Param::Text(status.code().to_owned()));
+            if let Some(reason) = reason {
+                s.push(" AND skip_reason = ")
+                    .bind(Param::Text(reason.code().to_owned()));
+            }
+        }
+        s.push(" ORDER BY id DESC LIMIT ")
+            .bind(Param::BigInt(filter.limit))
+            .push(&format!(") b{i}"));
+    }
+    s.push(") v ORDER BY id DESC LIMIT ")
+        .bind(Param::BigInt(filter.limit))
+        .push(
+            ") u LEFT JOIN delivery_attempts a ON a.delivery_id = u.id \
+             AND a.attempt = u.attempts ORDER BY u.id DESC",
+        );
+    s.load(conn)
+}
+
+/// Deletes, in batches of `batch`, delivery history created before `before` (never a row
+/// still pending) with its attempts; returns how many deliveries went. A dispatcher calls it
+/// now and then, so that no single statement holds the database for long.
+pub fn prune(conn: &mut DbConnection, before: NaiveDateTime, batch: i64) -> QueryResult<usize> {
+    conn.transaction(|conn| {
+        let ids: Vec<String> = deliveries::table
+            .filter(deliveries::created_at.lt(before))
+            .filter(deliveries::status.ne(Status::Pending.code()))
+            .select(deliveries::id)
+            .limit(batch)
+            .load(conn)?;
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        diesel::delete(
+            delivery_attempts::table.filter(delivery_attempts::delivery_id.eq_any(&ids)),
+        )
+        .execute(conn)?;
+        diesel::delete(deliveries::table.filter(deliveries::id.eq_any(&ids))).execute(conn)
+    })
+}
+
+/// A delivery a bounce report names, as far as the report's matching needs it.
+#[derive(Debug, Clone, Queryable)]
+pub struct Reported {
+    pub id: String,
+    pub channel: String,
+    pub destination: String,
+    pub destination_id: Option<String>,
+    pub carries: String,
+    pub message_id: String,
+    pub status: String,
+}
+
+/// The delivery with this id, if there is one.
+pub fn reported(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Reported>> {
+    deliveries::table
+        .find(id)
+        .select((
+            deliveries::id,
+            deliveries::channel,
+            deliveries::destination,
+            deliveries::destination_id,
+            deliveries::carries,
+            deliveries::message_id,
+            deliveries::status,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Records that a delivery the server had accepted bounced later (a delivery status
+/// notification): its status becomes bounced, with the report's diagnostic. False when it
+/// was already recorded as bounced (the same report twice changes nothing).
+pub fn record_bounce(conn: &mut DbConnection, id: &str, diagnostic: &str) -> QueryResult<bool> {
+    let n = diesel::update(
+        deliveries::table
+            .find(id)
+            .filter(deliveries::status.ne(Status::Bounced.code()))
+            .filter(deliveries::status.ne(Status::Skipped.code())),
+    )
+    .set((
+        deliveries::status.eq(Status::Bounced.code()),
+        deliveries::last_error.eq(diagnostic),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
 }

@@ -7,7 +7,9 @@
 pub mod audience;
 pub mod dispatcher;
 pub mod email;
+pub mod health;
 pub mod ledger;
+mod statement;
 pub mod webhook;
 
 /// How many deliveries one process has in flight at once.

@@ -62,6 +62,10 @@ pub struct Customer(pub Authenticated);
 #[derive(Debug, Clone)]
 pub struct Operator(pub Authenticated);
 
+/// An operator through a session, or through an operator's token with the `bounces` scope.
+#[derive(Debug, Clone)]
+pub struct BounceReporter(pub Authenticated);
+
 /// A customer (as [`Customer`]) through a session or a token with the `read` scope.
 #[derive(Debug, Clone)]
 pub struct ReadAccess(pub Authenticated);
@@ -201,6 +205,22 @@ impl FromRequest for Operator {
                 return Err(ApiError::forbidden("Only operators may do this."));
             }
             Ok(Operator(auth))
+        })
+    }
+}
+
+impl FromRequest for BounceReporter {
+    type Error = ApiError;
+    type Future = Fut<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let auth = authenticate(req, Some(TokenScope::Bounces)).await?;
+            if !auth.account.is_operator() {
+                return Err(ApiError::forbidden("Only operators may report bounces."));
+            }
+            Ok(BounceReporter(auth))
         })
     }
 }

@@ -1,8 +1,10 @@
 //! One handler per file, grouped by resource. `configure` is the whole `/api/v1` surface;
 //! the OpenAPI document is collected from it, so a handler cannot be served undocumented.
 
+pub mod bounces;
 pub mod cache;
 pub mod catalog;
+pub mod deliveries;
 pub mod destinations;
 pub mod dev_mailbox;
 pub mod docs_redirect;
@@ -21,7 +23,9 @@ pub mod terms;
 pub mod tokens;
 pub mod unsubscribe;
 
-pub use extract::{Authenticated, Customer, ManageAccess, Operator, ReadAccess, Via};
+pub use extract::{
+    Authenticated, BounceReporter, Customer, ManageAccess, Operator, ReadAccess, Via,
+};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -75,6 +79,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(destinations::rotate::rotate)
         .service(destinations::resume::resume)
         .service(destinations::stopped::stopped)
+        .service(deliveries::log::log)
+        .service(bounces::report::report)
         .service(notices::list::list)
         .service(notices::create::create)
         .service(notices::show::show)
@@ -82,6 +88,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(notices::publish::publish)
         .service(notices::update::update)
         .service(notices::deliveries::deliveries)
+        .service(notices::export::export)
         .service(notices::estimate::estimate)
         .service(notices::drafts::drafts)
         .service(notices::preview::preview)

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod catalog;
+mod deliveries;
 mod destinations;
 mod notices;
 mod recipients;
@@ -13,6 +14,7 @@ mod tokens;
 
 pub use accounts::*;
 pub use catalog::*;
+pub use deliveries::*;
 pub use destinations::*;
 pub use notices::*;
 pub use recipients::*;

@@ -471,19 +471,25 @@ pub struct PublicationDeliveries {
     pub pending: i64,
     pub sent: i64,
     pub failed: i64,
+    /// Refused for good by the receiving mail server, at once or in a later report.
+    pub bounced: i64,
     pub skipped: i64,
 }
 
-/// A mail the server refused for good.
+/// A delivery that failed or bounced for good.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FailedDelivery {
     pub publication_id: String,
+    /// The publication's number: 0 for the first, then one more per update.
+    pub sequence: i32,
     /// `email`, `webhook`, `slack` or `teams`.
     pub channel: String,
-    /// The address, or the webhook destination's id.
-    pub email: String,
-    /// The SMTP server's reply.
+    /// The address masked (`t***@example.com`), or the webhook destination's name.
+    pub destination: String,
+    /// `failed` or `bounced`.
+    pub state: crate::dto::DeliveryState,
+    /// The receiving server's reply.
     pub error: String,
 }
 
@@ -494,9 +500,10 @@ pub struct NoticeDeliveries {
     pub pending: i64,
     pub sent: i64,
     pub failed: i64,
+    pub bounced: i64,
     pub skipped: i64,
     pub publications: Vec<PublicationDeliveries>,
-    /// The first 100 permanent failures.
+    /// The first 100 deliveries that failed or bounced, by publication.
     pub failures: Vec<FailedDelivery>,
 }
 

@@ -19,15 +19,19 @@ pub enum TokenScope {
     Read,
     /// Add, change and remove subscriptions and delivery addresses.
     Manage,
+    /// Operators only: hand bounce reports to `POST /api/v1/bounces` (a mail server's
+    /// bounce mailbox, say).
+    Bounces,
 }
 
 impl TokenScope {
-    pub const ALL: [Self; 2] = [Self::Read, Self::Manage];
+    pub const ALL: [Self; 3] = [Self::Read, Self::Manage, Self::Bounces];
 
     pub fn code(self) -> &'static str {
         match self {
             Self::Read => "read",
             Self::Manage => "manage",
+            Self::Bounces => "bounces",
         }
     }
 
@@ -46,7 +50,7 @@ impl TokenScope {
 pub struct NewTokenRequest {
     /// What the token is for, e.g. "monitoring sync".
     pub name: String,
-    /// One or more of `read`, `manage`.
+    /// One or more of `read`, `manage`, and for operators `bounces`.
     pub scopes: Vec<String>,
     /// RFC 3339; absent means the token does not expire.
     pub expires_at: Option<String>,

@@ -1,8 +1,9 @@
 //! The dispatch benchmark: `cargo run --release -p shirase-tests --bin bench`.
 //!
-//! For each backend: 100,000 verified addresses subscribed to ID Federation; one outage is
-//! published over HTTP. It prints (1) the time the publication took to write the audience
-//! and its outbox, (2) the rate at which the dispatcher delivered them into a counting SMTP
+//! For each backend: 100,000 verified addresses subscribed to ID Federation, and 10,000
+//! more whose delivery hours exclude the instant; one outage is published over HTTP. It
+//! prints (1) the time the publication took to write the audience and its ledger (a row per
+//! address: 100,000 to send, 10,000 recorded as skipped by their window), (2) the rate at which the dispatcher delivered them into a counting SMTP
 //! sink, (3) the rate at which a plain lettre sender with the same concurrency delivers the
 //! same number of mails (one of the publication's own, rendered) into another such sink in
 //! the same run, and (2)/(3).
@@ -12,7 +13,8 @@
 //! of signed deliveries into a counting HTTP sink, (3) a plain reqwest sender posting the
 //! same signed body with the same concurrency into another such sink, and (2)/(3).
 //!
-//! Options: `--addresses N` (default 100000), `--webhooks N` (default 100000; 0 skips
+//! Options: `--addresses N` (default 100000), `--outside N` (default a tenth of the
+//! addresses), `--webhooks N` (default 100000; 0 skips
 //! them), `--backend sqlite|postgres|both` (default both), `--rounds N` (default 3; medians
 //! are printed), `--only-dispatcher` (no baseline, for profiling).
 
@@ -25,6 +27,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
+use api::clock::Clock;
 use api::delivery::webhook::{payload, sign};
 use api::mail::notice_mail::{NoticeContent, NoticeMailer};
 use api::mail::templates::RenderedMail;
@@ -54,9 +57,10 @@ async fn main() -> anyhow::Result<()> {
     let rounds: u32 = options.number("--rounds", 3)?.max(1);
     let only_dispatcher = options.flag("--only-dispatcher");
     let webhooks: u32 = options.number("--webhooks", 100_000)?;
+    let outside: u32 = options.number("--outside", addresses / 10)?;
     for backend in backends {
         if addresses > 0 {
-            run(backend, addresses, rounds, only_dispatcher).await?;
+            run(backend, addresses, outside, rounds, only_dispatcher).await?;
         }
         if webhooks > 0 {
             run_webhooks(backend, webhooks, rounds).await?;
@@ -68,14 +72,17 @@ async fn main() -> anyhow::Result<()> {
 async fn run(
     backend: Backend,
     addresses: u32,
+    outside: u32,
     rounds: u32,
     only_dispatcher: bool,
 ) -> anyhow::Result<()> {
     let (app, op) = bench_app(backend).await?;
 
     let seeding = Instant::now();
+    let now = app.clock.now();
     app.db(move |conn| {
         fixtures::bulk_audience(conn, "id-federation", addresses)?;
+        fixtures::bulk_outside(conn, "id-federation", outside, now)?;
         Ok(())
     })
     .await?;
@@ -88,6 +95,18 @@ async fn run(
     for round in 0..rounds {
         let (fan_out, audience, publication) = publish(&app, &op, round).await?;
         anyhow::ensure!(audience == i64::from(addresses), "audience {audience}");
+        let id = publication.clone();
+        let skipped = app
+            .db(move |conn| {
+                use diesel::prelude::*;
+                Ok(api::schema::deliveries::table
+                    .filter(api::schema::deliveries::publication_id.eq(id))
+                    .filter(api::schema::deliveries::status.eq("skipped"))
+                    .count()
+                    .get_result::<i64>(conn)?)
+            })
+            .await?;
+        anyhow::ensure!(skipped == i64::from(outside), "skip rows {skipped}");
         fan_outs.push(fan_out);
         let mail = real_mail(&app, &publication).await?;
         sample = Some(mail.clone());
@@ -121,7 +140,7 @@ async fn run(
         seeded.as_secs_f64()
     );
     println!(
-        "  (1) publication, audience + outbox: {fan_out:.3} s for {addresses} mails (HTTP round trip included)"
+        "  (1) publication, audience + ledger: {fan_out:.3} s for {addresses} mails and {outside} skip rows (HTTP round trip included)"
     );
     println!("  (2) dispatcher delivery rate:       {delivery:.0} mails/s");
     if !only_dispatcher {

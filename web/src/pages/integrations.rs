@@ -190,6 +190,7 @@ fn TokenTable(tokens: RwSignal<Vec<TokenView>>, revoke: Action<String, ()>) -> i
     let scope_label = move |s: TokenScope| match s {
         TokenScope::Read => Msg::ScopeRead,
         TokenScope::Manage => Msg::ScopeManage,
+        TokenScope::Bounces => Msg::ScopeBounces,
     };
     view! {
         <table class="tokens">

@@ -1,5 +1,6 @@
 //! One file per page; the sign-up wizard has one file per step.
 
+mod deliveries;
 pub mod destinations;
 mod home;
 mod integrations;
@@ -15,6 +16,7 @@ pub mod register;
 pub mod support;
 mod unsubscribe;
 
+pub use deliveries::DeliveryLog;
 pub use home::Home;
 pub use integrations::Integrations;
 pub use login::Login;

@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use shared::dto::{NoticeKind, NoticeSummary, NoticeView};
+use shared::dto::{DeliveryState, NoticeKind, NoticeSummary, NoticeView};
 use shared::{ProblemKind, i18n};
 
 use crate::api::{self, ApiError};
@@ -329,12 +329,62 @@ fn NoticeDetail(n: NoticeView) -> impl IntoView {
                 <dt>{t(Msg::NoticePublished)}</dt>
                 <dd>{n.published_at.map(local_time).unwrap_or_default()}</dd>
             </dl>
+            <NoticeReach id=n.id.clone() />
             {has_updates.then(|| view! {
                 <h2>{t(Msg::NoticeUpdates)}</h2>
                 <ol class="notice-updates">{updates}</ol>
             })}
             <div class="notice-body" id="notice-body" inner_html=body></div>
         </article>
+    }
+}
+
+/// For a signed-in customer: how many of their destinations this notice reached, and how
+/// many their delivery hours left out, with a link to those rows of the delivery log.
+/// Nothing for visitors, operators, or customers it did not concern.
+#[component]
+fn NoticeReach(id: String) -> impl IntoView {
+    let lang = use_lang();
+    let signed_in = expect_context::<crate::components::layout::SignedIn>().0;
+    let query = format!("?notice={}&limit=100", js_sys::encode_uri_component(&id));
+    let rows = LocalResource::new(move || {
+        let query = query.clone();
+        async move {
+            if !signed_in.get() {
+                return None;
+            }
+            api::delivery_log(&query).await.ok()
+        }
+    });
+    let link = format!("/mysupport/deliveries?notice={id}");
+    move || {
+        let page = rows.get().flatten()?;
+        let mut sent = std::collections::BTreeSet::new();
+        let mut outside = std::collections::BTreeSet::new();
+        for e in &page.entries {
+            match e.state {
+                DeliveryState::Sent => {
+                    sent.insert(e.destination.id.clone());
+                }
+                DeliveryState::SkippedWindow => {
+                    outside.insert(e.destination.id.clone());
+                }
+                _ => {}
+            }
+        }
+        // A destination an update reached is not also counted as left out.
+        let outside = outside.difference(&sent).count();
+        if sent.is_empty() && outside == 0 {
+            return None;
+        }
+        let sent = sent.len();
+        let link = link.clone();
+        Some(view! {
+            <p class="notice-reach" id="notice-reach">
+                {move || i18n::notice_reach(lang.get(), sent, outside)} " "
+                <A href=link>{t(Msg::NoticeLogLink)}</A>
+            </p>
+        })
     }
 }
 

@@ -5,6 +5,7 @@ pub mod create;
 pub mod deliveries;
 pub mod drafts;
 pub mod estimate;
+pub mod export;
 pub mod list;
 pub mod preview;
 pub mod publish;

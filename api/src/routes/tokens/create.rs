@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
-use shared::dto::{CreatedToken, NewTokenRequest};
-use shared::{Problem, ProblemKind};
+use shared::dto::{CreatedToken, NewTokenRequest, TokenScope};
+use shared::{FieldCode, FieldErrors, Problem, ProblemKind};
 
 use crate::error::{ApiError, ApiResult};
 use crate::models::api_token::ApiToken;
@@ -14,7 +14,7 @@ use crate::state::AppState;
     request_body = NewTokenRequest,
     responses(
         (status = 201, description = "Created; keep the secret now", body = CreatedToken),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Invalid fields; `scopes`: `invalid_value` also for `bounces` asked by a customer", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Current terms not accepted, or called with a token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The account holds the most tokens it may", body = Problem, content_type = "application/problem+json"),
@@ -29,6 +29,12 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let now = state.now();
     let new = body.parse(now.and_utc())?;
+    // Bounce reports change other accounts' addresses: only an operator may delegate that.
+    if new.scopes.contains(&TokenScope::Bounces) && !auth.account.is_operator() {
+        let mut errors = FieldErrors::default();
+        errors.push("scopes", FieldCode::InvalidValue);
+        return Err(errors.into());
+    }
     let account = auth.account.id;
     let (token, secret) = state
         .db(move |conn| {

@@ -137,7 +137,7 @@ fn Page(id: String) -> impl IntoView {
                 <Summary n on_publish=Callback::new(move |()| confirm(Pending::Publish)) />
             })}
             <Show when=move || deliveries.with(Option::is_some)>
-                <Progress deliveries />
+                <Progress deliveries id=id.get_value() />
             </Show>
             <Show when=move || notice.with(|n| n.as_ref().is_some_and(|n| n.published_at.is_some()))>
                 <UpdateSection notice form=update_form errors=update_errors on_submit=Callback::new(move |body| confirm(Pending::Update(body))) />
@@ -211,12 +211,13 @@ fn Summary(n: NoticeView, on_publish: Callback<()>) -> impl IntoView {
 
 /// Counts and a bar that fill as the dispatcher works.
 #[component]
-fn Progress(deliveries: RwSignal<Option<NoticeDeliveries>>) -> impl IntoView {
+fn Progress(deliveries: RwSignal<Option<NoticeDeliveries>>, id: String) -> impl IntoView {
     let get =
         move |f: fn(&NoticeDeliveries) -> i64| move || deliveries.with(|d| d.as_ref().map_or(0, f));
-    let total = move || get(|d| d.pending + d.sent + d.failed)();
-    let done = move || get(|d| d.sent + d.failed)();
+    let total = move || get(|d| d.pending + d.sent + d.failed + d.bounced)();
+    let done = move || get(|d| d.sent + d.failed + d.bounced)();
     let finished = move || total() > 0 && get(|d| d.pending)() == 0;
+    let started = move || total() > 0;
     view! {
         <section class="delivery" aria-live="polite">
             <h2>{t(Msg::Delivery)}</h2>
@@ -225,6 +226,7 @@ fn Progress(deliveries: RwSignal<Option<NoticeDeliveries>>) -> impl IntoView {
                 <dt>{t(Msg::DeliveryPending)}</dt><dd id="count-pending">{get(|d| d.pending)}</dd>
                 <dt>{t(Msg::DeliverySent)}</dt><dd id="count-sent">{get(|d| d.sent)}</dd>
                 <dt>{t(Msg::DeliveryFailed)}</dt><dd id="count-failed">{get(|d| d.failed)}</dd>
+                <dt>{t(Msg::DeliveryBounced)}</dt><dd id="count-bounced">{get(|d| d.bounced)}</dd>
                 <dt>{t(Msg::DeliverySkipped)}</dt><dd id="count-skipped">{get(|d| d.skipped)}</dd>
             </dl>
             <Show when=finished>
@@ -234,30 +236,82 @@ fn Progress(deliveries: RwSignal<Option<NoticeDeliveries>>) -> impl IntoView {
                 <table class="failures publications" id="publications">
                     <thead><tr>
                         <th>"#"</th><th>{t(Msg::NoticePublished)}</th><th>{t(Msg::DeliveryPending)}</th>
-                        <th>{t(Msg::DeliverySent)}</th><th>{t(Msg::DeliveryFailed)}</th><th>{t(Msg::DeliverySkipped)}</th>
+                        <th>{t(Msg::DeliverySent)}</th><th>{t(Msg::DeliveryFailed)}</th><th>{t(Msg::DeliveryBounced)}</th>
+                        <th>{t(Msg::DeliverySkipped)}</th>
                     </tr></thead>
                     <tbody>
                         {move || deliveries.get().map(|d| d.publications.into_iter().map(|p| view! {
                             <tr>
                                 <td>{p.sequence}</td><td>{local_time(p.issued_at)}</td><td>{p.pending}</td>
-                                <td>{p.sent}</td><td>{p.failed}</td><td>{p.skipped}</td>
+                                <td>{p.sent}</td><td>{p.failed}</td><td>{p.bounced}</td><td>{p.skipped}</td>
                             </tr>
                         }).collect_view())}
                     </tbody>
                 </table>
             </Show>
             <Show when=move || deliveries.with(|d| d.as_ref().is_some_and(|d| !d.failures.is_empty()))>
-                <h3>{t(Msg::FailedAddresses)}</h3>
+                <h3>{t(Msg::FailedDestinations)}</h3>
                 <table class="failures" id="failures">
-                    <thead><tr><th>{t(Msg::Email)}</th><th>{t(Msg::SmtpReply)}</th></tr></thead>
+                    <thead><tr>
+                        <th>"#"</th><th>{t(Msg::LogDestination)}</th><th>{t(Msg::LogState)}</th><th>{t(Msg::LogReply)}</th>
+                    </tr></thead>
                     <tbody>
                         {move || deliveries.get().map(|d| d.failures.into_iter().map(|f| view! {
-                            <tr><td>{f.email}</td><td><code>{f.error}</code></td></tr>
+                            <tr>
+                                <td>{f.sequence}</td><td>{f.destination}</td>
+                                <td>{t(shared::i18n::delivery_state(f.state))}</td>
+                                <td><code>{f.error}</code></td>
+                            </tr>
                         }).collect_view())}
                     </tbody>
                 </table>
             </Show>
+            <Show when=started>
+                <ExportCsv id=id.clone() />
+            </Show>
         </section>
+    }
+}
+
+/// Downloads every delivery of the notice as CSV: fetched with the operator's session,
+/// then handed to the browser as a file.
+#[component]
+fn ExportCsv(id: String) -> impl IntoView {
+    let failure = RwSignal::new(None::<Msg>);
+    let download = Action::new_local(move |(): &()| {
+        let id = id.clone();
+        async move {
+            match api::deliveries_csv(&id).await {
+                Ok(csv) => {
+                    failure.set(None);
+                    save(&format!("notice-{id}-deliveries.csv"), &csv);
+                }
+                Err(e) => failure.set(Some(general_message(&e))),
+            }
+        }
+    });
+    view! {
+        <p class="actions">
+            <button class="button secondary small" id="download-csv" disabled=move || download.pending().get()
+                on:click=move |_| { download.dispatch(()); }>{t(Msg::DownloadCsv)}</button>
+        </p>
+        {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
+    }
+}
+
+/// Offers `text` to the browser as a download named `name`.
+fn save(name: &str, text: &str) {
+    let href = format!(
+        "data:text/csv;charset=utf-8,{}",
+        js_sys::encode_uri_component(text)
+    );
+    let document = document();
+    if let Ok(a) = document.create_element("a") {
+        let _ = a.set_attribute("href", &href);
+        let _ = a.set_attribute("download", name);
+        if let Ok(a) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a) {
+            a.click();
+        }
     }
 }
 

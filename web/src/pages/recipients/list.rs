@@ -173,6 +173,7 @@ pub fn MySupportTabs() -> impl IntoView {
             <A href="/mysupport" exact=true attr:id="tab-mysupport">{t(Msg::MySupport)}</A>
             <A href="/mysupport/recipients" exact=true attr:id="tab-recipients">{t(Msg::RecipientsTab)}</A>
             <A href="/mysupport/destinations" exact=true attr:id="tab-destinations">{t(Msg::DestinationsShort)}</A>
+            <A href="/mysupport/deliveries" exact=true attr:id="tab-deliveries">{t(Msg::DeliveryLogTab)}</A>
         </nav>
     }
 }

@@ -1,0 +1,3 @@
+//! Bounce reports from mail servers.
+
+pub mod report;

@@ -1,0 +1,3 @@
+//! The customer's delivery log.
+
+pub mod log;

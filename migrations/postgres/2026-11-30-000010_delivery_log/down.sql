@@ -1,0 +1,2 @@
+DROP INDEX deliveries_destination;
+ALTER TABLE deliveries DROP COLUMN skip_reason;
