@@ -446,15 +446,9 @@ pub fn notice_reach(lang: Language, sent: usize, outside_hours: usize) -> String
         (Language::Ja, n) => {
             format!("この通知は {sent} 件の配信先に送信済み、{n} 件は配信時間外のため未送信です。")
         }
-        (Language::En, 0) => format!(
-            "This notice was sent to {sent} of your destination{}.",
-            if sent == 1 { "" } else { "s" }
-        ),
+        (Language::En, 0) => format!("This notice was sent to {sent} of your destinations."),
         (Language::En, n) => format!(
-            "This notice was sent to {sent} of your destination{}; {n} {} not sent because it was outside {} delivery hours.",
-            if sent == 1 { "" } else { "s" },
-            if n == 1 { "was" } else { "were" },
-            if n == 1 { "its" } else { "their" },
+            "This notice was sent to {sent} of your destinations; {n} not sent because of delivery hours."
         ),
     }
 }

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, bail, ensure};
 use serde_json::json;
+use shared::domain::{DeliveryWindow, Weekday};
 use shirase_tests::browser::{self, Browser};
+use shirase_tests::fixtures::{self, Address};
 use shirase_tests::flows::{PASSWORD, operator, publish};
 use shirase_tests::{Backend, HookSink, TestApp};
 
@@ -73,6 +75,28 @@ async fn content(app: &TestApp, sink: &HookSink) -> anyhow::Result<(String, Stri
                 last_bounce.eq("permanent error (550): 5.1.1 <night-shift.operations@example-corporation.co.jp>: Recipient address rejected: User unknown in virtual mailbox table"),
             ))
             .execute(conn)?;
+        Ok(())
+    })
+    .await?;
+    // A third address whose hours leave out the hour the outage is published in (and the
+    // next): the delivery log shows it as skipped by its window.
+    let at = api::clock::Clock::now(&app.clock);
+    app.db(move |conn| {
+        use chrono::Timelike;
+        let tokyo_hour = (at + chrono::Duration::hours(9)).hour();
+        let hours: Vec<u8> = (0..24u8)
+            .filter(|h| u32::from(*h) != tokyo_hour && u32::from(*h) != (tokyo_hour + 1) % 24)
+            .collect();
+        let account = fixtures::account_id(conn, "ops@example.com")?;
+        fixtures::address(
+            conn,
+            &account,
+            Address {
+                window: DeliveryWindow::new(&Weekday::ALL, &hours)
+                    .map_err(|c| anyhow::anyhow!("{c}"))?,
+                ..Address::new("late-shift@example.com")
+            },
+        )?;
         Ok(())
     })
     .await?;
@@ -168,6 +192,11 @@ async fn walk(
             "/mysupport/integrations".to_owned(),
             "table.tokens td",
         ),
+        (
+            "deliveries",
+            "/mysupport/deliveries".to_owned(),
+            "#delivery-log tr[data-state='skipped_window']",
+        ),
         ("console", "/operator".to_owned(), "#published-list li"),
         (
             "console-editor",
@@ -207,6 +236,64 @@ async fn walk(
             }
         }
     }
+    // The notice's page tells the signed-in customer what reached them; the delivery log
+    // shows the sent row and the one its window skipped, and filters by state as picked.
+    app.smtp.wait_for("ops@example.com").await?;
+    b.goto(&app.url(&format!("/notices/{notice}"))).await?;
+    b.wait_for_text(
+        "#notice-reach",
+        "This notice was sent to 1 of your destinations; 1 not sent because of delivery hours.",
+    )
+    .await?;
+    b.client
+        .execute("localStorage.setItem('shirase.lang', '\"ja\"');", vec![])
+        .await?;
+    b.goto(&app.url(&format!("/notices/{notice}"))).await?;
+    b.wait_for_text(
+        "#notice-reach",
+        "この通知は 1 件の配信先に送信済み、1 件は配信時間外のため未送信です。",
+    )
+    .await?;
+    b.click("#notice-reach a").await?;
+    b.wait_for_path("/mysupport/deliveries").await?;
+    b.find("#log-one-notice").await?;
+    b.wait_for_text(
+        "#delivery-log tr[data-state='sent'] .log-destination",
+        "ops@example.com",
+    )
+    .await?;
+    b.wait_for_text(
+        "#delivery-log tr[data-state='skipped_window'] .log-destination",
+        "late-shift@example.com",
+    )
+    .await?;
+    b.wait_for_text(
+        "#delivery-log tr[data-state='skipped_window']",
+        "配信時間外のため未送信",
+    )
+    .await?;
+    b.find("#log-status")
+        .await?
+        .select_by_value("skipped_window")
+        .await?;
+    b.wait_for_text("#delivery-log tbody", "late-shift@example.com")
+        .await?;
+    for _ in 0..50 {
+        let rows = b
+            .client
+            .find_all(fantoccini::Locator::Css("#delivery-log tbody tr"))
+            .await?;
+        if rows.len() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let rows = b
+        .client
+        .find_all(fantoccini::Locator::Css("#delivery-log tbody tr"))
+        .await?;
+    ensure!(rows.len() == 1, "the state filter left {} rows", rows.len());
+
     // The console counts it among the stopped destinations, masked.
     b.goto(&app.url("/operator")).await?;
     b.wait_for_text("#suspended-count", "1").await?;

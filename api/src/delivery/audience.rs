@@ -11,6 +11,11 @@
 //! belongs to an account that subscribes to an affected product with the matching flag on,
 //! and its window admits the issue instant. Each gets one delivery.
 //!
+//! Every address and webhook destination the notice concerns but does not reach (its window
+//! excludes the instant, it opted out of the kind, it is suspended or quarantined) gets a
+//! row too, recorded as skipped with the reason, by the same statement: the delivery log
+//! says why nothing arrived.
+//!
 //! The window rule is `shared`'s: for every time zone in use, Rust computes the one-slot
 //! window of the issue instant (`DeliveryWindow::slot`) and SQL intersects bit sets.
 
@@ -64,7 +69,7 @@ fn eligible(s: &mut Statement, notice_id: &str, kind: NoticeKind) {
     };
     s.push(&format!(
         "eligible AS (SELECT r.id AS id, r.email AS email, r.weekdays AS weekdays, \
-         r.hours AS hours, r.time_zone AS time_zone, \
+         r.hours AS hours, r.time_zone AS time_zone, r.language AS language, \
          CASE WHEN r.status = 'suspended' THEN {suspended} \
          WHEN EXISTS (SELECT 1 FROM recipient_opt_outs o WHERE o.recipient_id = r.id \
          AND o.product_id = np.product_id AND o.kind = ",
@@ -135,32 +140,46 @@ fn zones(s: &mut Statement, slots: &[(String, (i32, i32))]) {
     s.push("), ");
 }
 
-/// `audience`: one row per address of the eligible listings, with `recipient_id`, the lowest
-/// id among its listings that take the notice at the instant of `zones` (NULL when none
-/// does), `skip`, the lowest rank of its listings (0 to send, else a [`SkipReason`]), and
-/// `any_id`, its lowest listing id, which a skipped row is recorded under. Every figure comes
-/// from this one pass over the listings.
-const AUDIENCE: &str = ", audience AS (SELECT e.email AS email, \
-     MIN(CASE WHEN e.blocked = 0 AND (e.weekdays & z.wbit) <> 0 AND (e.hours & z.hbit) <> 0 \
-     THEN e.id END) AS recipient_id, \
-     MIN(CASE WHEN e.blocked <> 0 THEN e.blocked \
-     WHEN (e.weekdays & z.wbit) <> 0 AND (e.hours & z.hbit) <> 0 THEN 0 ELSE 1 END) AS skip, \
-     MIN(e.id) AS any_id \
-     FROM eligible e LEFT JOIN zones z ON z.tz = e.time_zone \
-     GROUP BY e.email) ";
+/// `audience`: one row per address of the eligible listings: the listing that takes the
+/// notice at the instant of `zones` with the lowest id, else the one closest to it (lowest
+/// `skip`, then id), with its `recipient_id`, `language`, `time_zone` and `skip` (0 to send,
+/// else a [`SkipReason`]). One sort of the listings picks it, and nothing is joined back: the
+/// listing carries what its row needs. `{c}` is the collation the sort compares text in.
+const AUDIENCE: &str = ", ranked AS (SELECT e.email AS email, e.id AS id, e.language AS language, \
+     e.time_zone AS time_zone, \
+     CASE WHEN e.blocked <> 0 THEN e.blocked \
+     WHEN (e.weekdays & z.wbit) <> 0 AND (e.hours & z.hbit) <> 0 THEN 0 ELSE 1 END AS skip \
+     FROM eligible e LEFT JOIN zones z ON z.tz = e.time_zone), \
+     audience AS (SELECT email, id AS recipient_id, language, time_zone, skip FROM \
+     (SELECT r.*, row_number() OVER (PARTITION BY r.email{c} ORDER BY r.skip, r.id{c}) AS pick \
+     FROM ranked r) picked WHERE pick = 1) ";
 
 /// The figures of `audience`, as the columns `audience` and `skipped` (by the window only:
 /// an address that is suspended or opted out is not the audience's).
-const COUNTS: &str = "SELECT COUNT(recipient_id) AS audience, \
+const COUNTS: &str = "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audience, \
      COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped FROM audience";
 
+/// PostgreSQL sorts text by the database's collation unless told otherwise; bytes are
+/// several times faster to compare, and any total order serves here. SQLite compares bytes.
+fn bytewise(conn: &DbConnection) -> &'static str {
+    match conn {
+        DbConnection::Pg(_) => " COLLATE \"C\"",
+        DbConnection::Sqlite(_) => "",
+    }
+}
+
 /// `WITH zones …, eligible …, audience …` for the instant whose slots these are.
-fn with_audience(slots: &[(String, (i32, i32))], notice_id: &str, kind: NoticeKind) -> Statement {
+fn with_audience(
+    conn: &DbConnection,
+    slots: &[(String, (i32, i32))],
+    notice_id: &str,
+    kind: NoticeKind,
+) -> Statement {
     let mut s = Statement::default();
     s.push("WITH ");
     zones(&mut s, slots);
     eligible(&mut s, notice_id, kind);
-    s.push(AUDIENCE);
+    s.push(&AUDIENCE.replace("{c}", bytewise(conn)));
     s
 }
 
@@ -171,7 +190,7 @@ fn figures(
     notice_id: &str,
     kind: NoticeKind,
 ) -> QueryResult<FanOut> {
-    let mut s = with_audience(slots, notice_id, kind);
+    let mut s = with_audience(conn, slots, notice_id, kind);
     s.push(COUNTS);
     counts(&s, conn)
 }
@@ -260,7 +279,7 @@ fn fan_out_mail(
     target: &Target<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<FanOut> {
-    let mut s = with_audience(slots, target.notice_id, target.kind);
+    let mut s = with_audience(conn, slots, target.notice_id, target.kind);
     let publication = || Param::Text(target.publication_id.to_owned());
     let notice = || Param::Text(target.notice_id.to_owned());
     // An update answers the notice's earliest mail to each address. A join, not a lookup per
@@ -289,18 +308,15 @@ fn fan_out_mail(
         .push(" || '.' || ")
         .push(&place)
         .push(
-            " AS id, a.email AS destination, r.id AS destination_id, \
-             r.language AS language, r.time_zone AS time_zone, a.skip AS skip, ",
+            " AS id, a.email AS destination, a.recipient_id AS destination_id, \
+             a.language AS language, a.time_zone AS time_zone, a.skip AS skip, ",
         )
         .push(if target.follows_up {
             "parent.message_id"
         } else {
             "NULL"
         })
-        .push(
-            " AS in_reply_to FROM audience a \
-             JOIN recipients r ON r.id = COALESCE(a.recipient_id, a.any_id)",
-        );
+        .push(" AS in_reply_to FROM audience a");
     if target.follows_up {
         s.push(" LEFT JOIN parent ON parent.email = a.email");
     }
@@ -323,7 +339,10 @@ fn fan_out_mail(
         return counts(&s, conn);
     }
     s.execute(conn)?;
-    figures(conn, slots, target.notice_id, target.kind)
+    // Read off what was just written (the publication's rows, by the ledger's index) rather
+    // than by computing the audience a second time.
+    let (audience, skipped) = ledger::fan_out_counts(conn, target.publication_id, Channel::Email)?;
+    Ok(FanOut { audience, skipped })
 }
 
 /// `hooks`: one row per webhook destination of an account the notice concerns, active or
@@ -400,5 +419,10 @@ fn fan_out_hooks(
         now,
     );
     s.execute(conn)?;
-    hook_figures(conn, slots, target.notice_id, target.kind)
+    let (audience, skipped) = ledger::fan_out_counts(
+        conn,
+        target.publication_id,
+        Channel::Hook(shared::dto::HookChannel::Webhook),
+    )?;
+    Ok(FanOut { audience, skipped })
 }

@@ -407,6 +407,45 @@ pub fn fan_out_select(channel: Channel) -> String {
     }
 }
 
+/// How many of a publication's rows for e-mail (or for webhooks) a fan-out queued, and how
+/// many it recorded as skipped by their window.
+pub fn fan_out_counts(
+    conn: &mut DbConnection,
+    publication_id: &str,
+    channel: Channel,
+) -> QueryResult<(i64, i64)> {
+    let email = Channel::Email.code();
+    let rows = deliveries::table.filter(deliveries::publication_id.eq(publication_id));
+    let by_state = (
+        deliveries::status,
+        deliveries::skip_reason,
+        diesel::dsl::count_star(),
+    );
+    let counted: Vec<(String, Option<String>, i64)> = match channel {
+        Channel::Email => rows
+            .filter(deliveries::channel.eq(email))
+            .group_by((deliveries::status, deliveries::skip_reason))
+            .select(by_state)
+            .load(conn)?,
+        Channel::Hook(_) => rows
+            .filter(deliveries::channel.ne(email))
+            .group_by((deliveries::status, deliveries::skip_reason))
+            .select(by_state)
+            .load(conn)?,
+    };
+    let count = |status: Status, reason: Option<SkipReason>| {
+        counted
+            .iter()
+            .filter(|(s, r, _)| s == status.code() && r.as_deref() == reason.map(SkipReason::code))
+            .map(|(_, _, n)| *n)
+            .sum::<i64>()
+    };
+    Ok((
+        count(Status::Pending, None),
+        count(Status::Skipped, Some(SkipReason::Window)),
+    ))
+}
+
 /// Leases up to `limit` due deliveries to the claim named `token`. Rows that do not parse
 /// come back apart, for the caller to settle as failed.
 ///
@@ -952,6 +991,15 @@ pub fn log(conn: &mut DbConnection, filter: &LogFilter<'_>) -> QueryResult<Vec<L
     if filter.destinations.is_empty() || filter.publications.is_some_and(<[String]>::is_empty) {
         return Ok(Vec::new());
     }
+    log_statement(filter).load(conn)
+}
+
+/// How the database runs [`log`]'s statement (for the benchmark's record of its plan).
+pub fn explain_log(conn: &mut DbConnection, filter: &LogFilter<'_>) -> QueryResult<Vec<String>> {
+    log_statement(filter).explain(conn)
+}
+
+fn log_statement(filter: &LogFilter<'_>) -> Statement {
     let mut s = Statement::default();
     s.push(&format!(
         "SELECT u.id AS id, u.publication_id AS publication_id, u.destination AS destination, \
@@ -1003,7 +1051,7 @@ pub fn log(conn: &mut DbConnection, filter: &LogFilter<'_>) -> QueryResult<Vec<L
             ") u LEFT JOIN delivery_attempts a ON a.delivery_id = u.id \
              AND a.attempt = u.attempts ORDER BY u.id DESC",
         );
-    s.load(conn)
+    s
 }
 
 /// Deletes, in batches of `batch`, delivery history created before `before` (never a row

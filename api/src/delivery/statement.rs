@@ -98,4 +98,61 @@ impl Statement {
             .load(c),
         }
     }
+
+    /// How the database would run this statement: PostgreSQL's `EXPLAIN (ANALYZE, BUFFERS)`
+    /// (the statement runs), SQLite's `EXPLAIN QUERY PLAN`; one line a step.
+    pub fn explain(&self, conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+        #[derive(QueryableByName)]
+        struct PgLine {
+            #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
+            line: String,
+        }
+        #[derive(QueryableByName)]
+        struct SqliteLine {
+            #[diesel(sql_type = Integer)]
+            id: i32,
+            #[diesel(sql_type = Integer)]
+            parent: i32,
+            #[diesel(sql_type = Text)]
+            detail: String,
+        }
+        match conn {
+            DbConnection::Pg(c) => Ok(bind_all!(
+                diesel::sql_query(format!(
+                    "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {}",
+                    self.numbered()
+                ))
+                .into_boxed::<Pg>(),
+                &self.params
+            )
+            .load::<PgLine>(c)?
+            .into_iter()
+            .map(|l| l.line)
+            .collect()),
+            DbConnection::Sqlite(c) => {
+                let lines = bind_all!(
+                    diesel::sql_query(format!("EXPLAIN QUERY PLAN {}", self.sql))
+                        .into_boxed::<Sqlite>(),
+                    &self.params
+                )
+                .load::<SqliteLine>(c)?;
+                // Indented under its parent, as the sqlite3 shell prints it.
+                let depth = |mut id: i32| {
+                    let mut d = 0;
+                    while let Some(l) = lines.iter().find(|l| l.id == id) {
+                        if l.parent == 0 {
+                            break;
+                        }
+                        id = l.parent;
+                        d += 1;
+                    }
+                    d
+                };
+                Ok(lines
+                    .iter()
+                    .map(|l| format!("{}{}", "  ".repeat(depth(l.id)), l.detail))
+                    .collect())
+            }
+        }
+    }
 }

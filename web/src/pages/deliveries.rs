@@ -104,9 +104,9 @@ pub fn DeliveryLog() -> impl IntoView {
         load.dispatch(None);
     });
     view! {
-        <section class="mysupport">
+        <section class="mysupport wide">
             <MySupportTabs />
-            <div class="card wide">
+            <div class="card">
                 <h1>{t(Msg::DeliveryLogTab)}</h1>
                 <p class="hint">{t(Msg::DeliveryLogLead)}</p>
                 <Show when=move || !filter.with(|f| f.notice.is_empty())>
