@@ -118,10 +118,8 @@ fn notice(action: NoticeAction) -> anyhow::Result<()> {
     let (pool, _) = db::connect(settings.database_url.expose())?;
     let mut conn = pool.get().context("connecting to the database")?;
     let now = SystemClock.now().naive_utc();
-    let domain = settings
-        .public_url
-        .host_str()
-        .unwrap_or("shirase.localhost");
+    let domain = settings.message_domain();
+    let domain = domain.as_str();
     let output = match action {
         NoticeAction::Create { file, by } => {
             let request: NoticeDraftRequest = read_json(&file)?;
@@ -158,7 +156,7 @@ fn bounce() -> i32 {
     const EX_TEMPFAIL: i32 = 75;
     const EX_CONFIG: i32 = 78;
     let mut raw = Vec::new();
-    let limit = crate::routes::bounces::report::MAX_REPORT as u64;
+    let limit = services::bounces::MAX_REPORT as u64;
     if let Err(e) = std::io::Read::read_to_end(
         &mut std::io::Read::take(std::io::stdin(), limit + 1),
         &mut raw,
@@ -184,23 +182,10 @@ fn bounce() -> i32 {
             return EX_CONFIG;
         }
     };
-    let message_domain = settings
-        .public_url
-        .host_str()
-        .unwrap_or("shirase.localhost")
-        .to_owned();
-    let health = crate::delivery::health::Health {
-        templates,
-        public_url: settings
-            .public_url
-            .as_str()
-            .trim_end_matches('/')
-            .to_owned(),
-        message_domain: message_domain.clone(),
-    };
+    let health = crate::delivery::health::Health::new(templates, &settings);
     let matching = services::bounces::Matching {
         bounce_domain: settings.bounce_domain.as_deref(),
-        message_domain: &message_domain,
+        message_domain: &health.message_domain,
     };
     let conn = db::connect(settings.database_url.expose())
         .and_then(|(pool, _)| pool.get().context("connecting to the database"));

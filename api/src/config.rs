@@ -193,6 +193,19 @@ impl Settings {
         })
     }
 
+    /// The right-hand side of the Message-IDs the service writes: the public host.
+    pub fn message_domain(&self) -> String {
+        self.public_url
+            .host_str()
+            .unwrap_or("shirase.localhost")
+            .to_owned()
+    }
+
+    /// The public base URL without its trailing slash, for links the server writes.
+    pub fn base_url(&self) -> String {
+        self.public_url.as_str().trim_end_matches('/').to_owned()
+    }
+
     /// A link into the SPA or the API, e.g. `link("/register/activate?token=…")`.
     pub fn link(&self, path_and_query: &str) -> String {
         let base = self.public_url.as_str().trim_end_matches('/');

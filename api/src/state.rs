@@ -74,11 +74,7 @@ impl AppState {
 
     /// The domain of our Message-IDs.
     pub fn message_domain(&self) -> String {
-        self.settings
-            .public_url
-            .host_str()
-            .unwrap_or("shirase.localhost")
-            .to_owned()
+        self.settings.message_domain()
     }
 
     /// Queues an account mail to `to` on `conn` (inside the caller's transaction).

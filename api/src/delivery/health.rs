@@ -24,6 +24,14 @@ pub struct Health {
 }
 
 impl Health {
+    pub fn new(templates: Arc<Templates>, settings: &crate::config::Settings) -> Self {
+        Self {
+            templates,
+            public_url: settings.base_url(),
+            message_domain: settings.message_domain(),
+        }
+    }
+
     /// Ends or extends each destination's run of failures; quarantines webhooks and
     /// suspends addresses whose run is long enough (or whose server said the mailbox does
     /// not exist) and mails their owners. Returns how many owners were mailed.

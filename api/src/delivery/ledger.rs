@@ -974,8 +974,10 @@ pub struct LogRow {
 pub struct LogFilter<'a> {
     /// The customer's destinations: e-mail addresses and webhook destination ids.
     pub destinations: &'a [String],
-    /// Only these publications (one notice's).
-    pub publications: Option<&'a [String]>,
+    /// Only these publications (one notice's), which were published between the first and
+    /// (exclusive) the second id: ids grow with time, so the rows of each destination are
+    /// read only over that span.
+    pub publications: Option<(&'a [String], &'a str, Option<&'a str>)>,
     /// Only this status (and, for skipped rows, this reason).
     pub state: Option<(Status, Option<SkipReason>)>,
     /// Only rows after this one, newest first: the cursor of the page before.
@@ -988,7 +990,7 @@ pub struct LogFilter<'a> {
 /// the (destination, id) index, newest first, and the branches are merged, so a page costs
 /// the same however long the history is.
 pub fn log(conn: &mut DbConnection, filter: &LogFilter<'_>) -> QueryResult<Vec<LogRow>> {
-    if filter.destinations.is_empty() || filter.publications.is_some_and(<[String]>::is_empty) {
+    if filter.destinations.is_empty() || filter.publications.is_some_and(|(p, _, _)| p.is_empty()) {
         return Ok(Vec::new());
     }
     log_statement(filter).load(conn)
@@ -1023,8 +1025,15 @@ fn log_statement(filter: &LogFilter<'_>) -> Statement {
         if let Some(before) = filter.before {
             s.push(" AND id < ").bind(Param::Text(before.to_owned()));
         }
-        if let Some(publications) = filter.publications {
-            s.push(" AND publication_id IN (");
+        if let Some((publications, from, until)) = filter.publications {
+            s.push(" AND id >= ").bind(Param::Text(from.to_owned()));
+            if let Some(until) = until {
+                s.push(" AND id < ").bind(Param::Text(until.to_owned()));
+            }
+            // Wrapped in COALESCE so that no planner reaches for an index of its own on the
+            // publication (PostgreSQL's block-range index would AND in most of the table):
+            // the span above has already narrowed the destination's rows.
+            s.push(" AND COALESCE(publication_id, '') IN (");
             for (j, p) in publications.iter().enumerate() {
                 if j > 0 {
                     s.push(", ");
@@ -1086,6 +1095,15 @@ pub struct Reported {
     pub carries: String,
     pub message_id: String,
     pub status: String,
+}
+
+/// The id of the first publication after `id`, if there is one: with a notice's first
+/// publication, the span of ledger ids its publications' rows lie in.
+pub fn next_publication(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>> {
+    crate::schema::publications::table
+        .filter(crate::schema::publications::id.gt(id))
+        .select(diesel::dsl::min(crate::schema::publications::id))
+        .first(conn)
 }
 
 /// The delivery with this id, if there is one.

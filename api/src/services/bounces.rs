@@ -16,6 +16,9 @@ use crate::delivery::ledger::{self, Channel, Reported};
 use crate::mail::bounce::{self, NotAReport, Report};
 use crate::models::recipient::{Bounce, Recipient};
 
+/// The largest report taken: the report and the returned message's beginning fit easily.
+pub const MAX_REPORT: usize = 4 * 1024 * 1024;
+
 /// What a report is matched with.
 pub struct Matching<'a> {
     /// `SHIRASE_BOUNCE_DOMAIN`, when return paths name deliveries.

@@ -113,18 +113,23 @@ pub fn page(
                 .ok_or_else(|| ApiError::not_found("No such delivery destination."))?,
         ],
     };
-    let publications: Option<Vec<String>> = match &filter.notice {
+    // A notice's publications, and the span of ids they were published in.
+    let publications: Option<(Vec<String>, String, Option<String>)> = match &filter.notice {
         None => None,
         Some(id) => {
             let notice = Notice::find(conn, id)?
                 .filter(|n| !n.is_draft())
                 .ok_or_else(|| ApiError::not_found("No such notice."))?;
-            Some(
-                Notice::publications(conn, &notice.id)?
-                    .into_iter()
-                    .map(|p| p.id)
-                    .collect(),
-            )
+            let ids: Vec<String> = Notice::publications(conn, &notice.id)?
+                .into_iter()
+                .map(|p| p.id)
+                .collect();
+            let first = ids.iter().min().cloned().unwrap_or_default();
+            let until = match ids.iter().max() {
+                Some(last) => ledger::next_publication(conn, last)?,
+                None => None,
+            };
+            Some((ids, first, until))
         }
     };
     // One more than asked tells whether there is a next page.
@@ -132,7 +137,9 @@ pub fn page(
         conn,
         &LogFilter {
             destinations: &destinations,
-            publications: publications.as_deref(),
+            publications: publications
+                .as_ref()
+                .map(|(ids, from, until)| (ids.as_slice(), from.as_str(), until.as_deref())),
             state: filter.state.map(stored),
             before: filter.cursor.as_deref(),
             limit: filter.limit + 1,

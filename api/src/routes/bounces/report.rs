@@ -6,11 +6,8 @@ use shared::{FieldCode, FieldErrors, Problem};
 use crate::delivery::health::Health;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::BounceReporter;
-use crate::services::bounces::{self, Matching, Refused};
+use crate::services::bounces::{self, MAX_REPORT, Matching, Refused};
 use crate::state::AppState;
-
-/// The largest report taken: the report and the returned message's beginning fit easily.
-pub const MAX_REPORT: usize = 4 * 1024 * 1024;
 
 /// Hand in a bounce report: the raw delivery status notification (RFC 3464
 /// `multipart/report`) that a mail server returned, as the body. It is matched to the
@@ -44,16 +41,7 @@ pub async fn report(
         }
         raw.extend_from_slice(&chunk);
     }
-    let health = Health {
-        templates: state.templates.clone(),
-        public_url: state
-            .settings
-            .public_url
-            .as_str()
-            .trim_end_matches('/')
-            .to_owned(),
-        message_domain: state.message_domain(),
-    };
+    let health = Health::new(state.templates.clone(), &state.settings);
     let bounce_domain = state.settings.bounce_domain.clone();
     let now = state.now();
     let receipt = state
