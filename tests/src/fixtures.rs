@@ -159,6 +159,24 @@ fn run_all(conn: &mut DbConnection, statements: &[String]) -> anyhow::Result<()>
     Ok(())
 }
 
+/// `count` verified Tokyo addresses `{local}{i}@bulk.test` with ids `{id}{i}`, ten per
+/// account `{account}{i / 10}`, with this window.
+fn bulk_recipients(
+    [id, account, local]: [&str; 3],
+    count: u32,
+    weekdays: i32,
+    hours: i32,
+) -> String {
+    format!(
+        "{}INSERT INTO recipients (id, account_id, email, weekdays, hours, time_zone, language, \
+         status, verified_at, created_at, updated_at) \
+         SELECT '{id}' || i, '{account}' || (i / 10), '{local}' || i || '@bulk.test', \
+         {weekdays}, {hours}, 'Asia/Tokyo', 'ja', 'verified', CURRENT_TIMESTAMP, \
+         CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
+        numbers(count)
+    )
+}
+
 /// `addresses` verified addresses, ten per account, every hour, all subscribed to
 /// `slug` with outage mail on: written by three set-based statements, on either backend.
 pub fn bulk_audience(conn: &mut DbConnection, slug: &str, addresses: u32) -> anyhow::Result<()> {
@@ -166,14 +184,7 @@ pub fn bulk_audience(conn: &mut DbConnection, slug: &str, addresses: u32) -> any
     let (weekdays, hours) = DeliveryWindow::ALL.bits();
     let [accounts, subscriptions] =
         bulk_owners("bulk-a-", "owner", addresses.div_ceil(10), &product);
-    let recipients = format!(
-        "{}INSERT INTO recipients (id, account_id, email, weekdays, hours, time_zone, language, \
-         status, verified_at, created_at, updated_at) \
-         SELECT 'bulk-r-' || i, 'bulk-a-' || (i / 10), 'user' || i || '@bulk.test', \
-         {weekdays}, {hours}, 'Asia/Tokyo', 'ja', 'verified', CURRENT_TIMESTAMP, \
-         CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
-        numbers(addresses)
-    );
+    let recipients = bulk_recipients(["bulk-r-", "bulk-a-", "user"], addresses, weekdays, hours);
     run_all(conn, &[accounts, subscriptions, recipients])
 }
 
@@ -195,13 +206,11 @@ pub fn bulk_outside(
     }
     let [accounts, subscriptions] =
         bulk_owners("bulk-oa-", "outside", addresses.div_ceil(10), &product);
-    let recipients = format!(
-        "{}INSERT INTO recipients (id, account_id, email, weekdays, hours, time_zone, language, \
-         status, verified_at, created_at, updated_at) \
-         SELECT 'bulk-o-' || i, 'bulk-oa-' || (i / 10), 'outside' || i || '@bulk.test', \
-         {weekdays}, {hours}, 'Asia/Tokyo', 'ja', 'verified', CURRENT_TIMESTAMP, \
-         CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
-        numbers(addresses)
+    let recipients = bulk_recipients(
+        ["bulk-o-", "bulk-oa-", "outside"],
+        addresses,
+        weekdays,
+        hours,
     );
     run_all(conn, &[accounts, subscriptions, recipients])
 }

@@ -120,3 +120,13 @@ pub async fn publish(
     anyhow::ensure!(res.status == 202, "{res:?}");
     Ok((id, res.json()?))
 }
+
+/// The code a problem response gives `field`, if any.
+pub fn field_code(body: &serde_json::Value, field: &str) -> Option<String> {
+    body["errors"]
+        .as_array()?
+        .iter()
+        .find(|e| e["field"] == field)
+        .and_then(|e| e["code"].as_str())
+        .map(str::to_owned)
+}

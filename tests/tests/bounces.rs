@@ -15,7 +15,7 @@ use shared::dto::{
     StoppedDestinations, SuspensionReason,
 };
 use shirase_tests::fixtures::{self, Address};
-use shirase_tests::flows::{customer, operator, publish};
+use shirase_tests::flows::{customer, field_code, operator, publish};
 use shirase_tests::process;
 use shirase_tests::{Backend, Mode, Reply, TestApp};
 
@@ -313,15 +313,6 @@ async fn report(app: &TestApp, token: &str, raw: &str) -> anyhow::Result<(u16, V
     let status = res.status().as_u16();
     let body = res.json::<Value>().await.unwrap_or(Value::Null);
     Ok((status, body))
-}
-
-fn field_code(body: &Value, field: &str) -> Option<String> {
-    body["errors"]
-        .as_array()?
-        .iter()
-        .find(|e| e["field"] == field)
-        .and_then(|e| e["code"].as_str())
-        .map(str::to_owned)
 }
 
 /// The state of `address`'s delivery of the last notice, as its owner's log shows it.

@@ -695,3 +695,76 @@ async fn add_destination(
         .await?;
     Ok(())
 }
+
+/// A customer whose own login address bounces: the notice's mail is refused with 5.1.1, the
+/// address is suspended, and My Support says so in a banner; the delivery history shows the
+/// bounce with the server's code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bounced_login_address_is_flagged_in_my_support() -> anyhow::Result<()> {
+    use std::sync::Arc;
+    // The activation mail gets through; the notice that follows is refused.
+    let script = |rcpt: &str, nth: usize| match (rcpt, nth) {
+        ("bounced@example.com", n) if n >= 2 => {
+            shirase_tests::Reply::Refuse("550 5.1.1 <bounced@example.com>: User unknown")
+        }
+        _ => shirase_tests::Reply::Accept,
+    };
+    let mode = shirase_tests::Mode {
+        smtp_script: Some(Arc::new(script)),
+        ..Default::default()
+    };
+    let Some(app) = TestApp::spawn_with(shirase_tests::Backend::Sqlite, mode).await? else {
+        return Ok(());
+    };
+    if !browser::available(&app.state.settings.web_dir)? {
+        return Ok(());
+    }
+    let owner = shirase_tests::flows::customer(&app, "bounced@example.com")
+        .await?
+        .access_token;
+    let op = shirase_tests::flows::operator(&app, "op@example.com").await?;
+    app.db(|conn| {
+        let account = shirase_tests::fixtures::account_id(conn, "bounced@example.com")?;
+        shirase_tests::fixtures::subscribe(conn, &account, "id-federation", false, true)
+    })
+    .await?;
+    shirase_tests::flows::publish(
+        &app,
+        &op,
+        serde_json::json!({
+            "kind": "outage", "products": ["id-federation"], "title_ja": "認証エラーの発生について",
+            "body_ja": "調査中です。", "starts_at": "2026-12-02T01:00:00Z",
+        }),
+    )
+    .await?;
+    let mut suspended = false;
+    for _ in 0..100 {
+        let list = app.get("/api/v1/me/recipients", Some(&owner)).await?;
+        if list.body[0]["status"] == "suspended" {
+            suspended = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::ensure!(suspended, "the login address was not suspended");
+    let b = Browser::start().await?;
+    let result = bounced_login(&app, &b).await;
+    b.finish(result, "bounced-login").await
+}
+
+async fn bounced_login(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
+    b.goto(&app.url("/login")).await?;
+    b.fill("#email", "bounced@example.com").await?;
+    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
+    b.click("form button[type=submit]").await?;
+    b.wait_for_path("/mysupport").await?;
+    b.wait_for_text("#login-address-suspended", "受け取りを拒否されたため")
+        .await?;
+    b.click("#tab-deliveries").await?;
+    b.wait_for_path("/mysupport/deliveries").await?;
+    b.wait_for_text("#delivery-log tr[data-state='bounced']", "不達 (バウンス)")
+        .await?;
+    b.wait_for_text("#delivery-log tr[data-state='bounced'] .log-reply", "550")
+        .await?;
+    Ok(())
+}

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use shared::domain::{DeliveryWindow, Weekday};
 use shared::dto::{CreatedToken, DeliveryLogPage, DeliveryState, NoticeDeliveries};
 use shirase_tests::fixtures::{self, Address};
-use shirase_tests::flows::{PASSWORD, customer, login, operator, publish};
+use shirase_tests::flows::{PASSWORD, customer, field_code, login, operator, publish};
 use shirase_tests::{TestApp, backend_tests};
 
 const A: &str = "id-federation";
@@ -64,15 +64,6 @@ async fn signed_in(app: &TestApp, email: &str) -> anyhow::Result<String> {
         .as_str()
         .unwrap_or_default()
         .to_owned())
-}
-
-fn field_code(body: &Value, field: &str) -> Option<String> {
-    body["errors"]
-        .as_array()?
-        .iter()
-        .find(|e| e["field"] == field)
-        .and_then(|e| e["code"].as_str())
-        .map(str::to_owned)
 }
 
 backend_tests! {

@@ -225,6 +225,7 @@ backend_tests! {
         let read = create(&app, &session, &["read"]).await?.secret;
         let manage = create(&app, &session, &["manage"]).await?.secret;
         let both = create(&app, &session, &["read", "manage"]).await?.secret;
+        let bounces = create(&app, &session, &["bounces"]).await?.secret;
 
         let mut scoped = Vec::new();
         for Operation { method, path, access, has_body } in operations()? {
@@ -241,6 +242,7 @@ backend_tests! {
                     let (right, wrong) = match scope.as_str() {
                         "read" => (&read, &manage),
                         "manage" => (&manage, &read),
+                        "bounces" => (&bounces, &both),
                         other => anyhow::bail!("unknown scope {other}"),
                     };
                     let res = app.call(method.clone(), &path, Some(wrong), body.clone()).await?;
@@ -254,6 +256,7 @@ backend_tests! {
         }
         scoped.sort();
         let expected: Vec<Value> = serde_json::from_value(json!([
+            "bounces POST /api/v1/bounces",
             "manage DELETE /api/v1/me/destinations/{id}",
             "manage DELETE /api/v1/me/recipients/{id}",
             "manage DELETE /api/v1/me/recipients/{id}/opt-outs/id-federation/outage",
@@ -271,6 +274,7 @@ backend_tests! {
             "manage POST /api/v1/me/recipients/{id}/verification",
             "manage PUT /api/v1/me/subscriptions/id-federation",
             "read GET /api/v1/me/coverage",
+            "read GET /api/v1/me/deliveries",
             "read GET /api/v1/me/destinations",
             "read GET /api/v1/me/recipients",
             "read GET /api/v1/me/recipients-preview",

@@ -193,19 +193,25 @@ impl FromRequest for Customer {
     }
 }
 
+/// An operator, through a session or (with `token_scope`) an operator's token.
+async fn operator(
+    req: HttpRequest,
+    token_scope: Option<TokenScope>,
+) -> Result<Authenticated, ApiError> {
+    let auth = authenticate(req, token_scope).await?;
+    if !auth.account.is_operator() {
+        return Err(ApiError::forbidden("Only operators may do this."));
+    }
+    Ok(auth)
+}
+
 impl FromRequest for Operator {
     type Error = ApiError;
     type Future = Fut<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move {
-            let auth = authenticate(req, None).await?;
-            if !auth.account.is_operator() {
-                return Err(ApiError::forbidden("Only operators may do this."));
-            }
-            Ok(Operator(auth))
-        })
+        Box::pin(async move { Ok(Operator(operator(req, None).await?)) })
     }
 }
 
@@ -216,11 +222,9 @@ impl FromRequest for BounceReporter {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let auth = authenticate(req, Some(TokenScope::Bounces)).await?;
-            if !auth.account.is_operator() {
-                return Err(ApiError::forbidden("Only operators may report bounces."));
-            }
-            Ok(BounceReporter(auth))
+            Ok(BounceReporter(
+                operator(req, Some(TokenScope::Bounces)).await?,
+            ))
         })
     }
 }
