@@ -14,6 +14,7 @@ pub mod memo;
 pub mod metrics;
 pub mod models;
 pub mod openapi;
+pub mod public_cache;
 pub mod routes;
 pub mod schema;
 pub mod services;

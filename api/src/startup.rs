@@ -27,6 +27,7 @@ use crate::mail::Templates;
 use crate::mail::notice_mail::NoticeMailer;
 use crate::mail::unsubscribe::UnsubscribeKey;
 use crate::openapi::{ApiDoc, api_scope};
+use crate::public_cache::PublicCache;
 use crate::state::AppState;
 use crate::throttle::Throttle;
 use crate::{db, routes, spa, telemetry};
@@ -74,7 +75,12 @@ impl Application {
             crate::metrics::handle();
         }
         let wakeup = Arc::new(Notify::new());
+        let public = Arc::new(PublicCache::default());
+        if backend == db::Backend::Postgres {
+            PublicCache::listen(&public, settings.database_url.expose().to_owned());
+        }
         let state = web::Data::new(AppState {
+            public,
             db_slots: Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize + 3)),
             db_waiting: Default::default(),
             pool: pool.clone(),
@@ -232,6 +238,7 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             // Every other path under /feeds is no feed: a 404, not the SPA's shell.
             .service(web::scope("/feeds").default_service(web::to(crate::error::api_not_found)))
             .configure(|cfg| spa.configure(cfg))
+            .wrap(from_fn(crate::public_cache::invalidate_after_writes))
             .wrap(from_fn(crate::compress::compress))
             .wrap(
                 DefaultHeaders::new()

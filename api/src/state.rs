@@ -40,6 +40,8 @@ pub struct AppState {
     pub outbox_wakeup: Arc<Notify>,
     /// True while this process's dispatcher runs (readiness reports it).
     pub dispatcher_running: Arc<AtomicBool>,
+    /// Public documents kept in memory until public data changes.
+    pub public: Arc<crate::public_cache::PublicCache>,
 }
 
 impl AppState {

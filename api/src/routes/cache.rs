@@ -5,22 +5,12 @@ use actix_web::http::header::{self, EntityTag, IfNoneMatch};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiResult;
+use std::sync::Arc;
 
-/// `value` as JSON with a strong ETag, or 304 when `if_none_match` already has that tag.
-/// The tag is the content's hash, so every process agrees on it without coordination.
-pub fn conditional_json<T: Serialize>(
-    if_none_match: Option<IfNoneMatch>,
-    value: &T,
-) -> ApiResult<HttpResponse> {
-    let body = serde_json::to_vec(value).map_err(anyhow::Error::new)?;
-    Ok(conditional(
-        if_none_match,
-        body,
-        "application/json",
-        "public, max-age=60",
-    ))
-}
+use crate::db::DbConnection;
+use crate::error::ApiResult;
+use crate::public_cache::Document;
+use crate::state::AppState;
 
 /// `body` with a strong ETag (its hash) and `cache_control`, or 304 without it when
 /// `if_none_match` already has that tag.
@@ -45,6 +35,49 @@ pub fn conditional(
         response.finish()
     } else {
         response.content_type(content_type.to_owned()).body(body)
+    }
+}
+
+/// The public document at `key` from this process's cache, or made by `load` (its value as
+/// JSON) and kept for the next reader. Failures are not kept.
+pub async fn public_json<T, F>(state: &AppState, key: String, load: F) -> ApiResult<Arc<Document>>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+{
+    if let Some(document) = state.public.get(&key) {
+        return Ok(document);
+    }
+    // Taken before reading: a change committed during the read ends this generation, and
+    // what was read is then never served as current.
+    let generation = state.public.generation();
+    let value = state.db(load).await?;
+    let body = serde_json::to_vec(&value).map_err(anyhow::Error::new)?;
+    let document = Arc::new(Document::new(body));
+    state.public.put(key, generation, document.clone());
+    Ok(document)
+}
+
+/// A kept document as JSON, or 304 when `if_none_match` already has its tag.
+pub fn conditional_document(
+    if_none_match: Option<IfNoneMatch>,
+    document: &Document,
+) -> HttpResponse {
+    let unchanged = unchanged(if_none_match, &document.tag);
+    let mut response = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .insert_header(header::ETag(document.tag.clone()));
+    if unchanged {
+        response.finish()
+    } else {
+        response
+            .content_type("application/json")
+            .body(document.body.clone())
     }
 }
 

@@ -4,7 +4,7 @@ use shared::dto::Catalog;
 
 use crate::error::ApiResult;
 use crate::models::catalog;
-use crate::routes::cache::conditional_json;
+use crate::routes::cache::{conditional_document, public_json};
 use crate::state::AppState;
 
 /// The catalog: categories → groups → products in display order (retired entries left
@@ -22,6 +22,9 @@ pub async fn show(
     state: web::Data<AppState>,
     if_none_match: Option<web::Header<IfNoneMatch>>,
 ) -> ApiResult<HttpResponse> {
-    let catalog = state.db(|conn| Ok(catalog::load(conn)?)).await?;
-    conditional_json(if_none_match.map(web::Header::into_inner), &catalog)
+    let document = public_json(&state, "catalog".into(), |conn| Ok(catalog::load(conn)?)).await?;
+    Ok(conditional_document(
+        if_none_match.map(web::Header::into_inner),
+        &document,
+    ))
 }

@@ -1,4 +1,5 @@
-use actix_web::{get, web};
+use actix_web::http::header::IfNoneMatch;
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use shared::FieldCode;
 use shared::dto::{NoticeKind, NoticePage};
@@ -7,6 +8,7 @@ use shared::{FieldErrors, Problem};
 use crate::error::ApiResult;
 use crate::models::catalog;
 use crate::models::notice::{ListFilter, Notice};
+use crate::routes::cache::{conditional_document, public_json};
 use crate::state::AppState;
 
 const PAGE_DEFAULT: i64 = 20;
@@ -30,15 +32,19 @@ pub struct NoticeQuery {
     tag = "notices",
     params(NoticeQuery),
     responses(
-        (status = 200, description = "One page", body = NoticePage),
+        (status = 200, description = "One page", body = NoticePage,
+         headers(("ETag" = String, description = "Changes whenever a notice or the catalog does"))),
+        (status = 304, description = "Unchanged since the given ETag"),
         (status = 400, description = "`product`: `unknown_product`; `kind`, `cursor`, `limit`: `invalid_value`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/notices")]
 pub async fn list(
     state: web::Data<AppState>,
+    req: HttpRequest,
     query: web::Query<NoticeQuery>,
-) -> ApiResult<web::Json<NoticePage>> {
+    if_none_match: Option<web::Header<IfNoneMatch>>,
+) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let mut errors = FieldErrors::default();
     let kind = match query.kind.as_deref().map(str::trim) {
@@ -63,37 +69,40 @@ pub async fn list(
         return Err(errors.into());
     }
     let product = query.product.filter(|p| !p.trim().is_empty());
-    let page = state
-        .db(move |conn| {
-            let product_id = match product {
-                None => None,
-                Some(slug) => match catalog::product::find(conn, slug.trim())? {
-                    Some(p) => Some(p.id),
-                    None => {
-                        let mut errors = FieldErrors::default();
-                        errors.push("product", FieldCode::UnknownProduct);
-                        return Err(errors.into());
-                    }
-                },
-            };
-            let filter = ListFilter {
-                kind,
-                product_id,
-                after,
-            };
-            // One more than asked tells whether there is a next page.
-            let mut rows = Notice::page(conn, &filter, limit + 1)?;
-            let more = rows.len() as i64 > limit;
-            rows.truncate(limit as usize);
-            Ok((rows, more))
-        })
-        .await?;
-    let (items, more) = page;
-    let next_cursor = more.then(|| items.last()).flatten().and_then(|last| {
-        Some(super::encode_cursor(
-            last.published_at?.naive_utc(),
-            &last.id,
-        ))
-    });
-    Ok(web::Json(NoticePage { items, next_cursor }))
+    // The same query, the same page: kept until a notice or the catalog changes.
+    let key = format!("notices?{}", req.query_string());
+    let document = public_json(&state, key, move |conn| {
+        let product_id = match product {
+            None => None,
+            Some(slug) => match catalog::product::find(conn, slug.trim())? {
+                Some(p) => Some(p.id),
+                None => {
+                    let mut errors = FieldErrors::default();
+                    errors.push("product", FieldCode::UnknownProduct);
+                    return Err(errors.into());
+                }
+            },
+        };
+        let filter = ListFilter {
+            kind,
+            product_id,
+            after,
+        };
+        // One more than asked tells whether there is a next page.
+        let mut items = Notice::page(conn, &filter, limit + 1)?;
+        let more = items.len() as i64 > limit;
+        items.truncate(limit as usize);
+        let next_cursor = more.then(|| items.last()).flatten().and_then(|last| {
+            Some(super::encode_cursor(
+                last.published_at?.naive_utc(),
+                &last.id,
+            ))
+        });
+        Ok(NoticePage { items, next_cursor })
+    })
+    .await?;
+    Ok(conditional_document(
+        if_none_match.map(web::Header::into_inner),
+        &document,
+    ))
 }

@@ -5,7 +5,7 @@ use shared::dto::ProductView;
 
 use crate::error::{ApiError, ApiResult};
 use crate::models::catalog;
-use crate::routes::cache::conditional_json;
+use crate::routes::cache::{conditional_document, public_json};
 use crate::state::AppState;
 
 /// One product by slug, with its category and group. Retired products answer too, marked
@@ -28,11 +28,15 @@ pub async fn show(
     if_none_match: Option<web::Header<IfNoneMatch>>,
 ) -> ApiResult<HttpResponse> {
     let slug = path.into_inner();
-    let (_, product) = state
-        .db(move |conn| {
-            catalog::product_view(conn, &slug)?
-                .ok_or_else(|| ApiError::not_found("No such product."))
-        })
-        .await?;
-    conditional_json(if_none_match.map(web::Header::into_inner), &product)
+    let key = format!("product {slug}");
+    let document = public_json(&state, key, move |conn| {
+        catalog::product_view(conn, &slug)?
+            .map(|(_, product)| product)
+            .ok_or_else(|| ApiError::not_found("No such product."))
+    })
+    .await?;
+    Ok(conditional_document(
+        if_none_match.map(web::Header::into_inner),
+        &document,
+    ))
 }
