@@ -21,15 +21,23 @@ const MIN_SIZE: usize = 1024;
 const BROTLI_QUALITY: u32 = 4;
 const GZIP_LEVEL: u32 = 6;
 
+/// The encoding the client prefers among brotli, gzip and none.
+pub fn negotiate(req: &actix_web::HttpRequest) -> Option<Encoding> {
+    AcceptEncoding::parse(req).ok().and_then(|accepted| {
+        accepted.negotiate([Encoding::brotli(), Encoding::gzip(), Encoding::identity()].iter())
+    })
+}
+
+/// Whether a body of this size is worth compressing.
+pub fn worth_compressing(len: usize) -> bool {
+    len > MIN_SIZE
+}
+
 pub async fn compress(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let encoding = AcceptEncoding::parse(req.request())
-        .ok()
-        .and_then(|accepted| {
-            accepted.negotiate([Encoding::brotli(), Encoding::gzip(), Encoding::identity()].iter())
-        });
+    let encoding = negotiate(req.request());
     let res = next.call(req).await?.map_into_boxed_body();
     if !eligible(&res) {
         return Ok(res);
@@ -86,7 +94,7 @@ fn eligible(res: &ServiceResponse<BoxBody>) -> bool {
     textual && big
 }
 
-fn brotli(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+pub fn brotli(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len() / 4);
     {
         let mut writer = brotli::CompressorWriter::new(&mut out, 4096, BROTLI_QUALITY, 22);
@@ -95,7 +103,7 @@ fn brotli(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
-fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+pub fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut encoder = flate2::write::GzEncoder::new(
         Vec::with_capacity(bytes.len() / 4),
         flate2::Compression::new(GZIP_LEVEL),

@@ -33,11 +33,16 @@ const LIMIT: usize = 1024;
 /// How often the listener looks for notifications (libpq's own buffer, no round trip).
 const LISTEN_POLL: Duration = Duration::from_millis(20);
 
-/// A document as it is served: its bytes and their strong ETag.
+type Encoder = fn(&[u8]) -> std::io::Result<Vec<u8>>;
+
+/// A document as it is served: its bytes and their strong ETag, and its brotli and gzip
+/// encodings, each made once, when a client first asks for it.
 #[derive(Debug)]
 pub struct Document {
     pub body: Bytes,
     pub tag: EntityTag,
+    brotli: std::sync::OnceLock<Option<Bytes>>,
+    gzip: std::sync::OnceLock<Option<Bytes>>,
 }
 
 impl Document {
@@ -46,7 +51,26 @@ impl Document {
         Self {
             body: Bytes::from(body),
             tag,
+            brotli: Default::default(),
+            gzip: Default::default(),
         }
+    }
+
+    /// The body in `encoding` (brotli or gzip), if it is worth it and the encoder works.
+    pub fn encoded(&self, encoding: &actix_web::http::header::Encoding) -> Option<Bytes> {
+        use actix_web::http::header::Encoding;
+        if !crate::compress::worth_compressing(self.body.len()) {
+            return None;
+        }
+        let (slot, encode): (_, Encoder) = if *encoding == Encoding::brotli() {
+            (&self.brotli, crate::compress::brotli)
+        } else if *encoding == Encoding::gzip() {
+            (&self.gzip, crate::compress::gzip)
+        } else {
+            return None;
+        };
+        slot.get_or_init(|| encode(&self.body).ok().map(Bytes::from))
+            .clone()
     }
 }
 

@@ -1,7 +1,7 @@
 //! Conditional GET for cacheable documents (the catalog, product pages, feeds).
 
-use actix_web::HttpResponse;
-use actix_web::http::header::{self, EntityTag, IfNoneMatch};
+use actix_web::http::header::{self, ContentEncoding, Encoding, EntityTag, IfNoneMatch};
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -58,11 +58,27 @@ where
     Ok(document)
 }
 
-/// A kept document as JSON, or 304 when `if_none_match` already has its tag.
+/// A kept document as JSON, in the encoding the client prefers (made once per document,
+/// not per request), or 304 when `if_none_match` already has its tag. As from the
+/// compression middleware, an encoded response's tag is weak.
 pub fn conditional_document(
+    req: &HttpRequest,
     if_none_match: Option<IfNoneMatch>,
     document: &Document,
 ) -> HttpResponse {
+    let encoded = crate::compress::negotiate(req).and_then(|e| {
+        let bytes = document.encoded(&e)?;
+        let header = if e == Encoding::brotli() {
+            ContentEncoding::Brotli
+        } else {
+            ContentEncoding::Gzip
+        };
+        Some((header, bytes))
+    });
+    let tag = match encoded {
+        Some(_) => EntityTag::new_weak(document.tag.tag().to_owned()),
+        None => document.tag.clone(),
+    };
     let unchanged = unchanged(if_none_match, &document.tag);
     let mut response = if unchanged {
         HttpResponse::NotModified()
@@ -71,13 +87,17 @@ pub fn conditional_document(
     };
     response
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
-        .insert_header(header::ETag(document.tag.clone()));
+        .insert_header((header::VARY, "Accept-Encoding"))
+        .insert_header(header::ETag(tag));
     if unchanged {
-        response.finish()
-    } else {
-        response
-            .content_type("application/json")
-            .body(document.body.clone())
+        return response.finish();
+    }
+    response.content_type("application/json");
+    match encoded {
+        Some((encoding, bytes)) => response
+            .insert_header((header::CONTENT_ENCODING, encoding.to_header_value()))
+            .body(bytes),
+        None => response.body(document.body.clone()),
     }
 }
 

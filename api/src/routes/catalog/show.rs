@@ -1,5 +1,5 @@
 use actix_web::http::header::IfNoneMatch;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use shared::dto::Catalog;
 
 use crate::error::ApiResult;
@@ -20,10 +20,12 @@ use crate::state::AppState;
 #[get("/catalog")]
 pub async fn show(
     state: web::Data<AppState>,
+    req: HttpRequest,
     if_none_match: Option<web::Header<IfNoneMatch>>,
 ) -> ApiResult<HttpResponse> {
     let document = public_json(&state, "catalog".into(), |conn| Ok(catalog::load(conn)?)).await?;
     Ok(conditional_document(
+        &req,
         if_none_match.map(web::Header::into_inner),
         &document,
     ))

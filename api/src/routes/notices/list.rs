@@ -102,6 +102,7 @@ pub async fn list(
     })
     .await?;
     Ok(conditional_document(
+        &req,
         if_none_match.map(web::Header::into_inner),
         &document,
     ))

@@ -1,5 +1,5 @@
 use actix_web::http::header::IfNoneMatch;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use shared::Problem;
 use shared::dto::NoticeView;
 
@@ -23,6 +23,7 @@ use crate::state::AppState;
 #[get("/notices/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
+    req: HttpRequest,
     operator: Option<Operator>,
     path: web::Path<String>,
     if_none_match: Option<web::Header<IfNoneMatch>>,
@@ -45,6 +46,7 @@ pub async fn show(
     })
     .await?;
     Ok(conditional_document(
+        &req,
         if_none_match.map(web::Header::into_inner),
         &document,
     ))

@@ -1,5 +1,5 @@
 use actix_web::http::header::IfNoneMatch;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use shared::Problem;
 use shared::dto::ProductView;
 
@@ -24,6 +24,7 @@ use crate::state::AppState;
 #[get("/products/{product}")]
 pub async fn show(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<String>,
     if_none_match: Option<web::Header<IfNoneMatch>>,
 ) -> ApiResult<HttpResponse> {
@@ -36,6 +37,7 @@ pub async fn show(
     })
     .await?;
     Ok(conditional_document(
+        &req,
         if_none_match.map(web::Header::into_inner),
         &document,
     ))
