@@ -3,7 +3,7 @@
 //!
 //! Every entry remembers the generation it was made in; any change to public data starts a
 //! new generation, and entries of an older one are made again on demand. A change is heard:
-//! - in this process, by [`invalidate_after_writes`]: a successful write request to the
+//! - in this process, by `routes::cache::invalidate_after_writes`: a successful write to the
 //!   catalog, a product or a notice ends the generation once it has been answered;
 //! - from every process on PostgreSQL, by `LISTEN shirase_public`: triggers on the public
 //!   tables `NOTIFY` it when a transaction that changed them commits (the HTTP API of any
@@ -16,11 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::Method;
 use actix_web::http::header::EntityTag;
-use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use sha2::{Digest, Sha256};
 
@@ -176,37 +172,6 @@ fn listen_loop(cache: &Weak<PublicCache>, url: &str) {
             std::thread::sleep(LISTEN_POLL);
         }
     }
-}
-
-/// The paths whose writes change public documents.
-fn writes_public(req: &ServiceRequest) -> bool {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return false;
-    }
-    let path = req.path();
-    ["/api/v1/catalog", "/api/v1/products", "/api/v1/notices"]
-        .iter()
-        .any(|p| path.starts_with(p))
-}
-
-/// Ends the generation after a successful write to public data has been handled (and its
-/// transaction committed), so that this process serves the change at once.
-pub async fn invalidate_after_writes(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let writes = writes_public(&req);
-    let cache = req
-        .app_data::<actix_web::web::Data<crate::state::AppState>>()
-        .map(|s| s.public.clone());
-    let res = next.call(req).await?;
-    if writes
-        && res.status().is_success()
-        && let Some(cache) = cache
-    {
-        cache.invalidate();
-    }
-    Ok(res)
 }
 
 #[cfg(test)]

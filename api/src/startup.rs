@@ -238,7 +238,7 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             // Every other path under /feeds is no feed: a 404, not the SPA's shell.
             .service(web::scope("/feeds").default_service(web::to(crate::error::api_not_found)))
             .configure(|cfg| spa.configure(cfg))
-            .wrap(from_fn(crate::public_cache::invalidate_after_writes))
+            .wrap(from_fn(routes::cache::invalidate_after_writes))
             .wrap(from_fn(crate::compress::compress))
             .wrap(
                 DefaultHeaders::new()

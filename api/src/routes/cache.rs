@@ -1,6 +1,10 @@
 //! Conditional GET for cacheable documents (the catalog, product pages, feeds).
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::http::header::{self, ContentEncoding, Encoding, EntityTag, IfNoneMatch};
+use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -110,4 +114,35 @@ pub fn unchanged(if_none_match: Option<IfNoneMatch>, tag: &EntityTag) -> bool {
         Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(tag)),
         None => false,
     }
+}
+
+/// The paths whose writes change public documents.
+fn writes_public(req: &ServiceRequest) -> bool {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    let path = req.path();
+    ["/api/v1/catalog", "/api/v1/products", "/api/v1/notices"]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
+/// Ends the generation after a successful write to public data has been handled (and its
+/// transaction committed), so that this process serves the change at once.
+pub async fn invalidate_after_writes(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let writes = writes_public(&req);
+    let cache = req
+        .app_data::<actix_web::web::Data<AppState>>()
+        .map(|s| s.public.clone());
+    let res = next.call(req).await?;
+    if writes
+        && res.status().is_success()
+        && let Some(cache) = cache
+    {
+        cache.invalidate();
+    }
+    Ok(res)
 }
