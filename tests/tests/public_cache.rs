@@ -55,6 +55,17 @@ backend_tests! {
         assert!(body.contains("\"ID Federation\""), "{body}");
         let (status, _, _) = fetch(&app.http, &catalog, Some(&tag)).await?;
         assert_eq!(status, 304);
+        // Browsers keep the catalog a minute; notices are news, revalidated every time.
+        let cache_control = |res: &reqwest::Response| {
+            res.headers()
+                .get(reqwest::header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(cache_control(&app.http.get(&catalog).send().await?), "public, max-age=60");
+        let list = app.http.get(app.url("/api/v1/notices")).send().await?;
+        assert_eq!(cache_control(&list), "public, no-cache");
         let notices = app.url("/api/v1/notices?kind=outage");
         let (status, notices_tag, _) = fetch(&app.http, &notices, None).await?;
         assert_eq!(status, 200);

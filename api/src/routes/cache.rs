@@ -62,6 +62,12 @@ where
     Ok(document)
 }
 
+/// How long browsers may keep the catalog and product pages without asking again.
+pub const CATALOG_CACHING: &str = "public, max-age=60";
+/// Notices are news: a browser asks every time (a 304 when nothing changed), so that a new
+/// outage is never hidden behind a copy it kept.
+pub const NOTICE_CACHING: &str = "public, no-cache";
+
 /// A kept document as JSON, in the encoding the client prefers (made once per document,
 /// not per request), or 304 when `if_none_match` already has its tag. As from the
 /// compression middleware, an encoded response's tag is weak.
@@ -69,6 +75,7 @@ pub fn conditional_document(
     req: &HttpRequest,
     if_none_match: Option<IfNoneMatch>,
     document: &Document,
+    cache_control: &'static str,
 ) -> HttpResponse {
     let encoded = crate::compress::negotiate(req).and_then(|e| {
         let bytes = document.encoded(&e)?;
@@ -90,7 +97,7 @@ pub fn conditional_document(
         HttpResponse::Ok()
     };
     response
-        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .insert_header((header::CACHE_CONTROL, cache_control))
         .insert_header((header::VARY, "Accept-Encoding"))
         .insert_header(header::ETag(tag));
     if unchanged {

@@ -4,7 +4,7 @@ use shared::dto::Catalog;
 
 use crate::error::ApiResult;
 use crate::models::catalog;
-use crate::routes::cache::{conditional_document, public_json};
+use crate::routes::cache::{CATALOG_CACHING, conditional_document, public_json};
 use crate::state::AppState;
 
 /// The catalog: categories → groups → products in display order (retired entries left
@@ -28,5 +28,6 @@ pub async fn show(
         &req,
         if_none_match.map(web::Header::into_inner),
         &document,
+        CATALOG_CACHING,
     ))
 }

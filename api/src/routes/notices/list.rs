@@ -8,7 +8,7 @@ use shared::{FieldErrors, Problem};
 use crate::error::ApiResult;
 use crate::models::catalog;
 use crate::models::notice::{ListFilter, Notice};
-use crate::routes::cache::{conditional_document, public_json};
+use crate::routes::cache::{NOTICE_CACHING, conditional_document, public_json};
 use crate::state::AppState;
 
 const PAGE_DEFAULT: i64 = 20;
@@ -105,5 +105,6 @@ pub async fn list(
         &req,
         if_none_match.map(web::Header::into_inner),
         &document,
+        NOTICE_CACHING,
     ))
 }

@@ -5,7 +5,7 @@ use shared::dto::NoticeView;
 
 use crate::error::ApiResult;
 use crate::routes::Operator;
-use crate::routes::cache::{conditional_document, public_json};
+use crate::routes::cache::{NOTICE_CACHING, conditional_document, public_json};
 use crate::state::AppState;
 
 /// One notice with its updates, oldest first. Drafts are visible to operators only; to
@@ -49,5 +49,6 @@ pub async fn show(
         &req,
         if_none_match.map(web::Header::into_inner),
         &document,
+        NOTICE_CACHING,
     ))
 }

@@ -5,7 +5,7 @@ use shared::dto::ProductView;
 
 use crate::error::{ApiError, ApiResult};
 use crate::models::catalog;
-use crate::routes::cache::{conditional_document, public_json};
+use crate::routes::cache::{CATALOG_CACHING, conditional_document, public_json};
 use crate::state::AppState;
 
 /// One product by slug, with its category and group. Retired products answer too, marked
@@ -40,5 +40,6 @@ pub async fn show(
         &req,
         if_none_match.map(web::Header::into_inner),
         &document,
+        CATALOG_CACHING,
     ))
 }
