@@ -295,6 +295,7 @@ pub fn dispatcher_for(
             from,
             notices: notices.clone(),
             bounce_domain: settings.bounce_domain.clone(),
+            list_id: crate::delivery::email::list_id(&settings.message_domain()),
         }),
         hooks: Arc::new(HookSender::new(
             settings.webhook_allow_private,

@@ -169,6 +169,9 @@ backend_tests! {
         let page = app.url(&format!("/unsubscribe/{token}"));
         assert!(ny.text.contains(&page) && ny.html.contains(&page), "{page}\n{}\n{}", ny.text, ny.html);
         assert_eq!(ny.header("In-Reply-To"), None);
+        // Filed as one list, and never answered by an auto-responder.
+        assert_eq!(ny.header("Auto-Submitted").as_deref(), Some("auto-generated"));
+        assert_eq!(ny.header("List-Id").as_deref(), Some("Shirase notices <notices.127.0.0.1>"));
         let en = &first["english@example.com"][0];
         assert_eq!(en.subject, "[Outage] ID Federation, Directory Service: 認証エラー (en)");
         assert!(en.text.contains("Started: Wed 2026-12-02 02:00 CET"), "{}", en.text);
@@ -603,4 +606,55 @@ async fn postgres_two_dispatchers_send_each_mail_exactly_once() -> anyhow::Resul
     let progress = deliveries(&app, &op, &notice).await?;
     assert_eq!((progress.pending, progress.sent), (0, 2_000));
     Ok(())
+}
+
+/// A draft can be deleted; a published notice cannot, and stays.
+async fn drafts_can_be_deleted_and_published_notices_cannot(app: TestApp) -> anyhow::Result<()> {
+    let op = operator(&app, "op@example.com").await?;
+    let customer_token = customer(&app, "acc@example.com").await?.access_token;
+    let res = app
+        .post("/api/v1/notices", Some(&op), outage(&[A], "下書き"))
+        .await?;
+    assert_eq!(res.status, 201, "{res:?}");
+    let draft = res.body["id"].as_str().unwrap_or_default().to_owned();
+    let path = format!("/api/v1/notices/{draft}");
+    let res = app
+        .call(Method::DELETE, &path, Some(&customer_token), None)
+        .await?;
+    assert_eq!(res.status, 403, "{res:?}");
+    let res = app.call(Method::DELETE, &path, Some(&op), None).await?;
+    assert_eq!(res.status, 204, "{res:?}");
+    assert_eq!(app.get(&path, Some(&op)).await?.status, 404);
+    assert_eq!(
+        app.call(Method::DELETE, &path, Some(&op), None)
+            .await?
+            .status,
+        404
+    );
+    assert_eq!(
+        shirase_tests::flows::count(&app, "notice_products").await?,
+        0,
+        "nothing left of it"
+    );
+
+    let (published, _) = publish(&app, &op, outage(&[A], "認証エラー")).await?;
+    let path = format!("/api/v1/notices/{published}");
+    let res = app.call(Method::DELETE, &path, Some(&op), None).await?;
+    assert_eq!(res.status, 409, "{res:?}");
+    res.problem()?;
+    assert_eq!(app.get(&path, None).await?.status, 200);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_drafts_can_be_deleted_and_published_notices_cannot() -> anyhow::Result<()> {
+    drafts_can_be_deleted_and_published_notices_cannot(TestApp::spawn(Backend::Sqlite).await?).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_drafts_can_be_deleted_and_published_notices_cannot() -> anyhow::Result<()> {
+    let Some(app) = TestApp::spawn_postgres().await? else {
+        return Ok(());
+    };
+    drafts_can_be_deleted_and_published_notices_cannot(app).await
 }

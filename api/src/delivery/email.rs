@@ -62,6 +62,8 @@ struct Prepared {
 }
 
 const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
+const LIST_ID: HeaderName = HeaderName::new_from_ascii_str("List-Id");
+const AUTO_SUBMITTED: HeaderName = HeaderName::new_from_ascii_str("Auto-Submitted");
 const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
 
 pub struct EmailChannel {
@@ -70,6 +72,14 @@ pub struct EmailChannel {
     pub notices: Arc<NoticeMailer>,
     /// The domain of a return path that names the delivery (VERP), if any.
     pub bounce_domain: Option<String>,
+    /// The `List-Id` of notice mails (RFC 2919), e.g. `Shirase notices <notices.example.com>`,
+    /// by which mail clients file and filter them.
+    pub list_id: String,
+}
+
+/// The `List-Id` of the notice mails of a site whose public host is `domain`.
+pub fn list_id(domain: &str) -> String {
+    format!("Shirase notices <notices.{domain}>")
 }
 
 /// The envelope sender of a delivery's mail with a bounce domain: a bounce returned to it
@@ -197,6 +207,16 @@ impl EmailChannel {
         } = &d.carries
         {
             builder = builder.in_reply_to(first.clone()).references(first.clone());
+        }
+        if let Carries::Notice { .. } = &d.carries {
+            // RFC 3834: no auto-responder answers it; RFC 2919: one list, however many
+            // notices, for filing and filtering.
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    AUTO_SUBMITTED,
+                    "auto-generated".to_owned(),
+                ))
+                .raw_header(HeaderValue::new(LIST_ID, self.list_id.clone()));
         }
         if let Some(url) = prepared.one_click {
             // lettre encodes and folds header values: no field can add a header line.

@@ -130,6 +130,19 @@ impl Notice {
         Ok(())
     }
 
+    /// Deletes a draft and its products; false when `id` is no draft (published, or gone).
+    pub fn delete_draft(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+        let draft = notices::table
+            .find(id)
+            .filter(notices::published_at.is_null());
+        if draft.count().get_result::<i64>(conn)? == 0 {
+            return Ok(false);
+        }
+        diesel::delete(notice_products::table.filter(notice_products::notice_id.eq(id)))
+            .execute(conn)?;
+        Ok(diesel::delete(draft).execute(conn)? == 1)
+    }
+
     /// The affected products, in catalog order.
     pub fn products(
         conn: &mut DbConnection,

@@ -85,6 +85,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(notices::create::create)
         .service(notices::show::show)
         .service(notices::update_draft::update_draft)
+        .service(notices::delete::delete)
         .service(notices::publish::publish)
         .service(notices::update::update)
         .service(notices::deliveries::deliveries)

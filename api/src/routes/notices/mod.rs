@@ -2,6 +2,7 @@
 //! work itself is `services::notices`).
 
 pub mod create;
+pub mod delete;
 pub mod deliveries;
 pub mod drafts;
 pub mod estimate;
