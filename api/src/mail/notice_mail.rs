@@ -299,6 +299,13 @@ impl NoticeMailer {
             .filter(|c| !c.is_control())
             .collect();
         let body = i18n::pick(language, &content.body_ja, content.body_en.as_deref()).to_owned();
+        // The subject names the products the title does not already name.
+        let unnamed: Vec<_> = content
+            .products
+            .iter()
+            .filter(|p| !title.contains(i18n::pick(language, &p.name_ja, Some(&p.name_en))))
+            .cloned()
+            .collect();
         let kind_label = i18n::kind(content.kind).text(language);
         let status = i18n::status(content.status).text(language);
         let time = |t: DateTime<Utc>| format_local(t, zone, language);
@@ -308,6 +315,7 @@ impl NoticeMailer {
             is_update => content.sequence > 0,
             title,
             products => i18n::product_names(language, &content.products),
+            subject_products => i18n::product_names(language, &unnamed),
             status,
             starts_at => time(content.starts_at),
             ends_at => content.ends_at.map(time),
@@ -402,6 +410,19 @@ mod tests {
             ja.one_click_url
                 .starts_with("https://support.example.com/api/v1/unsubscribe/p1.r1.")
         );
+
+        // A title that names the product already: the subject does not say it twice.
+        let mut named = content();
+        named.title_ja = "ID Federation の定期メンテナンス".into();
+        named.title_en = Some("ID Federation maintenance".into());
+        mailer.remember("p2".into(), named);
+        let ja = mailer.compose("p2", "r1", Language::Ja, TimeZoneName::DEFAULT)?;
+        assert_eq!(
+            ja.mail.subject,
+            "【工事情報】ID Federation の定期メンテナンス"
+        );
+        let en = mailer.compose("p2", "r1", Language::En, TimeZoneName::DEFAULT)?;
+        assert_eq!(en.mail.subject, "[Maintenance] ID Federation maintenance");
 
         let paris = TimeZoneName::parse("Europe/Paris").map_err(anyhow::Error::msg)?;
         let en = mailer.compose("p1", "r2", Language::En, paris)?;
