@@ -421,6 +421,8 @@ catalogue! {
     DeliveryBounced => "バウンス", "Bounced";
     FailedDestinations => "失敗・バウンスした配信先", "Failed and bounced destinations";
     DownloadCsv => "配信結果を CSV でダウンロード", "Download the outcomes as CSV";
+    DeleteDraft => "下書きを削除", "Delete draft";
+    DeleteDraftConfirm => "この下書きを削除します。削除すると元に戻せません。", "This draft will be deleted. This cannot be undone.";
     ScopeBounces => "バウンス報告の受け渡し (運用者のみ)", "Hand in bounce reports (operators only)";
 }
 

@@ -768,3 +768,47 @@ async fn bounced_login(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .await?;
     Ok(())
 }
+
+/// An operator deletes a draft from the console, after confirming.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_deletes_a_draft_from_the_console() -> anyhow::Result<()> {
+    let app = TestApp::spawn(shirase_tests::Backend::Sqlite).await?;
+    if !browser::available(&app.state.settings.web_dir)? {
+        return Ok(());
+    }
+    let op = shirase_tests::flows::operator(&app, "op@example.com").await?;
+    let res = app
+        .post(
+            "/api/v1/notices",
+            Some(&op),
+            serde_json::json!({
+                "kind": "outage", "products": ["id-federation"], "title_ja": "書きかけの障害情報",
+                "body_ja": "調査中です。", "starts_at": "2026-12-02T01:00:00Z",
+            }),
+        )
+        .await?;
+    anyhow::ensure!(res.status == 201, "{res:?}");
+    let id = res.body["id"].as_str().unwrap_or_default().to_owned();
+    let b = Browser::start().await?;
+    let result = delete_draft(&app, &b, &op, &id).await;
+    b.finish(result, "delete-draft").await
+}
+
+async fn delete_draft(app: &TestApp, b: &Browser, op: &str, id: &str) -> anyhow::Result<()> {
+    b.goto(&app.url("/login")).await?;
+    b.fill("#email", "op@example.com").await?;
+    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
+    b.click("form button[type=submit]").await?;
+    b.wait_for_path("/mysupport").await?;
+    b.goto(&app.url(&format!("/operator/notices/{id}"))).await?;
+    b.wait_for_text("#console-title", "書きかけの障害情報")
+        .await?;
+    b.click("#delete-draft").await?;
+    b.wait_for_text("#delete-draft-dialog", "元に戻せません")
+        .await?;
+    b.click("#delete-draft-dialog-confirm").await?;
+    b.wait_for_path("/operator").await?;
+    let res = app.get(&format!("/api/v1/notices/{id}"), Some(op)).await?;
+    anyhow::ensure!(res.status == 404, "the draft is still there: {res:?}");
+    Ok(())
+}

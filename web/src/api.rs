@@ -397,6 +397,12 @@ pub async fn deliveries(id: &str) -> ApiResult<NoticeDeliveries> {
     read(authed(|| Request::get(&url), None::<&()>).await?).await
 }
 
+/// Deletes a draft (operators).
+pub async fn delete_notice(id: &str) -> ApiResult<()> {
+    let url = format!("{BASE}/notices/{id}");
+    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+}
+
 /// Every delivery of a notice as CSV (operators).
 pub async fn deliveries_csv(id: &str) -> ApiResult<String> {
     let url = format!("{BASE}/notices/{id}/deliveries.csv");

@@ -128,13 +128,27 @@ fn Page(id: String) -> impl IntoView {
             send.dispatch(what);
         }
     });
+    let navigate = leptos_router::hooks::use_navigate();
+    let delete_dialog = RwSignal::new(false);
+    let remove = Action::new_local(move |(): &()| {
+        let navigate = navigate.clone();
+        async move {
+            match api::delete_notice(&id.get_value()).await {
+                Ok(()) => navigate("/operator", Default::default()),
+                Err(e) => failure.set(Some(general_message(&e))),
+            }
+        }
+    });
+    let delete_message =
+        Signal::derive(move || Msg::DeleteDraftConfirm.text(lang.get()).to_owned());
 
     view! {
         <section class="card console">
             <p><A href="/operator">{t(Msg::ConsoleNotices)}</A></p>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
             {move || notice.get().map(|n| view! {
-                <Summary n on_publish=Callback::new(move |()| confirm(Pending::Publish)) />
+                <Summary n on_publish=Callback::new(move |()| confirm(Pending::Publish))
+                    on_delete=Callback::new(move |()| delete_dialog.set(true)) />
             })}
             <Show when=move || deliveries.with(Option::is_some)>
                 <Progress deliveries id=id.get_value() />
@@ -143,6 +157,8 @@ fn Page(id: String) -> impl IntoView {
                 <UpdateSection notice form=update_form errors=update_errors on_submit=Callback::new(move |body| confirm(Pending::Update(body))) />
             </Show>
             <ConfirmDialog open=dialog message=message confirm=Msg::Publish on_confirm=go id="publish-dialog" />
+            <ConfirmDialog open=delete_dialog message=delete_message confirm=Msg::DoDelete
+                on_confirm=Callback::new(move |()| { remove.dispatch(()); }) id="delete-draft-dialog" />
         </section>
     }
 }
@@ -150,7 +166,7 @@ fn Page(id: String) -> impl IntoView {
 /// The notice as it stands: title, status, products, times, the follow-ups newest first,
 /// and for a draft the way to edit or publish it.
 #[component]
-fn Summary(n: NoticeView, on_publish: Callback<()>) -> impl IntoView {
+fn Summary(n: NoticeView, on_publish: Callback<()>, on_delete: Callback<()>) -> impl IntoView {
     let lang = use_lang();
     let draft = n.published_at.is_none();
     let (title_ja, title_en) = (n.title_ja.clone(), n.title_en.clone());
@@ -199,6 +215,7 @@ fn Summary(n: NoticeView, on_publish: Callback<()>) -> impl IntoView {
                 <div class="actions">
                     <A href=format!("/operator/notices/{}/edit", n.id) attr:class="button secondary">{t(Msg::Edit)}</A>
                     <button class="button primary" id="publish" on:click=move |_| on_publish.run(())>{t(Msg::Publish)}</button>
+                    <button class="link-button remove" id="delete-draft" on:click=move |_| on_delete.run(())>{t(Msg::DeleteDraft)}</button>
                 </div>
             }.into_any()
         } else {
