@@ -318,6 +318,18 @@ impl Browser {
         Ok(png?)
     }
 
+    /// With `SHIRASE_SCREENSHOTS=DIR`, leaves a screenshot of the whole page as
+    /// `DIR/NAME.png`, for a person to look at; otherwise does nothing.
+    pub async fn screenshot_if_asked(&self, name: &str) -> anyhow::Result<()> {
+        let Some(dir) = std::env::var_os("SHIRASE_SCREENSHOTS") else {
+            return Ok(());
+        };
+        let png = self.full_page_screenshot().await?;
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png)?;
+        Ok(())
+    }
+
     /// Ends a test's use of the browser: on failure, first leaves a screenshot of the page in
     /// the temporary directory (`shirase-NAME-failure.png`) and says where.
     pub async fn finish(self, result: anyhow::Result<()>, name: &str) -> anyhow::Result<()> {

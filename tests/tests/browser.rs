@@ -806,6 +806,7 @@ async fn delete_draft(app: &TestApp, b: &Browser, op: &str, id: &str) -> anyhow:
     b.click("#delete-draft").await?;
     b.wait_for_text("#delete-draft-dialog", "元に戻せません")
         .await?;
+    b.screenshot_if_asked("delete-draft-dialog").await?;
     b.click("#delete-draft-dialog-confirm").await?;
     b.wait_for_path("/operator").await?;
     let res = app.get(&format!("/api/v1/notices/{id}"), Some(op)).await?;

@@ -245,6 +245,11 @@ async fn walk(
         "This notice was sent to 1 of your destinations; 1 not sent because of delivery hours.",
     )
     .await?;
+    for (width, height) in WIDTHS {
+        b.client.set_window_size(width, height).await?;
+        b.screenshot_if_asked(&format!("notice-reach-en-{width}"))
+            .await?;
+    }
     b.client
         .execute("localStorage.setItem('shirase.lang', '\"ja\"');", vec![])
         .await?;
@@ -254,6 +259,11 @@ async fn walk(
         "この通知は 1 件の配信先に送信済み、1 件は配信時間外のため未送信です。",
     )
     .await?;
+    for (width, height) in WIDTHS {
+        b.client.set_window_size(width, height).await?;
+        b.screenshot_if_asked(&format!("notice-reach-ja-{width}"))
+            .await?;
+    }
     b.click("#notice-reach a").await?;
     b.wait_for_path("/mysupport/deliveries").await?;
     b.find("#log-one-notice").await?;
@@ -374,14 +384,8 @@ async fn check_page(
                     .with_context(|| place.clone())?;
             }
             titles.insert((name, lang), title);
-            if let Some(dir) = std::env::var_os("SHIRASE_SCREENSHOTS") {
-                let png = b.full_page_screenshot().await?;
-                std::fs::create_dir_all(&dir)?;
-                std::fs::write(
-                    std::path::Path::new(&dir).join(format!("{name}-{lang}-{width}.png")),
-                    png,
-                )?;
-            }
+            b.screenshot_if_asked(&format!("{name}-{lang}-{width}"))
+                .await?;
         }
     }
     Ok(())
