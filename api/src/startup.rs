@@ -21,6 +21,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::delivery::dispatcher::{CONCURRENCY, Dispatcher};
 use crate::delivery::email::{EmailChannel, Transport};
+use crate::delivery::health::Health;
 use crate::delivery::webhook::HookSender;
 use crate::error::ApiError;
 use crate::mail::Templates;
@@ -302,13 +303,8 @@ pub fn dispatcher_for(
             settings.environment.is_production(),
         )?),
         notices,
-        templates: state.templates.clone(),
-        public_url: settings
-            .public_url
-            .as_str()
-            .trim_end_matches('/')
-            .to_owned(),
-        message_domain: state.message_domain(),
+        health: Arc::new(Health::new(state.templates.clone(), settings)),
+        public_url: settings.base_url(),
         wakeup,
         poll_interval: settings.outbox_poll_interval,
         retention: settings.delivery_retention,

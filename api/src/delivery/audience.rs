@@ -285,11 +285,13 @@ fn fan_out_mail(
     // An update answers the notice's earliest mail to each address. A join, not a lookup per
     // row into the table being written.
     if target.follows_up {
-        s.push(
+        // A row recorded as skipped was never sent: nothing answers it.
+        let skipped = ledger::Status::Skipped.code();
+        s.push(&format!(
             ", earliest AS (SELECT f.destination AS email, MIN(p.sequence) AS sequence \
              FROM deliveries f JOIN publications p ON p.id = f.publication_id \
-             WHERE f.channel = 'email' AND f.status <> 'skipped' AND p.notice_id = ",
-        )
+             WHERE f.channel = 'email' AND f.status <> '{skipped}' AND p.notice_id = ",
+        ))
         .bind(notice())
         .push(
             " GROUP BY f.destination), \
@@ -297,10 +299,10 @@ fn fan_out_mail(
              JOIN publications p ON p.sequence = e.sequence AND p.notice_id = ",
         )
         .bind(notice())
-        .push(
+        .push(&format!(
             " JOIN deliveries f ON f.publication_id = p.id AND f.destination = e.email \
-             AND f.status <> 'skipped') ",
-        );
+             AND f.status <> '{skipped}') ",
+        ));
     }
     let place = place(conn, "a.email");
     s.push(", numbered AS (SELECT ")

@@ -20,7 +20,6 @@ use super::webhook::{self, HookSender, payload};
 use crate::clock::Clock;
 use crate::db::Pool;
 use crate::mail::notice_mail::{NoticeContent, NoticeMailer};
-use crate::mail::templates::Templates;
 use crate::models::recipient::Bounce;
 use crate::models::webhook::Endpoint;
 
@@ -48,10 +47,10 @@ pub struct Dispatcher {
     pub email: Arc<EmailChannel>,
     pub hooks: Arc<HookSender>,
     pub notices: Arc<NoticeMailer>,
-    pub templates: Arc<Templates>,
-    /// The site's base URL (links in the mails the dispatcher itself writes).
+    /// Destinations' health, and the mails that tell their owners.
+    pub health: Arc<Health>,
+    /// The site's base URL (links in the payloads of webhook events).
     pub public_url: String,
-    pub message_domain: String,
     pub wakeup: Arc<Notify>,
     pub poll_interval: StdDuration,
     /// Delivery history older than this is deleted.
@@ -401,11 +400,7 @@ impl Dispatcher {
             }
             let pool = self.pool.clone();
             let now = self.clock.now().naive_utc();
-            let health = Health {
-                templates: self.templates.clone(),
-                public_url: self.public_url.clone(),
-                message_domain: self.message_domain.clone(),
-            };
+            let health = self.health.clone();
             let quarantined = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
                 let mut conn = pool.get()?;
                 let quarantined = std::cell::Cell::new(0);

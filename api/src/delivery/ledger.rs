@@ -1094,16 +1094,6 @@ pub struct Reported {
     pub destination_id: Option<String>,
     pub carries: String,
     pub message_id: String,
-    pub status: String,
-}
-
-/// The id of the first publication after `id`, if there is one: with a notice's first
-/// publication, the span of ledger ids its publications' rows lie in.
-pub fn next_publication(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>> {
-    crate::schema::publications::table
-        .filter(crate::schema::publications::id.gt(id))
-        .select(diesel::dsl::min(crate::schema::publications::id))
-        .first(conn)
 }
 
 /// The delivery with this id, if there is one.
@@ -1117,7 +1107,6 @@ pub fn reported(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Reporte
             deliveries::destination_id,
             deliveries::carries,
             deliveries::message_id,
-            deliveries::status,
         ))
         .first(conn)
         .optional()

@@ -130,6 +130,15 @@ impl Notice {
         Ok(())
     }
 
+    /// The id of the first publication, of any notice, after the publication `id`: with a
+    /// notice's first publication, the span of ids its publications were issued in.
+    pub fn next_publication(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>> {
+        publications::table
+            .filter(publications::id.gt(id))
+            .select(diesel::dsl::min(publications::id))
+            .first(conn)
+    }
+
     /// Deletes a draft and its products; false when `id` is no draft (published, or gone).
     pub fn delete_draft(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
         let draft = notices::table

@@ -5,9 +5,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{self, ContentEncoding, Encoding, EntityTag, IfNoneMatch};
 use actix_web::middleware::Next;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use std::sync::Arc;
 
@@ -24,9 +23,31 @@ pub fn conditional(
     content_type: &str,
     cache_control: &'static str,
 ) -> HttpResponse {
-    let body = body.into();
-    let tag = EntityTag::new_strong(hex::encode(&Sha256::digest(&body)[..16]));
-    let unchanged = unchanged(if_none_match, &tag);
+    let document = Document::new(body.into());
+    let (mut response, unchanged) = head(
+        if_none_match,
+        &document.tag,
+        document.tag.clone(),
+        cache_control,
+    );
+    if unchanged {
+        response.finish()
+    } else {
+        response
+            .content_type(content_type.to_owned())
+            .body(document.body)
+    }
+}
+
+/// 304 when `if_none_match` already names `tag`, else 200 (the bool says which), with
+/// `cache_control` and `sent` as the ETag.
+fn head(
+    if_none_match: Option<IfNoneMatch>,
+    tag: &EntityTag,
+    sent: EntityTag,
+    cache_control: &'static str,
+) -> (HttpResponseBuilder, bool) {
+    let unchanged = unchanged(if_none_match, tag);
     let mut response = if unchanged {
         HttpResponse::NotModified()
     } else {
@@ -34,12 +55,8 @@ pub fn conditional(
     };
     response
         .insert_header((header::CACHE_CONTROL, cache_control))
-        .insert_header(header::ETag(tag));
-    if unchanged {
-        response.finish()
-    } else {
-        response.content_type(content_type.to_owned()).body(body)
-    }
+        .insert_header(header::ETag(sent));
+    (response, unchanged)
 }
 
 /// The public document at `key` from this process's cache, or made by `load` (its value as
@@ -90,16 +107,8 @@ pub fn conditional_document(
         Some(_) => EntityTag::new_weak(document.tag.tag().to_owned()),
         None => document.tag.clone(),
     };
-    let unchanged = unchanged(if_none_match, &document.tag);
-    let mut response = if unchanged {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header((header::CACHE_CONTROL, cache_control))
-        .insert_header((header::VARY, "Accept-Encoding"))
-        .insert_header(header::ETag(tag));
+    let (mut response, unchanged) = head(if_none_match, &document.tag, tag, cache_control);
+    response.insert_header((header::VARY, "Accept-Encoding"));
     if unchanged {
         return response.finish();
     }

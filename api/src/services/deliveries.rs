@@ -126,7 +126,7 @@ pub fn page(
                 .collect();
             let first = ids.iter().min().cloned().unwrap_or_default();
             let until = match ids.iter().max() {
-                Some(last) => ledger::next_publication(conn, last)?,
+                Some(last) => Notice::next_publication(conn, last)?,
                 None => None,
             };
             Some((ids, first, until))
