@@ -6,10 +6,12 @@
 //! exactly those addresses: a name that resolves elsewhere later (DNS rebinding) gains
 //! nothing.
 
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use hyper_util::client::legacy::connect::dns::Name;
 
 /// Whether a delivery may connect to `ip`.
 pub fn is_public(ip: IpAddr) -> bool {
@@ -53,33 +55,50 @@ fn is_public_v4(v4: Ipv4Addr) -> bool {
         || a >= 240) // reserved
 }
 
-/// Resolves names for webhook deliveries, refusing any name with an address that may not
-/// be reached.
+/// Resolves names for webhook deliveries, refusing (unless private addresses are allowed)
+/// any name with an address that may not be reached.
 #[derive(Debug, Clone, Copy)]
-pub struct GuardedResolver;
+pub struct GuardedResolver {
+    pub allow_private: bool,
+}
 
 #[derive(Debug, thiserror::Error)]
 #[error("{0} resolves to an address that webhooks may not reach")]
 pub struct Refused(pub String);
 
-impl Resolve for GuardedResolver {
-    fn resolve(&self, name: Name) -> Resolving {
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+type Resolving =
+    Pin<Box<dyn Future<Output = Result<std::vec::IntoIter<SocketAddr>, BoxError>> + Send>>;
+
+impl tower_service::Service<Name> for GuardedResolver {
+    type Response = std::vec::IntoIter<SocketAddr>;
+    type Error = BoxError;
+    type Future = Resolving;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, name: Name) -> Self::Future {
+        let allow_private = self.allow_private;
         Box::pin(async move {
             let host = name.as_str().to_owned();
             let addrs: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if addrs.is_empty() {
+                return Err(Box::new(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "the name has no address",
+                )) as BoxError);
+            }
             // One forbidden address refuses the name: a resolver that mixes them would
             // otherwise let a retry land on the private one.
-            if addrs.is_empty() || addrs.iter().any(|a| !is_public(a.ip())) {
-                return Err(Box::new(Refused(host)) as Box<dyn std::error::Error + Send + Sync>);
+            if !allow_private && addrs.iter().any(|a| !is_public(a.ip())) {
+                return Err(Box::new(Refused(host)) as BoxError);
             }
-            Ok(Box::new(addrs.into_iter()) as Addrs)
+            Ok(addrs.into_iter())
         })
     }
-}
-
-pub fn resolver() -> Arc<GuardedResolver> {
-    Arc::new(GuardedResolver)
 }
 
 #[cfg(test)]
