@@ -5,15 +5,15 @@
 //! new generation, and entries of an older one are made again on demand. A change is heard:
 //! - in this process, by `routes::cache::invalidate_after_writes`: a successful write to the
 //!   catalog, a product or a notice ends the generation once it has been answered;
-//! - from every process on PostgreSQL, by `LISTEN shirase_public`: triggers on the public
-//!   tables `NOTIFY` it when a transaction that changed them commits (the HTTP API of any
-//!   process, and `shirase notice …` on the command line alike);
+//! - from every process on PostgreSQL, by `LISTEN shirase_public` (`crate::listener`):
+//!   triggers on the public tables `NOTIFY` it when a transaction that changed them commits
+//!   (the HTTP API of any process, and `shirase notice …` on the command line alike);
 //! - as a backstop for what no process can hear (the command line writing to a SQLite file
 //!   the server has open), entries are also made again after [`MAX_AGE`].
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use actix_web::http::header::EntityTag;
@@ -26,8 +26,6 @@ pub const CHANNEL: &str = "shirase_public";
 pub const MAX_AGE: Duration = Duration::from_secs(30);
 /// Entries kept at most; beyond, the cache starts afresh (query strings are the client's).
 const LIMIT: usize = 1024;
-/// How often the listener looks for notifications (libpq's own buffer, no round trip).
-const LISTEN_POLL: Duration = Duration::from_millis(20);
 
 type Encoder = fn(&[u8]) -> std::io::Result<Vec<u8>>;
 
@@ -117,60 +115,11 @@ impl PublicCache {
             },
         );
     }
-
-    /// Listens on PostgreSQL at `url` for changes made by any process, on a thread of its
-    /// own, for as long as `cache` lives. A lost connection is made again; whatever was
-    /// missed meanwhile is covered by starting a new generation.
-    pub fn listen(cache: &Arc<Self>, url: String) {
-        let cache = Arc::downgrade(cache);
-        let spawned = std::thread::Builder::new()
-            .name("public-cache-listener".into())
-            .spawn(move || listen_loop(&cache, &url));
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "the public cache cannot listen for changes");
-        }
-    }
 }
 
-fn listen_loop(cache: &Weak<PublicCache>, url: &str) {
-    use diesel::{Connection, RunQueryDsl};
-    while cache.strong_count() > 0 {
-        let conn = diesel::PgConnection::establish(url)
-            .map_err(|e| e.to_string())
-            .and_then(|mut c| {
-                diesel::sql_query(format!("LISTEN {CHANNEL}"))
-                    .execute(&mut c)
-                    .map_err(|e| e.to_string())?;
-                Ok(c)
-            });
-        let mut conn = match conn {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::debug!(error = %e, "public cache listener: cannot connect");
-                std::thread::sleep(Duration::from_secs(1));
-                continue;
-            }
-        };
-        // Listening from now on; anything before is unknown.
-        if let Some(c) = cache.upgrade() {
-            c.invalidate();
-        }
-        'listening: loop {
-            let Some(c) = cache.upgrade() else {
-                return;
-            };
-            for notification in conn.notifications_iter() {
-                match notification {
-                    Ok(_) => c.invalidate(),
-                    Err(e) => {
-                        tracing::debug!(error = %e, "public cache listener: connection lost");
-                        break 'listening;
-                    }
-                }
-            }
-            drop(c);
-            std::thread::sleep(LISTEN_POLL);
-        }
+impl crate::listener::Invalidate for PublicCache {
+    fn invalidate(&self) {
+        PublicCache::invalidate(self);
     }
 }
 

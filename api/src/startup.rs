@@ -24,11 +24,13 @@ use crate::delivery::email::{EmailChannel, Transport};
 use crate::delivery::health::Health;
 use crate::delivery::webhook::HookSender;
 use crate::error::ApiError;
+use crate::listener::Invalidate;
 use crate::mail::Templates;
 use crate::mail::notice_mail::NoticeMailer;
 use crate::mail::unsubscribe::UnsubscribeKey;
 use crate::openapi::{ApiDoc, api_scope};
 use crate::public_cache::PublicCache;
+use crate::session_cache::SessionCache;
 use crate::state::AppState;
 use crate::throttle::Throttle;
 use crate::{db, routes, spa, telemetry};
@@ -77,11 +79,27 @@ impl Application {
         }
         let wakeup = Arc::new(Notify::new());
         let public = Arc::new(PublicCache::default());
+        let sessions = Arc::new(SessionCache::default());
         if backend == db::Backend::Postgres {
-            PublicCache::listen(&public, settings.database_url.expose().to_owned());
+            let public_changes: Arc<dyn Invalidate> = public.clone();
+            let session_changes: Arc<dyn Invalidate> = sessions.clone();
+            crate::listener::listen(
+                settings.database_url.expose().to_owned(),
+                vec![
+                    (
+                        crate::public_cache::CHANNEL,
+                        Arc::downgrade(&public_changes),
+                    ),
+                    (
+                        crate::session_cache::CHANNEL,
+                        Arc::downgrade(&session_changes),
+                    ),
+                ],
+            );
         }
         let state = web::Data::new(AppState {
             public,
+            sessions,
             db_slots: Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize + 3)),
             db_waiting: Default::default(),
             pool: pool.clone(),

@@ -42,6 +42,8 @@ pub struct AppState {
     pub dispatcher_running: Arc<AtomicBool>,
     /// Public documents kept in memory until public data changes.
     pub public: Arc<crate::public_cache::PublicCache>,
+    /// Authenticated sessions kept in memory until sessions, accounts or terms change.
+    pub sessions: Arc<crate::session_cache::SessionCache>,
 }
 
 impl AppState {

@@ -203,6 +203,31 @@ backend_tests! {
         Ok(())
     }
 
+    // Sessions in use are answered from memory; revoking one, changing the password or
+    // logging out still ends them with the very next request.
+    async fn sessions_in_use_end_at_once(app: TestApp) -> anyhow::Result<()> {
+        let a = customer(&app, "busy@example.com").await?;
+        let b: SessionTokens = login(&app, "busy@example.com", PASSWORD).await?.json()?;
+        for _ in 0..3 {
+            assert_eq!(app.get("/api/v1/me", Some(&a.access_token)).await?.status, 200);
+            assert_eq!(app.get("/api/v1/me", Some(&b.access_token)).await?.status, 200);
+        }
+        let res = app.call(reqwest::Method::PUT, "/api/v1/me/password", Some(&a.access_token),
+            Some(json!({"current_password": PASSWORD, "new_password": "a brand new secret"}))).await?;
+        assert_eq!(res.status, 204);
+        assert_eq!(app.get("/api/v1/me", Some(&b.access_token)).await?.status, 401);
+        assert_eq!(app.get("/api/v1/me", Some(&a.access_token)).await?.status, 200);
+        let res = app.call(reqwest::Method::DELETE, "/api/v1/sessions/current", Some(&a.access_token), None).await?;
+        assert_eq!(res.status, 204);
+        assert_eq!(app.get("/api/v1/me", Some(&a.access_token)).await?.status, 401);
+        // A session kept in memory still ends when its time is up.
+        let c: SessionTokens = login(&app, "busy@example.com", "a brand new secret").await?.json()?;
+        assert_eq!(app.get("/api/v1/me", Some(&c.access_token)).await?.status, 200);
+        app.clock.advance(chrono::Duration::minutes(15));
+        assert_eq!(app.get("/api/v1/me", Some(&c.access_token)).await?.status, 401);
+        Ok(())
+    }
+
     async fn login_failures_look_alike(app: TestApp) -> anyhow::Result<()> {
         customer(&app, "who@example.com").await?;
         let wrong = login(&app, "who@example.com", "wrong password!").await?;

@@ -1,10 +1,10 @@
 //! What only separate `shirase` processes show: stopping one (SIGTERM) in the middle of a
-//! fan-out, and rate limits that hold across several on one PostgreSQL database.
+//! fan-out, and rate limits and logouts that hold across several on one PostgreSQL database.
 
 use std::time::Duration;
 
 use serde_json::json;
-use shirase_tests::flows::{operator, publish};
+use shirase_tests::flows::{customer, operator, publish};
 use shirase_tests::hooks::Answer;
 use shirase_tests::process::Process;
 use shirase_tests::{Backend, HookSink, Mode, TestApp, fixtures};
@@ -165,6 +165,61 @@ async fn postgres_login_limits_hold_across_processes() -> anyhow::Result<()> {
     assert!(
         keys.iter()
             .all(|k| !k.contains('@') && !k.contains("127.0.0.1"))
+    );
+    Ok(())
+}
+
+/// Two processes on one PostgreSQL database, each keeping the sessions it authenticated in
+/// memory: a logout through one ends the session in the other, which does not wait for its
+/// copy to age out (5 s) but hears of the change from the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_logout_through_one_process_ends_the_session_in_another() -> anyhow::Result<()> {
+    let Some(app) = TestApp::spawn_postgres().await? else {
+        return Ok(());
+    };
+    let database_url = app.state.settings.database_url.expose().to_owned();
+    // One signing key, as processes behind one balancer share.
+    let secret = app.state.settings.jwt_secret.expose().to_owned();
+    let other = Process::start(
+        &database_url,
+        &[("SHIRASE_DISPATCH", "off"), ("SHIRASE_JWT_SECRET", &secret)],
+    )
+    .await?;
+    let tokens = customer(&app, "two-places@example.com").await?;
+    let client = reqwest::Client::new();
+    let me = || {
+        client
+            .get(format!("{}/api/v1/me", other.base))
+            .bearer_auth(&tokens.access_token)
+            .send()
+    };
+    // Kept in the other process's memory from the first answer on.
+    for _ in 0..3 {
+        assert_eq!(me().await?.status(), 200);
+    }
+    let res = app
+        .call(
+            reqwest::Method::DELETE,
+            "/api/v1/sessions/current",
+            Some(&tokens.access_token),
+            None,
+        )
+        .await?;
+    assert_eq!(res.status, 204);
+    // The notification reaches the other process's listener within its poll (2 ms); the
+    // loop only bounds how long a broken listener would keep the test waiting.
+    let mut ended = None;
+    for attempt in 0..200 {
+        if me().await?.status() == 401 {
+            ended = Some(attempt);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(
+        ended.is_some(),
+        "the other process still accepts the session 1 s after the logout; its log:\n{}",
+        other.log()
     );
     Ok(())
 }

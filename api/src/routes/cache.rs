@@ -143,22 +143,26 @@ fn writes_public(req: &ServiceRequest) -> bool {
         .any(|p| path.starts_with(p))
 }
 
-/// Ends the generation after a successful write to public data has been handled (and its
-/// transaction committed), so that this process serves the change at once.
+/// Ends generations once a write has been handled (and its transaction committed), before
+/// its response goes out, so that this process serves the change at once: the public
+/// documents' after a successful write to public data, and the authenticated sessions' after
+/// any write at all, whatever it answered (a refresh token presented twice revokes its
+/// session and answers 401).
 pub async fn invalidate_after_writes(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let writes = writes_public(&req);
-    let cache = req
-        .app_data::<actix_web::web::Data<AppState>>()
-        .map(|s| s.public.clone());
-    let res = next.call(req).await?;
-    if writes
-        && res.status().is_success()
-        && let Some(cache) = cache
-    {
-        cache.invalidate();
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let writes_public = writes_public(&req);
+    let state = req.app_data::<actix_web::web::Data<AppState>>().cloned();
+    let res = next.call(req).await;
+    if let Some(state) = state {
+        if writes {
+            state.sessions.invalidate();
+        }
+        if writes_public && res.as_ref().is_ok_and(|r| r.status().is_success()) {
+            state.public.invalidate();
+        }
     }
-    Ok(res)
+    res
 }

@@ -1,5 +1,7 @@
 //! Extractors for authenticated handlers. An access JWT is accepted only while its session
-//! is open, so logout and revocation take effect immediately, not when the JWT expires.
+//! is open, so logout and revocation take effect immediately, not when the JWT expires
+//! (sessions known open are kept in memory until anything about them may have changed: see
+//! `crate::session_cache`).
 //!
 //! Personal API tokens are refused unless a handler asks for [`ReadAccess`] or
 //! [`ManageAccess`]: a new handler is session-only until someone decides otherwise, so a
@@ -14,12 +16,14 @@ use chrono::NaiveDateTime;
 use shared::ProblemKind;
 use shared::dto::TokenScope;
 
+use crate::auth::jwt::Claims;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::models::account::Account;
 use crate::models::api_token::{self, ApiToken};
 use crate::models::session::Session;
 use crate::models::terms::Terms;
+use crate::session_cache::Found;
 use crate::state::AppState;
 
 /// How a request proved who it acts for.
@@ -106,19 +110,11 @@ async fn authenticate(
                 })?,
         ),
     };
+    if let Some(claims) = claims {
+        return session(&state, claims, now).await;
+    }
     state
         .db(move |conn| {
-            if let Some(claims) = claims {
-                // The session, its account and the terms in force: one query.
-                let (session, account, current_terms) =
-                    Session::authenticate(conn, &claims.sid, &claims.sub, now)?
-                        .ok_or_else(|| ApiError::unauthorized("This session has ended."))?;
-                return Ok(Authenticated {
-                    account,
-                    via: Via::Session(session.id),
-                    current_terms,
-                });
-            }
             let token = token(conn, &presented, token_scope, now)?;
             let account = Account::find(conn, &token.account_id)?
                 .ok_or_else(|| ApiError::unauthorized("This account no longer exists."))?;
@@ -130,6 +126,41 @@ async fn authenticate(
             })
         })
         .await
+}
+
+/// The open session a valid access JWT names: from memory while nothing changed, else the
+/// session, its account and the terms in force in one query.
+async fn session(
+    state: &AppState,
+    claims: Claims,
+    now: NaiveDateTime,
+) -> Result<Authenticated, ApiError> {
+    let authenticated = |found: Found, sid: String| Authenticated {
+        account: found.account,
+        via: Via::Session(sid),
+        current_terms: found.current_terms,
+    };
+    if let Some(found) = state.sessions.get(&claims.sid, &claims.sub, now) {
+        return Ok(authenticated(found, claims.sid));
+    }
+    let generation = state.sessions.generation();
+    let (sid, sub) = (claims.sid.clone(), claims.sub);
+    let found = state
+        .db(move |conn| {
+            let (session, account, current_terms) =
+                Session::authenticate(conn, &sid, &sub, now)?
+                    .ok_or_else(|| ApiError::unauthorized("This session has ended."))?;
+            Ok(Found {
+                account,
+                current_terms,
+                expires_at: session.expires_at,
+            })
+        })
+        .await?;
+    state
+        .sessions
+        .put(claims.sid.clone(), generation, found.clone());
+    Ok(authenticated(found, claims.sid))
 }
 
 /// The live personal token `presented`, if this handler takes tokens with its scope.
