@@ -27,7 +27,7 @@ pub struct Entry {
     pub retired_at: Option<NaiveDateTime>,
 }
 
-type EntryRow = (
+pub type EntryRow = (
     String,
     String,
     String,
@@ -38,7 +38,7 @@ type EntryRow = (
     Option<NaiveDateTime>,
 );
 
-fn entry(parent_id: String, row: EntryRow) -> Entry {
+pub fn entry(parent_id: String, row: EntryRow) -> Entry {
     let (id, slug, name_ja, name_en, description_ja, description_en, position, retired_at) = row;
     Entry {
         id,
@@ -94,7 +94,8 @@ macro_rules! level_queries {
             use super::*;
             use crate::schema::$table::dsl as t;
 
-            fn columns() -> (
+            /// The columns an [`Entry`] is read from (all but its parent).
+            pub fn columns() -> (
                 t::id,
                 t::slug,
                 t::name_ja,
@@ -270,6 +271,13 @@ fn view(p: &Entry, group: Option<&Entry>, category: Option<&Entry>) -> ProductVi
         group: group.map(Entry::reference),
         category: category.map(Entry::reference),
     }
+}
+
+/// A product read together with its group and category, as the catalog shows it.
+pub fn placed_view(product: &Entry, group: &Entry, category: &Entry) -> ProductView {
+    let mut v = view(product, Some(group), Some(category));
+    v.retired |= category.retired_at.is_some();
+    v
 }
 
 /// One product with where it sits; retired products too (their subscribers follow links).

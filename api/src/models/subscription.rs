@@ -6,7 +6,7 @@ use shared::dto::SubscriptionView;
 
 use super::catalog;
 use crate::db::DbConnection;
-use crate::schema::{products, subscriptions};
+use crate::schema::{categories, product_groups, products, subscriptions};
 
 #[derive(Debug, Clone, Queryable)]
 #[diesel(table_name = subscriptions)]
@@ -33,27 +33,39 @@ impl Subscription {
 
     /// The account's subscriptions in catalog order, each with its product.
     pub fn list(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<SubscriptionView>> {
-        let rows: Vec<(Subscription, String)> = subscriptions::table
-            .inner_join(products::table)
-            .filter(subscriptions::account_id.eq(account_id))
-            .select((subscriptions::all_columns, products::slug))
-            .order((products::position.asc(), products::slug.asc()))
-            .load(conn)?;
+        use catalog::{EntryRow, category, entry, group, placed_view, product};
+        // Each subscription with its product's place in the catalog, in one query; the
+        // account's opt-outs in another.
+        let rows: Vec<(Subscription, String, EntryRow, String, EntryRow, EntryRow)> =
+            subscriptions::table
+                .inner_join(
+                    products::table.inner_join(product_groups::table.inner_join(categories::table)),
+                )
+                .filter(subscriptions::account_id.eq(account_id))
+                .select((
+                    subscriptions::all_columns,
+                    products::group_id,
+                    product::columns(),
+                    product_groups::category_id,
+                    group::columns(),
+                    category::columns(),
+                ))
+                .order((products::position.asc(), products::slug.asc()))
+                .load(conn)?;
         let mut opt_outs = super::opt_out::list_for_account(conn, account_id)?;
-        let slugs: Vec<&str> = rows.iter().map(|(_, slug)| slug.as_str()).collect();
-        let mut products = catalog::product_views(conn, &slugs)?;
-        let mut views = Vec::with_capacity(rows.len());
-        for (s, slug) in rows {
-            if let Some((_, product)) = products.remove(&slug) {
+        Ok(rows
+            .into_iter()
+            .map(|(s, group_id, p, category_id, g, c)| {
+                let p = entry(group_id, p);
+                let product = placed_view(&p, &entry(category_id, g), &entry(String::new(), c));
                 let mut view = s.view(product);
                 view.opt_outs = opt_outs
-                    .extract_if(.., |(p, _)| *p == slug)
+                    .extract_if(.., |(slug, _)| *slug == p.slug)
                     .map(|(_, o)| o)
                     .collect();
-                views.push(view);
-            }
-        }
-        Ok(views)
+                view
+            })
+            .collect())
     }
 
     pub fn view(&self, product: shared::dto::ProductView) -> SubscriptionView {
