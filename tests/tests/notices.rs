@@ -161,6 +161,9 @@ backend_tests! {
         assert!(ny.text.contains("発生日時：2026/12/01(火) 20:00 EST"), "{}", ny.text);
         assert!(ny.text.contains(&app.url(&format!("/notices/{notice}"))));
         assert!(ny.html.contains("<strong>認証エラー</strong>"), "{}", ny.html);
+        // The plain-text part reads as text, without Markdown's markers.
+        assert!(ny.text.contains("現在、認証エラーが発生しています。") && ny.text.contains("・ 影響: ログイン不可"), "{}", ny.text);
+        assert!(!ny.text.contains("**"), "{}", ny.text);
         let unsubscribe = ny.header("List-Unsubscribe").unwrap_or_default();
         assert!(unsubscribe.starts_with(&format!("<{}", app.url("/api/v1/unsubscribe/"))), "{unsubscribe}");
         assert_eq!(ny.header("List-Unsubscribe-Post").as_deref(), Some("List-Unsubscribe=One-Click"));

@@ -320,8 +320,9 @@ impl NoticeMailer {
             starts_at => time(content.starts_at),
             ends_at => content.ends_at.map(time),
             time_zone => zone.name(),
-            body => body.as_str(),
-            // Safe by construction: `markup` escapes every character of the source.
+            // The plain-text part reads as text: no Markdown markers, links as "text (URL)".
+            body => shared::markup::to_text(&body),
+            // Safe by construction: `markup` escapes all text and emits only allowed tags.
             body_html => Value::from_safe_string(shared::markup::to_html(&body)),
             notice_url => format!("{}/notices/{}", self.public_url, content.notice_id),
             settings_url => format!("{}/mysupport", self.public_url),

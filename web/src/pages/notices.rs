@@ -286,7 +286,7 @@ fn NoticeDetail(n: NoticeView) -> impl IntoView {
     let lang = use_lang();
     let (title_ja, title_en) = (n.title_ja.clone(), n.title_en.clone());
     let (body_ja, body_en) = (n.body_ja.clone(), n.body_en.clone());
-    // `markup` escapes every character of the source: the only tags are its own.
+    // `markup` escapes all text of the source: the only tags are its own allow-list.
     let body = move || shared::markup::to_html(&in_language(&body_ja, &body_en, lang.get()));
     let names = n
         .products
