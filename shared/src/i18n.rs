@@ -232,7 +232,7 @@ catalogue! {
     TitleEn => "件名（英語）", "Title (English)";
     BodyJa => "本文（日本語）", "Body (Japanese)";
     BodyEn => "本文（英語）", "Body (English)";
-    BodyHint => "空行で段落、「- 」で箇条書き、**太字**、[リンク](https://…) が使えます。", "Blank lines make paragraphs; \"- \" bullets, **bold** and [links](https://…) work.";
+    BodyHint => "Markdown（CommonMark）で書けます：空行で段落、「- 」「1. 」で箇条書き、**太字**、[リンク](https://…)。HTML は文字のまま表示されます。", "Markdown (CommonMark): blank lines make paragraphs; \"- \" and \"1. \" lists, **bold**, [links](https://…). HTML shows as typed.";
     StartsAt => "開始日時", "Starts";
     EndsAt => "終了日時", "Ends";
     Status => "状況", "Status";
