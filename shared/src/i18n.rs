@@ -247,6 +247,9 @@ catalogue! {
     Publish => "公開して配信", "Publish and send";
     PublishConfirmReach => "件のアドレスに配信します。", " addresses will get this mail.";
     PublishConfirmSkip => "件は配信時間帯の設定により配信されません。公開しますか？", " are skipped by their delivery hours. Publish now?";
+    UpdateConfirmReach => "件のアドレスに続報を配信します。", " addresses will get this update.";
+    UpdateConfirmSkip => "件は配信時間帯の設定により配信されません。配信しますか？", " are skipped by their delivery hours. Post it now?";
+    QuietUpdateConfirm => "誰にも送らずに、お知らせのページとフィードに掲載します。掲載しますか？", "Nothing will be sent: the update appears on the notice's page and in the feeds. Post it now?";
     Delivery => "配信状況", "Delivery";
     DeliveryPending => "配信待ち", "Pending";
     DeliverySent => "送信済み", "Sent";
@@ -257,6 +260,8 @@ catalogue! {
     SmtpReply => "メールサーバーの応答", "Mail server reply";
     PostUpdate => "続報を配信", "Post an update";
     UpdateLead => "同じお知らせの続報として、現在の配信条件に合うアドレスへ配信します。", "An update goes to the addresses the notice's rule reaches now.";
+    NotifyUpdate => "メール・Webhook で通知する", "Notify by mail and webhooks";
+    NotifyUpdateHint => "外すと、お知らせのページとフィードにだけ掲載し、誰にも送りません。", "Unticked, the update appears on the notice's page and in the feeds only; nothing is sent.";
     PublicPage => "公開ページ", "Public page";
     CatalogAdmin => "商品カタログの管理", "Catalog";
     CatalogAdminLead => "カテゴリ・グループ・商品の追加と名称の変更、販売終了の設定ができます。", "Add categories, groups and products, rename them, or retire them.";

@@ -7,6 +7,7 @@
 pub mod domain;
 pub mod dto;
 pub mod i18n;
+#[cfg(feature = "markdown")]
 pub mod markup;
 pub mod problem;
 

@@ -427,15 +427,31 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.fill(".update-form #body_ja", "復旧しました。").await?;
     b.set_select("#update-status", "resolved").await?;
     b.click("#post-update").await?;
-    b.wait_for_text("#publish-dialog", "件のアドレスに配信します")
+    b.wait_for_text("#update-dialog", "件のアドレスに続報を配信します")
         .await?;
-    b.click("#publish-dialog-confirm").await?;
+    b.click("#update-dialog-confirm").await?;
     b.wait_for_text("#console-status", "復旧").await?;
     b.find("#publications tbody tr:nth-child(2)").await?;
     b.wait_for_text(".console-update[data-sequence='1']", "復旧しました。")
         .await?;
     b.wait_for_text(".delivery .alert", "すべての配信が完了しました")
         .await?;
+    let sent = b.find("#count-sent").await?.text().await?;
+
+    // A note posted without notifying: on the page, nothing sent.
+    b.fill(".update-form #body_ja", "原因は設定の誤りでした。")
+        .await?;
+    b.click("#update-notify").await?;
+    b.click("#post-update").await?;
+    b.wait_for_text("#update-dialog", "誰にも送らずに").await?;
+    b.click("#update-dialog-confirm").await?;
+    b.wait_for_text(
+        ".console-update[data-sequence='2']",
+        "原因は設定の誤りでした。",
+    )
+    .await?;
+    b.find("#publications tbody tr:nth-child(3)").await?;
+    assert_eq!(b.find("#count-sent").await?.text().await?, sent);
 
     // The public list, newest first, and the notice's page.
     b.goto(&app.url("/notices")).await?;

@@ -206,6 +206,9 @@ backend_tests! {
         let view: NoticeView = app.get(&format!("/api/v1/notices/{notice}"), None).await?.json()?;
         assert_eq!(view.status.code(), "resolved");
         assert_eq!(view.updates.len(), 1);
+        // The page's HTML comes rendered: the SPA inserts it as it is.
+        assert_eq!(view.body_html_ja, "<p>現在、<strong>認証エラー</strong>が発生しています。</p><ul><li>影響: ログイン不可</li></ul>");
+        assert_eq!(view.updates[0].body_html_ja, "<p>復旧しました。</p>");
         assert!(!ids.is_empty());
         Ok(())
     }
@@ -660,4 +663,85 @@ async fn postgres_drafts_can_be_deleted_and_published_notices_cannot() -> anyhow
         return Ok(());
     };
     drafts_can_be_deleted_and_published_notices_cannot(app).await
+}
+
+/// An update posted without notifying is on the notice's page and in the feed, and queues
+/// nothing for anyone; the next notified update reaches the audience again.
+async fn an_update_can_be_posted_without_notifying(app: TestApp) -> anyhow::Result<()> {
+    let op = operator(&app, "op@example.com").await?;
+    customer(&app, "owner@example.com").await?;
+    app.db(|conn| {
+        let acc = fixtures::account_id(conn, "owner@example.com")?;
+        fixtures::subscribe(conn, &acc, A, true, true)?;
+        Ok(())
+    })
+    .await?;
+    let (notice, receipt) = publish(&app, &op, outage(&[A], "認証エラー")).await?;
+    assert_eq!(receipt.audience, 1);
+    settled(&app, &op, &notice).await?;
+    let updates = format!("/api/v1/notices/{notice}/updates");
+    let res = app
+        .post(
+            &updates,
+            Some(&op),
+            json!({"body_ja": "原因を調査しています。", "notify": false}),
+        )
+        .await?;
+    assert_eq!(res.status, 202, "{res:?}");
+    let quiet: PublicationReceipt = res.json()?;
+    assert_eq!((quiet.sequence, quiet.audience, quiet.skipped), (1, 0, 0));
+    let publication = quiet.publication_id.clone();
+    let queued = app
+        .db(move |conn| {
+            use api::schema::deliveries::dsl::*;
+            use diesel::prelude::*;
+            Ok(deliveries
+                .filter(publication_id.eq(&publication))
+                .count()
+                .get_result::<i64>(conn)?)
+        })
+        .await?;
+    assert_eq!(queued, 0, "nothing queued for the quiet update");
+    let view: NoticeView = app
+        .get(&format!("/api/v1/notices/{notice}"), None)
+        .await?
+        .json()?;
+    assert_eq!(view.updates.len(), 1);
+    assert_eq!(view.updates[0].body_ja, "原因を調査しています。");
+    let feed = app
+        .http
+        .get(app.url("/feeds/notices.atom"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(feed.contains("原因を調査しています。"), "{feed}");
+
+    let res = app
+        .post(
+            &updates,
+            Some(&op),
+            json!({"body_ja": "復旧しました。", "status": "resolved"}),
+        )
+        .await?;
+    let told: PublicationReceipt = res.json()?;
+    assert_eq!((told.sequence, told.audience), (2, 1));
+    settled(&app, &op, &notice).await?;
+    let mails = mails_of(&app.smtp, &told.publication_id);
+    assert_eq!(once_each(&mails)?, ["owner@example.com"]);
+    assert!(mails_of(&app.smtp, &quiet.publication_id).is_empty());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_an_update_can_be_posted_without_notifying() -> anyhow::Result<()> {
+    an_update_can_be_posted_without_notifying(TestApp::spawn(Backend::Sqlite).await?).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_an_update_can_be_posted_without_notifying() -> anyhow::Result<()> {
+    let Some(app) = TestApp::spawn_postgres().await? else {
+        return Ok(());
+    };
+    an_update_can_be_posted_without_notifying(app).await
 }

@@ -6,6 +6,7 @@ use shared::dto::{
     NoticeDraft, NoticeKind, NoticeProduct, NoticeStatus, NoticeSummary, NoticeUpdateView,
     NoticeView,
 };
+use shared::markup;
 
 use crate::db::DbConnection;
 use crate::schema::{notice_products, notices, products, publications};
@@ -214,6 +215,8 @@ impl Notice {
                 status: NoticeStatus::parse(&p.status, kind).unwrap_or(kind.initial_status()),
                 id: p.id,
                 sequence: p.sequence,
+                body_html_ja: markup::to_html(&p.body_ja),
+                body_html_en: p.body_en.as_deref().map(markup::to_html),
                 body_ja: p.body_ja,
                 body_en: p.body_en,
                 starts_at: utc(p.starts_at),
@@ -230,6 +233,8 @@ impl Notice {
             title_en: self.title_en.clone(),
             body_ja: self.body_ja.clone(),
             body_en: self.body_en.clone(),
+            body_html_ja: markup::to_html(&self.body_ja),
+            body_html_en: self.body_en.as_deref().map(markup::to_html),
             starts_at: utc(self.starts_at),
             ends_at: self.ends_at.map(utc),
             published_at: self.published_at.map(utc),

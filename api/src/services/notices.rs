@@ -59,22 +59,29 @@ fn publish_in(
     state_domain: &str,
     notice: &Notice,
     new: &NewPublication<'_>,
+    notify: bool,
     now: NaiveDateTime,
 ) -> ApiResult<PublicationReceipt> {
     let publication = Publication::insert(conn, new, now).map_err(conflict_if_taken)?;
-    let fan_out = audience::fan_out(
-        conn,
-        &Target {
-            notice_id: &notice.id,
-            kind: notice.kind(),
-            publication_id: &publication.id,
-            message_domain: state_domain,
-            issued_at: utc(now),
-            follows_up: publication.sequence > 0,
-        },
-        now,
-    )?;
-    Publication::record_counts(conn, &publication.id, fan_out.audience, fan_out.skipped)?;
+    // Published without telling anyone: on the site and in the feeds, with no deliveries.
+    let (audience, skipped) = if notify {
+        let fan_out = audience::fan_out(
+            conn,
+            &Target {
+                notice_id: &notice.id,
+                kind: notice.kind(),
+                publication_id: &publication.id,
+                message_domain: state_domain,
+                issued_at: utc(now),
+                follows_up: publication.sequence > 0,
+            },
+            now,
+        )?;
+        (fan_out.audience, fan_out.skipped)
+    } else {
+        (0, 0)
+    };
+    Publication::record_counts(conn, &publication.id, audience, skipped)?;
     Notice::record_publication(
         conn,
         &notice.id,
@@ -86,8 +93,8 @@ fn publish_in(
     Ok(PublicationReceipt {
         publication_id: publication.id,
         sequence: publication.sequence,
-        audience: fan_out.audience,
-        skipped: fan_out.skipped,
+        audience,
+        skipped,
     })
 }
 
@@ -139,7 +146,7 @@ pub fn publish_draft(
             starts_at: notice.starts_at,
             ends_at: notice.ends_at,
         };
-        publish_in(conn, message_domain, &notice, &new, now)
+        publish_in(conn, message_domain, &notice, &new, true, now)
     })
 }
 
@@ -173,7 +180,7 @@ pub fn publish_update(
             starts_at: update.starts_at.map_or(notice.starts_at, |t| t.naive_utc()),
             ends_at: update.ends_at.map(|t| t.naive_utc()).or(notice.ends_at),
         };
-        publish_in(conn, message_domain, &notice, &new, now)
+        publish_in(conn, message_domain, &notice, &new, update.notify, now)
     })
 }
 

@@ -284,6 +284,9 @@ pub struct NoticeUpdateRequest {
     pub starts_at: Option<String>,
     /// A new planned end (rescheduled, extended); absent keeps it.
     pub ends_at: Option<String>,
+    /// Whether subscribers are told (mail, webhooks, chat); `false` publishes the update on
+    /// the site and in the feeds only. Absent means `true`.
+    pub notify: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -293,6 +296,7 @@ pub struct NoticeUpdate {
     pub status: Option<NoticeStatus>,
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
+    pub notify: bool,
 }
 
 impl NoticeUpdateRequest {
@@ -326,6 +330,7 @@ impl NoticeUpdateRequest {
                     status,
                     starts_at,
                     ends_at,
+                    notify: self.notify.unwrap_or(true),
                 })
             }
             _ => Err(e),
@@ -351,6 +356,10 @@ pub struct NoticeUpdateView {
     pub sequence: i32,
     pub body_ja: String,
     pub body_en: Option<String>,
+    /// The bodies as the site shows them: CommonMark rendered through an allow-list of
+    /// tags, every text escaped, safe to insert into a page.
+    pub body_html_ja: String,
+    pub body_html_en: Option<String>,
     pub status: NoticeStatus,
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
@@ -370,6 +379,10 @@ pub struct NoticeView {
     pub title_en: Option<String>,
     pub body_ja: String,
     pub body_en: Option<String>,
+    /// The bodies as the site shows them: CommonMark rendered through an allow-list of
+    /// tags, every text escaped, safe to insert into a page.
+    pub body_html_ja: String,
+    pub body_html_en: Option<String>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
     /// Absent while a draft.
@@ -447,6 +460,9 @@ pub struct MailPreview {
 pub struct NoticePreview {
     pub mail_ja: MailPreview,
     pub mail_en: MailPreview,
+    /// The bodies as the notice's page would show them.
+    pub body_html_ja: String,
+    pub body_html_en: Option<String>,
 }
 
 /// `202` of a publication or an update.

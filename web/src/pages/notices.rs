@@ -285,9 +285,9 @@ fn in_language(ja: &str, en: &Option<String>, lang: Language) -> String {
 fn NoticeDetail(n: NoticeView) -> impl IntoView {
     let lang = use_lang();
     let (title_ja, title_en) = (n.title_ja.clone(), n.title_en.clone());
-    let (body_ja, body_en) = (n.body_ja.clone(), n.body_en.clone());
-    // `markup` escapes all text of the source: the only tags are its own allow-list.
-    let body = move || shared::markup::to_html(&in_language(&body_ja, &body_en, lang.get()));
+    let (body_ja, body_en) = (n.body_html_ja.clone(), n.body_html_en.clone());
+    // Rendered by the server through an allow-list of tags, every text escaped.
+    let body = move || in_language(&body_ja, &body_en, lang.get());
     let names = n
         .products
         .into_iter()
@@ -302,8 +302,8 @@ fn NoticeDetail(n: NoticeView) -> impl IntoView {
         .into_iter()
         .rev()
         .map(|u| {
-            let (ja, en) = (u.body_ja.clone(), u.body_en.clone());
-            let body = move || shared::markup::to_html(&in_language(&ja, &en, lang.get()));
+            let (ja, en) = (u.body_html_ja.clone(), u.body_html_en.clone());
+            let body = move || in_language(&ja, &en, lang.get());
             view! {
                 <li class="notice-update" data-sequence=u.sequence>
                     <p class="muted">

@@ -31,6 +31,8 @@ pub async fn preview(
     let draft = body.parse()?;
     let now = state.now().and_utc();
     let slugs = draft.products.clone();
+    let body_html_ja = shared::markup::to_html(&draft.body_ja);
+    let body_html_en = draft.body_en.as_deref().map(shared::markup::to_html);
     let products = state
         .db(move |conn| {
             let ids = super::product_ids(conn, &slugs)?;
@@ -70,5 +72,7 @@ pub async fn preview(
     Ok(web::Json(NoticePreview {
         mail_ja: mail(Language::Ja)?,
         mail_en: mail(Language::En)?,
+        body_html_ja,
+        body_html_en,
     }))
 }

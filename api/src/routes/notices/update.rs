@@ -8,7 +8,8 @@ use crate::state::AppState;
 
 /// Publish a follow-up (operators), e.g. 復旧, rescheduled or extended. It becomes the
 /// notice's current status and times, and is mailed by the same audience rule, evaluated
-/// now; mail clients thread it under the first mail.
+/// now; mail clients thread it under the first mail. With `notify: false` it is published
+/// on the site and in the feeds only, and nobody is mailed.
 #[utoipa::path(
     tag = "notices",
     security(("bearer" = [])),

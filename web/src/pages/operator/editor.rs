@@ -270,12 +270,15 @@ fn Preview(form: Form) -> impl IntoView {
             std::time::Duration::from_millis(300),
         );
     });
+    // The body as the server renders it for the page, once the draft can be previewed.
     let page_body = move || {
-        let (ja, en) = (form.body_ja.get(), form.body_en.get());
-        shared::markup::to_html(if lang.get() == Language::En && !en.trim().is_empty() {
-            &en
-        } else {
-            &ja
+        preview.with(|p| {
+            p.as_ref()
+                .map(|p| match (&p.body_html_en, lang.get()) {
+                    (Some(en), Language::En) => en.clone(),
+                    _ => p.body_html_ja.clone(),
+                })
+                .unwrap_or_default()
         })
     };
     let page_title = move || {

@@ -42,6 +42,7 @@ fn Page(id: String) -> impl IntoView {
     let deliveries = RwSignal::new(None::<NoticeDeliveries>);
     let failure = RwSignal::new(None::<Msg>);
     let dialog = RwSignal::new(false);
+    let update_dialog = RwSignal::new(false);
     let message = RwSignal::new(String::new());
     let pending = StoredValue::new(None::<Pending>);
     let id = StoredValue::new(id);
@@ -79,18 +80,32 @@ fn Page(id: String) -> impl IntoView {
     let estimate = Action::new_local(move |what: &Pending| {
         let what = what.clone();
         async move {
+            let l = lang.0.get_untracked();
+            let (reach, skip, open) = match &what {
+                Pending::Update(body) if body.notify == Some(false) => {
+                    message.set(Msg::QuietUpdateConfirm.text(l).to_owned());
+                    pending.set_value(Some(what));
+                    update_dialog.set(true);
+                    return;
+                }
+                Pending::Update(_) => (
+                    Msg::UpdateConfirmReach,
+                    Msg::UpdateConfirmSkip,
+                    update_dialog,
+                ),
+                Pending::Publish => (Msg::PublishConfirmReach, Msg::PublishConfirmSkip, dialog),
+            };
             match api::audience(&id.get_value()).await {
                 Ok(est) => {
-                    let l = lang.0.get_untracked();
                     message.set(format!(
                         "{}{} {}{}",
                         est.audience,
-                        Msg::PublishConfirmReach.text(l),
+                        reach.text(l),
                         est.skipped,
-                        Msg::PublishConfirmSkip.text(l)
+                        skip.text(l)
                     ));
                     pending.set_value(Some(what));
-                    dialog.set(true);
+                    open.set(true);
                 }
                 Err(e) => failure.set(Some(general_message(&e))),
             }
@@ -157,6 +172,7 @@ fn Page(id: String) -> impl IntoView {
                 <UpdateSection notice form=update_form errors=update_errors on_submit=Callback::new(move |body| confirm(Pending::Update(body))) />
             </Show>
             <ConfirmDialog open=dialog message=message confirm=Msg::Publish on_confirm=go id="publish-dialog" />
+            <ConfirmDialog open=update_dialog message=message confirm=Msg::PostUpdate on_confirm=go id="update-dialog" />
             <ConfirmDialog open=delete_dialog message=delete_message confirm=Msg::DoDelete
                 on_confirm=Callback::new(move |()| { remove.dispatch(()); }) id="delete-draft-dialog" />
         </section>
@@ -185,13 +201,13 @@ fn Summary(n: NoticeView, on_publish: Callback<()>, on_delete: Callback<()>) -> 
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let body = shared::markup::to_html(&n.body_ja);
+    let body = n.body_html_ja.clone();
     let updates = n
         .updates
         .iter()
         .rev()
         .map(|u| {
-            let text = shared::markup::to_html(&u.body_ja);
+            let text = u.body_html_ja.clone();
             view! {
                 <li class="console-update" data-sequence=u.sequence>
                     <span class="badge status">{t(shared::i18n::status(u.status))}</span>
@@ -339,6 +355,8 @@ struct UpdateForm {
     status: RwSignal<String>,
     starts: RwSignal<String>,
     ends: RwSignal<String>,
+    /// Tell subscribers (mail, webhooks); off publishes on the site and feeds only.
+    notify: RwSignal<bool>,
 }
 
 impl UpdateForm {
@@ -349,6 +367,7 @@ impl UpdateForm {
             status: RwSignal::new(String::new()),
             starts: RwSignal::new(String::new()),
             ends: RwSignal::new(String::new()),
+            notify: RwSignal::new(true),
         }
     }
 
@@ -356,6 +375,7 @@ impl UpdateForm {
         self.body_ja.set(String::new());
         self.body_en.set(String::new());
         self.status.set(String::new());
+        self.notify.set(true);
     }
 }
 
@@ -394,6 +414,7 @@ fn UpdateSection(
             status: optional(form.status.get_untracked()),
             starts_at: changed(form.starts.get_untracked(), starts0),
             ends_at: changed(form.ends.get_untracked(), ends0),
+            notify: Some(form.notify.get_untracked()),
         });
     };
     let statuses = move || {
@@ -421,6 +442,14 @@ fn UpdateSection(
                 <Show when=maintenance>
                     <Field name="ends_at" label=Msg::EndsAt value=form.ends errors kind="datetime-local" required=false />
                 </Show>
+                <div class="field">
+                    <label class="check">
+                        <input type="checkbox" id="update-notify" aria-describedby="update-notify-hint" prop:checked=move || form.notify.get()
+                            on:change=move |ev| form.notify.set(event_target_checked(&ev)) />
+                        {t(Msg::NotifyUpdate)}
+                    </label>
+                    <p class="hint" id="update-notify-hint">{t(Msg::NotifyUpdateHint)}</p>
+                </div>
                 <div class="actions">
                     <button class="button primary" id="post-update" type="button" on:click=submit>{t(Msg::PostUpdate)}</button>
                 </div>
