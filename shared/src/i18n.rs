@@ -249,6 +249,7 @@ catalogue! {
     PublishConfirmSkip => "件は配信時間帯の設定により配信されません。公開しますか？", " are skipped by their delivery hours. Publish now?";
     UpdateConfirmReach => "件のアドレスに続報を配信します。", " addresses will get this update.";
     UpdateConfirmSkip => "件は配信時間帯の設定により配信されません。配信しますか？", " are skipped by their delivery hours. Post it now?";
+    PostQuietly => "送らずに掲載", "Post without sending";
     QuietUpdateConfirm => "誰にも送らずに、お知らせのページとフィードに掲載します。掲載しますか？", "Nothing will be sent: the update appears on the notice's page and in the feeds. Post it now?";
     Delivery => "配信状況", "Delivery";
     DeliveryPending => "配信待ち", "Pending";

@@ -443,8 +443,10 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .await?;
     b.click("#update-notify").await?;
     b.click("#post-update").await?;
-    b.wait_for_text("#update-dialog", "誰にも送らずに").await?;
-    b.click("#update-dialog-confirm").await?;
+    b.wait_for_text("#quiet-update-dialog", "誰にも送らずに")
+        .await?;
+    b.screenshot_if_asked("quiet-update-dialog").await?;
+    b.click("#quiet-update-dialog-confirm").await?;
     b.wait_for_text(
         ".console-update[data-sequence='2']",
         "原因は設定の誤りでした。",

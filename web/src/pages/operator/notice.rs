@@ -43,6 +43,7 @@ fn Page(id: String) -> impl IntoView {
     let failure = RwSignal::new(None::<Msg>);
     let dialog = RwSignal::new(false);
     let update_dialog = RwSignal::new(false);
+    let quiet_dialog = RwSignal::new(false);
     let message = RwSignal::new(String::new());
     let pending = StoredValue::new(None::<Pending>);
     let id = StoredValue::new(id);
@@ -85,7 +86,7 @@ fn Page(id: String) -> impl IntoView {
                 Pending::Update(body) if body.notify == Some(false) => {
                     message.set(Msg::QuietUpdateConfirm.text(l).to_owned());
                     pending.set_value(Some(what));
-                    update_dialog.set(true);
+                    quiet_dialog.set(true);
                     return;
                 }
                 Pending::Update(_) => (
@@ -173,6 +174,7 @@ fn Page(id: String) -> impl IntoView {
             </Show>
             <ConfirmDialog open=dialog message=message confirm=Msg::Publish on_confirm=go id="publish-dialog" />
             <ConfirmDialog open=update_dialog message=message confirm=Msg::PostUpdate on_confirm=go id="update-dialog" />
+            <ConfirmDialog open=quiet_dialog message=message confirm=Msg::PostQuietly on_confirm=go id="quiet-update-dialog" />
             <ConfirmDialog open=delete_dialog message=delete_message confirm=Msg::DoDelete
                 on_confirm=Callback::new(move |()| { remove.dispatch(()); }) id="delete-draft-dialog" />
         </section>
