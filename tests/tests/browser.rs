@@ -454,6 +454,9 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     .await?;
     b.find("#publications tbody tr:nth-child(3)").await?;
     assert_eq!(b.find("#count-sent").await?.text().await?, sent);
+    if std::env::var_os("SHIRASE_SCREENSHOTS").is_some() {
+        console_update_screenshots(b).await?;
+    }
 
     // The public list, newest first, and the notice's page.
     b.goto(&app.url("/notices")).await?;
@@ -525,6 +528,31 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     anyhow::bail!("resuming did not remove the unsubscribe")
+}
+
+/// The console's update form with its notify checkbox, at both widths and in both
+/// languages (asked for with `SHIRASE_SCREENSHOTS`); the page is left as it was.
+async fn console_update_screenshots(b: &Browser) -> anyhow::Result<()> {
+    for (lang, label) in [
+        ("en", "Notify by mail and webhooks"),
+        ("ja", "メール・Webhook で通知する"),
+    ] {
+        b.client
+            .execute(
+                &format!("localStorage.setItem('shirase.lang', '\"{lang}\"');"),
+                vec![],
+            )
+            .await?;
+        b.client.refresh().await?;
+        b.wait_for_text(".update-form", label).await?;
+        for (width, height) in [(1280, 900), (390, 844)] {
+            b.client.set_window_size(width, height).await?;
+            b.screenshot_if_asked(&format!("console-update-{lang}-{width}"))
+                .await?;
+        }
+    }
+    b.client.set_window_size(1100, 900).await?;
+    Ok(())
 }
 
 async fn integrations(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
