@@ -5,12 +5,30 @@
 //! ending every generation when it is back.
 
 use std::sync::Weak;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// What a heard change does to a cache.
 pub trait Invalidate: Send + Sync {
     /// Everything held so far is stale.
     fn invalidate(&self);
+}
+
+/// The generation of what a cache holds: every change heard starts a new one, and entries
+/// made in an older one are stale. Take it before reading the database and store what was
+/// read under it, so that a change committed meanwhile is not hidden.
+#[derive(Debug, Default)]
+pub struct Generation(AtomicU64);
+
+impl Generation {
+    pub fn current(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Everything made so far is stale.
+    pub fn advance(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
 }
 
 /// How often the listener looks for notifications. Each look reads libpq's socket without

@@ -12,13 +12,14 @@
 //!   the server has open), entries are also made again after [`MAX_AGE`].
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use actix_web::http::header::EntityTag;
 use actix_web::web::Bytes;
 use sha2::{Digest, Sha256};
+
+use crate::listener::Generation;
 
 /// The channel the public tables' triggers notify.
 pub const CHANNEL: &str = "shirase_public";
@@ -76,20 +77,19 @@ struct Entry {
 
 #[derive(Default)]
 pub struct PublicCache {
-    generation: AtomicU64,
+    generation: Generation,
     entries: Mutex<HashMap<String, Entry>>,
 }
 
 impl PublicCache {
-    /// The current generation: take it before reading the database, and store what was
-    /// read under it, so that a change committed meanwhile is not hidden.
+    /// See [`Generation`].
     pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+        self.generation.current()
     }
 
     /// Public data changed: every entry is stale.
     pub fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.generation.advance();
     }
 
     pub fn get(&self, key: &str) -> Option<Arc<Document>> {

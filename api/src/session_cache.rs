@@ -12,11 +12,11 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 
+use crate::listener::Generation;
 use crate::models::account::Account;
 
 /// The channel the triggers of sessions, accounts and terms notify.
@@ -44,20 +44,19 @@ struct Entry {
 
 #[derive(Default)]
 pub struct SessionCache {
-    generation: AtomicU64,
+    generation: Generation,
     entries: Mutex<HashMap<String, Entry>>,
 }
 
 impl SessionCache {
-    /// The current generation: take it before reading the database, and store what was
-    /// read under it, so that a revocation committed meanwhile is not hidden.
+    /// See [`Generation`].
     pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+        self.generation.current()
     }
 
     /// Sessions, accounts or terms changed: every entry is stale.
     pub fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.generation.advance();
     }
 
     /// The open session `session_id` of `account_id` at `now`, if it is known.
