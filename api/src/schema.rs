@@ -236,6 +236,7 @@ diesel::table! {
         suspended_at -> Nullable<Timestamp>,
         suspension -> Nullable<Text>,
         last_bounce -> Nullable<Text>,
+        holidays -> Text,
     }
 }
 
@@ -324,6 +325,7 @@ diesel::table! {
         verified_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        holidays -> Text,
     }
 }
 

@@ -8,7 +8,7 @@ use api::models::subscription::Subscription;
 use api::schema::{accounts, recipient_opt_outs, subscriptions};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use shared::domain::{DeliveryWindow, Language};
+use shared::domain::{DeliveryWindow, HolidayRule, Language};
 
 pub fn now() -> NaiveDateTime {
     chrono::Utc::now().naive_utc()
@@ -67,6 +67,7 @@ pub struct Address<'a> {
     pub email: &'a str,
     pub window: DeliveryWindow,
     pub time_zone: &'a str,
+    pub holidays: HolidayRule,
     pub language: Language,
     pub verified: bool,
 }
@@ -78,6 +79,7 @@ impl<'a> Address<'a> {
             email,
             window: DeliveryWindow::ALL,
             time_zone: "Asia/Tokyo",
+            holidays: HolidayRule::Deliver,
             language: Language::Ja,
             verified: true,
         }
@@ -92,6 +94,7 @@ pub fn address(conn: &mut DbConnection, account: &str, a: Address<'_>) -> anyhow
             email: a.email,
             window: a.window,
             time_zone: a.time_zone,
+            holidays: a.holidays,
             language: a.language,
             verified: a.verified,
         },

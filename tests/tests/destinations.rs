@@ -228,6 +228,20 @@ backend_tests! {
         assert_eq!(res.status, 404);
         let mine: Vec<DestinationView> = app.get("/api/v1/me/destinations", Some(&owner)).await?.json()?;
         assert_eq!(mine.len(), 3);
+
+        // Every hour again, but not on public holidays: skipped on 成人の日 (10:30 in Tokyo).
+        let all: Vec<u32> = (0..24).collect();
+        let res = app.call(reqwest::Method::PATCH, &format!("/api/v1/me/destinations/{generic}"), Some(&owner), Some(json!({"hours": all, "holidays": "skip"}))).await?;
+        assert_eq!(res.json::<DestinationView>()?.holidays, shared::domain::HolidayRule::Skip);
+        let res = app.call(reqwest::Method::PATCH, &format!("/api/v1/me/destinations/{generic}"), Some(&owner), Some(json!({"holidays": "weekends"}))).await?;
+        assert_eq!(res.field_errors()?, vec![("holidays".to_owned(), "invalid_value".to_owned())]);
+        app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 1, 11, 1, 30, 0).single().unwrap_or_default());
+        let op = shirase_tests::flows::login(&app, "op@example.com", shirase_tests::flows::PASSWORD).await?.body["access_token"].as_str().unwrap_or_default().to_owned();
+        let before = sink.at("/generic").len();
+        let (_, receipt): (String, PublicationReceipt) = publish(&app, &op, outage("祝日の障害")).await?;
+        assert_eq!((receipt.audience, receipt.skipped), (3, 1), "both addresses and Slack, not the webhook");
+        sink.wait_for("/slack", 6).await?;
+        assert_eq!(sink.at("/generic").len(), before);
         Ok(())
     }
 

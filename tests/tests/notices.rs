@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
-use shared::domain::{DeliveryWindow, Language, Weekday};
+use shared::domain::{DeliveryWindow, HolidayRule, Language, Weekday};
 use shared::dto::{
     DeliveryState, NoticeDeliveries, NoticePage, NoticeView, PublicationReceipt, SubscriptionView,
 };
@@ -78,6 +78,40 @@ fn once_each(by: &BTreeMap<String, Vec<ReceivedMail>>) -> anyhow::Result<Vec<&st
 }
 
 backend_tests! {
+    async fn public_holidays_and_the_year_end_are_skipped_where_asked(app: TestApp) -> anyhow::Result<()> {
+        operator(&app, "op@example.com").await?;
+        app.db(|conn| {
+            let acc = fixtures::account(conn, "acc@example.com")?;
+            fixtures::subscribe(conn, &acc, A, false, true)?;
+            for (email, holidays, tz) in [
+                ("deliver@example.com", HolidayRule::Deliver, "Asia/Tokyo"),
+                ("skip@example.com", HolidayRule::Skip, "Asia/Tokyo"),
+                ("year-end@example.com", HolidayRule::SkipWithYearEnd, "Asia/Tokyo"),
+                // Its own date decides: still Sunday the 10th in Los Angeles.
+                ("la-skip@example.com", HolidayRule::Skip, "America/Los_Angeles"),
+            ] {
+                fixtures::address(conn, &acc, Address { holidays, time_zone: tz, ..Address::new(email) })?;
+            }
+            Ok(())
+        }).await?;
+        let mut sent = Vec::new();
+        // Sunday 3 January (年末年始, not a holiday), Monday 11 January (成人の日), Tuesday
+        // 12 January 2027, each 10:30 in Tokyo and 17:30 the day before in Los Angeles.
+        for (day, audience, skipped) in [(3, 3, 1), (11, 2, 2), (12, 3, 1)] {
+            // Days later: the operator's access token has expired.
+            app.clock.set(Utc.with_ymd_and_hms(2027, 1, day, 1, 30, 0).single().unwrap_or_default());
+            let op = login(&app, "op@example.com", PASSWORD).await?.body["access_token"].as_str().unwrap_or_default().to_owned();
+            let (notice, receipt) = publish(&app, &op, outage(&[A], &format!("障害 {day}"))).await?;
+            assert_eq!((receipt.audience, receipt.skipped), (audience, skipped), "1/{day}: {receipt:?}");
+            settled(&app, &op, &notice).await?;
+            sent.push(once_each(&mails_of(&app.smtp, &receipt.publication_id))?.into_iter().map(str::to_owned).collect::<Vec<_>>());
+        }
+        assert_eq!(sent[0], ["deliver@example.com", "la-skip@example.com", "skip@example.com"]);
+        assert_eq!(sent[1], ["deliver@example.com", "la-skip@example.com"]);
+        assert_eq!(sent[2], ["deliver@example.com", "skip@example.com", "year-end@example.com"]);
+        Ok(())
+    }
+
     async fn the_audience_is_exactly_the_addresses_that_asked_for_it(app: TestApp) -> anyhow::Result<()> {
         // Wednesday 2 December 2026, 01:30 UTC: 10:30 in Tokyo, 20:30 on Tuesday in New York,
         // 02:30 in Paris.

@@ -2,6 +2,7 @@
 
 use reqwest::Method;
 use serde_json::json;
+use shared::domain::HolidayRule;
 use shared::dto::{
     Coverage, DeliveryPreview, RecipientStatus, RecipientVerificationStatus, RecipientView,
 };
@@ -29,6 +30,44 @@ async fn verification_token(
 }
 
 backend_tests! {
+    async fn public_holidays_can_be_skipped_per_address(app: TestApp) -> anyhow::Result<()> {
+        let t = customer(&app, "owner@example.com").await?.access_token;
+        let list: Vec<RecipientView> = app.get("/api/v1/me/recipients", Some(&t)).await?.json()?;
+        assert_eq!(list[0].holidays, HolidayRule::Deliver, "the guide's behaviour by default");
+        let own = format!("/api/v1/me/recipients/{}", list[0].id);
+        let bad = app.call(Method::PATCH, &own, Some(&t), Some(json!({"holidays": "sometimes"}))).await?;
+        assert_eq!(bad.field_errors()?, vec![("holidays".into(), "invalid_value".into())]);
+        let res = app.post("/api/v1/me/recipients", Some(&t), json!({"email": "x@example.com", "holidays": true})).await?;
+        assert_eq!(res.status, 400, "{res:?}");
+        let res = app.call(Method::PATCH, &own, Some(&t), Some(json!({"holidays": "skip"}))).await?;
+        assert_eq!(res.status, 200, "{res:?}");
+        assert_eq!(res.json::<RecipientView>()?.holidays, HolidayRule::Skip);
+        // 10:00 in Tokyo on 成人の日, then on the next day.
+        let at = |t: &str| format!("{own}/preview?at={t}");
+        let holiday: DeliveryPreview = app.get(&at("2027-01-11T01:00:00Z"), Some(&t)).await?.json()?;
+        let next: DeliveryPreview = app.get(&at("2027-01-12T01:00:00Z"), Some(&t)).await?.json()?;
+        let year_end: DeliveryPreview = app.get(&at("2026-12-30T01:00:00Z"), Some(&t)).await?.json()?;
+        assert_eq!((holiday.delivers, next.delivers, year_end.delivers), (false, true, true));
+        let coverage: Coverage = app.get("/api/v1/me/coverage", Some(&t)).await?.json()?;
+        assert_eq!((coverage.uncovered.len(), coverage.holiday_uncovered.len(), coverage.year_end_uncovered.len()), (0, 168, 0));
+
+        // A second address that skips the year-end break too, and takes holidays' evenings.
+        let evening = add(&app, &t, json!({"email": "evening@example.com", "hours": [18, 19, 20], "holidays": "skip_with_year_end"})).await?;
+        assert_eq!(evening.holidays, HolidayRule::SkipWithYearEnd);
+        let token = verification_token(&app, "evening@example.com", 1).await?;
+        app.call(Method::POST, &format!("/api/v1/recipient-verifications/{token}"), None, None).await?;
+        let res = app.call(Method::PATCH, &own, Some(&t), Some(json!({"holidays": "deliver"}))).await?;
+        assert_eq!(res.json::<RecipientView>()?.holidays, HolidayRule::Deliver);
+        let coverage: Coverage = app.get("/api/v1/me/coverage", Some(&t)).await?.json()?;
+        assert_eq!((coverage.uncovered.len(), coverage.holiday_uncovered.len(), coverage.year_end_uncovered.len()), (0, 0, 0));
+        let res = app.call(Method::PATCH, &own, Some(&t), Some(json!({"holidays": "skip_with_year_end"}))).await?;
+        assert_eq!(res.status, 200);
+        let coverage: Coverage = app.get("/api/v1/me/coverage", Some(&t)).await?.json()?;
+        assert_eq!(coverage.holiday_uncovered.len(), 168, "the evening address skips holidays too");
+        assert_eq!(coverage.year_end_uncovered.len(), 168);
+        Ok(())
+    }
+
     async fn the_account_address_is_the_first_verified_address(app: TestApp) -> anyhow::Result<()> {
         let t = customer(&app, "owner@example.com").await?.access_token;
         let list: Vec<RecipientView> = app.get("/api/v1/me/recipients", Some(&t)).await?.json()?;

@@ -17,13 +17,15 @@
 //! says why nothing arrived.
 //!
 //! The window rule is `shared`'s: for every time zone in use, Rust computes the one-slot
-//! window of the issue instant (`DeliveryWindow::slot`) and SQL intersects bit sets.
+//! window of the issue instant (`DeliveryWindow::slot`) and the kind of its local date (a
+//! public holiday, a year-end day, or neither: `DayKind`), and SQL intersects bit sets and
+//! compares the destination's holiday rule with the day.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
-use shared::domain::{DeliveryWindow, TimeZoneName};
+use shared::domain::{DayKind, DeliveryWindow, HolidayRule, TimeZoneName};
 use shared::dto::NoticeKind;
 
 use super::ledger::{self, Channel, SkipReason};
@@ -70,6 +72,7 @@ fn eligible(s: &mut Statement, notice_id: &str, kind: NoticeKind) {
     s.push(&format!(
         "eligible AS (SELECT r.id AS id, r.email AS email, r.weekdays AS weekdays, \
          r.hours AS hours, r.time_zone AS time_zone, r.language AS language, \
+         r.holidays AS holidays, \
          CASE WHEN r.status = 'suspended' THEN {suspended} \
          WHEN EXISTS (SELECT 1 FROM recipient_opt_outs o WHERE o.recipient_id = r.id \
          AND o.product_id = np.product_id AND o.kind = ",
@@ -97,8 +100,16 @@ struct Zone {
     tz: String,
 }
 
-/// For every time zone in use, the one-slot window of `at`.
-fn slots(conn: &mut DbConnection, at: DateTime<Utc>) -> QueryResult<Vec<(String, (i32, i32))>> {
+/// The issue instant as seen in one time zone.
+struct Slot {
+    zone: String,
+    /// The one-slot window of the instant: its local weekday and hour as bits.
+    bits: (i32, i32),
+    day: DayKind,
+}
+
+/// For every time zone in use, the one-slot window of `at` and the kind of its local date.
+fn slots(conn: &mut DbConnection, at: DateTime<Utc>) -> QueryResult<Vec<Slot>> {
     // A walk over the index of time zones, one probe per distinct zone: there are a few
     // dozen zones and perhaps millions of addresses.
     // Webhook destinations are few beside addresses: their zones are read whole.
@@ -113,42 +124,75 @@ fn slots(conn: &mut DbConnection, at: DateTime<Utc>) -> QueryResult<Vec<(String,
         .into_iter()
         .filter_map(|z| {
             let tz = TimeZoneName::parse(&z.tz).ok()?.tz();
-            Some((z.tz, DeliveryWindow::slot(tz, at).bits()))
+            Some(Slot {
+                bits: DeliveryWindow::slot(tz, at).bits(),
+                day: DayKind::at(tz, at),
+                zone: z.tz,
+            })
         })
         .collect())
 }
 
-/// `zones (tz, wbit, hbit) AS (VALUES …), ` for a `WITH`. With no zone in use, one row that
-/// admits nothing: `VALUES` cannot be empty.
-fn zones(s: &mut Statement, slots: &[(String, (i32, i32))]) {
-    s.push("zones (tz, wbit, hbit) AS (VALUES ");
-    if slots.is_empty() {
-        s.push("('', 0, 0)");
+/// `zones (tz, wbit, hbit, h0, h1, …) AS (VALUES …), ` for a `WITH`: column `h{i}` is 1 when
+/// the `i`-th holiday rule admits the instant's local date in that zone. With no zone in use,
+/// one row that admits nothing: `VALUES` cannot be empty.
+fn zones(s: &mut Statement, slots: &[Slot]) {
+    s.push("zones (tz, wbit, hbit");
+    for i in 0..HolidayRule::ALL.len() {
+        s.push(&format!(", h{i}"));
     }
-    for (i, (zone, (day, hour))) in slots.iter().enumerate() {
+    s.push(") AS (VALUES ");
+    if slots.is_empty() {
+        s.push("('', 0, 0");
+        s.push(&", 0".repeat(HolidayRule::ALL.len()));
+        s.push(")");
+    }
+    for (i, slot) in slots.iter().enumerate() {
         if i > 0 {
             s.push(", ");
         }
         s.push("(")
-            .bind(Param::Text(zone.clone()))
+            .bind(Param::Text(slot.zone.clone()))
             .push(", ")
-            .bind(Param::Int(*day))
+            .bind(Param::Int(slot.bits.0))
             .push(", ")
-            .bind(Param::Int(*hour))
-            .push(")");
+            .bind(Param::Int(slot.bits.1));
+        for rule in HolidayRule::ALL {
+            s.push(", ")
+                .bind(Param::Int(i32::from(rule.admits(slot.day))));
+        }
+        s.push(")");
     }
     s.push("), ");
+}
+
+/// SQL that is true when the window of the destination aliased `t`, with its holiday rule,
+/// admits the instant of the zone row `z`. The rule is Rust's (`zones`); SQL only picks the
+/// column of the destination's rule.
+fn admitted(t: &str) -> String {
+    let mut rule = format!("CASE {t}.holidays");
+    for (i, r) in HolidayRule::ALL.into_iter().enumerate() {
+        rule.push_str(&format!(" WHEN '{}' THEN z.h{i}", r.code()));
+    }
+    // An unknown stored rule reads as the default, as in Rust.
+    let default = HolidayRule::ALL
+        .into_iter()
+        .position(|r| r == HolidayRule::default())
+        .unwrap_or(0);
+    rule.push_str(&format!(" ELSE z.h{default} END"));
+    format!("({t}.weekdays & z.wbit) <> 0 AND ({t}.hours & z.hbit) <> 0 AND {rule} = 1")
 }
 
 /// `audience`: one row per address of the eligible listings: the listing that takes the
 /// notice at the instant of `zones` with the lowest id, else the one closest to it (lowest
 /// `skip`, then id), with its `recipient_id`, `language`, `time_zone` and `skip` (0 to send,
 /// else a [`SkipReason`]). One sort of the listings picks it, and nothing is joined back: the
-/// listing carries what its row needs. `{c}` is the collation the sort compares text in.
+/// listing carries what its row needs. `{c}` is the collation the sort compares text in,
+/// `{admitted}` the window rule for the listing `e`.
 const AUDIENCE: &str = ", ranked AS (SELECT e.email AS email, e.id AS id, e.language AS language, \
      e.time_zone AS time_zone, \
      CASE WHEN e.blocked <> 0 THEN e.blocked \
-     WHEN (e.weekdays & z.wbit) <> 0 AND (e.hours & z.hbit) <> 0 THEN 0 ELSE 1 END AS skip \
+     WHEN {admitted} THEN 0 ELSE 1 END AS skip \
      FROM eligible e LEFT JOIN zones z ON z.tz = e.time_zone), \
      audience AS (SELECT email, id AS recipient_id, language, time_zone, skip FROM \
      (SELECT r.*, row_number() OVER (PARTITION BY r.email{c} ORDER BY r.skip, r.id{c}) AS pick \
@@ -171,7 +215,7 @@ fn bytewise(conn: &DbConnection) -> &'static str {
 /// `WITH zones …, eligible …, audience …` for the instant whose slots these are.
 fn with_audience(
     conn: &DbConnection,
-    slots: &[(String, (i32, i32))],
+    slots: &[Slot],
     notice_id: &str,
     kind: NoticeKind,
 ) -> Statement {
@@ -179,14 +223,18 @@ fn with_audience(
     s.push("WITH ");
     zones(&mut s, slots);
     eligible(&mut s, notice_id, kind);
-    s.push(&AUDIENCE.replace("{c}", bytewise(conn)));
+    s.push(
+        &AUDIENCE
+            .replace("{c}", bytewise(conn))
+            .replace("{admitted}", &admitted("e")),
+    );
     s
 }
 
 /// Both figures of the audience at the instant whose slots these are.
 fn figures(
     conn: &mut DbConnection,
-    slots: &[(String, (i32, i32))],
+    slots: &[Slot],
     notice_id: &str,
     kind: NoticeKind,
 ) -> QueryResult<FanOut> {
@@ -275,7 +323,7 @@ fn place(conn: &DbConnection, order: &str) -> String {
 
 fn fan_out_mail(
     conn: &mut DbConnection,
-    slots: &[(String, (i32, i32))],
+    slots: &[Slot],
     target: &Target<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<FanOut> {
@@ -349,7 +397,7 @@ fn fan_out_mail(
 
 /// `hooks`: one row per webhook destination of an account the notice concerns, active or
 /// quarantined, with `skip` as in `audience`: 0 to send, else a [`SkipReason`].
-fn with_hooks(slots: &[(String, (i32, i32))], notice_id: &str, kind: NoticeKind) -> Statement {
+fn with_hooks(slots: &[Slot], notice_id: &str, kind: NoticeKind) -> Statement {
     let (flag, takes) = match kind {
         NoticeKind::Maintenance => ("maintenance_mail", "maintenance"),
         NoticeKind::Outage => ("outage_mail", "outage"),
@@ -367,7 +415,7 @@ fn with_hooks(slots: &[(String, (i32, i32))], notice_id: &str, kind: NoticeKind)
     .bind(Param::Bool(true))
     .push(&format!(
         " THEN {unsubscribed} \
-         WHEN (w.weekdays & z.wbit) <> 0 AND (w.hours & z.hbit) <> 0 THEN 0 ELSE {window} END \
+         WHEN {admitted} THEN 0 ELSE {window} END \
          AS skip \
          FROM webhooks w LEFT JOIN zones z ON z.tz = w.time_zone \
          WHERE w.status IN ('active', 'quarantined') \
@@ -375,6 +423,7 @@ fn with_hooks(slots: &[(String, (i32, i32))], notice_id: &str, kind: NoticeKind)
          ON s.product_id = np.product_id WHERE s.account_id = w.account_id AND np.notice_id = ",
         unsubscribed = SkipReason::Unsubscribed as i32,
         window = SkipReason::Window as i32,
+        admitted = admitted("w"),
     ))
     .bind(Param::Text(notice_id.to_owned()))
     .push(&format!(" AND s.{flag} = "))
@@ -388,7 +437,7 @@ const HOOK_COUNTS: &str = "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audien
 
 fn hook_figures(
     conn: &mut DbConnection,
-    slots: &[(String, (i32, i32))],
+    slots: &[Slot],
     notice_id: &str,
     kind: NoticeKind,
 ) -> QueryResult<FanOut> {
@@ -399,7 +448,7 @@ fn hook_figures(
 
 fn fan_out_hooks(
     conn: &mut DbConnection,
-    slots: &[(String, (i32, i32))],
+    slots: &[Slot],
     target: &Target<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<FanOut> {

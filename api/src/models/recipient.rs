@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use shared::domain::{DeliveryWindow, Language, TimeZoneName};
+use shared::domain::{DayKind, DeliveryWindow, HolidayRule, Language, TimeZoneName};
 use shared::dto::{RecipientStatus, RecipientSuspension, RecipientView, SuspensionReason};
 
 use crate::auth::token::{self, IssuedToken};
@@ -34,6 +34,7 @@ pub struct Recipient {
     pub suspended_at: Option<NaiveDateTime>,
     pub suspension: Option<String>,
     pub last_bounce: Option<String>,
+    pub holidays: String,
 }
 
 /// A permanent refusal of a notice mail by the address's server.
@@ -50,6 +51,7 @@ pub struct NewRecipientRow<'a> {
     pub email: &'a str,
     pub window: DeliveryWindow,
     pub time_zone: &'a str,
+    pub holidays: HolidayRule,
     pub language: Language,
     pub verified: bool,
 }
@@ -63,6 +65,10 @@ impl Recipient {
         TimeZoneName::parse(&self.time_zone).unwrap_or(TimeZoneName::DEFAULT)
     }
 
+    pub fn holidays(&self) -> HolidayRule {
+        HolidayRule::from_code(&self.holidays)
+    }
+
     pub fn language(&self) -> Language {
         Language::parse(&self.language).unwrap_or_default()
     }
@@ -73,7 +79,13 @@ impl Recipient {
 
     /// Would a notice issued at `at` be mailed here? Only verified addresses get mail.
     pub fn delivers_at(&self, at: DateTime<Utc>) -> bool {
-        self.is_verified() && self.window().admits(self.zone().tz(), at)
+        self.is_verified() && self.admits(at)
+    }
+
+    /// Does the window, with the holiday rule, admit `at` (whatever the status)?
+    pub fn admits(&self, at: DateTime<Utc>) -> bool {
+        let zone = self.zone().tz();
+        self.window().admits(zone, at) && self.holidays().admits(DayKind::at(zone, at))
     }
 
     pub fn view(&self) -> RecipientView {
@@ -84,6 +96,7 @@ impl Recipient {
             weekdays: window.weekdays(),
             hours: window.hours(),
             time_zone: self.time_zone.clone(),
+            holidays: self.holidays(),
             language: self.language(),
             status: match self.status.as_str() {
                 VERIFIED => RecipientStatus::Verified,
@@ -231,6 +244,7 @@ impl Recipient {
                 recipients::weekdays.eq(weekdays),
                 recipients::hours.eq(hours),
                 recipients::time_zone.eq(new.time_zone),
+                recipients::holidays.eq(new.holidays.code()),
                 recipients::language.eq(new.language.code()),
                 recipients::status.eq(if new.verified { VERIFIED } else { PENDING }),
                 recipients::verified_at.eq(new.verified.then_some(now)),
@@ -287,6 +301,7 @@ impl Recipient {
                 recipients::weekdays.eq(self.weekdays),
                 recipients::hours.eq(self.hours),
                 recipients::time_zone.eq(&self.time_zone),
+                recipients::holidays.eq(&self.holidays),
                 recipients::language.eq(&self.language),
                 recipients::status.eq(&self.status),
                 recipients::verified_at.eq(self.verified_at),

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use rand::{Rng, RngCore};
-use shared::domain::{DeliveryWindow, Language, TimeZoneName, WebhookUrl};
+use shared::domain::{DeliveryWindow, HolidayRule, Language, TimeZoneName, WebhookUrl};
 use shared::dto::{DestinationChange, DestinationStatus, DestinationView, HookChannel};
 
 use crate::auth::token;
@@ -52,6 +52,7 @@ pub struct Webhook {
     pub verified_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub holidays: String,
 }
 
 /// What delivering to a destination needs, and no more: read for every claimed batch.
@@ -146,6 +147,7 @@ pub struct NewWebhook<'a> {
     pub url: &'a WebhookUrl,
     pub window: DeliveryWindow,
     pub time_zone: &'a str,
+    pub holidays: HolidayRule,
     pub language: Language,
     pub maintenance: bool,
     pub outage: bool,
@@ -203,6 +205,7 @@ impl Webhook {
             weekdays: window.weekdays(),
             hours: window.hours(),
             time_zone: self.time_zone.clone(),
+            holidays: HolidayRule::from_code(&self.holidays),
             language: Language::parse(&self.language).unwrap_or_default(),
             maintenance: self.maintenance,
             outage: self.outage,
@@ -233,6 +236,7 @@ impl Webhook {
                 webhooks::weekdays.eq(weekdays),
                 webhooks::hours.eq(hours),
                 webhooks::time_zone.eq(new.time_zone),
+                webhooks::holidays.eq(new.holidays.code()),
                 webhooks::language.eq(new.language.code()),
                 webhooks::maintenance.eq(new.maintenance),
                 webhooks::outage.eq(new.outage),
@@ -297,6 +301,7 @@ impl Webhook {
                 webhooks::time_zone.eq(change
                     .time_zone
                     .map_or(hook.time_zone.as_str(), |z| z.name())),
+                webhooks::holidays.eq(change.holidays.map_or(hook.holidays.as_str(), |h| h.code())),
                 webhooks::language.eq(change.language.map_or(hook.language.as_str(), |l| l.code())),
                 webhooks::weekdays.eq(weekdays),
                 webhooks::hours.eq(hours),

@@ -2,6 +2,7 @@
 //! re-validate. Each parser returns the field code a client shows when it fails.
 
 mod email;
+mod holidays;
 mod language;
 mod name;
 mod password;
@@ -10,6 +11,7 @@ mod webhook_url;
 mod window;
 
 pub use email::EmailAddress;
+pub use holidays::{DayKind, HolidayRule, covered_through, holiday_name};
 pub use language::Language;
 pub use name::display_name;
 pub use password::Password;

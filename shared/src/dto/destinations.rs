@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{BoundedText, DeliveryWindow, Language, TimeZoneName, WebhookUrl, Weekday};
+use crate::domain::{
+    BoundedText, DeliveryWindow, HolidayRule, Language, TimeZoneName, WebhookUrl, Weekday,
+};
 use crate::problem::{FieldCode, FieldErrors};
 
 /// The channels a webhook destination can be.
@@ -78,6 +80,8 @@ pub struct DestinationView {
     pub weekdays: Vec<Weekday>,
     pub hours: Vec<u8>,
     pub time_zone: String,
+    /// Whether it receives notices on Japan's public holidays and 12/29–1/3.
+    pub holidays: HolidayRule,
     pub language: Language,
     pub maintenance: bool,
     pub outage: bool,
@@ -89,7 +93,8 @@ pub struct DestinationView {
 }
 
 /// `POST /api/v1/me/destinations`: absent `weekdays`/`hours` mean all, `time_zone` defaults
-/// to `Asia/Tokyo`, `language` to the account's, `maintenance` and `outage` to true.
+/// to `Asia/Tokyo`, `holidays` to `deliver`, `language` to the account's, `maintenance` and
+/// `outage` to true.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
@@ -101,6 +106,8 @@ pub struct NewDestinationRequest {
     pub weekdays: Option<Vec<String>>,
     pub hours: Option<Vec<i64>>,
     pub time_zone: Option<String>,
+    /// `deliver`, `skip` or `skip_with_year_end`.
+    pub holidays: Option<String>,
     pub language: Option<String>,
     pub maintenance: Option<bool>,
     pub outage: Option<bool>,
@@ -116,6 +123,7 @@ pub struct NewDestination {
     pub url: WebhookUrl,
     pub window: DeliveryWindow,
     pub time_zone: TimeZoneName,
+    pub holidays: HolidayRule,
     pub language: Option<Language>,
     pub maintenance: bool,
     pub outage: bool,
@@ -141,19 +149,21 @@ impl NewDestinationRequest {
         let url = e.take("url", WebhookUrl::parse(&self.url));
         let window = super::window(&mut e, self.weekdays.as_deref(), self.hours.as_deref());
         let time_zone = super::zone_or_default(&mut e, self.time_zone.as_deref());
+        let holidays = super::holidays_or_default(&mut e, self.holidays.as_deref());
         let language = super::optional_language(&mut e, self.language.as_deref());
         let (maintenance, outage) = (
             self.maintenance.unwrap_or(true),
             self.outage.unwrap_or(true),
         );
         kinds(&mut e, maintenance, outage);
-        match (channel, name, url, window, time_zone, language) {
+        match (channel, name, url, window, time_zone, holidays, language) {
             (
                 Some(channel),
                 Some(name),
                 Some(url),
                 Some(window),
                 Some(time_zone),
+                Some(holidays),
                 Some(language),
             ) if e.is_empty() => Ok(NewDestination {
                 channel,
@@ -161,6 +171,7 @@ impl NewDestinationRequest {
                 url,
                 window,
                 time_zone,
+                holidays,
                 language,
                 maintenance,
                 outage,
@@ -180,6 +191,7 @@ pub struct DestinationPatch {
     pub weekdays: Option<Vec<String>>,
     pub hours: Option<Vec<i64>>,
     pub time_zone: Option<String>,
+    pub holidays: Option<String>,
     pub language: Option<String>,
     pub maintenance: Option<bool>,
     pub outage: Option<bool>,
@@ -190,6 +202,7 @@ pub struct DestinationChange {
     pub name: Option<DestinationName>,
     pub window: DeliveryWindow,
     pub time_zone: Option<TimeZoneName>,
+    pub holidays: Option<HolidayRule>,
     pub language: Option<Language>,
     pub maintenance: bool,
     pub outage: bool,
@@ -222,6 +235,10 @@ impl DestinationPatch {
             None => None,
             Some(z) => e.take("time_zone", TimeZoneName::parse(z)),
         };
+        let holidays = match &self.holidays {
+            None => None,
+            Some(h) => e.take("holidays", HolidayRule::parse(h)),
+        };
         let language = match &self.language {
             None => None,
             Some(l) => e.take("language", Language::parse(l)),
@@ -236,6 +253,7 @@ impl DestinationPatch {
             name,
             window,
             time_zone,
+            holidays,
             language,
             maintenance,
             outage,

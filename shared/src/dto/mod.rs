@@ -74,6 +74,17 @@ pub(crate) fn zone_or_default(
     }
 }
 
+/// A request's `holidays`, `deliver` when absent.
+pub(crate) fn holidays_or_default(
+    errors: &mut FieldErrors,
+    raw: Option<&str>,
+) -> Option<crate::domain::HolidayRule> {
+    match raw {
+        None => Some(crate::domain::HolidayRule::default()),
+        Some(h) => errors.take("holidays", crate::domain::HolidayRule::parse(h)),
+    }
+}
+
 /// A request's optional `language`: `Some(None)` when absent, `None` when invalid.
 pub(crate) fn optional_language(
     errors: &mut FieldErrors,

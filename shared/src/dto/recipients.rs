@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{DeliveryWindow, EmailAddress, Language, TimeZoneName, Weekday};
+use crate::domain::{DeliveryWindow, EmailAddress, HolidayRule, Language, TimeZoneName, Weekday};
 use crate::problem::FieldErrors;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -55,6 +55,9 @@ pub struct RecipientView {
     pub weekdays: Vec<Weekday>,
     pub hours: Vec<u8>,
     pub time_zone: String,
+    /// Whether it receives notices on Japan's public holidays and 12/29–1/3, judged in
+    /// `time_zone`.
+    pub holidays: HolidayRule,
     pub language: Language,
     pub status: RecipientStatus,
     /// Set while `status` is `suspended`.
@@ -64,7 +67,7 @@ pub struct RecipientView {
 }
 
 /// `POST /api/v1/me/recipients`: absent `weekdays`/`hours` mean all, `time_zone` defaults to
-/// `Asia/Tokyo`, `language` to the account's.
+/// `Asia/Tokyo`, `holidays` to `deliver`, `language` to the account's.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
@@ -73,6 +76,9 @@ pub struct NewRecipientRequest {
     pub weekdays: Option<Vec<String>>,
     pub hours: Option<Vec<i64>>,
     pub time_zone: Option<String>,
+    /// `deliver`, `skip` (nothing on public holidays) or `skip_with_year_end` (nor from
+    /// 12/29 to 1/3).
+    pub holidays: Option<String>,
     pub language: Option<String>,
 }
 
@@ -86,6 +92,7 @@ pub struct RecipientPatch {
     pub weekdays: Option<Vec<String>>,
     pub hours: Option<Vec<i64>>,
     pub time_zone: Option<String>,
+    pub holidays: Option<String>,
     pub language: Option<String>,
 }
 
@@ -94,6 +101,7 @@ pub struct NewRecipient {
     pub email: EmailAddress,
     pub window: DeliveryWindow,
     pub time_zone: TimeZoneName,
+    pub holidays: HolidayRule,
     pub language: Option<Language>,
 }
 
@@ -104,6 +112,7 @@ pub struct RecipientChange {
     pub weekdays: Option<Vec<String>>,
     pub hours: Option<Vec<i64>>,
     pub time_zone: Option<TimeZoneName>,
+    pub holidays: Option<HolidayRule>,
     pub language: Option<Language>,
 }
 
@@ -113,13 +122,17 @@ impl NewRecipientRequest {
         let email = e.take("email", EmailAddress::parse(&self.email));
         let window = super::window(&mut e, self.weekdays.as_deref(), self.hours.as_deref());
         let time_zone = super::zone_or_default(&mut e, self.time_zone.as_deref());
+        let holidays = super::holidays_or_default(&mut e, self.holidays.as_deref());
         let language = super::optional_language(&mut e, self.language.as_deref());
-        match (email, window, time_zone, language) {
-            (Some(email), Some(window), Some(time_zone), Some(language)) if e.is_empty() => {
+        match (email, window, time_zone, holidays, language) {
+            (Some(email), Some(window), Some(time_zone), Some(holidays), Some(language))
+                if e.is_empty() =>
+            {
                 Ok(NewRecipient {
                     email,
                     window,
                     time_zone,
+                    holidays,
                     language,
                 })
             }
@@ -143,6 +156,9 @@ impl RecipientPatch {
         }
         if let Some(v) = &self.time_zone {
             change.time_zone = e.take("time_zone", TimeZoneName::parse(v));
+        }
+        if let Some(v) = &self.holidays {
+            change.holidays = e.take("holidays", HolidayRule::parse(v));
         }
         if let Some(v) = &self.language {
             change.language = e.take("language", Language::parse(v));
@@ -192,4 +208,9 @@ pub struct WeekHour {
 pub struct Coverage {
     pub time_zone: String,
     pub uncovered: Vec<WeekHour>,
+    /// Hours covered on ordinary days that no address covers on a public holiday (every
+    /// address that covers them skips holidays).
+    pub holiday_uncovered: Vec<WeekHour>,
+    /// The same for the year-end break (12/29–1/3) when it is not a holiday.
+    pub year_end_uncovered: Vec<WeekHour>,
 }

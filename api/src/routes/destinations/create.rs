@@ -62,6 +62,7 @@ pub async fn create(
                         url: &new.url,
                         window: new.window,
                         time_zone: new.time_zone.name(),
+                        holidays: new.holidays,
                         language: new.language.unwrap_or_else(|| account.language()),
                         maintenance: new.maintenance,
                         outage: new.outage,

@@ -1,7 +1,7 @@
 use actix_web::{get, web};
 use chrono::{Datelike, Duration, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
-use shared::domain::{TimeZoneName, Weekday};
+use shared::domain::{DayKind, TimeZoneName, Weekday};
 use shared::dto::{Coverage, WeekHour};
 use shared::{FieldCode, FieldErrors, Problem};
 
@@ -17,7 +17,8 @@ pub struct Kind {
 }
 
 /// The hours of the week (in the account's time zone) in which no verified delivery address
-/// would receive a notice of this kind: where My Support warns that mail would be lost.
+/// would receive a notice of this kind: where My Support warns that mail would be lost. Hours
+/// that only public holidays or the year-end break leave uncovered are listed apart.
 #[utoipa::path(
     tag = "recipients",
     security(("bearer" = []), ("token" = ["read"])),
@@ -51,7 +52,8 @@ pub async fn coverage(
     let verified: Vec<&Recipient> = recipients.iter().filter(|r| r.is_verified()).collect();
     let tz = zone.tz();
     let today = now.with_timezone(&tz).date_naive();
-    let mut uncovered = Vec::new();
+    let (mut uncovered, mut holiday_uncovered, mut year_end_uncovered) =
+        (Vec::new(), Vec::new(), Vec::new());
     for weekday in Weekday::ALL {
         // The next date with this weekday, so that the answer follows this week's offsets.
         let ahead = (7 + weekday.index() - today.weekday().num_days_from_monday()) % 7;
@@ -64,13 +66,30 @@ pub async fn coverage(
                 continue;
             };
             let instant = instant.with_timezone(&Utc);
-            if !verified.iter().any(|r| r.delivers_at(instant)) {
-                uncovered.push(WeekHour { weekday, hour });
+            // Judged as an ordinary day, then as a holiday and as a year-end day: whether
+            // this week's date happens to be one does not change the weekly answer.
+            let covered = |day: DayKind| {
+                verified
+                    .iter()
+                    .any(|r| r.window().admits(r.zone().tz(), instant) && r.holidays().admits(day))
+            };
+            let at = WeekHour { weekday, hour };
+            if !covered(DayKind::Ordinary) {
+                uncovered.push(at);
+                continue;
+            }
+            if !covered(DayKind::Holiday) {
+                holiday_uncovered.push(at);
+            }
+            if !covered(DayKind::YearEnd) {
+                year_end_uncovered.push(at);
             }
         }
     }
     Ok(web::Json(Coverage {
         time_zone: zone.name().to_owned(),
         uncovered,
+        holiday_uncovered,
+        year_end_uncovered,
     }))
 }

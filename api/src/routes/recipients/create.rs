@@ -55,6 +55,7 @@ pub async fn create(
                         email: new.email.as_str(),
                         window: new.window,
                         time_zone: new.time_zone.name(),
+                        holidays: new.holidays,
                         language: new.language.unwrap_or_else(|| account.language()),
                         verified: false,
                     },

@@ -44,6 +44,9 @@ pub async fn update(
                 let (weekdays, hours) = change.window(r.window()).bits();
                 r.weekdays = weekdays;
                 r.hours = hours;
+                if let Some(rule) = change.holidays {
+                    r.holidays = rule.code().to_owned();
+                }
                 if let Some(zone) = change.time_zone {
                     r.time_zone = zone.name().to_owned();
                 }

@@ -1,7 +1,7 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use diesel::prelude::*;
 use shared::Problem;
-use shared::domain::{DeliveryWindow, TimeZoneName};
+use shared::domain::{DeliveryWindow, HolidayRule, TimeZoneName};
 use shared::dto::{ActivationRequest, SessionTokens, require_password};
 use shared::{FieldCode, FieldErrors};
 
@@ -97,6 +97,7 @@ pub async fn activate(
                         email: &account.email,
                         window: DeliveryWindow::ALL,
                         time_zone: TimeZoneName::DEFAULT.name(),
+                        holidays: HolidayRule::default(),
                         language: account.language(),
                         verified: true,
                     },

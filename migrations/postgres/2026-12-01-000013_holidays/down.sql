@@ -1,0 +1,2 @@
+ALTER TABLE webhooks DROP COLUMN holidays;
+ALTER TABLE recipients DROP COLUMN holidays;
