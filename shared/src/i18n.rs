@@ -208,6 +208,16 @@ catalogue! {
     EmptyWindowWarning => "曜日または時間が1つも選択されていないため、この配信先にはメールが届きません。", "No weekday or no hour is selected: this address will receive nothing.";
     CoverageWarning => "どの配信先にも故障情報メールが届かない時間帯があります（週168時間のうち", "Some hours of the week reach none of your addresses with outage mail (of the 168 hours in a week, ";
     CoverageWarningEnd => "時間）。", " are uncovered).";
+    HolidaysLegend => "祝日・年末年始", "Public holidays and year-end";
+    HolidaysDeliver => "祝日も配信する", "Deliver on public holidays too";
+    HolidaysSkip => "祝日（振替休日を含む）は配信しない", "Not on Japan's public holidays (substitute holidays included)";
+    HolidaysSkipWithYearEnd => "祝日と年末年始（12/29〜1/3）は配信しない", "Not on public holidays nor from 29 December to 3 January";
+    HolidaysHint => "祝日は内閣府の「国民の祝日」一覧により、配信先のタイムゾーンの日付で判定します。", "Holidays follow the Cabinet Office's list of Japan's national holidays, by the date in the address's time zone.";
+    HolidaysSkipShort => "祝日を除く", "except public holidays";
+    HolidaysSkipWithYearEndShort => "祝日・年末年始を除く", "except public holidays and year-end";
+    CoverageHolidays => "祝日には、さらに", "On public holidays, ";
+    CoverageHolidaysEnd => "時間どの配信先にも届きません。", " more hours reach none of your addresses.";
+    CoverageYearEnd => "年末年始（12/29〜1/3）には、さらに", "From 29 December to 3 January, ";
     TimeZone => "タイムゾーン", "Time zone";
     DoDelete => "削除する", "Delete";
     DeleteRecipientSuffix => " を配信先から削除します。よろしいですか？", " will be removed from your delivery addresses. Continue?";

@@ -328,9 +328,21 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .await?;
     b.find("button.day[data-day='sat'][aria-pressed='true']")
         .await?;
+    // Not on holidays nor at the year end: the radio button chosen with the space bar.
+    b.find("#holidays-deliver:checked").await?;
+    b.find("#holidays-skip_with_year_end")
+        .await?
+        .send_keys(" ")
+        .await?;
+    b.find("#holidays-skip_with_year_end:checked").await?;
     b.click("#recipient-to-confirm").await?;
     b.wait_for_text("#confirm-window", "月火水木金土 / 10:00–18:00")
         .await?;
+    b.wait_for_text(
+        "#confirm-holidays",
+        "祝日と年末年始（12/29〜1/3）は配信しない",
+    )
+    .await?;
     b.click("#recipient-save").await?;
     b.wait_for_text("main h1", "配信先の登録が完了しました")
         .await?;
@@ -341,15 +353,22 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
             use diesel::prelude::*;
             Ok(recipients
                 .filter(email.eq("team@example.com"))
-                .select((status, weekdays, hours))
-                .first::<(String, i32, i32)>(conn)?)
+                .select((status, weekdays, hours, holidays))
+                .first::<(String, i32, i32, String)>(conn)?)
         })
         .await?;
     assert_eq!(
         stored,
-        ("verified".to_owned(), 0b011_1111, 0b11_1111_1100_0000_0000)
+        (
+            "verified".to_owned(),
+            0b011_1111,
+            0b11_1111_1100_0000_0000,
+            "skip_with_year_end".to_owned()
+        )
     );
     b.goto(&app.url("/mysupport")).await?;
+    b.wait_for_text("#delivery-addresses", "祝日・年末年始を除く")
+        .await?;
     Ok(())
 }
 
@@ -363,6 +382,9 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         )?)
     })
     .await?;
+    // Written behind the process's back, as the CLI does: on SQLite a running process sees
+    // it within its session cache's few seconds, which the test does not wait out.
+    app.state.sessions.invalidate();
     b.goto(&app.url("/operator")).await?;
     b.click("#new-notice").await?;
     b.wait_for_path("/operator/notices/new").await?;

@@ -187,7 +187,10 @@ mod tests {
     #[test]
     fn the_local_date_decides() {
         // 2027-01-10 16:00 UTC is already 01:00 on 成人の日 in Tokyo, still Sunday in London.
-        let instant = date(2027, 1, 10).and_hms_opt(16, 0, 0).unwrap_or_default().and_utc();
+        let instant = date(2027, 1, 10)
+            .and_hms_opt(16, 0, 0)
+            .unwrap_or_default()
+            .and_utc();
         assert_eq!(DayKind::at(Tz::Asia__Tokyo, instant), DayKind::Holiday);
         assert_eq!(DayKind::at(Tz::Europe__London, instant), DayKind::Ordinary);
     }

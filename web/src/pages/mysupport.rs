@@ -263,6 +263,23 @@ fn OptOuts(
 /// The delivery addresses, the coverage warning and the guide's ways to the 配信先 tab.
 #[component]
 fn Addresses(list: RwSignal<Vec<RecipientView>>, coverage: Option<Coverage>) -> impl IntoView {
+    // Hours lost only on holidays or at the year end are said apart: the addresses chose it.
+    let holidays = coverage
+        .as_ref()
+        .filter(|c| !c.holiday_uncovered.is_empty() || !c.year_end_uncovered.is_empty())
+        .map(|c| {
+            let (holiday, year_end) = (c.holiday_uncovered.len(), c.year_end_uncovered.len());
+            view! {
+                <div class="alert info" id="holiday-coverage">
+                    {(holiday > 0).then(|| view! {
+                        <span>{t(Msg::CoverageHolidays)}{holiday}{t(Msg::CoverageHolidaysEnd)}</span>
+                    })}
+                    {(year_end > 0).then(|| view! {
+                        " " <span>{t(Msg::CoverageYearEnd)}{year_end}{t(Msg::CoverageHolidaysEnd)}</span>
+                    })}
+                </div>
+            }
+        });
     let warning = coverage.filter(|c| !c.uncovered.is_empty()).map(|c| {
         view! {
             <div class="alert error" role="alert" id="coverage-warning">
@@ -280,6 +297,7 @@ fn Addresses(list: RwSignal<Vec<RecipientView>>, coverage: Option<Coverage>) -> 
                 </A>
             </div>
             {warning}
+            {holidays}
             <RecipientTable list manage=false />
             <p class="hint">{t(Msg::RecipientsLead)}</p>
             <p class="hint">

@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shared::FieldErrors;
-use shared::domain::{DeliveryWindow, Language};
+use shared::domain::{DeliveryWindow, HolidayRule, Language};
 use shared::dto::{HookChannel, NewDestinationRequest};
 
 use super::{Added, JustAdded, channel_label};
 use crate::api::{self, ApiError};
-use crate::components::{ErrorSummary, Field, WindowGrid, focus_first_invalid};
+use crate::components::{ErrorSummary, Field, HolidayChoice, WindowGrid, focus_first_invalid};
 use crate::i18n::{Msg, field_message, t, use_lang};
 use crate::pages::recipients::ZONES;
 use crate::pages::redirect_for;
@@ -19,6 +19,7 @@ const FIELDS: &[(&str, Msg)] = &[
     ("maintenance", Msg::NoticesToReceive),
     ("weekdays", Msg::Weekdays),
     ("hours", Msg::Hours),
+    ("holidays", Msg::HolidaysLegend),
 ];
 
 /// 「配信先を追加」: kind, name, URL, language, the notices to receive and the window. The
@@ -36,6 +37,7 @@ pub fn Form() -> impl IntoView {
     let maintenance = RwSignal::new(true);
     let outage = RwSignal::new(true);
     let window = RwSignal::new(DeliveryWindow::ALL);
+    let holidays = RwSignal::new(HolidayRule::default());
     let time_zone = RwSignal::new(ZONES[0].to_owned());
     let errors = RwSignal::new(FieldErrors::default());
     let general = RwSignal::new(None::<Msg>);
@@ -79,6 +81,7 @@ pub fn Form() -> impl IntoView {
             weekdays: Some(w.weekdays().iter().map(|d| d.code().to_owned()).collect()),
             hours: Some(w.hours().iter().map(|&h| i64::from(h)).collect()),
             time_zone: Some(time_zone.get_untracked()),
+            holidays: Some(holidays.get_untracked().code().to_owned()),
             language: Some(language.get_untracked().code().to_owned()),
             maintenance: Some(maintenance.get_untracked()),
             outage: Some(outage.get_untracked()),
@@ -125,6 +128,7 @@ pub fn Form() -> impl IntoView {
                 <fieldset class="window-fieldset">
                     <legend>{t(Msg::Weekdays)}" · "{t(Msg::Hours)}</legend>
                     <WindowGrid window />
+                    <HolidayChoice holidays />
                 </fieldset>
                 <div class="field">
                     <label for="time_zone">{t(Msg::TimeZone)}</label>

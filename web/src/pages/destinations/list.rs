@@ -7,7 +7,7 @@ use shared::dto::{DeliveryAttemptView, DestinationStatus, DestinationView, HookC
 use super::channel_label;
 use super::verify::TestOutcome;
 use crate::api::{self, ApiError};
-use crate::components::{Alert, ConfirmDialog};
+use crate::components::{Alert, ConfirmDialog, holiday_suffix};
 use crate::i18n::{Msg, t, use_lang, window_summary};
 use crate::pages::recipients::MySupportTabs;
 use crate::pages::redirect_for;
@@ -165,6 +165,7 @@ fn DestinationTable(list: RwSignal<Vec<DestinationView>>) -> impl IntoView {
                                 <p class="window">
                                     {move || kinds.iter().filter(|(on, _)| *on).map(|(_, m)| m.text(lang.get())).collect::<Vec<_>>().join(" · ")}
                                     " — "{move || window_summary(window, lang.get())}
+                                    {holiday_suffix(d.holidays).map(|m| view! { " · " {t(m)} })}
                                     <small class="muted">" (" {d.time_zone.clone()} ")"</small>
                                 </p>
                                 {(status == DestinationStatus::Quarantined).then(|| view! {

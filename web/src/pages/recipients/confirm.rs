@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use shared::domain::HolidayRule;
 use shared::dto::{NewRecipientRequest, RecipientPatch};
 use shared::{FieldErrors, ProblemKind};
 
@@ -28,6 +29,7 @@ pub fn Confirm() -> impl IntoView {
             let hours: Vec<i64> = w.hours().iter().map(|&h| i64::from(h)).collect();
             let email = draft.email.get_untracked();
             let time_zone = Some(draft.time_zone.get_untracked());
+            let holidays = Some(draft.holidays.get_untracked().code().to_owned());
             let result = match draft.id.get_value() {
                 None => {
                     api::add_recipient(&NewRecipientRequest {
@@ -35,6 +37,7 @@ pub fn Confirm() -> impl IntoView {
                         weekdays: Some(weekdays),
                         hours: Some(hours),
                         time_zone,
+                        holidays,
                         language: None,
                     })
                     .await
@@ -47,6 +50,7 @@ pub fn Confirm() -> impl IntoView {
                             weekdays: Some(weekdays),
                             hours: Some(hours),
                             time_zone,
+                            holidays,
                             language: None,
                         },
                     )
@@ -83,6 +87,12 @@ pub fn Confirm() -> impl IntoView {
                 <div class="review-row"><dt>{t(Msg::Recipients)}</dt><dd id="confirm-email">{move || draft.email.get()}</dd></div>
                 <div class="review-row"><dt>{t(Msg::Weekdays)}" · "{t(Msg::Hours)}</dt>
                     <dd id="confirm-window">{move || window_summary(draft.window.get(), lang.get())}</dd></div>
+                <div class="review-row"><dt>{t(Msg::HolidaysLegend)}</dt>
+                    <dd id="confirm-holidays">{move || match draft.holidays.get() {
+                        HolidayRule::Deliver => Msg::HolidaysDeliver,
+                        HolidayRule::Skip => Msg::HolidaysSkip,
+                        HolidayRule::SkipWithYearEnd => Msg::HolidaysSkipWithYearEnd,
+                    }.text(lang.get())}</dd></div>
                 <div class="review-row"><dt>{t(Msg::TimeZone)}</dt><dd>{move || draft.time_zone.get()}</dd></div>
             </dl>
             {move || draft.window.get().is_empty().then(|| view! { <Alert kind="error">{t(Msg::EmptyWindowWarning)}</Alert> })}

@@ -4,10 +4,10 @@ use shared::FieldErrors;
 use shared::domain::EmailAddress;
 
 use super::{RecipientDraft, ZONES};
-use crate::components::{Field, WindowGrid};
+use crate::components::{Field, HolidayChoice, WindowGrid};
 use crate::i18n::{Msg, t};
 
-/// 新規登録 / 変更: the address, its weekdays and hours, its time zone.
+/// 新規登録 / 変更: the address, its weekdays and hours, holidays, its time zone.
 #[component]
 pub fn Form() -> impl IntoView {
     let draft = expect_context::<RecipientDraft>();
@@ -37,6 +37,7 @@ pub fn Form() -> impl IntoView {
                     <fieldset class="window-fieldset">
                         <legend>{t(Msg::Weekdays)}" · "{t(Msg::Hours)}</legend>
                         <WindowGrid window=draft.window />
+                        <HolidayChoice holidays=draft.holidays />
                     </fieldset>
                     <div class="field">
                         <label for="time_zone">{t(Msg::TimeZone)}</label>

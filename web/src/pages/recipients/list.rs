@@ -5,7 +5,7 @@ use shared::domain::DeliveryWindow;
 use shared::dto::{RecipientStatus, RecipientView, SuspensionReason};
 
 use crate::api::{self, ApiError};
-use crate::components::{Alert, ConfirmDialog};
+use crate::components::{Alert, ConfirmDialog, holiday_suffix};
 use crate::i18n::{Msg, t, use_lang, window_summary};
 use crate::pages::redirect_for;
 
@@ -118,6 +118,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
                                 </td>
                                 <td class="window">
                                     {move || window_summary(window, lang.get())}
+                                    {holiday_suffix(r.holidays).map(|m| view! { " · " {t(m)} })}
                                     <small class="muted">" (" {r.time_zone.clone()} ")"</small>
                                     {window.is_empty().then(|| view! { <span class="badge pending">"!"</span> })}
                                 </td>

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::FieldErrors;
-use shared::domain::{DeliveryWindow, TimeZoneName};
+use shared::domain::{DeliveryWindow, HolidayRule, TimeZoneName};
 
 use crate::api::{self, ApiError};
 
@@ -28,6 +28,7 @@ pub struct RecipientDraft {
     pub email: RwSignal<String>,
     pub window: RwSignal<DeliveryWindow>,
     pub time_zone: RwSignal<String>,
+    pub holidays: RwSignal<HolidayRule>,
     pub errors: RwSignal<FieldErrors>,
     pub ready: RwSignal<bool>,
 }
@@ -50,6 +51,7 @@ pub fn Wizard() -> impl IntoView {
         email: RwSignal::new(String::new()),
         window: RwSignal::new(DeliveryWindow::ALL),
         time_zone: RwSignal::new(TimeZoneName::DEFAULT.name().to_owned()),
+        holidays: RwSignal::new(HolidayRule::default()),
         errors: RwSignal::new(FieldErrors::default()),
         ready: RwSignal::new(id.is_none()),
     };
@@ -73,6 +75,7 @@ pub fn Wizard() -> impl IntoView {
                 .window
                 .set(DeliveryWindow::new(&r.weekdays, &r.hours).unwrap_or(DeliveryWindow::ALL));
             draft.time_zone.set(r.time_zone);
+            draft.holidays.set(r.holidays);
             draft.ready.set(true);
         }
         Some(Ok(Some(None))) => navigate("/mysupport/recipients", Default::default()),
