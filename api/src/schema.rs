@@ -128,6 +128,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
+        publish_at -> Nullable<Timestamp>,
     }
 }
 

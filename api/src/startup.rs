@@ -30,6 +30,7 @@ use crate::mail::notice_mail::NoticeMailer;
 use crate::mail::unsubscribe::UnsubscribeKey;
 use crate::openapi::{ApiDoc, api_scope};
 use crate::public_cache::PublicCache;
+use crate::services::scheduler::Scheduler;
 use crate::session_cache::SessionCache;
 use crate::state::AppState;
 use crate::throttle::Throttle;
@@ -123,15 +124,26 @@ impl Application {
         });
 
         let (shutdown, shutdown_rx) = watch::channel(false);
+        let scheduler = Scheduler {
+            pool: state.pool.clone(),
+            clock: clock.clone(),
+            message_domain: state.message_domain(),
+            public: state.public.clone(),
+            wakeup: wakeup.clone(),
+            poll_interval: state.settings.outbox_poll_interval,
+        };
         let dispatcher = dispatcher_for(&state, clock, transport, wakeup)?;
         let dispatcher = if state.settings.dispatch {
             let running = Running::mark(state.dispatcher_running.clone());
+            let scheduler_rx = shutdown_rx.clone();
             tokio::spawn(async move {
                 let _running = running;
-                dispatcher.run(shutdown_rx).await;
+                tokio::join!(dispatcher.run(shutdown_rx), scheduler.run(scheduler_rx));
             })
         } else {
-            tracing::info!("SHIRASE_DISPATCH=off: this process sends no mail");
+            tracing::info!(
+                "SHIRASE_DISPATCH=off: this process sends no mail and publishes no scheduled notice"
+            );
             tokio::spawn(async {})
         };
 

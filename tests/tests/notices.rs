@@ -78,6 +78,130 @@ fn once_each(by: &BTreeMap<String, Vec<ReceivedMail>>) -> anyhow::Result<Vec<&st
 }
 
 backend_tests! {
+    async fn a_scheduled_draft_is_published_once_when_its_time_comes(app: TestApp) -> anyhow::Result<()> {
+        let t0 = Utc.with_ymd_and_hms(2026, 12, 2, 1, 0, 0).single().unwrap_or_default();
+        app.clock.set(t0);
+        let op = operator(&app, "op@example.com").await?;
+        let customer = customer(&app, "customer@example.com").await?.access_token;
+        let create = |title: &str| json!({
+            "kind": "outage", "products": [A], "title_ja": title, "body_ja": "調査中です。",
+            "starts_at": "2026-12-02T00:30:00Z",
+        });
+        let res = app.post("/api/v1/notices", Some(&op), create("予約公開")).await?;
+        let id = res.body["id"].as_str().unwrap_or_default().to_owned();
+        let schedule = format!("/api/v1/notices/{id}/schedule");
+        let put = |body: Value, token: String| {
+            let (app, schedule) = (&app, schedule.clone());
+            async move { app.call(Method::PUT, &schedule, Some(&token), Some(body)).await }
+        };
+
+        // Bad input, and a customer: nothing is scheduled.
+        for (body, code) in [
+            (json!({"publish_at": "2026-12-02T00:59:00Z"}), "in_past"),
+            (json!({"publish_at": "tomorrow"}), "invalid_datetime"),
+            (json!({}), "required"),
+        ] {
+            let res = put(body, op.clone()).await?;
+            assert_eq!(res.field_errors()?, [("publish_at".to_owned(), code.to_owned())]);
+        }
+        assert_eq!(put(json!({"publish_at": "2026-12-02T01:10:00Z"}), customer.clone()).await?.status, 403);
+        let view: NoticeView = app.get(&format!("/api/v1/notices/{id}"), Some(&op)).await?.json()?;
+        assert_eq!(view.publish_at, None);
+
+        // At 10:10 JST, then moved to 10:05.
+        put(json!({"publish_at": "2026-12-02T01:10:00Z"}), op.clone()).await?;
+        let res = put(json!({"publish_at": "2026-12-02T10:05:00+09:00"}), op.clone()).await?;
+        assert_eq!(res.status, 200, "{res:?}");
+        let view: NoticeView = res.json()?;
+        let at = t0 + chrono::Duration::minutes(5);
+        assert_eq!((view.publish_at, view.published_at), (Some(at), None));
+        let drafts: Vec<shared::dto::NoticeSummary> = app.get("/api/v1/notice-drafts", Some(&op)).await?.json()?;
+        assert_eq!(drafts.iter().find(|d| d.id == id).and_then(|d| d.publish_at), Some(at));
+
+        // A second draft, scheduled and then unscheduled.
+        let res = app.post("/api/v1/notices", Some(&op), create("取り消す予約")).await?;
+        let other = res.body["id"].as_str().unwrap_or_default().to_owned();
+        let other_schedule = format!("/api/v1/notices/{other}/schedule");
+        app.call(Method::PUT, &other_schedule, Some(&op), Some(json!({"publish_at": "2026-12-02T01:03:00Z"}))).await?;
+        let res = app.call(Method::DELETE, &other_schedule, Some(&op), None).await?;
+        assert_eq!(res.status, 200, "{res:?}");
+        assert_eq!(res.json::<NoticeView>()?.publish_at, None);
+
+        // Its audience is the one of its time: an address added after the scheduling.
+        app.db(|conn| {
+            let acc = fixtures::account(conn, "late@example.com")?;
+            fixtures::subscribe(conn, &acc, A, false, true)?;
+            fixtures::address(conn, &acc, Address::new("late-ops@example.com"))?;
+            Ok(())
+        }).await?;
+        // Not before its time (the scheduler looks every 200 ms here).
+        app.clock.set(t0 + chrono::Duration::minutes(4));
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let view: NoticeView = app.get(&format!("/api/v1/notices/{id}"), Some(&op)).await?.json()?;
+        assert_eq!(view.published_at, None);
+        // Read (and so cached) while nothing is public.
+        let page: NoticePage = app.get("/api/v1/notices", None).await?.json()?;
+        assert!(page.items.is_empty());
+
+        app.clock.set(at + chrono::Duration::seconds(1));
+        let mut published = None;
+        for _ in 0..100 {
+            if let Some(p) = app.get(&format!("/api/v1/notices/{id}"), None).await?.json::<NoticeView>().ok().and_then(|v| v.published_at) {
+                published = Some(p);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(published, Some(at + chrono::Duration::seconds(1)), "published by the scheduler");
+        let progress = settled(&app, &op, &id).await?;
+        assert_eq!(progress.sent, 1);
+        let view: NoticeView = app.get(&format!("/api/v1/notices/{id}"), None).await?.json()?;
+        assert_eq!(view.publish_at, None);
+        let page: NoticePage = app.get("/api/v1/notices", None).await?.json()?;
+        assert_eq!(page.items.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(), [id.as_str()], "the public list, at once");
+        let mails: Vec<_> = app.smtp.all().into_iter().filter(|m| m.envelope_to.iter().any(|t| t == "late-ops@example.com")).collect();
+        assert_eq!(mails.len(), 1, "one mail, to the address added after the scheduling");
+        assert_eq!(put(json!({"publish_at": "2026-12-02T02:00:00Z"}), op.clone()).await?.status, 409);
+        assert_eq!(app.call(Method::DELETE, &schedule, Some(&op), None).await?.status, 409);
+
+        // The unscheduled draft stays a draft past its old time.
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let view: NoticeView = app.get(&format!("/api/v1/notices/{other}"), Some(&op)).await?.json()?;
+        assert_eq!(view.published_at, None);
+
+        // Several schedulers (several processes' worth) racing over the same due drafts
+        // publish each exactly once.
+        let mut due = Vec::new();
+        for n in 0..6 {
+            let res = app.post("/api/v1/notices", Some(&op), create(&format!("一斉 {n}"))).await?;
+            let id = res.body["id"].as_str().unwrap_or_default().to_owned();
+            app.call(Method::PUT, &format!("/api/v1/notices/{id}/schedule"), Some(&op), Some(json!({"publish_at": "2026-12-02T01:08:00Z"}))).await?;
+            due.push(id);
+        }
+        let domain = app.state.message_domain();
+        let now = (t0 + chrono::Duration::minutes(9)).naive_utc();
+        let racers: Vec<_> = (0..4).map(|_| {
+            let (pool, domain) = (app.state.pool.clone(), domain.clone());
+            tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+                Ok(api::services::notices::publish_due(&mut *pool.get()?, &domain, now, 20)?.len())
+            })
+        }).collect();
+        let mut total = 0;
+        for r in racers {
+            total += r.await??;
+        }
+        app.clock.set(t0 + chrono::Duration::minutes(9));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let publications = app.db(move |conn| {
+            use api::schema::publications::dsl::*;
+            use diesel::prelude::*;
+            Ok(publications.filter(notice_id.eq_any(&due)).count().get_result::<i64>(conn)?)
+        }).await?;
+        assert_eq!(total, 6, "the racers published every one (the app's clock is behind)");
+        assert_eq!(publications, 6, "each once, between the racers and the app's own scheduler");
+        Ok(())
+    }
+
     async fn public_holidays_and_the_year_end_are_skipped_where_asked(app: TestApp) -> anyhow::Result<()> {
         operator(&app, "op@example.com").await?;
         app.db(|conn| {

@@ -223,3 +223,130 @@ async fn postgres_logout_through_one_process_ends_the_session_in_another() -> an
     );
     Ok(())
 }
+
+/// Published `notice`s: how many publications the notice has, and how many deliveries its
+/// first one queued.
+async fn publications_of(app: &TestApp, notice: &str) -> anyhow::Result<(i64, i64)> {
+    let notice = notice.to_owned();
+    app.db(move |conn| {
+        use api::schema::{deliveries, publications};
+        use diesel::prelude::*;
+        let ids: Vec<String> = publications::table
+            .filter(publications::notice_id.eq(&notice))
+            .select(publications::id)
+            .load(conn)?;
+        let queued = deliveries::table
+            .filter(deliveries::publication_id.eq_any(&ids))
+            .count()
+            .get_result::<i64>(conn)?;
+        Ok((ids.len() as i64, queued))
+    })
+    .await
+}
+
+/// Waits (15 s at most) until the notice has a publication.
+async fn until_published(app: &TestApp, notice: &str) -> anyhow::Result<(i64, i64)> {
+    for _ in 0..150 {
+        let seen = publications_of(app, notice).await?;
+        if seen.0 > 0 {
+            return Ok(seen);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("{notice} was not published")
+}
+
+/// A scheduled draft is published by one of two processes on one PostgreSQL database, once;
+/// one whose time passed while no process ran is published by the next to start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_scheduled_notice_is_published_once_across_processes_and_restarts()
+-> anyhow::Result<()> {
+    let mode = Mode {
+        no_dispatcher: true,
+        ..Mode::default()
+    };
+    let Some(app) = TestApp::spawn_with(Backend::Postgres, mode).await? else {
+        return Ok(());
+    };
+    // The processes keep real time; the test's application checks `publish_at` against it.
+    app.clock.set(chrono::Utc::now());
+    // The sign-up's mail, through a dispatcher of the test's own while it lasts.
+    let op = {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
+        let op = operator(&app, "op@example.com").await;
+        let _ = stop.send(true);
+        helper.await?;
+        op?
+    };
+    app.db(|conn| {
+        let account = fixtures::account(conn, "acc@example.com")?;
+        fixtures::subscribe(conn, &account, PRODUCT, false, true)?;
+        for email in ["a@example.com", "b@example.com", "c@example.com"] {
+            fixtures::address(conn, &account, fixtures::Address::new(email))?;
+        }
+        Ok(())
+    })
+    .await?;
+    let scheduled = |title: &'static str, after: chrono::Duration| {
+        let (app, op) = (&app, op.clone());
+        async move {
+            let res = app
+                .post(
+                    "/api/v1/notices",
+                    Some(&op),
+                    json!({
+                        "kind": "outage", "products": [PRODUCT], "title_ja": title,
+                        "body_ja": "調査中です。", "starts_at": "2026-12-02T01:00:00Z",
+                    }),
+                )
+                .await?;
+            let id = res.body["id"].as_str().unwrap_or_default().to_owned();
+            let at = (chrono::Utc::now() + after).to_rfc3339();
+            let res = app
+                .call(
+                    reqwest::Method::PUT,
+                    &format!("/api/v1/notices/{id}/schedule"),
+                    Some(&op),
+                    Some(json!({ "publish_at": at })),
+                )
+                .await?;
+            anyhow::ensure!(res.status == 200, "{res:?}");
+            anyhow::Ok(id)
+        }
+    };
+
+    let database_url = app.state.settings.database_url.expose().to_owned();
+    let mut first = Process::start(&database_url, &[]).await?;
+    let mut second = Process::start(&database_url, &[]).await?;
+    let both = scheduled("二つのプロセス", chrono::Duration::seconds(2)).await?;
+    assert_eq!(until_published(&app, &both).await?, (1, 3));
+    // Both schedulers have looked again since (each looks every second).
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        publications_of(&app, &both).await?,
+        (1, 3),
+        "published once"
+    );
+    let logs = [first.log(), second.log()];
+    let publishers = logs
+        .iter()
+        .filter(|l| l.contains("scheduled notice published"))
+        .count();
+    assert_eq!(publishers, 1, "{logs:?}");
+
+    // Due while nothing runs: published when a process starts.
+    let late = scheduled("再起動", chrono::Duration::seconds(2)).await?;
+    for p in [&first, &second] {
+        p.terminate()?;
+    }
+    assert!(first.wait().await?.success(), "{}", first.log());
+    assert!(second.wait().await?.success(), "{}", second.log());
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(publications_of(&app, &late).await?, (0, 0));
+    let mut third = Process::start(&database_url, &[]).await?;
+    assert_eq!(until_published(&app, &late).await?, (1, 3));
+    third.terminate()?;
+    assert!(third.wait().await?.success(), "{}", third.log());
+    Ok(())
+}

@@ -27,6 +27,8 @@ pub struct Notice {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
+    /// A scheduled draft: when the scheduler publishes it.
+    pub publish_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -238,9 +240,62 @@ impl Notice {
             starts_at: utc(self.starts_at),
             ends_at: self.ends_at.map(utc),
             published_at: self.published_at.map(utc),
+            publish_at: self.publish_at.map(utc),
             updated_at: utc(self.updated_at),
             updates,
         }
+    }
+
+    /// Schedules a draft for `at`, or unschedules it (`None`). Returns whether a draft was
+    /// changed (a published notice is not).
+    pub fn set_publish_at(
+        conn: &mut DbConnection,
+        id: &str,
+        at: Option<NaiveDateTime>,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let n = diesel::update(
+            notices::table
+                .find(id)
+                .filter(notices::published_at.is_null()),
+        )
+        .set((notices::publish_at.eq(at), notices::updated_at.eq(now)))
+        .execute(conn)?;
+        Ok(n == 1)
+    }
+
+    /// Scheduled drafts whose time has come, the earliest first.
+    pub fn due(
+        conn: &mut DbConnection,
+        now: NaiveDateTime,
+        limit: i64,
+    ) -> QueryResult<Vec<String>> {
+        notices::table
+            .filter(notices::publish_at.le(now))
+            .filter(notices::published_at.is_null())
+            .order((notices::publish_at.asc(), notices::id.asc()))
+            .select(notices::id)
+            .limit(limit)
+            .load(conn)
+    }
+
+    /// Takes a due draft's schedule: the claim on publishing it. Of several processes, the
+    /// first clears it (PostgreSQL holds the others' identical update on the row lock until
+    /// its transaction ends, then finds nothing to match); returns whether this one did.
+    pub fn take_schedule(
+        conn: &mut DbConnection,
+        id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let n = diesel::update(
+            notices::table
+                .find(id)
+                .filter(notices::publish_at.le(now))
+                .filter(notices::published_at.is_null()),
+        )
+        .set(notices::publish_at.eq(None::<NaiveDateTime>))
+        .execute(conn)?;
+        Ok(n == 1)
     }
 
     /// Drafts, most recently edited first.
@@ -349,6 +404,7 @@ impl Notice {
             starts_at: utc(self.starts_at),
             ends_at: self.ends_at.map(utc),
             published_at: self.published_at.map(utc),
+            publish_at: self.publish_at.map(utc),
             updated_at: utc(self.updated_at),
         }
     }
@@ -405,12 +461,16 @@ impl Notice {
                 notices::updated_at.eq(now),
             ))
             .execute(conn)?;
+        // Published by hand before its time, a scheduled draft is no longer scheduled.
         diesel::update(
             notices::table
                 .find(id)
                 .filter(notices::published_at.is_null()),
         )
-        .set(notices::published_at.eq(now))
+        .set((
+            notices::published_at.eq(now),
+            notices::publish_at.eq(None::<NaiveDateTime>),
+        ))
         .execute(conn)?;
         Ok(())
     }

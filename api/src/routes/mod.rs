@@ -87,6 +87,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(notices::update_draft::update_draft)
         .service(notices::delete::delete)
         .service(notices::publish::publish)
+        .service(notices::schedule::schedule)
+        .service(notices::unschedule::unschedule)
         .service(notices::update::update)
         .service(notices::deliveries::deliveries)
         .service(notices::export::export)

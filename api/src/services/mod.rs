@@ -5,3 +5,4 @@ pub mod bounces;
 pub mod deliveries;
 pub mod destinations;
 pub mod notices;
+pub mod scheduler;

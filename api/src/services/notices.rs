@@ -7,7 +7,9 @@ use chrono::NaiveDateTime;
 use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use shared::FieldCode;
-use shared::dto::{NoticeDraftRequest, NoticeUpdateRequest, NoticeView, PublicationReceipt};
+use shared::dto::{
+    NoticeDraftRequest, NoticeUpdateRequest, NoticeView, PublicationReceipt, ScheduleRequest,
+};
 use shared::{FieldErrors, ProblemKind};
 
 use crate::db::DbConnection;
@@ -132,22 +134,89 @@ pub fn publish_draft(
     conn.transaction(|conn| {
         let notice = find(conn, id)?;
         if !notice.is_draft() {
-            return Err(ApiError::new(
-                ProblemKind::Conflict,
-                "This notice is already published.",
-            ));
+            return Err(already_published());
         }
-        let new = NewPublication {
-            notice_id: &notice.id,
-            sequence: 0,
-            body_ja: &notice.body_ja,
-            body_en: notice.body_en.as_deref(),
-            status: notice.status(),
-            starts_at: notice.starts_at,
-            ends_at: notice.ends_at,
-        };
-        publish_in(conn, message_domain, &notice, &new, true, now)
+        first_publication(conn, message_domain, &notice, now)
     })
+}
+
+fn already_published() -> ApiError {
+    ApiError::new(ProblemKind::Conflict, "This notice is already published.")
+}
+
+/// The draft's first publication: the notice as drafted, to its whole audience.
+fn first_publication(
+    conn: &mut DbConnection,
+    message_domain: &str,
+    notice: &Notice,
+    now: NaiveDateTime,
+) -> ApiResult<PublicationReceipt> {
+    let new = NewPublication {
+        notice_id: &notice.id,
+        sequence: 0,
+        body_ja: &notice.body_ja,
+        body_en: notice.body_en.as_deref(),
+        status: notice.status(),
+        starts_at: notice.starts_at,
+        ends_at: notice.ends_at,
+    };
+    publish_in(conn, message_domain, notice, &new, true, now)
+}
+
+/// Schedules a draft's publication for the request's instant (replacing any earlier
+/// schedule). 409 if published; `publish_at: in_past` for an instant not after `now`.
+pub fn schedule(
+    conn: &mut DbConnection,
+    id: &str,
+    request: &ScheduleRequest,
+    now: NaiveDateTime,
+) -> ApiResult<NoticeView> {
+    conn.transaction(|conn| {
+        let notice = find(conn, id)?;
+        if !notice.is_draft() {
+            return Err(already_published());
+        }
+        let at = request.parse(utc(now))?;
+        Notice::set_publish_at(conn, id, Some(at.naive_utc()), now)?;
+        Ok(find(conn, id)?.view(conn)?)
+    })
+}
+
+/// Takes a draft's schedule away: it stays a draft. 409 if already published (a scheduled
+/// publication that has happened cannot be undone by this).
+pub fn unschedule(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> ApiResult<NoticeView> {
+    conn.transaction(|conn| {
+        let notice = find(conn, id)?;
+        if !Notice::set_publish_at(conn, &notice.id, None, now)? {
+            return Err(already_published());
+        }
+        Ok(find(conn, id)?.view(conn)?)
+    })
+}
+
+/// Publishes the scheduled drafts that are due, each in its own transaction that first
+/// takes its schedule, so that of several processes exactly one publishes it, once.
+/// Returns the notices published and their receipts.
+pub fn publish_due(
+    conn: &mut DbConnection,
+    message_domain: &str,
+    now: NaiveDateTime,
+    limit: i64,
+) -> ApiResult<Vec<(String, PublicationReceipt)>> {
+    let mut published = Vec::new();
+    for id in Notice::due(conn, now, limit)? {
+        let receipt = conn.transaction(|conn| {
+            if !Notice::take_schedule(conn, &id, now)? {
+                return Ok(None);
+            }
+            let notice = find(conn, &id)?;
+            first_publication(conn, message_domain, &notice, now).map(Some)
+        })?;
+        if let Some(receipt) = receipt {
+            published.push((id, receipt));
+        }
+    }
+    Ok(published)
 }
 
 /// Publishes a follow-up of a published notice, in one transaction. 409 if a draft.

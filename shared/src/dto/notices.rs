@@ -387,6 +387,9 @@ pub struct NoticeView {
     pub ends_at: Option<DateTime<Utc>>,
     /// Absent while a draft.
     pub published_at: Option<DateTime<Utc>>,
+    /// A scheduled draft: when it will be published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub updates: Vec<NoticeUpdateView>,
 }
@@ -421,7 +424,31 @@ pub struct NoticeSummary {
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
     pub published_at: Option<DateTime<Utc>>,
+    /// A scheduled draft: when it will be published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// `PUT /api/v1/notices/{id}/schedule`: publish the draft at `publish_at` (RFC 3339), which
+/// must lie in the future. Its audience is the one of that instant, not of the scheduling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ScheduleRequest {
+    pub publish_at: String,
+}
+
+impl ScheduleRequest {
+    pub fn parse(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>, FieldErrors> {
+        let mut e = FieldErrors::default();
+        match parse_instant(&self.publish_at) {
+            Ok(at) if at > now => return Ok(at),
+            Ok(_) => e.push("publish_at", FieldCode::InPast),
+            Err(code) => e.push("publish_at", code),
+        }
+        Err(e)
+    }
 }
 
 /// A page of `GET /api/v1/notices`, newest first.

@@ -10,7 +10,9 @@ pub mod export;
 pub mod list;
 pub mod preview;
 pub mod publish;
+pub mod schedule;
 pub mod show;
+pub mod unschedule;
 pub mod update;
 pub mod update_draft;
 

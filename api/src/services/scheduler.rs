@@ -1,0 +1,79 @@
+//! The Tokio task that publishes scheduled drafts when their time comes. Every process that
+//! dispatches runs one beside its dispatcher; taking a schedule is a claim in the database,
+//! so a notice is published once whichever process sees it first, and a restart loses
+//! nothing: the schedule is a column, not a timer.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use tokio::sync::{Notify, watch};
+
+use crate::clock::Clock;
+use crate::db::Pool;
+use crate::public_cache::PublicCache;
+
+/// Scheduled drafts published per look; more wait for the next, which follows at once.
+const BATCH: i64 = 20;
+
+pub struct Scheduler {
+    pub pool: Pool,
+    pub clock: Arc<dyn Clock>,
+    pub message_domain: String,
+    /// Ended after a publication: this process's copy of the public pages is out of date
+    /// (other processes hear of it from the database on PostgreSQL).
+    pub public: Arc<PublicCache>,
+    /// The dispatcher's: a publication has queued deliveries.
+    pub wakeup: Arc<Notify>,
+    /// How long a publication may lag behind its time, at most.
+    pub poll_interval: StdDuration,
+}
+
+impl Scheduler {
+    /// Runs until `shutdown` turns true.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let published = match self.publish_due().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::error!(error = ?e, "publishing scheduled notices failed");
+                    0
+                }
+            };
+            if published < usize::try_from(BATCH).unwrap_or(usize::MAX) {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.poll_interval) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+        }
+        tracing::info!("scheduler stopped");
+    }
+
+    /// Publishes the scheduled drafts that are due; returns how many.
+    pub async fn publish_due(&self) -> anyhow::Result<usize> {
+        let (pool, domain) = (self.pool.clone(), self.message_domain.clone());
+        let now = self.clock.now().naive_utc();
+        let published = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let mut conn = pool.get()?;
+            Ok(super::notices::publish_due(&mut conn, &domain, now, BATCH)?)
+        })
+        .await??;
+        if published.is_empty() {
+            return Ok(0);
+        }
+        self.public.invalidate();
+        self.wakeup.notify_one();
+        for (notice, receipt) in &published {
+            tracing::info!(
+                notice = %notice,
+                publication = %receipt.publication_id,
+                audience = receipt.audience,
+                "scheduled notice published"
+            );
+        }
+        Ok(published.len())
+    }
+}

@@ -1,0 +1,2 @@
+DROP INDEX notices_scheduled;
+ALTER TABLE notices DROP COLUMN publish_at;
