@@ -208,6 +208,13 @@ catalogue! {
     EmptyWindowWarning => "曜日または時間が1つも選択されていないため、この配信先にはメールが届きません。", "No weekday or no hour is selected: this address will receive nothing.";
     CoverageWarning => "どの配信先にも故障情報メールが届かない時間帯があります（週168時間のうち", "Some hours of the week reach none of your addresses with outage mail (of the 168 hours in a week, ";
     CoverageWarningEnd => "時間）。", " are uncovered).";
+    ScheduleTitle => "予約公開", "Scheduled publication";
+    PublishAt => "公開日時", "Publish at";
+    ScheduleHint => "この日時に自動で公開し、その時点の配信先に送ります（このブラウザのタイムゾーン）。公開までは下書きとして編集できます。", "Published automatically at this time, to the audience of that moment (this browser's time zone). Until then it stays an editable draft.";
+    DoSchedule => "予約する", "Schedule";
+    ScheduledBadge => "予約済み", "Publication scheduled";
+    ScheduledLead => "に公開されます。", "is when it will be published.";
+    Unschedule => "予約を取り消す", "Unschedule";
     HolidaysLegend => "祝日・年末年始", "Public holidays and year-end";
     HolidaysDeliver => "祝日も配信する", "Deliver on public holidays too";
     HolidaysSkip => "祝日（振替休日を含む）は配信しない", "Not on Japan's public holidays (substitute holidays included)";

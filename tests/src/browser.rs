@@ -166,6 +166,56 @@ impl Browser {
         Ok(())
     }
 
+    /// Types a local date and time into a `datetime-local` input key by key, segment after
+    /// segment in the order and clock (12 or 24 h) of the browser's locale, as a person
+    /// would; then checks that the input holds exactly that instant.
+    pub async fn type_datetime(&self, css: &str, at: chrono::NaiveDateTime) -> anyhow::Result<()> {
+        let element = self.find(css).await?;
+        // The segments as the browser's locale orders them: `year`, `month`, `day`,
+        // `hour`, `minute` and, on a 12-hour clock, `dayPeriod`.
+        let parts = self
+            .client
+            .execute(
+                "return new Intl.DateTimeFormat(undefined, { year: 'numeric', month: '2-digit', \
+                 day: '2-digit', hour: '2-digit', minute: '2-digit' }) \
+                 .formatToParts(new Date()).map(p => p.type).filter(t => t !== 'literal');",
+                vec![],
+            )
+            .await?;
+        let parts: Vec<String> = serde_json::from_value(parts)?;
+        let twelve = parts.iter().any(|p| p == "dayPeriod");
+        let mut keys = String::new();
+        for part in &parts {
+            keys.push_str(&match part.as_str() {
+                // A year may have more digits, so the field waits for them: the right arrow
+                // (WebDriver's U+E014) moves on. Two-digit segments move on by themselves.
+                "year" => format!("{}\u{E014}", at.format("%Y")),
+                "month" => at.format("%m").to_string(),
+                "day" => at.format("%d").to_string(),
+                "hour" if twelve => at.format("%I").to_string(),
+                "hour" => at.format("%H").to_string(),
+                "minute" => at.format("%M").to_string(),
+                "dayPeriod" => at.format("%p").to_string()[..1].to_owned(),
+                other => bail!("unexpected date part {other}"),
+            });
+        }
+        // Focused as Tab would: on its first segment (a click would land on whichever
+        // segment lies under the middle of the box).
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).focus();",
+                vec![css.into()],
+            )
+            .await?;
+        element.send_keys(&keys).await?;
+        let shown = element.prop("value").await?.unwrap_or_default();
+        let wanted = at.format("%Y-%m-%dT%H:%M").to_string();
+        if shown != wanted {
+            bail!("typed {keys:?} ({parts:?}) into {css}, which shows {shown:?}, not {wanted:?}");
+        }
+        Ok(())
+    }
+
     /// Sets an input's value as a script would, then tells the app: for inputs such as
     /// `datetime-local` whose keyboard entry differs between browsers.
     pub async fn set_value(&self, css: &str, value: &str) -> anyhow::Result<()> {

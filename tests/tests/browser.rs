@@ -881,3 +881,83 @@ async fn delete_draft(app: &TestApp, b: &Browser, op: &str, id: &str) -> anyhow:
     anyhow::ensure!(res.status == 404, "the draft is still there: {res:?}");
     Ok(())
 }
+
+/// An operator schedules a draft from its console page by typing a date and time, sees it
+/// scheduled there and in the console's list, and takes the schedule back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_schedules_a_draft_and_takes_it_back() -> anyhow::Result<()> {
+    let app = TestApp::spawn(shirase_tests::Backend::Sqlite).await?;
+    if !browser::available(&app.state.settings.web_dir)? {
+        return Ok(());
+    }
+    let op = shirase_tests::flows::operator(&app, "op@example.com").await?;
+    let res = app
+        .post(
+            "/api/v1/notices",
+            Some(&op),
+            serde_json::json!({
+                "kind": "maintenance", "products": ["id-federation"], "title_ja": "予約するメンテナンス",
+                "body_ja": "作業します。", "starts_at": "2030-01-10T01:00:00Z", "ends_at": "2030-01-10T03:00:00Z",
+            }),
+        )
+        .await?;
+    anyhow::ensure!(res.status == 201, "{res:?}");
+    let id = res.body["id"].as_str().unwrap_or_default().to_owned();
+    let b = Browser::start().await?;
+    let result = schedule_draft(&app, &b, &op, &id).await;
+    b.finish(result, "schedule-draft").await
+}
+
+async fn schedule_draft(app: &TestApp, b: &Browser, op: &str, id: &str) -> anyhow::Result<()> {
+    b.goto(&app.url("/login")).await?;
+    b.fill("#email", "op@example.com").await?;
+    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
+    b.click("form button[type=submit]").await?;
+    b.wait_for_path("/mysupport").await?;
+    b.goto(&app.url(&format!("/operator/notices/{id}"))).await?;
+    b.wait_for_text("#console-title", "予約するメンテナンス")
+        .await?;
+    let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M");
+
+    // A time already past is refused next to the field.
+    b.type_datetime("#publish_at", at("2020-01-06 09:00")?)
+        .await?;
+    b.click("#schedule-submit").await?;
+    b.wait_for_text("#publish_at-error", "未来の日時を指定してください")
+        .await?;
+
+    // 2030-01-09 22:30 in the browser's zone.
+    b.type_datetime("#publish_at", at("2030-01-09 22:30")?)
+        .await?;
+    b.click("#schedule-submit").await?;
+    b.wait_for_text("#scheduled-at", "予約済み").await?;
+    b.screenshot_if_asked("schedule-set").await?;
+    let expected = b
+        .client
+        .execute("return new Date('2030-01-09T22:30').toISOString();", vec![])
+        .await?;
+    let expected: chrono::DateTime<chrono::Utc> = serde_json::from_value(expected)?;
+    let view: shared::dto::NoticeView = app
+        .get(&format!("/api/v1/notices/{id}"), Some(op))
+        .await?
+        .json()?;
+    anyhow::ensure!(
+        view.publish_at == Some(expected),
+        "{:?} != {expected}",
+        view.publish_at
+    );
+    b.goto(&app.url("/operator")).await?;
+    b.wait_for_text(&format!("#draft-list li[data-id='{id}']"), "予約済み")
+        .await?;
+
+    b.goto(&app.url(&format!("/operator/notices/{id}"))).await?;
+    b.click("#unschedule").await?;
+    b.find("#schedule-submit").await?;
+    let view: shared::dto::NoticeView = app
+        .get(&format!("/api/v1/notices/{id}"), Some(op))
+        .await?
+        .json()?;
+    anyhow::ensure!(view.publish_at.is_none(), "{:?}", view.publish_at);
+    anyhow::ensure!(view.published_at.is_none(), "still a draft");
+    Ok(())
+}

@@ -23,16 +23,19 @@ async fn every_page_is_titled_accessible_and_fits_a_phone() -> anyhow::Result<()
     }
     let axe = browser::axe_source()?;
     let sink = HookSink::start().await?;
-    let (notice, recipient, destination) = content(&app, &sink).await?;
+    let (notice, recipient, destination, draft) = content(&app, &sink).await?;
     let b = Browser::start().await?;
-    let result = walk(&app, &b, &axe, (&notice, &recipient, &destination)).await;
+    let result = walk(&app, &b, &axe, (&notice, &recipient, &destination, &draft)).await;
     b.finish(result, "pages").await
 }
 
 /// An operator who is also a customer of ID Federation, with a second, long delivery address,
-/// a Slack destination, an API token and a published outage: every page has something to
-/// show.
-async fn content(app: &TestApp, sink: &HookSink) -> anyhow::Result<(String, String, String)> {
+/// a Slack destination, an API token, a published outage and a draft: every page has
+/// something to show.
+async fn content(
+    app: &TestApp,
+    sink: &HookSink,
+) -> anyhow::Result<(String, String, String, String)> {
     let op = operator(app, "ops@example.com").await?;
     let res = app
         .call(
@@ -134,14 +137,27 @@ async fn content(app: &TestApp, sink: &HookSink) -> anyhow::Result<(String, Stri
         }),
     )
     .await?;
-    Ok((notice, recipient, destination))
+    let res = app
+        .post(
+            "/api/v1/notices",
+            Some(&op),
+            json!({
+                "kind": "maintenance", "products": ["id-federation"],
+                "title_ja": "定期メンテナンスのお知らせ", "body_ja": "作業を行います。",
+                "starts_at": "2030-01-10T01:00:00Z", "ends_at": "2030-01-10T03:00:00Z",
+            }),
+        )
+        .await?;
+    ensure!(res.status == 201, "{res:?}");
+    let draft = res.body["id"].as_str().unwrap_or_default().to_owned();
+    Ok((notice, recipient, destination, draft))
 }
 
 async fn walk(
     app: &TestApp,
     b: &Browser,
     axe: &str,
-    (notice, recipient, destination): (&str, &str, &str),
+    (notice, recipient, destination, draft): (&str, &str, &str, &str),
 ) -> anyhow::Result<()> {
     // Each page with what shows that its data has arrived.
     let public = [
@@ -202,6 +218,16 @@ async fn walk(
             "console-editor",
             "/operator/notices/new".to_owned(),
             "#kind",
+        ),
+        (
+            "console-notice",
+            format!("/operator/notices/{notice}"),
+            "#update-notify",
+        ),
+        (
+            "console-draft",
+            format!("/operator/notices/{draft}"),
+            "#schedule-submit",
         ),
     ];
     let mut titles = BTreeMap::new();

@@ -12,8 +12,8 @@ use shared::dto::{
     NoticePage, NoticePreview, NoticeSummary, NoticeUpdateRequest, NoticeView,
     PasswordResetConfirm, PasswordResetRequest, ProductView, PublicationReceipt, RecipientPatch,
     RecipientVerificationStatus, RecipientView, RefreshRequest, RegistrationAccepted,
-    RegistrationRequest, RegistrationStatus, SecretRotated, SessionTokens, SubscriptionPatch,
-    SubscriptionView, TermsAcceptance, TermsView, TokenView,
+    RegistrationRequest, RegistrationStatus, ScheduleRequest, SecretRotated, SessionTokens,
+    SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView, TokenView,
 };
 use shared::{Problem, ProblemKind};
 
@@ -395,6 +395,18 @@ pub async fn post_update(id: &str, body: &NoticeUpdateRequest) -> ApiResult<Publ
 pub async fn deliveries(id: &str) -> ApiResult<NoticeDeliveries> {
     let url = format!("{BASE}/notices/{id}/deliveries");
     read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+/// Schedules a draft's publication (operators).
+pub async fn schedule_notice(id: &str, body: &ScheduleRequest) -> ApiResult<NoticeView> {
+    let url = format!("{BASE}/notices/{id}/schedule");
+    read(authed(|| Request::put(&url), Some(body)).await?).await
+}
+
+/// Takes a draft's schedule away (operators).
+pub async fn unschedule_notice(id: &str) -> ApiResult<NoticeView> {
+    let url = format!("{BASE}/notices/{id}/schedule");
+    read(authed(|| Request::delete(&url), None::<&()>).await?).await
 }
 
 /// Deletes a draft (operators).

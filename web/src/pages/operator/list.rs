@@ -138,6 +138,9 @@ fn Rows(items: Vec<NoticeSummary>, id: &'static str) -> impl IntoView {
                             " "
                             <strong>{move || pick(lang.get(), &title, &title_en)}</strong>
                             <span class="muted">" · " {local_time(n.updated_at)}</span>
+                            {n.publish_at.map(|at| view! {
+                                " " <span class="badge scheduled">{t(Msg::ScheduledBadge)} " " {local_time(at)}</span>
+                            })}
                         </A>
                     </li>
                 }

@@ -5,6 +5,7 @@ mod catalog;
 mod editor;
 mod list;
 mod notice;
+mod schedule;
 
 pub use catalog::CatalogAdmin;
 pub use editor::{EditNotice, NewNotice};

@@ -8,6 +8,7 @@ use shared::FieldErrors;
 use shared::dto::{NoticeDeliveries, NoticeStatus, NoticeUpdateRequest, NoticeView};
 
 use super::editor::{StatusSelect, TextArea};
+use super::schedule::ScheduleSection;
 use super::{OperatorOnly, from_local_input, to_local_input};
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, Field};
@@ -18,6 +19,7 @@ use crate::pages::notices::local_time;
 /// `/operator/notices/:id`.
 #[component]
 pub fn ConsoleNotice() -> impl IntoView {
+    // What those who are not operators see; `Page` names the notice.
     crate::components::title(Msg::ConsoleNotices);
     let params = use_params_map();
     let id = params.with_untracked(|p| p.get("id").unwrap_or_default());
@@ -47,6 +49,17 @@ fn Page(id: String) -> impl IntoView {
     let message = RwSignal::new(String::new());
     let pending = StoredValue::new(None::<Pending>);
     let id = StoredValue::new(id);
+    // Each notice's page its own title: 「<title> – お知らせの管理」.
+    crate::components::page_title(move |lang| {
+        let console = Msg::ConsoleNotices.text(lang);
+        Some(notice.with(|n| match n {
+            Some(n) => {
+                let en = n.title_en.as_deref().unwrap_or(&n.title_ja);
+                format!("{} – {console}", pick(lang, &n.title_ja, en))
+            }
+            None => console.to_owned(),
+        }))
+    });
 
     let loaded =
         LocalResource::new(move || async move { api::notice_as_operator(&id.get_value()).await });
@@ -166,6 +179,9 @@ fn Page(id: String) -> impl IntoView {
                 <Summary n on_publish=Callback::new(move |()| confirm(Pending::Publish))
                     on_delete=Callback::new(move |()| delete_dialog.set(true)) />
             })}
+            <Show when=move || notice.with(|n| n.as_ref().is_some_and(|n| n.published_at.is_none()))>
+                <ScheduleSection notice id />
+            </Show>
             <Show when=move || deliveries.with(Option::is_some)>
                 <Progress deliveries id=id.get_value() />
             </Show>
