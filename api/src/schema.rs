@@ -129,6 +129,7 @@ diesel::table! {
         updated_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
         publish_at -> Nullable<Timestamp>,
+        announce_lifecycle -> Bool,
     }
 }
 

@@ -208,6 +208,8 @@ catalogue! {
     EmptyWindowWarning => "曜日または時間が1つも選択されていないため、この配信先にはメールが届きません。", "No weekday or no hour is selected: this address will receive nothing.";
     CoverageWarning => "どの配信先にも故障情報メールが届かない時間帯があります（週168時間のうち", "Some hours of the week reach none of your addresses with outage mail (of the 168 hours in a week, ";
     CoverageWarningEnd => "時間）。", " are uncovered).";
+    AnnounceLifecycle => "開始・終了を通知する", "Announce the start and the end";
+    AnnounceLifecycleHint => "公開後、開始日時に「実施中」、終了日時に「完了」へ自動で切り替わり、続報として掲載されます。チェックすると、そのたびに配信先へも送ります。", "Once published, the notice turns to in progress at its start and to completed at its end by itself, each time as a follow-up on the site. Ticked, each follow-up is also sent to subscribers.";
     ScheduleTitle => "予約公開", "Scheduled publication";
     PublishAt => "公開日時", "Publish at";
     ScheduleHint => "この日時に自動で公開し、その時点の配信先に送ります（このブラウザのタイムゾーン）。公開までは下書きとして編集できます。", "Published automatically at this time, to the audience of that moment (this browser's time zone). Until then it stays an editable draft.";

@@ -950,7 +950,24 @@ async fn schedule_draft(app: &TestApp, b: &Browser, op: &str, id: &str) -> anyho
     b.wait_for_text(&format!("#draft-list li[data-id='{id}']"), "予約済み")
         .await?;
 
-    b.goto(&app.url(&format!("/operator/notices/{id}"))).await?;
+    // Its start and end are not to be mailed: unticked in the editor with the space bar.
+    b.goto(&app.url(&format!("/operator/notices/{id}/edit")))
+        .await?;
+    b.find("#announce-lifecycle:checked").await?;
+    b.find("#announce-lifecycle").await?.send_keys(" ").await?;
+    b.find("#announce-lifecycle:not(:checked)").await?;
+    b.click("#save-draft").await?;
+    b.wait_for_path(&format!("/operator/notices/{id}")).await?;
+    let view: shared::dto::NoticeView = app
+        .get(&format!("/api/v1/notices/{id}"), Some(op))
+        .await?
+        .json()?;
+    anyhow::ensure!(!view.announce_lifecycle, "still announced");
+    anyhow::ensure!(
+        view.publish_at == Some(expected),
+        "editing kept the schedule"
+    );
+
     b.click("#unschedule").await?;
     b.find("#schedule-submit").await?;
     let view: shared::dto::NoticeView = app

@@ -45,6 +45,35 @@ async fn deliveries(app: &TestApp, op: &str, id: &str) -> anyhow::Result<NoticeD
     res.json()
 }
 
+/// Each notice's status and number of updates.
+async fn statuses(app: &TestApp, ids: &[&str]) -> anyhow::Result<Vec<(String, usize)>> {
+    let mut out = Vec::new();
+    for id in ids {
+        let v: NoticeView = app
+            .get(&format!("/api/v1/notices/{id}"), None)
+            .await?
+            .json()?;
+        out.push((v.status.code().to_owned(), v.updates.len()));
+    }
+    Ok(out)
+}
+
+/// Waits (10 s at most) until the notices' statuses and update counts are `want`.
+async fn statuses_become(
+    app: &TestApp,
+    ids: &[&str],
+    want: &[(&str, usize)],
+) -> anyhow::Result<()> {
+    let want: Vec<(String, usize)> = want.iter().map(|(s, n)| ((*s).to_owned(), *n)).collect();
+    for _ in 0..100 {
+        if statuses(app, ids).await? == want {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("{:?}, not {want:?}", statuses(app, ids).await?)
+}
+
 /// Waits (10 s at most) until nothing of the notice is pending.
 async fn settled(app: &TestApp, op: &str, id: &str) -> anyhow::Result<NoticeDeliveries> {
     for _ in 0..100 {
@@ -78,6 +107,73 @@ fn once_each(by: &BTreeMap<String, Vec<ReceivedMail>>) -> anyhow::Result<Vec<&st
 }
 
 backend_tests! {
+    async fn a_maintenance_starts_and_completes_by_itself(app: TestApp) -> anyhow::Result<()> {
+        let t0 = Utc.with_ymd_and_hms(2026, 12, 2, 0, 0, 0).single().unwrap_or_default();
+        app.clock.set(t0);
+        let op = operator(&app, "op@example.com").await?;
+        app.db(|conn| {
+            let acc = fixtures::account(conn, "acc@example.com")?;
+            fixtures::subscribe(conn, &acc, A, true, false)?;
+            fixtures::address(conn, &acc, Address::new("ops@example.com"))?;
+            Ok(())
+        }).await?;
+        let maintenance = |title: &str, announce: bool| json!({
+            "kind": "maintenance", "products": [A], "title_ja": title, "body_ja": "作業します。",
+            "starts_at": "2026-12-02T01:00:00Z", "ends_at": "2026-12-02T03:00:00Z",
+            "announce_lifecycle": announce,
+        });
+        let (told, _) = publish(&app, &op, maintenance("告知あり", true)).await?;
+        let (quiet, _) = publish(&app, &op, maintenance("告知なし", false)).await?;
+        let (cancelled, _) = publish(&app, &op, maintenance("中止", true)).await?;
+        let (moved, _) = publish(&app, &op, maintenance("延期", true)).await?;
+        let view: NoticeView = app.get(&format!("/api/v1/notices/{quiet}"), None).await?.json()?;
+        assert!(!view.announce_lifecycle);
+        // The operator decides two of them before the start.
+        let res = app.post(&format!("/api/v1/notices/{cancelled}/updates"), Some(&op), json!({"body_ja": "中止します。", "status": "cancelled"})).await?;
+        assert_eq!(res.status, 202, "{res:?}");
+        let res = app.post(&format!("/api/v1/notices/{moved}/updates"), Some(&op), json!({
+            "body_ja": "翌日に延期します。", "starts_at": "2026-12-03T01:00:00Z", "ends_at": "2026-12-03T03:00:00Z",
+        })).await?;
+        assert_eq!(res.status, 202, "{res:?}");
+
+        let ids = [told.as_str(), quiet.as_str(), cancelled.as_str(), moved.as_str()];
+        // 10:00 JST: the start.
+        app.clock.set(t0 + chrono::Duration::hours(1));
+        statuses_become(&app, &ids, &[("in_progress", 1), ("in_progress", 1), ("cancelled", 1), ("scheduled", 1)]).await?;
+        // 12:00 JST: the end.
+        app.clock.set(t0 + chrono::Duration::hours(3));
+        let ended = [("completed", 2), ("completed", 2), ("cancelled", 1), ("scheduled", 1)];
+        statuses_become(&app, &ids, &ended).await?;
+        // Nothing more: each step once.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        statuses_become(&app, &ids, &ended).await?;
+
+        let op = login(&app, "op@example.com", PASSWORD).await?.body["access_token"].as_str().unwrap_or_default().to_owned();
+        settled(&app, &op, &told).await?;
+        // Mailed for the notice that says so, threaded under its first mail, in order.
+        let told_view: NoticeView = app.get(&format!("/api/v1/notices/{told}"), None).await?.json()?;
+        let texts: Vec<String> = told_view.updates.iter().map(|u| u.body_ja.clone()).collect();
+        assert_eq!(texts, ["メンテナンスを開始しました。", "メンテナンスが完了しました。"]);
+        let steps: Vec<ReceivedMail> = told_view.updates.iter()
+            .flat_map(|u| mails_of(&app.smtp, &u.id).remove("ops@example.com").unwrap_or_default())
+            .collect();
+        assert_eq!(steps.len(), 2, "one mail a step");
+        assert!(steps.iter().all(|m| m.header("In-Reply-To").is_some()));
+        assert!(steps[0].text.contains("メンテナンスを開始しました。"), "{}", steps[0].text);
+        // The quiet one: posted, not mailed.
+        let quiet_view: NoticeView = app.get(&format!("/api/v1/notices/{quiet}"), None).await?.json()?;
+        for u in &quiet_view.updates {
+            assert!(mails_of(&app.smtp, &u.id).is_empty());
+        }
+        let progress = deliveries(&app, &op, &quiet).await?;
+        assert_eq!(progress.sent, 1, "only its first publication was mailed: {progress:?}");
+
+        // The rescheduled one moves at its new times.
+        app.clock.set(Utc.with_ymd_and_hms(2026, 12, 3, 1, 0, 0).single().unwrap_or_default());
+        statuses_become(&app, &ids, &[("completed", 2), ("completed", 2), ("cancelled", 1), ("in_progress", 2)]).await?;
+        Ok(())
+    }
+
     async fn a_scheduled_draft_is_published_once_when_its_time_comes(app: TestApp) -> anyhow::Result<()> {
         let t0 = Utc.with_ymd_and_hms(2026, 12, 2, 1, 0, 0).single().unwrap_or_default();
         app.clock.set(t0);

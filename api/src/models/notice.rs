@@ -29,6 +29,7 @@ pub struct Notice {
     pub published_at: Option<NaiveDateTime>,
     /// A scheduled draft: when the scheduler publishes it.
     pub publish_at: Option<NaiveDateTime>,
+    pub announce_lifecycle: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -115,6 +116,7 @@ impl Notice {
                 notices::status.eq(draft.status.code()),
                 notices::starts_at.eq(draft.starts_at.naive_utc()),
                 notices::ends_at.eq(draft.ends_at.map(|t| t.naive_utc())),
+                notices::announce_lifecycle.eq(draft.announce_lifecycle),
                 notices::updated_at.eq(now),
             ))
             .execute(conn)?;
@@ -241,6 +243,7 @@ impl Notice {
             ends_at: self.ends_at.map(utc),
             published_at: self.published_at.map(utc),
             publish_at: self.publish_at.map(utc),
+            announce_lifecycle: self.announce_lifecycle,
             updated_at: utc(self.updated_at),
             updates,
         }
@@ -294,6 +297,51 @@ impl Notice {
                 .filter(notices::published_at.is_null()),
         )
         .set(notices::publish_at.eq(None::<NaiveDateTime>))
+        .execute(conn)?;
+        Ok(n == 1)
+    }
+
+    /// Published maintenance whose automatic next step (start or completion) is due, the
+    /// earliest first.
+    pub fn lifecycle_due(
+        conn: &mut DbConnection,
+        now: NaiveDateTime,
+        limit: i64,
+    ) -> QueryResult<Vec<String>> {
+        let scheduled = NoticeStatus::Scheduled.code();
+        let in_progress = NoticeStatus::InProgress.code();
+        notices::table
+            .filter(notices::kind.eq(NoticeKind::Maintenance.code()))
+            .filter(notices::published_at.is_not_null())
+            .filter(
+                notices::status
+                    .eq(scheduled)
+                    .and(notices::starts_at.le(now))
+                    .or(notices::status
+                        .eq_any([scheduled, in_progress])
+                        .and(notices::ends_at.le(now))),
+            )
+            .order((notices::starts_at.asc(), notices::id.asc()))
+            .select(notices::id)
+            .limit(limit)
+            .load(conn)
+    }
+
+    /// Moves a notice from status `from` to `to`: the claim on an automatic step. Of
+    /// several processes only the first finds it still in `from`; returns whether this one
+    /// did.
+    pub fn move_status(
+        conn: &mut DbConnection,
+        id: &str,
+        from: NoticeStatus,
+        to: NoticeStatus,
+    ) -> QueryResult<bool> {
+        let n = diesel::update(
+            notices::table
+                .find(id)
+                .filter(notices::status.eq(from.code())),
+        )
+        .set(notices::status.eq(to.code()))
         .execute(conn)?;
         Ok(n == 1)
     }

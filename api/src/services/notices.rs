@@ -8,7 +8,8 @@ use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use shared::FieldCode;
 use shared::dto::{
-    NoticeDraftRequest, NoticeUpdateRequest, NoticeView, PublicationReceipt, ScheduleRequest,
+    NoticeDraftRequest, NoticeKind, NoticeStatus, NoticeUpdateRequest, NoticeView,
+    PublicationReceipt, ScheduleRequest,
 };
 use shared::{FieldErrors, ProblemKind};
 
@@ -192,6 +193,85 @@ pub fn unschedule(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> ApiR
         }
         Ok(find(conn, id)?.view(conn)?)
     })
+}
+
+/// The texts of a maintenance's automatic steps, in Japanese and English.
+fn lifecycle_text(to: NoticeStatus) -> (&'static str, &'static str) {
+    match to {
+        NoticeStatus::InProgress => (
+            "メンテナンスを開始しました。",
+            "The maintenance has started.",
+        ),
+        _ => (
+            "メンテナンスが完了しました。",
+            "The maintenance has been completed.",
+        ),
+    }
+}
+
+/// A published maintenance's automatic next step at `now`: in progress once it started,
+/// completed once it ended. Nothing for any other status: an operator who posted one
+/// (started early, completed, cancelled) decided, and a reschedule or extension moved the
+/// times the steps follow.
+fn next_step(notice: &Notice, now: NaiveDateTime) -> Option<NoticeStatus> {
+    if notice.kind() != NoticeKind::Maintenance || notice.is_draft() {
+        return None;
+    }
+    let ended = notice.ends_at.is_some_and(|end| end <= now);
+    match notice.status() {
+        NoticeStatus::Scheduled | NoticeStatus::InProgress if ended => {
+            Some(NoticeStatus::Completed)
+        }
+        NoticeStatus::Scheduled if notice.starts_at <= now => Some(NoticeStatus::InProgress),
+        _ => None,
+    }
+}
+
+/// Takes every published maintenance whose start or end has come one step on, each as a
+/// follow-up publication in its own transaction, mailed if the notice says so
+/// (`announce_lifecycle`) and posted on the site and feeds either way. Moving the status
+/// is the claim: of several processes, one makes each step, once. Returns the steps made.
+pub fn advance_due(
+    conn: &mut DbConnection,
+    message_domain: &str,
+    now: NaiveDateTime,
+    limit: i64,
+) -> ApiResult<Vec<(String, NoticeStatus, PublicationReceipt)>> {
+    let mut steps = Vec::new();
+    for id in Notice::lifecycle_due(conn, now, limit)? {
+        let step = conn.transaction(|conn| {
+            let notice = find(conn, &id)?;
+            let Some(to) = next_step(&notice, now) else {
+                return Ok(None);
+            };
+            if !Notice::move_status(conn, &id, notice.status(), to)? {
+                return Ok(None);
+            }
+            let (ja, en) = lifecycle_text(to);
+            let new = NewPublication {
+                notice_id: &notice.id,
+                sequence: Publication::next_sequence(conn, &notice.id)?,
+                body_ja: ja,
+                body_en: Some(en),
+                status: to,
+                starts_at: notice.starts_at,
+                ends_at: notice.ends_at,
+            };
+            publish_in(
+                conn,
+                message_domain,
+                &notice,
+                &new,
+                notice.announce_lifecycle,
+                now,
+            )
+            .map(|receipt| Some((to, receipt)))
+        })?;
+        if let Some((to, receipt)) = step {
+            steps.push((id, to, receipt));
+        }
+    }
+    Ok(steps)
 }
 
 /// Publishes the scheduled drafts that are due, each in its own transaction that first

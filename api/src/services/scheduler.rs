@@ -1,7 +1,8 @@
-//! The Tokio task that publishes scheduled drafts when their time comes. Every process that
-//! dispatches runs one beside its dispatcher; taking a schedule is a claim in the database,
-//! so a notice is published once whichever process sees it first, and a restart loses
-//! nothing: the schedule is a column, not a timer.
+//! The Tokio task that publishes what the clock makes due: scheduled drafts at their time,
+//! and a maintenance's start and completion. Every process that dispatches runs one beside
+//! its dispatcher; each publication first takes a claim in the database (a draft's
+//! schedule, a maintenance's status), so it happens once whichever process sees it first,
+//! and a restart loses nothing: what is due is in columns, not timers.
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -12,7 +13,8 @@ use crate::clock::Clock;
 use crate::db::Pool;
 use crate::public_cache::PublicCache;
 
-/// Scheduled drafts published per look; more wait for the next, which follows at once.
+/// Drafts published, and steps made, per look; more wait for the next, which follows at
+/// once.
 const BATCH: i64 = 20;
 
 pub struct Scheduler {
@@ -35,7 +37,7 @@ impl Scheduler {
             if *shutdown.borrow() {
                 break;
             }
-            let published = match self.publish_due().await {
+            let published = match self.publish_what_is_due().await {
                 Ok(n) => n,
                 Err(e) => {
                     tracing::error!(error = ?e, "publishing scheduled notices failed");
@@ -52,16 +54,19 @@ impl Scheduler {
         tracing::info!("scheduler stopped");
     }
 
-    /// Publishes the scheduled drafts that are due; returns how many.
-    pub async fn publish_due(&self) -> anyhow::Result<usize> {
+    /// Publishes the scheduled drafts that are due, then takes the maintenance whose start
+    /// or end has come a step on; returns how many publications that made.
+    pub async fn publish_what_is_due(&self) -> anyhow::Result<usize> {
         let (pool, domain) = (self.pool.clone(), self.message_domain.clone());
         let now = self.clock.now().naive_utc();
-        let published = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let (published, steps) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let mut conn = pool.get()?;
-            Ok(super::notices::publish_due(&mut conn, &domain, now, BATCH)?)
+            let published = super::notices::publish_due(&mut conn, &domain, now, BATCH)?;
+            let steps = super::notices::advance_due(&mut conn, &domain, now, BATCH)?;
+            Ok((published, steps))
         })
         .await??;
-        if published.is_empty() {
+        if published.is_empty() && steps.is_empty() {
             return Ok(0);
         }
         self.public.invalidate();
@@ -74,6 +79,15 @@ impl Scheduler {
                 "scheduled notice published"
             );
         }
-        Ok(published.len())
+        for (notice, status, receipt) in &steps {
+            tracing::info!(
+                notice = %notice,
+                status = status.code(),
+                publication = %receipt.publication_id,
+                audience = receipt.audience,
+                "maintenance moved on by itself"
+            );
+        }
+        Ok(published.len().max(steps.len()))
     }
 }

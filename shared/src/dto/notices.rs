@@ -119,6 +119,10 @@ pub struct NoticeDraftRequest {
     pub ends_at: Option<String>,
     /// Defaults to `scheduled` (maintenance) or `investigating` (outage).
     pub status: Option<String>,
+    /// Maintenance: 「開始・終了を通知する」. Published, the notice moves to `in_progress` at
+    /// `starts_at` and to `completed` at `ends_at` by itself, each step a follow-up; this
+    /// says whether those follow-ups are mailed (default true) or only posted.
+    pub announce_lifecycle: Option<bool>,
 }
 
 /// `PATCH /api/v1/notices/{id}`: absent fields keep their stored value.
@@ -135,6 +139,7 @@ pub struct NoticePatch {
     pub starts_at: Option<String>,
     pub ends_at: Option<String>,
     pub status: Option<String>,
+    pub announce_lifecycle: Option<bool>,
 }
 
 impl NoticePatch {
@@ -150,6 +155,7 @@ impl NoticePatch {
             starts_at: self.starts_at.unwrap_or(current.starts_at),
             ends_at: self.ends_at.or(current.ends_at),
             status: self.status.or(current.status),
+            announce_lifecycle: self.announce_lifecycle.or(current.announce_lifecycle),
         }
     }
 }
@@ -166,6 +172,7 @@ pub struct NoticeDraft {
     pub status: NoticeStatus,
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
+    pub announce_lifecycle: bool,
 }
 
 pub fn parse_instant(raw: &str) -> Result<DateTime<Utc>, FieldCode> {
@@ -245,6 +252,7 @@ impl NoticeDraftRequest {
                 status: status.unwrap_or(kind.initial_status()),
                 starts_at: starts_at.unwrap_or_default(),
                 ends_at: ends_at.flatten(),
+                announce_lifecycle: self.announce_lifecycle.unwrap_or(true),
             }),
             _ => Err(e),
         }
@@ -390,6 +398,8 @@ pub struct NoticeView {
     /// A scheduled draft: when it will be published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish_at: Option<DateTime<Utc>>,
+    /// Maintenance: whether its automatic start and completion are mailed.
+    pub announce_lifecycle: bool,
     pub updated_at: DateTime<Utc>,
     pub updates: Vec<NoticeUpdateView>,
 }
@@ -407,6 +417,7 @@ impl NoticeView {
             starts_at: self.starts_at.to_rfc3339(),
             ends_at: self.ends_at.map(|t| t.to_rfc3339()),
             status: Some(self.status.code().to_owned()),
+            announce_lifecycle: Some(self.announce_lifecycle),
         }
     }
 }

@@ -47,6 +47,7 @@ struct Form {
     starts: RwSignal<String>,
     ends: RwSignal<String>,
     status: RwSignal<String>,
+    announce_lifecycle: RwSignal<bool>,
 }
 
 impl Form {
@@ -61,6 +62,7 @@ impl Form {
             starts: RwSignal::new(String::new()),
             ends: RwSignal::new(String::new()),
             status: RwSignal::new(String::new()),
+            announce_lifecycle: RwSignal::new(true),
         }
     }
 
@@ -76,6 +78,7 @@ impl Form {
         self.ends
             .set(n.ends_at.map(to_local_input).unwrap_or_default());
         self.status.set(n.status.code().into());
+        self.announce_lifecycle.set(n.announce_lifecycle);
     }
 
     /// The request as the API takes it; tracked, so the preview follows every keystroke.
@@ -96,6 +99,7 @@ impl Form {
                 None
             },
             status: optional(self.status.get()),
+            announce_lifecycle: maintenance.then(|| self.announce_lifecycle.get()),
         }
     }
 }
@@ -196,6 +200,15 @@ fn DraftFields(form: Form, errors: RwSignal<FieldErrors>) -> impl IntoView {
         <Field name="starts_at" label=Msg::StartsAt value=form.starts errors kind="datetime-local" />
         <Show when=move || form.kind.get() == "maintenance">
             <Field name="ends_at" label=Msg::EndsAt value=form.ends errors kind="datetime-local" />
+            <div class="field">
+                <label class="check">
+                    <input type="checkbox" id="announce-lifecycle" aria-describedby="announce-lifecycle-hint"
+                        prop:checked=move || form.announce_lifecycle.get()
+                        on:change=move |ev| form.announce_lifecycle.set(event_target_checked(&ev)) />
+                    {t(Msg::AnnounceLifecycle)}
+                </label>
+                <p class="hint" id="announce-lifecycle-hint">{t(Msg::AnnounceLifecycleHint)}</p>
+            </div>
         </Show>
         <StatusSelect id="status" value=form.status statuses=Signal::derive(statuses) errors />
     }

@@ -1,0 +1,2 @@
+DROP INDEX notices_lifecycle;
+ALTER TABLE notices DROP COLUMN announce_lifecycle;
