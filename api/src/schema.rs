@@ -99,6 +99,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    email_changes (token_hash) {
+        token_hash -> Text,
+        account_id -> Text,
+        new_email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     feed_keys (account_id) {
         account_id -> Text,
         key_hash -> Text,
@@ -332,6 +343,7 @@ diesel::table! {
 }
 
 diesel::joinable!(api_tokens -> accounts (account_id));
+diesel::joinable!(email_changes -> accounts (account_id));
 diesel::joinable!(feed_keys -> accounts (account_id));
 diesel::joinable!(notice_products -> notices (notice_id));
 diesel::joinable!(notice_products -> products (product_id));
@@ -357,6 +369,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     deliveries,
     delivery_attempts,
     dev_mailbox,
+    email_changes,
     feed_keys,
     notice_products,
     notices,

@@ -28,6 +28,8 @@ pub enum Action {
     WebhookTest,
     /// A wrong code typed back for a webhook destination.
     CodeFailure,
+    /// A login address change asked for (each mails two addresses).
+    EmailChange,
 }
 
 impl Action {
@@ -40,6 +42,7 @@ impl Action {
             Self::VerificationMail => "verification_mail",
             Self::WebhookTest => "webhook_test",
             Self::CodeFailure => "code_failure",
+            Self::EmailChange => "email_change",
         }
     }
 
@@ -60,6 +63,8 @@ impl Action {
             (Self::WebhookTest, true) => (60, Duration::hours(1)),
             (Self::CodeFailure, false) => (5, Duration::minutes(15)),
             (Self::CodeFailure, true) => (50, Duration::minutes(15)),
+            (Self::EmailChange, false) => (5, Duration::hours(1)),
+            (Self::EmailChange, true) => (20, Duration::hours(1)),
         }
     }
 }

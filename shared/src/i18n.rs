@@ -343,6 +343,7 @@ catalogue! {
     FieldMismatch => "パスワードが一致しません。", "The passwords do not match.";
     FieldIncorrect => "パスワードが正しくありません。", "The password is not correct.";
     FieldTaken => "すでに使われています。", "This is already in use.";
+    FieldUnchanged => "現在のものと同じです。", "This is the current one.";
     FieldInvalidWeekday => "曜日が正しくありません。", "Not a valid weekday.";
     FieldInvalidHour => "時間は0〜23で指定してください。", "Hours are 0 to 23.";
     FieldInvalidTimeZone => "タイムゾーンが正しくありません。", "Not a valid time zone.";
@@ -495,6 +496,7 @@ pub fn field(code: FieldCode) -> Msg {
         FieldCode::Incorrect => Msg::FieldIncorrect,
         FieldCode::NotCurrent => Msg::FieldNotCurrent,
         FieldCode::Taken => Msg::FieldTaken,
+        FieldCode::Unchanged => Msg::FieldUnchanged,
         FieldCode::InvalidWeekday => Msg::FieldInvalidWeekday,
         FieldCode::InvalidHour => Msg::FieldInvalidHour,
         FieldCode::InvalidTimeZone => Msg::FieldInvalidTimeZone,

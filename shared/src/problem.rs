@@ -23,6 +23,8 @@ pub enum FieldCode {
     /// A terms version other than the one in force.
     NotCurrent,
     Taken,
+    /// A new value equal to the current one (a login address changed to itself).
+    Unchanged,
     InvalidWeekday,
     InvalidHour,
     InvalidTimeZone,
@@ -69,6 +71,7 @@ impl FieldCode {
             Self::Incorrect => "incorrect",
             Self::NotCurrent => "not_current",
             Self::Taken => "taken",
+            Self::Unchanged => "unchanged",
             Self::InvalidWeekday => "invalid_weekday",
             Self::InvalidHour => "invalid_hour",
             Self::InvalidTimeZone => "invalid_time_zone",

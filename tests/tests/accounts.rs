@@ -6,6 +6,63 @@ use shirase_tests::backend_tests;
 use shirase_tests::flows::{PASSWORD, activate, count, customer, login, register, signup};
 
 backend_tests! {
+    async fn login_address_change_is_confirmed_by_the_new_address(app: TestApp) -> anyhow::Result<()> {
+        let old = "hanako@example.com";
+        let session = customer(&app, old).await?;
+        let t = session.access_token.clone();
+        customer(&app, "taken@example.com").await?;
+        let change = |body: serde_json::Value| {
+            let (app, t) = (&app, t.clone());
+            async move { app.post("/api/v1/me/email-change", Some(&t), body).await }
+        };
+        // Bad input: field codes, and nothing mailed.
+        let res = change(json!({"new_email": "not an address", "password": ""})).await?;
+        assert_eq!(res.field_errors()?, vec![("new_email".into(), "invalid_email".into()), ("password".into(), "required".into())]);
+        let res = change(json!({"new_email": old, "password": PASSWORD})).await?;
+        assert_eq!(res.field_errors()?, vec![("new_email".into(), "unchanged".into())]);
+        let res = change(json!({"new_email": "new@example.com", "password": "not the password"})).await?;
+        assert_eq!(res.field_errors()?, vec![("password".into(), "incorrect".into())]);
+        assert_eq!(count(&app, "email_changes").await?, 0);
+
+        // An address another support ID has: the same answer, and no link goes anywhere.
+        let res = change(json!({"new_email": "taken@example.com", "password": PASSWORD})).await?;
+        assert_eq!(res.status, 202);
+        let notice = app.smtp.wait_for_nth(old, 2).await?;
+        assert!(notice.text.contains("t***@example.com"), "{}", notice.text);
+        assert_eq!(app.smtp.to("taken@example.com").len(), 1, "only its own activation mail");
+
+        let res = change(json!({"new_email": "New@Example.com", "password": PASSWORD})).await?;
+        assert_eq!(res.status, 202);
+        // The old address is told, masked; the new one gets the link.
+        let notice = app.smtp.wait_for_nth(old, 3).await?;
+        assert!(notice.subject.contains("ログインIDの変更"), "{}", notice.subject);
+        assert!(notice.text.contains("n***@example.com") && !notice.text.contains("new@example.com"), "{}", notice.text);
+        let mail = app.smtp.wait_for("new@example.com").await?;
+        let token = mail.token_in("/account/email/confirm?token=").ok_or_else(|| anyhow::anyhow!("no link in {}", mail.text))?;
+        // Nothing changes until it is confirmed.
+        let me: AccountView = app.get("/api/v1/me", Some(&t)).await?.json()?;
+        assert_eq!(me.email, old);
+        assert_eq!(login(&app, "new@example.com", PASSWORD).await?.status, 401);
+
+        let link = format!("/api/v1/email-changes/{token}");
+        let status: shared::dto::EmailChangeStatus = app.get(&link, None).await?.json()?;
+        assert_eq!(status.email_masked, "n***@example.com");
+        assert_eq!(app.post(&link, None, json!({})).await?.status, 204);
+        let me: AccountView = app.get("/api/v1/me", Some(&t)).await?.json()?;
+        assert_eq!(me.email, "new@example.com", "the session goes on, with the new login ID");
+        assert_eq!(login(&app, old, PASSWORD).await?.status, 401);
+        assert_eq!(login(&app, "new@example.com", PASSWORD).await?.status, 200);
+        // The first delivery address followed, still verified.
+        let list: Vec<shared::dto::RecipientView> = app.get("/api/v1/me/recipients", Some(&t)).await?.json()?;
+        assert_eq!(list.iter().map(|r| (r.email.as_str(), r.status)).collect::<Vec<_>>(), [("new@example.com", shared::dto::RecipientStatus::Verified)]);
+        // The link works once; an unknown one is not found; a link expires after 24 h.
+        assert_eq!(app.post(&link, None, json!({})).await?.status, 410);
+        assert_eq!(app.get(&link, None).await?.status, 410);
+        assert_eq!(app.post("/api/v1/email-changes/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", None, json!({})).await?.status, 404);
+        change_and_wait_out(&app, &t).await?;
+        Ok(())
+    }
+
     async fn happy_path_from_sign_up_to_my_support(app: TestApp) -> anyhow::Result<()> {
         let email = "taro@example.com";
         let res = app.post("/api/v1/registrations", None, signup(email)).await?;
@@ -457,5 +514,28 @@ async fn per_client_limits_count_the_forwarded_client_only_behind_a_trusted_prox
         (429, 429),
         "without a trusted proxy the header changes nothing"
     );
+    Ok(())
+}
+
+/// A second change, whose link is opened a day late: refused, and nothing changes.
+async fn change_and_wait_out(app: &shirase_tests::TestApp, token: &str) -> anyhow::Result<()> {
+    let res = app
+        .post(
+            "/api/v1/me/email-change",
+            Some(token),
+            json!({"new_email": "later@example.com", "password": PASSWORD}),
+        )
+        .await?;
+    anyhow::ensure!(res.status == 202, "{res:?}");
+    let mail = app.smtp.wait_for("later@example.com").await?;
+    let link = mail
+        .token_in("/account/email/confirm?token=")
+        .ok_or_else(|| anyhow::anyhow!("no link"))?;
+    app.clock.advance(chrono::Duration::hours(24));
+    let res = app
+        .post(&format!("/api/v1/email-changes/{link}"), None, json!({}))
+        .await?;
+    anyhow::ensure!(res.status == 410, "{res:?}");
+    anyhow::ensure!(login(app, "new@example.com", PASSWORD).await?.status == 200);
     Ok(())
 }

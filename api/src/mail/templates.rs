@@ -18,6 +18,10 @@ pub enum MailTemplate {
     AddressSuspended,
     /// A notice publication; rendered by the dispatcher, see `notice_mail`.
     Notice,
+    /// To a new login address: the link that confirms the change.
+    EmailChange,
+    /// To the current login address: a change was asked for.
+    EmailChangeNotice,
 }
 
 impl MailTemplate {
@@ -30,6 +34,8 @@ impl MailTemplate {
             Self::WebhookQuarantined => "webhook_quarantined",
             Self::AddressSuspended => "address_suspended",
             Self::Notice => "notice",
+            Self::EmailChange => "email_change",
+            Self::EmailChangeNotice => "email_change_notice",
         }
     }
 }
@@ -40,7 +46,7 @@ macro_rules! templates {
     };
 }
 
-const SOURCES: [(&str, &str); 29] = templates![
+const SOURCES: [(&str, &str); 37] = templates![
     "layout.html",
     "activation.ja.txt",
     "activation.en.txt",
@@ -70,6 +76,14 @@ const SOURCES: [(&str, &str); 29] = templates![
     "notice.en.txt",
     "notice.ja.html",
     "notice.en.html",
+    "email_change.ja.txt",
+    "email_change.en.txt",
+    "email_change.ja.html",
+    "email_change.en.html",
+    "email_change_notice.ja.txt",
+    "email_change_notice.en.txt",
+    "email_change_notice.ja.html",
+    "email_change_notice.en.html",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -115,6 +115,18 @@ impl Account {
             .execute(conn)
     }
 
+    /// Changes the login address. The caller has checked that no other account has it.
+    pub fn set_email(
+        conn: &mut DbConnection,
+        id: &str,
+        email: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<usize> {
+        diesel::update(accounts::table.find(id))
+            .set((accounts::email.eq(email), accounts::updated_at.eq(now)))
+            .execute(conn)
+    }
+
     pub fn accept_terms(
         conn: &mut DbConnection,
         id: &str,

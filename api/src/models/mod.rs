@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api_token;
 pub mod catalog;
+pub mod email_change;
 pub mod feed_key;
 pub mod notice;
 pub mod opt_out;

@@ -8,6 +8,7 @@ pub mod deliveries;
 pub mod destinations;
 pub mod dev_mailbox;
 pub mod docs_redirect;
+pub mod email_changes;
 pub mod extract;
 pub mod feeds;
 pub mod health;
@@ -43,6 +44,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(me::update::update)
         .service(me::delete::delete)
         .service(me::password::change_password)
+        .service(me::email::request_email_change)
+        .service(email_changes::show::show)
+        .service(email_changes::confirm::confirm)
         .service(password_resets::create::create)
         .service(password_resets::confirm::confirm)
         .service(catalog::show::show)

@@ -409,3 +409,37 @@ mod tests {
         );
     }
 }
+
+/// `POST /api/v1/me/email-change`: the new login address, and the current password.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct EmailChangeRequest {
+    pub new_email: String,
+    pub password: String,
+}
+
+impl EmailChangeRequest {
+    /// The new address and the password as typed (checked against the account by the
+    /// server).
+    pub fn parse(&self) -> Result<(EmailAddress, String), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let email = errors.take("new_email", EmailAddress::parse(&self.new_email));
+        if self.password.is_empty() {
+            errors.push("password", FieldCode::Required);
+        }
+        match email {
+            Some(email) if errors.is_empty() => Ok((email, self.password.clone())),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// `GET /api/v1/email-changes/{token}`: the confirmation link still works.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailChangeStatus {
+    /// The new login address, masked (`n***@example.com`).
+    pub email_masked: String,
+    pub expires_at: DateTime<Utc>,
+}

@@ -1,4 +1,5 @@
 pub mod delete;
+pub mod email;
 pub mod password;
 pub mod show;
 pub mod update;
