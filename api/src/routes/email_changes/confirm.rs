@@ -24,7 +24,7 @@ use crate::state::AppState;
 )]
 #[post("/email-changes/{token}")]
 #[tracing::instrument(name = "confirm_email_change", skip_all)]
-pub async fn confirm(
+pub async fn confirm_email_change(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {

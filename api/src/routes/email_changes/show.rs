@@ -18,7 +18,7 @@ use crate::state::AppState;
     )
 )]
 #[get("/email-changes/{token}")]
-pub async fn show(
+pub async fn show_email_change(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> ApiResult<web::Json<EmailChangeStatus>> {
