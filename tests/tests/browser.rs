@@ -978,3 +978,56 @@ async fn schedule_draft(app: &TestApp, b: &Browser, op: &str, id: &str) -> anyho
     anyhow::ensure!(view.published_at.is_none(), "still a draft");
     Ok(())
 }
+
+/// A customer changes the login address from the account page, typed into, and confirms it
+/// from the link mailed to the new address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_changes_the_login_address() -> anyhow::Result<()> {
+    let app = TestApp::spawn(shirase_tests::Backend::Sqlite).await?;
+    if !browser::available(&app.state.settings.web_dir)? {
+        return Ok(());
+    }
+    let session = shirase_tests::flows::customer(&app, "hanako@example.com").await?;
+    let b = Browser::start().await?;
+    let result = change_login_address(&app, &b, &session.access_token).await;
+    b.finish(result, "email-change").await
+}
+
+async fn change_login_address(app: &TestApp, b: &Browser, token: &str) -> anyhow::Result<()> {
+    b.goto(&app.url("/login")).await?;
+    b.fill("#email", "hanako@example.com").await?;
+    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
+    b.click("form button[type=submit]").await?;
+    b.wait_for_path("/mysupport").await?;
+    b.click("#open-account").await?;
+    b.wait_for_path("/mysupport/account").await?;
+    b.wait_for_text("#login-id", "hanako@example.com").await?;
+    // A wrong password is said next to its field.
+    b.fill("#new_email", "hanako.new@example.com").await?;
+    b.fill("#password", "not my password").await?;
+    b.click("#request-email-change").await?;
+    b.wait_for_text("#password-error", "パスワードが正しくありません")
+        .await?;
+    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
+    b.click("#request-email-change").await?;
+    b.wait_for_text("#email-change-sent", "h***@example.com")
+        .await?;
+    b.screenshot_if_asked("email-change-sent").await?;
+
+    let mail = app.smtp.wait_for("hanako.new@example.com").await?;
+    let link = mail
+        .link_with("/account/email/confirm?token=")
+        .ok_or_else(|| anyhow::anyhow!("no link in {}", mail.text))?;
+    b.goto(&link).await?;
+    b.wait_for_text("#new-login-id", "h***@example.com").await?;
+    b.click("#confirm-email-change").await?;
+    b.wait_for_text("#email-change-done", "ログインIDを変更しました")
+        .await?;
+    let me: shared::dto::AccountView = app.get("/api/v1/me", Some(token)).await?.json()?;
+    anyhow::ensure!(me.email == "hanako.new@example.com", "{}", me.email);
+    // The used link says so at once.
+    b.goto(&link).await?;
+    b.wait_for_text("#email-change-failed", "このURLは無効です")
+        .await?;
+    Ok(())
+}

@@ -171,6 +171,11 @@ async fn walk(
             "/support/products/id-federation".to_owned(),
             "#register-product",
         ),
+        (
+            "email-confirm",
+            "/account/email/confirm?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".to_owned(),
+            "#email-change-failed",
+        ),
     ];
     let signed_in = [
         (
@@ -213,6 +218,7 @@ async fn walk(
             "/mysupport/deliveries".to_owned(),
             "#delivery-log tr[data-state='skipped_window']",
         ),
+        ("account", "/mysupport/account".to_owned(), "#login-id"),
         ("console", "/operator".to_owned(), "#published-list li"),
         (
             "console-editor",

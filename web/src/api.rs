@@ -7,13 +7,13 @@ use serde::de::DeserializeOwned;
 use shared::dto::{
     AccountView, ActivationRequest, AudienceEstimate, Catalog, Coverage, CreatedToken,
     DeliveryAttemptView, DeliveryLogPage, DestinationCodeRequest, DestinationCreated,
-    DestinationView, FeedKeyView, IssuedFeedKey, LoginRequest, NewDestinationRequest,
-    NewRecipientRequest, NewTokenRequest, NoticeDeliveries, NoticeDraftRequest, NoticeKind,
-    NoticePage, NoticePreview, NoticeSummary, NoticeUpdateRequest, NoticeView,
-    PasswordResetConfirm, PasswordResetRequest, ProductView, PublicationReceipt, RecipientPatch,
-    RecipientVerificationStatus, RecipientView, RefreshRequest, RegistrationAccepted,
-    RegistrationRequest, RegistrationStatus, ScheduleRequest, SecretRotated, SessionTokens,
-    SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView, TokenView,
+    DestinationView, EmailChangeRequest, EmailChangeStatus, FeedKeyView, IssuedFeedKey,
+    LoginRequest, NewDestinationRequest, NewRecipientRequest, NewTokenRequest, NoticeDeliveries,
+    NoticeDraftRequest, NoticeKind, NoticePage, NoticePreview, NoticeSummary, NoticeUpdateRequest,
+    NoticeView, PasswordResetConfirm, PasswordResetRequest, ProductView, PublicationReceipt,
+    RecipientPatch, RecipientVerificationStatus, RecipientView, RefreshRequest,
+    RegistrationAccepted, RegistrationRequest, RegistrationStatus, ScheduleRequest, SecretRotated,
+    SessionTokens, SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView, TokenView,
 };
 use shared::{Problem, ProblemKind};
 
@@ -299,6 +299,23 @@ pub async fn resend_verification(id: &str) -> ApiResult<()> {
 pub async fn recipient_verification(token: &str) -> ApiResult<RecipientVerificationStatus> {
     let url = format!("{BASE}/recipient-verifications/{token}");
     read(send(Request::get(&url), None::<&()>).await?).await
+}
+
+/// Asks to change the login address: mails to the new and the current address.
+pub async fn request_email_change(body: &EmailChangeRequest) -> ApiResult<()> {
+    let url = format!("{BASE}/me/email-change");
+    read_empty(authed(|| Request::post(&url), Some(body)).await?).await
+}
+
+/// Whether a login address change link still works.
+pub async fn email_change(token: &str) -> ApiResult<EmailChangeStatus> {
+    let url = format!("{BASE}/email-changes/{token}");
+    read(send(Request::get(&url), None::<&()>).await?).await
+}
+
+pub async fn confirm_email_change(token: &str) -> ApiResult<()> {
+    let url = format!("{BASE}/email-changes/{token}");
+    read_empty(send(Request::post(&url), None::<&()>).await?).await
 }
 
 pub async fn verify_recipient(token: &str) -> ApiResult<()> {

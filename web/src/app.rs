@@ -45,6 +45,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("done") view=recipients::Done />
                     </ParentRoute>
                     <Route path=path!("/recipients/verify") view=recipients::Verify />
+                    <Route path=path!("/mysupport/account") view=pages::account::AccountSettings />
+                    <Route path=path!("/account/email/confirm") view=pages::account::EmailConfirm />
                     <Route path=path!("/mysupport/destinations") view=destinations::List />
                     <Route path=path!("/mysupport/destinations/new") view=destinations::Form />
                     <Route path=path!("/mysupport/destinations/:id/verify") view=destinations::Verify />

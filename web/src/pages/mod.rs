@@ -1,5 +1,6 @@
 //! One file per page; the sign-up wizard has one file per step.
 
+pub mod account;
 mod deliveries;
 pub mod destinations;
 mod home;

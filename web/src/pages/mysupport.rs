@@ -91,7 +91,10 @@ fn Welcome(account: AccountView) -> impl IntoView {
                 </strong>
                 " " {t(Msg::Sama)}
             </p>
-            <p class="muted">{details}</p>
+            <p class="muted">
+                {details} " · "
+                <A href="/mysupport/account" attr:id="open-account">{t(Msg::AccountTitle)}</A>
+            </p>
         </div>
     }
 }
