@@ -42,6 +42,7 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "recipients", description = "Delivery addresses, their weekdays and hours"),
         (name = "destinations", description = "Webhook, Slack and Microsoft Teams destinations: verified by a code, signed per Standard Webhooks, quarantined after repeated failures. The events they receive are under `webhooks`"),
         (name = "notices", description = "Maintenance and outage notices, their updates and delivery"),
+        (name = "notice-templates", description = "Operators' notice templates, with placeholders a draft fills in"),
         (name = "deliveries", description = "The delivery log: what became of each notice for each of the account's destinations, and why one was not sent"),
         (name = "bounces", description = "Delivery status notifications (RFC 3464) that mail servers return after accepting a mail: they suspend the address that bounced"),
         (name = "tokens", description = "Personal API tokens for integrations"),

@@ -125,6 +125,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    notice_templates (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        title_ja -> Text,
+        title_en -> Nullable<Text>,
+        body_ja -> Text,
+        body_en -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     notices (id) {
         id -> Text,
         kind -> Text,
@@ -372,6 +386,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_changes,
     feed_keys,
     notice_products,
+    notice_templates,
     notices,
     password_resets,
     product_groups,

@@ -208,6 +208,17 @@ catalogue! {
     EmptyWindowWarning => "曜日または時間が1つも選択されていないため、この配信先にはメールが届きません。", "No weekday or no hour is selected: this address will receive nothing.";
     CoverageWarning => "どの配信先にも故障情報メールが届かない時間帯があります（週168時間のうち", "Some hours of the week reach none of your addresses with outage mail (of the 168 hours in a week, ";
     CoverageWarningEnd => "時間）。", " are uncovered).";
+    TemplatesTitle => "お知らせの雛形", "Notice templates";
+    TemplatesLead => "よく使うお知らせの種別・件名・本文を雛形として保存し、そこから下書きを作成できます。", "Keep the kind, titles and bodies of notices you write often, and start drafts from them.";
+    NoTemplates => "雛形はまだありません。", "No templates yet.";
+    NewTemplate => "雛形を追加", "Add a template";
+    EditTemplate => "雛形を変更", "Edit the template";
+    TemplateName => "雛形の名前", "Template name";
+    SaveTemplate => "雛形を保存", "Save the template";
+    UseTemplate => "この雛形で作成", "Start a draft";
+    Clear => "クリア", "Clear";
+    DeleteTemplateConfirm => "この雛形を削除します。作成済みのお知らせは変わりません。", "This template will be deleted. Notices made from it stay as they are.";
+    PlaceholdersHint => "差し込み項目：{{product}}（対象商品）、{{starts_at}}（開始日時）、{{ends_at}}（終了日時）。下書きの保存時に日本時間で差し込まれます。", "Placeholders: {{product}} (the products), {{starts_at}} (start), {{ends_at}} (end), filled in (in JST) when the draft is saved.";
     AccountTitle => "アカウント設定", "Account settings";
     LoginId => "ログインID（メールアドレス）", "Login ID (email address)";
     EmailChangeTitle => "ログインIDの変更", "Change the login ID";
@@ -357,6 +368,7 @@ catalogue! {
     FieldIncorrect => "パスワードが正しくありません。", "The password is not correct.";
     FieldTaken => "すでに使われています。", "This is already in use.";
     FieldUnchanged => "現在のものと同じです。", "This is the current one.";
+    FieldUnknownPlaceholder => "使える差し込み項目は {{product}}・{{starts_at}}・{{ends_at}} です。", "The placeholders are {{product}}, {{starts_at}} and {{ends_at}}.";
     FieldInvalidWeekday => "曜日が正しくありません。", "Not a valid weekday.";
     FieldInvalidHour => "時間は0〜23で指定してください。", "Hours are 0 to 23.";
     FieldInvalidTimeZone => "タイムゾーンが正しくありません。", "Not a valid time zone.";
@@ -510,6 +522,7 @@ pub fn field(code: FieldCode) -> Msg {
         FieldCode::NotCurrent => Msg::FieldNotCurrent,
         FieldCode::Taken => Msg::FieldTaken,
         FieldCode::Unchanged => Msg::FieldUnchanged,
+        FieldCode::UnknownPlaceholder => Msg::FieldUnknownPlaceholder,
         FieldCode::InvalidWeekday => Msg::FieldInvalidWeekday,
         FieldCode::InvalidHour => Msg::FieldInvalidHour,
         FieldCode::InvalidTimeZone => Msg::FieldInvalidTimeZone,

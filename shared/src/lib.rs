@@ -9,6 +9,7 @@ pub mod dto;
 pub mod i18n;
 #[cfg(feature = "markdown")]
 pub mod markup;
+pub mod placeholders;
 pub mod problem;
 
 pub use problem::{FieldCode, FieldError, FieldErrors, Problem, ProblemKind};

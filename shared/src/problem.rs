@@ -50,6 +50,8 @@ pub enum FieldCode {
     NotADeliveryReport,
     /// A bounce report about no delivery of this service.
     UnknownDelivery,
+    /// A `{{name}}` in a notice text that is not a placeholder the server fills.
+    UnknownPlaceholder,
     /// A code from a newer server that this client does not know.
     #[serde(other)]
     Unknown,
@@ -86,6 +88,7 @@ impl FieldCode {
             Self::WrongCode => "wrong_code",
             Self::NotADeliveryReport => "not_a_delivery_report",
             Self::UnknownDelivery => "unknown_delivery",
+            Self::UnknownPlaceholder => "unknown_placeholder",
             Self::Unknown => "unknown",
         }
     }

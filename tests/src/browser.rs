@@ -272,6 +272,21 @@ impl Browser {
         bail!("{css} never showed {needle:?}; last text {text:?}")
     }
 
+    /// Waits until the input `css` holds exactly `value`.
+    pub async fn wait_for_value(&self, css: &str, value: &str) -> anyhow::Result<()> {
+        let mut shown = String::new();
+        for _ in 0..100 {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                shown = element.prop("value").await?.unwrap_or_default();
+                if shown == value {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("{css} never held {value:?}; last {shown:?}")
+    }
+
     /// The document's title once the page has set its own (`titled`), or after 5 s.
     pub async fn settled_title(&self, titled: bool) -> anyhow::Result<String> {
         let mut title = self.client.title().await?;

@@ -1031,3 +1031,55 @@ async fn change_login_address(app: &TestApp, b: &Browser, token: &str) -> anyhow
         .await?;
     Ok(())
 }
+
+/// An operator keeps a template from the console, typed into, and starts a draft from it:
+/// the editor takes its texts, and the saved draft has its placeholders filled in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_keeps_a_template_and_drafts_from_it() -> anyhow::Result<()> {
+    let app = TestApp::spawn(shirase_tests::Backend::Sqlite).await?;
+    if !browser::available(&app.state.settings.web_dir)? {
+        return Ok(());
+    }
+    shirase_tests::flows::operator(&app, "op@example.com").await?;
+    let b = Browser::start().await?;
+    let result = template_to_draft(&app, &b).await;
+    b.finish(result, "templates").await
+}
+
+async fn template_to_draft(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
+    b.goto(&app.url("/login")).await?;
+    b.fill("#email", "op@example.com").await?;
+    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
+    b.click("form button[type=submit]").await?;
+    b.wait_for_path("/mysupport").await?;
+    b.goto(&app.url("/operator")).await?;
+    b.click("#open-templates").await?;
+    b.wait_for_path("/operator/templates").await?;
+
+    // An unknown placeholder is refused next to its field.
+    b.fill("#name", "定期メンテナンス").await?;
+    b.fill("#title_ja", "{{product}} {{工事名}}").await?;
+    b.fill("#body_ja", "{{starts_at}}から作業します。").await?;
+    b.click("#save-template").await?;
+    b.wait_for_text("#title_ja-error", "{{product}}").await?;
+    b.fill("#title_ja", "{{product}} 定期メンテナンス").await?;
+    b.click("#save-template").await?;
+    b.wait_for_text("#template-list li", "定期メンテナンス")
+        .await?;
+    b.screenshot_if_asked("templates").await?;
+
+    b.click("#template-list li a.use-template").await?;
+    b.wait_for_path("/operator/notices/new").await?;
+    b.wait_for_value("#title_ja", "{{product}} 定期メンテナンス")
+        .await?;
+    b.click("#products input[value='id-federation']").await?;
+    let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M");
+    b.type_datetime("#starts_at", at("2030-01-10 01:00")?)
+        .await?;
+    b.type_datetime("#ends_at", at("2030-01-10 03:00")?).await?;
+    b.click("#save-draft").await?;
+    b.wait_for_text("#console-title", "ID Federation 定期メンテナンス")
+        .await?;
+    b.wait_for_text(".notice-body", "から作業します。").await?;
+    Ok(())
+}

@@ -107,6 +107,65 @@ fn once_each(by: &BTreeMap<String, Vec<ReceivedMail>>) -> anyhow::Result<Vec<&st
 }
 
 backend_tests! {
+    async fn templates_make_drafts_with_their_placeholders_filled(app: TestApp) -> anyhow::Result<()> {
+        let op = operator(&app, "op@example.com").await?;
+        let customer = customer(&app, "customer@example.com").await?.access_token;
+        let template = json!({
+            "name": "定期メンテナンス（夜間）", "kind": "maintenance",
+            "title_ja": "{{product}} 定期メンテナンスのお知らせ", "title_en": "Scheduled maintenance of {{ product }}",
+            "body_ja": "{{starts_at}}〜{{ends_at}}に作業します。", "body_en": "From {{starts_at}} to {{ends_at}}.",
+        });
+        assert_eq!(app.post("/api/v1/notice-templates", Some(&customer), template.clone()).await?.status, 403);
+        // Bad input: field codes, nothing kept.
+        let res = app.post("/api/v1/notice-templates", Some(&op), json!({
+            "name": "", "kind": "weather", "title_ja": "{{ 顧客名 }} 様", "body_ja": "x", "body_en": "{{customer}}",
+        })).await?;
+        let mut codes = res.field_errors()?;
+        codes.sort();
+        assert_eq!(codes, [
+            ("body_en".to_owned(), "unknown_placeholder".to_owned()),
+            ("kind".to_owned(), "invalid_value".to_owned()),
+            ("name".to_owned(), "required".to_owned()),
+            ("title_ja".to_owned(), "unknown_placeholder".to_owned()),
+        ]);
+        assert_eq!(fixtures_count(&app, "notice_templates").await?, 0);
+
+        let res = app.post("/api/v1/notice-templates", Some(&op), template.clone()).await?;
+        assert_eq!(res.status, 201, "{res:?}");
+        let kept: shared::dto::NoticeTemplateView = res.json()?;
+        let res = app.post("/api/v1/notice-templates", Some(&op), template.clone()).await?;
+        assert_eq!(res.field_errors()?, [("name".to_owned(), "taken".to_owned())]);
+        let mut renamed = template.clone();
+        renamed["name"] = json!("定期メンテナンス");
+        let path = format!("/api/v1/notice-templates/{}", kept.id);
+        let res = app.call(Method::PUT, &path, Some(&op), Some(renamed)).await?;
+        assert_eq!(res.json::<shared::dto::NoticeTemplateView>()?.name, "定期メンテナンス");
+        let list: Vec<shared::dto::NoticeTemplateView> = app.get("/api/v1/notice-templates", Some(&op)).await?.json()?;
+        assert_eq!(list.len(), 1);
+
+        // A draft from it: its placeholders filled with the products and times, in JST.
+        let drafts = format!("{path}/drafts");
+        let res = app.post(&drafts, Some(&op), json!({"products": [A, B], "starts_at": "2026-12-10T16:00:00Z"})).await?;
+        assert_eq!(res.field_errors()?, [("ends_at".to_owned(), "required".to_owned())]);
+        let res = app.post(&drafts, Some(&op), json!({
+            "products": [A, B], "starts_at": "2026-12-10T16:00:00Z", "ends_at": "2026-12-10T18:00:00Z",
+        })).await?;
+        assert_eq!(res.status, 201, "{res:?}");
+        let draft: NoticeView = res.json()?;
+        assert_eq!(draft.published_at, None);
+        assert!(draft.title_ja.contains("ID Federation") && draft.title_ja.ends_with("定期メンテナンスのお知らせ"), "{}", draft.title_ja);
+        assert_eq!(draft.body_ja, "2026/12/11(金) 01:00 JST〜2026/12/11(金) 03:00 JSTに作業します。");
+        assert_eq!(draft.body_en.as_deref(), Some("From Fri 2026-12-11 01:00 JST to Fri 2026-12-11 03:00 JST."));
+        assert!(draft.title_en.as_deref().is_some_and(|t| t.starts_with("Scheduled maintenance of ") && !t.contains("{{")), "{:?}", draft.title_en);
+
+        assert_eq!(app.call(Method::DELETE, &path, Some(&op), None).await?.status, 204);
+        assert_eq!(app.call(Method::DELETE, &path, Some(&op), None).await?.status, 404);
+        assert_eq!(app.post(&drafts, Some(&op), json!({})).await?.status, 404);
+        // The draft stays.
+        assert_eq!(app.get(&format!("/api/v1/notices/{}", draft.id), Some(&op)).await?.status, 200);
+        Ok(())
+    }
+
     async fn a_maintenance_starts_and_completes_by_itself(app: TestApp) -> anyhow::Result<()> {
         let t0 = Utc.with_ymd_and_hms(2026, 12, 2, 0, 0, 0).single().unwrap_or_default();
         app.clock.set(t0);

@@ -235,6 +235,11 @@ async fn walk(
             format!("/operator/notices/{draft}"),
             "#schedule-submit",
         ),
+        (
+            "console-templates",
+            "/operator/templates".to_owned(),
+            "#save-template",
+        ),
     ];
     let mut titles = BTreeMap::new();
     for (name, path, ready) in &public {

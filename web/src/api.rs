@@ -9,11 +9,12 @@ use shared::dto::{
     DeliveryAttemptView, DeliveryLogPage, DestinationCodeRequest, DestinationCreated,
     DestinationView, EmailChangeRequest, EmailChangeStatus, FeedKeyView, IssuedFeedKey,
     LoginRequest, NewDestinationRequest, NewRecipientRequest, NewTokenRequest, NoticeDeliveries,
-    NoticeDraftRequest, NoticeKind, NoticePage, NoticePreview, NoticeSummary, NoticeUpdateRequest,
-    NoticeView, PasswordResetConfirm, PasswordResetRequest, ProductView, PublicationReceipt,
-    RecipientPatch, RecipientVerificationStatus, RecipientView, RefreshRequest,
-    RegistrationAccepted, RegistrationRequest, RegistrationStatus, ScheduleRequest, SecretRotated,
-    SessionTokens, SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView, TokenView,
+    NoticeDraftRequest, NoticeKind, NoticePage, NoticePreview, NoticeSummary,
+    NoticeTemplateRequest, NoticeTemplateView, NoticeUpdateRequest, NoticeView,
+    PasswordResetConfirm, PasswordResetRequest, ProductView, PublicationReceipt, RecipientPatch,
+    RecipientVerificationStatus, RecipientView, RefreshRequest, RegistrationAccepted,
+    RegistrationRequest, RegistrationStatus, ScheduleRequest, SecretRotated, SessionTokens,
+    SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView, TokenView,
 };
 use shared::{Problem, ProblemKind};
 
@@ -424,6 +425,30 @@ pub async fn schedule_notice(id: &str, body: &ScheduleRequest) -> ApiResult<Noti
 pub async fn unschedule_notice(id: &str) -> ApiResult<NoticeView> {
     let url = format!("{BASE}/notices/{id}/schedule");
     read(authed(|| Request::delete(&url), None::<&()>).await?).await
+}
+
+/// The notice templates (operators).
+pub async fn notice_templates() -> ApiResult<Vec<NoticeTemplateView>> {
+    let url = format!("{BASE}/notice-templates");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
+}
+
+pub async fn create_notice_template(body: &NoticeTemplateRequest) -> ApiResult<NoticeTemplateView> {
+    let url = format!("{BASE}/notice-templates");
+    read(authed(|| Request::post(&url), Some(body)).await?).await
+}
+
+pub async fn update_notice_template(
+    id: &str,
+    body: &NoticeTemplateRequest,
+) -> ApiResult<NoticeTemplateView> {
+    let url = format!("{BASE}/notice-templates/{id}");
+    read(authed(|| Request::put(&url), Some(body)).await?).await
+}
+
+pub async fn delete_notice_template(id: &str) -> ApiResult<()> {
+    let url = format!("{BASE}/notice-templates/{id}");
+    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
 }
 
 /// Deletes a draft (operators).

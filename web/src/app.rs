@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mysupport/deliveries") view=pages::DeliveryLog />
                     <Route path=path!("/operator") view=operator::ConsoleHome />
                     <Route path=path!("/operator/catalog") view=operator::CatalogAdmin />
+                    <Route path=path!("/operator/templates") view=operator::Templates />
                     <Route path=path!("/operator/notices/new") view=operator::NewNotice />
                     <Route path=path!("/operator/notices/:id") view=operator::ConsoleNotice />
                     <Route path=path!("/operator/notices/:id/edit") view=operator::EditNotice />

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod email_change;
 pub mod feed_key;
 pub mod notice;
+pub mod notice_template;
 pub mod opt_out;
 pub mod password_reset;
 pub mod recipient;

@@ -13,6 +13,7 @@ pub mod extract;
 pub mod feeds;
 pub mod health;
 pub mod me;
+pub mod notice_templates;
 pub mod notices;
 pub mod password_resets;
 pub mod products;
@@ -91,6 +92,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(notices::update_draft::update_draft)
         .service(notices::delete::delete)
         .service(notices::publish::publish)
+        .service(notice_templates::list::list)
+        .service(notice_templates::create::create)
+        .service(notice_templates::update::update)
+        .service(notice_templates::delete::delete)
+        .service(notice_templates::draft::draft)
         .service(notices::schedule::schedule)
         .service(notices::unschedule::unschedule)
         .service(notices::update::update)

@@ -7,15 +7,18 @@ use chrono::NaiveDateTime;
 use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use shared::FieldCode;
+use shared::domain::{Language, TimeZoneName};
 use shared::dto::{
-    NoticeDraftRequest, NoticeKind, NoticeStatus, NoticeUpdateRequest, NoticeView,
-    PublicationReceipt, ScheduleRequest,
+    NoticeDraft, NoticeDraftRequest, NoticeKind, NoticeProduct, NoticeStatus, NoticeUpdateRequest,
+    NoticeView, PublicationReceipt, ScheduleRequest,
 };
+use shared::placeholders;
 use shared::{FieldErrors, ProblemKind};
 
 use crate::db::DbConnection;
 use crate::delivery::audience::{self, FanOut, Target};
 use crate::error::{ApiError, ApiResult};
+use crate::mail::notice_mail::format_local;
 use crate::models::catalog;
 use crate::models::notice::{NewPublication, Notice, Publication, utc};
 
@@ -45,14 +48,57 @@ pub fn product_ids(conn: &mut DbConnection, slugs: &[String]) -> ApiResult<Vec<S
     Ok(ids)
 }
 
-/// Parses a draft and resolves its products.
+/// Parses a draft, resolves its products and fills its placeholders.
 pub fn draft(
     conn: &mut DbConnection,
     request: &NoticeDraftRequest,
-) -> ApiResult<(shared::dto::NoticeDraft, Vec<String>)> {
-    let draft = request.parse()?;
+) -> ApiResult<(NoticeDraft, Vec<String>)> {
+    let mut draft = request.parse()?;
     let ids = product_ids(conn, &draft.products)?;
+    let products = Notice::products_by_id(conn, &ids)?;
+    fill_placeholders(&mut draft, &products);
     Ok((draft, ids))
+}
+
+/// Fills the placeholders of a draft's titles and bodies (a template's, typically) with its
+/// products and times, each field in its own language; times in JST, as the mails say them.
+pub fn fill_placeholders(draft: &mut NoticeDraft, products: &[NoticeProduct]) {
+    let (starts_at, ends_at) = (draft.starts_at, draft.ends_at);
+    let value = |language: Language| {
+        move |name: &str| match name {
+            placeholders::PRODUCT => Some(
+                products
+                    .iter()
+                    .map(|p| match language {
+                        Language::Ja => p.name_ja.as_str(),
+                        Language::En => p.name_en.as_str(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(if language == Language::Ja {
+                        "、"
+                    } else {
+                        ", "
+                    }),
+            ),
+            placeholders::STARTS_AT => {
+                Some(format_local(starts_at, TimeZoneName::DEFAULT, language))
+            }
+            placeholders::ENDS_AT => {
+                ends_at.map(|t| format_local(t, TimeZoneName::DEFAULT, language))
+            }
+            _ => None,
+        }
+    };
+    draft.title_ja = placeholders::fill(&draft.title_ja, value(Language::Ja));
+    draft.body_ja = placeholders::fill(&draft.body_ja, value(Language::Ja));
+    draft.title_en = draft
+        .title_en
+        .as_deref()
+        .map(|t| placeholders::fill(t, value(Language::En)));
+    draft.body_en = draft
+        .body_en
+        .as_deref()
+        .map(|t| placeholders::fill(t, value(Language::En)));
 }
 
 /// Writes a publication of `notice` and its audience; the caller's transaction makes it

@@ -9,6 +9,7 @@ mod deliveries;
 mod destinations;
 mod notices;
 mod recipients;
+mod templates;
 mod terms;
 mod tokens;
 
@@ -18,6 +19,7 @@ pub use deliveries::*;
 pub use destinations::*;
 pub use notices::*;
 pub use recipients::*;
+pub use templates::*;
 pub use terms::*;
 pub use tokens::*;
 

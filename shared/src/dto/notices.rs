@@ -212,6 +212,22 @@ fn check_order(
     }
 }
 
+/// `unknown_placeholder` on each text field (not already in error) that names something no
+/// placeholder is.
+pub(crate) fn placeholders_known<'a>(
+    e: &mut FieldErrors,
+    fields: impl IntoIterator<Item = (&'static str, Option<&'a str>)>,
+) {
+    for (field, text) in fields {
+        if let Some(text) = text
+            && e.code_for(field).is_none()
+            && let Err(code) = crate::placeholders::check(text)
+        {
+            e.push(field, code);
+        }
+    }
+}
+
 impl NoticeDraftRequest {
     pub fn parse(&self) -> Result<NoticeDraft, FieldErrors> {
         let mut e = FieldErrors::default();
@@ -230,6 +246,15 @@ impl NoticeDraftRequest {
             e.push("ends_at", FieldCode::Required);
         }
         check_order(&mut e, starts_at, ends_at.flatten());
+        placeholders_known(
+            &mut e,
+            [
+                ("title_ja", Some(self.title_ja.as_str())),
+                ("title_en", self.title_en.as_deref()),
+                ("body_ja", Some(self.body_ja.as_str())),
+                ("body_en", self.body_en.as_deref()),
+            ],
+        );
         let status = kind.and_then(|k| match self.status.as_deref().map(str::trim) {
             None | Some("") => Some(k.initial_status()),
             Some(s) => e.take("status", NoticeStatus::parse(s, k)),

@@ -28,17 +28,18 @@ pub async fn preview(
     _operator: Operator,
     body: web::Json<NoticeDraftRequest>,
 ) -> ApiResult<web::Json<NoticePreview>> {
-    let draft = body.parse()?;
+    let mut draft = body.parse()?;
     let now = state.now().and_utc();
     let slugs = draft.products.clone();
-    let body_html_ja = shared::markup::to_html(&draft.body_ja);
-    let body_html_en = draft.body_en.as_deref().map(shared::markup::to_html);
     let products = state
         .db(move |conn| {
             let ids = super::product_ids(conn, &slugs)?;
             Ok(Notice::products_by_id(conn, &ids)?)
         })
         .await?;
+    crate::services::notices::fill_placeholders(&mut draft, &products);
+    let body_html_ja = shared::markup::to_html(&draft.body_ja);
+    let body_html_en = draft.body_en.as_deref().map(shared::markup::to_html);
     let mailer = NoticeMailer::new(
         state.templates.clone(),
         state.unsubscribe.clone(),

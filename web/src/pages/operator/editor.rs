@@ -2,9 +2,11 @@
 //! Japanese and English mails, rendered by the server's own mail templates.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use shared::FieldErrors;
-use shared::dto::{NoticeDraftRequest, NoticeKind, NoticePreview, NoticeStatus, NoticeView};
+use shared::dto::{
+    NoticeDraftRequest, NoticeKind, NoticePreview, NoticeStatus, NoticeTemplateView, NoticeView,
+};
 
 use super::{OperatorOnly, from_local_input, to_local_input};
 use crate::api::{self, ApiError};
@@ -64,6 +66,17 @@ impl Form {
             status: RwSignal::new(String::new()),
             announce_lifecycle: RwSignal::new(true),
         }
+    }
+
+    /// A new notice from a template: its kind and texts, placeholders and all (the server
+    /// fills them in when the draft is saved).
+    fn fill_template(self, t: &NoticeTemplateView) {
+        self.kind.set(t.kind.code().into());
+        self.status.set(String::new());
+        self.title_ja.set(t.title_ja.clone());
+        self.title_en.set(t.title_en.clone().unwrap_or_default());
+        self.body_ja.set(t.body_ja.clone());
+        self.body_en.set(t.body_en.clone().unwrap_or_default());
     }
 
     fn fill(self, n: &NoticeView) {
@@ -131,6 +144,24 @@ fn Editor(id: Option<String>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(Some(n))) = draft.get() {
             form.fill(&n);
+        }
+    });
+    // `?template=` on a new notice: the template to start from.
+    let template = use_query_map().with_untracked(|q| q.get("template"));
+    let from_template = LocalResource::new(move || {
+        let template = template.clone();
+        async move {
+            match template {
+                Some(id) => api::notice_templates()
+                    .await
+                    .map(|list| list.into_iter().find(|t| t.id == id)),
+                None => Ok(None),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(Some(t))) = from_template.get() {
+            form.fill_template(&t);
         }
     });
     let save = Action::new_local(move |request: &NoticeDraftRequest| {

@@ -32,6 +32,7 @@ fn Lists() -> impl IntoView {
                 <h1>{t(Msg::ConsoleNotices)}</h1>
                 <div class="actions">
                     <A href="/operator/catalog" attr:class="button secondary">{t(Msg::CatalogAdmin)}</A>
+                    <A href="/operator/templates" attr:class="button secondary" attr:id="open-templates">{t(Msg::TemplatesTitle)}</A>
                     <A href="/operator/notices/new" attr:class="button primary" attr:id="new-notice">{t(Msg::NewNotice)}</A>
                 </div>
             </div>

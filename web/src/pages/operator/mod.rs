@@ -6,11 +6,13 @@ mod editor;
 mod list;
 mod notice;
 mod schedule;
+mod templates;
 
 pub use catalog::CatalogAdmin;
 pub use editor::{EditNotice, NewNotice};
 pub use list::ConsoleHome;
 pub use notice::ConsoleNotice;
+pub use templates::Templates;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
