@@ -145,6 +145,14 @@ impl Browser {
         // Wait until the app enabled it (buttons stay disabled while data loads).
         for _ in 0..100 {
             if element.is_enabled().await? {
+                // Into the middle of the window, as a person scrolls to what they click:
+                // WebDriver's own scrolling may leave it under the sticky header.
+                self.client
+                    .execute(
+                        "arguments[0].scrollIntoView({ block: 'center' });",
+                        vec![serde_json::to_value(&element)?],
+                    )
+                    .await?;
                 return Ok(element.click().await?);
             }
             tokio::time::sleep(Duration::from_millis(100)).await;

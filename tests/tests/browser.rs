@@ -706,11 +706,7 @@ async fn add_destination(
     sink: &shirase_tests::HookSink,
     token: &str,
 ) -> anyhow::Result<()> {
-    b.goto(&app.url("/login")).await?;
-    b.fill("#email", "hooks@example.com").await?;
-    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
-    b.click("form button[type=submit]").await?;
-    b.wait_for_path("/mysupport").await?;
+    sign_in(app, b, "hooks@example.com").await?;
     b.click("#tab-destinations").await?;
     b.wait_for_path("/mysupport/destinations").await?;
     b.wait_for_text("#no-destinations", "まだ登録されていません")
@@ -821,11 +817,7 @@ async fn a_bounced_login_address_is_flagged_in_my_support() -> anyhow::Result<()
 }
 
 async fn bounced_login(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
-    b.goto(&app.url("/login")).await?;
-    b.fill("#email", "bounced@example.com").await?;
-    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
-    b.click("form button[type=submit]").await?;
-    b.wait_for_path("/mysupport").await?;
+    sign_in(app, b, "bounced@example.com").await?;
     b.wait_for_text("#login-address-suspended", "受け取りを拒否されたため")
         .await?;
     b.click("#tab-deliveries").await?;
@@ -863,11 +855,7 @@ async fn an_operator_deletes_a_draft_from_the_console() -> anyhow::Result<()> {
 }
 
 async fn delete_draft(app: &TestApp, b: &Browser, op: &str, id: &str) -> anyhow::Result<()> {
-    b.goto(&app.url("/login")).await?;
-    b.fill("#email", "op@example.com").await?;
-    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
-    b.click("form button[type=submit]").await?;
-    b.wait_for_path("/mysupport").await?;
+    sign_in(app, b, "op@example.com").await?;
     b.goto(&app.url(&format!("/operator/notices/{id}"))).await?;
     b.wait_for_text("#console-title", "書きかけの障害情報")
         .await?;
@@ -909,11 +897,7 @@ async fn an_operator_schedules_a_draft_and_takes_it_back() -> anyhow::Result<()>
 }
 
 async fn schedule_draft(app: &TestApp, b: &Browser, op: &str, id: &str) -> anyhow::Result<()> {
-    b.goto(&app.url("/login")).await?;
-    b.fill("#email", "op@example.com").await?;
-    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
-    b.click("form button[type=submit]").await?;
-    b.wait_for_path("/mysupport").await?;
+    sign_in(app, b, "op@example.com").await?;
     b.goto(&app.url(&format!("/operator/notices/{id}"))).await?;
     b.wait_for_text("#console-title", "予約するメンテナンス")
         .await?;
@@ -994,11 +978,7 @@ async fn a_customer_changes_the_login_address() -> anyhow::Result<()> {
 }
 
 async fn change_login_address(app: &TestApp, b: &Browser, token: &str) -> anyhow::Result<()> {
-    b.goto(&app.url("/login")).await?;
-    b.fill("#email", "hanako@example.com").await?;
-    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
-    b.click("form button[type=submit]").await?;
-    b.wait_for_path("/mysupport").await?;
+    sign_in(app, b, "hanako@example.com").await?;
     b.click("#open-account").await?;
     b.wait_for_path("/mysupport/account").await?;
     b.wait_for_text("#login-id", "hanako@example.com").await?;
@@ -1047,11 +1027,7 @@ async fn an_operator_keeps_a_template_and_drafts_from_it() -> anyhow::Result<()>
 }
 
 async fn template_to_draft(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
-    b.goto(&app.url("/login")).await?;
-    b.fill("#email", "op@example.com").await?;
-    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
-    b.click("form button[type=submit]").await?;
-    b.wait_for_path("/mysupport").await?;
+    sign_in(app, b, "op@example.com").await?;
     b.goto(&app.url("/operator")).await?;
     b.click("#open-templates").await?;
     b.wait_for_path("/operator/templates").await?;
@@ -1082,4 +1058,13 @@ async fn template_to_draft(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .await?;
     b.wait_for_text(".notice-body", "から作業します。").await?;
     Ok(())
+}
+
+/// Signs in through the login form, typed into, and waits for My Support.
+async fn sign_in(app: &TestApp, b: &Browser, email: &str) -> anyhow::Result<()> {
+    b.goto(&app.url("/login")).await?;
+    b.fill("#email", email).await?;
+    b.fill("#password", shirase_tests::flows::PASSWORD).await?;
+    b.click("form button[type=submit]").await?;
+    b.wait_for_path("/mysupport").await
 }

@@ -21,6 +21,32 @@ pub struct NoticeTemplateRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// What a template says, as written by both inserting and replacing it (absent English
+/// texts are written as NULL).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = notice_templates, treat_none_as_null = true)]
+struct Content<'a> {
+    name: &'a str,
+    kind: &'static str,
+    title_ja: &'a str,
+    title_en: Option<&'a str>,
+    body_ja: &'a str,
+    body_en: Option<&'a str>,
+}
+
+impl<'a> Content<'a> {
+    fn of(t: &'a NoticeTemplate) -> Self {
+        Self {
+            name: &t.name,
+            kind: t.kind.code(),
+            title_ja: &t.title_ja,
+            title_en: t.title_en.as_deref(),
+            body_ja: &t.body_ja,
+            body_en: t.body_en.as_deref(),
+        }
+    }
+}
+
 impl NoticeTemplateRow {
     pub fn view(self) -> NoticeTemplateView {
         NoticeTemplateView {
@@ -75,12 +101,7 @@ impl NoticeTemplateRow {
         diesel::insert_into(notice_templates::table)
             .values((
                 notice_templates::id.eq(&id),
-                notice_templates::name.eq(&t.name),
-                notice_templates::kind.eq(t.kind.code()),
-                notice_templates::title_ja.eq(&t.title_ja),
-                notice_templates::title_en.eq(&t.title_en),
-                notice_templates::body_ja.eq(&t.body_ja),
-                notice_templates::body_en.eq(&t.body_en),
+                Content::of(t),
                 notice_templates::created_at.eq(now),
                 notice_templates::updated_at.eq(now),
             ))
@@ -96,15 +117,7 @@ impl NoticeTemplateRow {
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
         let n = diesel::update(notice_templates::table.find(id))
-            .set((
-                notice_templates::name.eq(&t.name),
-                notice_templates::kind.eq(t.kind.code()),
-                notice_templates::title_ja.eq(&t.title_ja),
-                notice_templates::title_en.eq(&t.title_en),
-                notice_templates::body_ja.eq(&t.body_ja),
-                notice_templates::body_en.eq(&t.body_en),
-                notice_templates::updated_at.eq(now),
-            ))
+            .set((Content::of(t), notice_templates::updated_at.eq(now)))
             .execute(conn)?;
         Ok(n == 1)
     }
