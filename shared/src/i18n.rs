@@ -235,8 +235,8 @@ catalogue! {
     AnnounceLifecycle => "開始・終了を通知する", "Announce the start and the end";
     AnnounceLifecycleHint => "公開後、開始日時に「実施中」、終了日時に「完了」へ自動で切り替わり、続報として掲載されます。チェックすると、そのたびに配信先へも送ります。", "Once published, the notice turns to in progress at its start and to completed at its end by itself, each time as a follow-up on the site. Ticked, each follow-up is also sent to subscribers.";
     ScheduleTitle => "予約公開", "Scheduled publication";
-    PublishAt => "公開日時", "Publish at";
-    ScheduleHint => "この日時に自動で公開し、その時点の配信先に送ります（このブラウザのタイムゾーン）。公開までは下書きとして編集できます。", "Published automatically at this time, to the audience of that moment (this browser's time zone). Until then it stays an editable draft.";
+    PublishAt => "公開日時（日本時間）", "Publish at (JST)";
+    ScheduleHint => "この日時（日本時間）に自動で公開し、その時点の配信先に送ります。公開までは下書きとして編集できます。", "Published automatically at this time (JST), to the audience of that moment. Until then it stays an editable draft.";
     DoSchedule => "予約する", "Schedule";
     ScheduledBadge => "予約済み", "Publication scheduled";
     ScheduledLead => "に公開されます。", "is when it will be published.";
@@ -276,8 +276,8 @@ catalogue! {
     BodyJa => "本文（日本語）", "Body (Japanese)";
     BodyEn => "本文（英語）", "Body (English)";
     BodyHint => "Markdown（CommonMark）で書けます：空行で段落、「- 」「1. 」で箇条書き、**太字**、[リンク](https://…)。HTML は文字のまま表示されます。", "Markdown (CommonMark): blank lines make paragraphs; \"- \" and \"1. \" lists, **bold**, [links](https://…). HTML shows as typed.";
-    StartsAt => "開始日時", "Starts";
-    EndsAt => "終了日時", "Ends";
+    StartsAt => "開始日時（日本時間）", "Starts (JST)";
+    EndsAt => "終了日時（日本時間）", "Ends (JST)";
     Status => "状況", "Status";
     AffectedProducts => "対象の商品", "Affected products";
     SaveDraft => "下書きを保存", "Save draft";

@@ -11,7 +11,7 @@ use shared::i18n;
 use crate::api;
 use crate::components::Alert;
 use crate::i18n::{Language, Msg, t, use_lang};
-use crate::pages::notices::local_time;
+use crate::pages::notices::site_time;
 use crate::pages::recipients::MySupportTabs;
 use crate::pages::redirect_for;
 
@@ -222,7 +222,7 @@ fn LogTable(entries: RwSignal<Vec<DeliveryLogEntry>>) -> impl IntoView {
                         };
                         let state = e.state;
                         // Sent rows show when they went; the others when the notice was issued.
-                        let when = local_time(e.sent_at.unwrap_or(e.issued_at));
+                        let when = site_time(e.sent_at.unwrap_or(e.issued_at));
                         view! {
                             <tr data-state=state.code() data-destination=e.destination.id.clone()>
                                 <td class="log-notice">

@@ -10,8 +10,8 @@ use shared::dto::{IssuedFeedKey, NewTokenRequest, TokenScope, TokenView};
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Field};
 use crate::i18n::{Msg, field_message, t, use_lang};
-use crate::pages::notices::local_time;
-use crate::pages::operator::from_local_input;
+use crate::pages::notices::site_time;
+use crate::pages::operator::from_site_input;
 use crate::pages::redirect_for;
 
 #[component]
@@ -72,7 +72,7 @@ fn FeedSection(fail: Callback<ApiError>) -> impl IntoView {
             <p class="muted">{t(Msg::FeedsLead)}</p>
             <p>
                 {t(Msg::FeedIssued)} ": "
-                {move || issued_at.get().map(local_time).unwrap_or_else(|| "—".into())}
+                {move || issued_at.get().map(site_time).unwrap_or_else(|| "—".into())}
             </p>
             {move || fresh.get().map(|k| view! {
                 <Alert kind="info">
@@ -143,7 +143,7 @@ fn TokenSection(fail: Callback<ApiError>) -> impl IntoView {
         if manage.get_untracked() {
             scopes.push(TokenScope::Manage.code().to_owned());
         }
-        let expiry = from_local_input(&expires.get_untracked());
+        let expiry = from_site_input(&expires.get_untracked());
         let body = NewTokenRequest {
             name: name.get_untracked(),
             scopes,
@@ -212,8 +212,8 @@ fn TokenTable(tokens: RwSignal<Vec<TokenView>>, revoke: Action<String, ()>) -> i
                                 <td>{k.name.clone()}</td>
                                 // The labels stand before the values where the header row is hidden.
                                 <td data-label=move || Msg::Scopes.text(lang.get())>{move || scopes.iter().map(|s| scope_label(*s).text(lang.get())).collect::<Vec<_>>().join(", ")}</td>
-                                <td data-label=move || Msg::ExpiresAt.text(lang.get())>{match k.expires_at { Some(e) => local_time(e).into_any(), None => t(Msg::NoExpiry).into_any() }}</td>
-                                <td data-label=move || Msg::LastUsed.text(lang.get())>{match k.last_used_at { Some(u) => local_time(u).into_any(), None => t(Msg::Never).into_any() }}</td>
+                                <td data-label=move || Msg::ExpiresAt.text(lang.get())>{match k.expires_at { Some(e) => site_time(e).into_any(), None => t(Msg::NoExpiry).into_any() }}</td>
+                                <td data-label=move || Msg::LastUsed.text(lang.get())>{match k.last_used_at { Some(u) => site_time(u).into_any(), None => t(Msg::Never).into_any() }}</td>
                                 <td><button class="button secondary small" on:click=revoke>{t(Msg::RevokeToken)}</button></td>
                             </tr>
                         }

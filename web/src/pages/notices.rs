@@ -1,10 +1,11 @@
 //! The public notices: the list (filter by product and kind, paged), one notice with its
 //! updates, and the recent notices of a product page.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use shared::domain::TimeZoneName;
 use shared::dto::{DeliveryState, NoticeKind, NoticeSummary, NoticeView};
 use shared::{ProblemKind, i18n};
 
@@ -15,30 +16,21 @@ use crate::pages::general_message;
 
 const PAGE: usize = 20;
 
-/// An instant in the browser's own time zone, with its offset so it is never ambiguous.
-pub fn local_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&browser_offset(at))
-        .format("%Y/%m/%d %H:%M (UTC%:z)")
+/// `2026/12/10 10:00 JST`: the site states its times in Japan's zone, named, as its mails
+/// do, whatever the zone of the browser that shows them.
+pub fn site_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&TimeZoneName::DEFAULT.tz())
+        .format("%Y/%m/%d %H:%M %Z")
         .to_string()
-}
-
-/// The browser's offset from UTC at `at` (it changes with daylight saving time).
-pub fn browser_offset(at: DateTime<Utc>) -> FixedOffset {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
-        at.timestamp_millis() as f64
-    ));
-    let east = -(date.get_timezone_offset() as i32) * 60;
-    FixedOffset::east_opt(east)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()))
 }
 
 /// `10:00 – 12:00` for maintenance, the start for an outage.
 fn when(kind: NoticeKind, starts_at: DateTime<Utc>, ends_at: Option<DateTime<Utc>>) -> String {
     match (kind, ends_at) {
         (NoticeKind::Maintenance, Some(end)) => {
-            format!("{} – {}", local_time(starts_at), local_time(end))
+            format!("{} – {}", site_time(starts_at), site_time(end))
         }
-        _ => local_time(starts_at),
+        _ => site_time(starts_at),
     }
 }
 
@@ -308,7 +300,7 @@ fn NoticeDetail(n: NoticeView) -> impl IntoView {
                 <li class="notice-update" data-sequence=u.sequence>
                     <p class="muted">
                         <span class="badge status">{t(i18n::status(u.status))}</span>
-                        " " {local_time(u.issued_at)}
+                        " " {site_time(u.issued_at)}
                     </p>
                     <div class="notice-body" inner_html=body></div>
                 </li>
@@ -327,7 +319,7 @@ fn NoticeDetail(n: NoticeView) -> impl IntoView {
                 <dt>{t(if n.kind == NoticeKind::Maintenance { Msg::NoticeWindow } else { Msg::NoticeStarted })}</dt>
                 <dd>{when(n.kind, n.starts_at, n.ends_at)}</dd>
                 <dt>{t(Msg::NoticePublished)}</dt>
-                <dd>{n.published_at.map(local_time).unwrap_or_default()}</dd>
+                <dd>{n.published_at.map(site_time).unwrap_or_default()}</dd>
             </dl>
             <NoticeReach id=n.id.clone() />
             {has_updates.then(|| view! {

@@ -8,7 +8,7 @@ use shared::dto::{
     NoticeDraftRequest, NoticeKind, NoticePreview, NoticeStatus, NoticeTemplateView, NoticeView,
 };
 
-use super::{OperatorOnly, from_local_input, to_local_input};
+use super::{OperatorOnly, from_site_input, to_site_input};
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Field, show_signal_in};
 use crate::i18n::{Language, Msg, field_message, pick, t, use_lang};
@@ -87,9 +87,9 @@ impl Form {
         self.title_en.set(n.title_en.clone().unwrap_or_default());
         self.body_ja.set(n.body_ja.clone());
         self.body_en.set(n.body_en.clone().unwrap_or_default());
-        self.starts.set(to_local_input(n.starts_at));
+        self.starts.set(to_site_input(n.starts_at));
         self.ends
-            .set(n.ends_at.map(to_local_input).unwrap_or_default());
+            .set(n.ends_at.map(to_site_input).unwrap_or_default());
         self.status.set(n.status.code().into());
         self.announce_lifecycle.set(n.announce_lifecycle);
     }
@@ -105,9 +105,9 @@ impl Form {
             title_en: optional(self.title_en.get()),
             body_ja: self.body_ja.get(),
             body_en: optional(self.body_en.get()),
-            starts_at: from_local_input(&self.starts.get()),
+            starts_at: from_site_input(&self.starts.get()),
             ends_at: if maintenance {
-                optional(from_local_input(&self.ends.get()))
+                optional(from_site_input(&self.ends.get()))
             } else {
                 None
             },

@@ -5,7 +5,7 @@ use shared::dto::NoticeSummary;
 use super::OperatorOnly;
 use crate::api::{self, ApiError};
 use crate::i18n::{Msg, pick, t, use_lang};
-use crate::pages::notices::local_time;
+use crate::pages::notices::site_time;
 
 /// `/operator`: drafts and published notices, each opening its console page.
 #[component]
@@ -91,7 +91,7 @@ fn Stopped() -> impl IntoView {
                                     <li>
                                         <span class="badge stopped">{t(Msg::RecipientSuspended)}</span>
                                         " " <strong>{a.email_masked}</strong>
-                                        <span class="muted">" · " {local_time(a.suspension.since)}</span>
+                                        <span class="muted">" · " {site_time(a.suspension.since)}</span>
                                         <br /><small>{t(reason)}</small>
                                     </li>
                                 }
@@ -108,7 +108,7 @@ fn Stopped() -> impl IntoView {
                                     <li>
                                         <span class="badge stopped">{move || Msg::DestinationQuarantined.text(lang.get())}</span>
                                         " " <strong>{w.name}</strong> " (" {channel} ")"
-                                        <span class="muted">" · " {local_time(w.since)}</span>
+                                        <span class="muted">" · " {site_time(w.since)}</span>
                                         {w.last_error.map(|e| view! { <br /><small><code>{e}</code></small> })}
                                     </li>
                                 }
@@ -138,9 +138,9 @@ fn Rows(items: Vec<NoticeSummary>, id: &'static str) -> impl IntoView {
                             </span>
                             " "
                             <strong>{move || pick(lang.get(), &title, &title_en)}</strong>
-                            <span class="muted">" · " {local_time(n.updated_at)}</span>
+                            <span class="muted">" · " {site_time(n.updated_at)}</span>
                             {n.publish_at.map(|at| view! {
-                                " " <span class="badge scheduled">{t(Msg::ScheduledBadge)} " " {local_time(at)}</span>
+                                " " <span class="badge scheduled">{t(Msg::ScheduledBadge)} " " {site_time(at)}</span>
                             })}
                         </A>
                     </li>

@@ -14,14 +14,14 @@ pub use list::ConsoleHome;
 pub use notice::ConsoleNotice;
 pub use templates::Templates;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use leptos::prelude::*;
+use shared::domain::TimeZoneName;
 use shared::dto::Role;
 
 use crate::api::{self, ApiError};
 use crate::components::Alert;
 use crate::i18n::{Msg, t};
-use crate::pages::notices::browser_offset;
 
 /// Shows `children` to operators, and others a message; a signed-out visitor is taken to
 /// the login page by the [`crate::components::ApiErrors`] boundary.
@@ -45,25 +45,30 @@ pub fn OperatorOnly(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// `2026-12-10T16:00` in the browser's time zone, for a `datetime-local` input.
-pub fn to_local_input(at: DateTime<Utc>) -> String {
-    at.with_timezone(&browser_offset(at))
+/// `2026-12-10T16:00` in the site's zone (JST), for a `datetime-local` input: the editor's
+/// labels say JST, so a time typed there is one in Japan whatever the browser's zone.
+pub fn to_site_input(at: DateTime<Utc>) -> String {
+    at.with_timezone(&TimeZoneName::DEFAULT.tz())
         .format("%Y-%m-%dT%H:%M")
         .to_string()
 }
 
-/// A `datetime-local` value (browser time) as RFC 3339 in UTC; blank stays blank and
-/// anything unreadable is passed on for the API to reject with its field code.
-pub fn from_local_input(value: &str) -> String {
+/// A `datetime-local` value, read as a time in Japan, as RFC 3339 in UTC; blank stays blank
+/// and anything unreadable is passed on for the API to reject with its field code.
+pub fn from_site_input(value: &str) -> String {
     let value = value.trim();
     if value.is_empty() {
         return String::new();
     }
-    let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
-    if ms.is_nan() {
-        return value.to_owned();
+    let parsed = chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"));
+    match parsed.ok().and_then(|local| {
+        TimeZoneName::DEFAULT
+            .tz()
+            .from_local_datetime(&local)
+            .earliest()
+    }) {
+        Some(at) => at.with_timezone(&Utc).to_rfc3339(),
+        None => value.to_owned(),
     }
-    DateTime::<Utc>::from_timestamp_millis(ms as i64)
-        .map(|t| t.to_rfc3339())
-        .unwrap_or_else(|| value.to_owned())
 }

@@ -9,12 +9,12 @@ use shared::dto::{NoticeDeliveries, NoticeStatus, NoticeUpdateRequest, NoticeVie
 
 use super::editor::{StatusSelect, TextArea};
 use super::schedule::ScheduleSection;
-use super::{OperatorOnly, from_local_input, to_local_input};
+use super::{OperatorOnly, from_site_input, to_site_input};
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, Field};
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::general_message;
-use crate::pages::notices::local_time;
+use crate::pages::notices::site_time;
 
 /// `/operator/notices/:id`.
 #[component]
@@ -229,7 +229,7 @@ fn Summary(n: NoticeView, on_publish: Callback<()>, on_delete: Callback<()>) -> 
             view! {
                 <li class="console-update" data-sequence=u.sequence>
                     <span class="badge status">{t(shared::i18n::status(u.status))}</span>
-                    " " <span class="muted">{local_time(u.issued_at)}</span>
+                    " " <span class="muted">{site_time(u.issued_at)}</span>
                     <div class="notice-body" inner_html=text></div>
                 </li>
             }
@@ -239,8 +239,8 @@ fn Summary(n: NoticeView, on_publish: Callback<()>, on_delete: Callback<()>) -> 
         <h1 id="console-title">{title}</h1>
         <p class="muted">
             <span class="badge status" id="console-status">{t(shared::i18n::status(n.status))}</span>
-            " " {products} " · " {local_time(n.starts_at)}
-            {n.ends_at.map(|e| format!(" – {}", local_time(e)))}
+            " " {products} " · " {site_time(n.starts_at)}
+            {n.ends_at.map(|e| format!(" – {}", site_time(e)))}
         </p>
         <ol class="console-updates" reversed>{updates}</ol>
         <div class="notice-body" inner_html=body></div>
@@ -293,7 +293,7 @@ fn Progress(deliveries: RwSignal<Option<NoticeDeliveries>>, id: String) -> impl 
                     <tbody>
                         {move || deliveries.get().map(|d| d.publications.into_iter().map(|p| view! {
                             <tr>
-                                <td>{p.sequence}</td><td>{local_time(p.issued_at)}</td><td>{p.pending}</td>
+                                <td>{p.sequence}</td><td>{site_time(p.issued_at)}</td><td>{p.pending}</td>
                                 <td>{p.sent}</td><td>{p.failed}</td><td>{p.bounced}</td><td>{p.skipped}</td>
                             </tr>
                         }).collect_view())}
@@ -409,8 +409,8 @@ fn UpdateSection(
     let current = move || {
         notice.get_untracked().map(|n| {
             (
-                to_local_input(n.starts_at),
-                n.ends_at.map(to_local_input).unwrap_or_default(),
+                to_site_input(n.starts_at),
+                n.ends_at.map(to_site_input).unwrap_or_default(),
             )
         })
     };
@@ -423,7 +423,7 @@ fn UpdateSection(
         let (starts0, ends0) = current().unwrap_or_default();
         let changed = |now: String, before: String| {
             (now != before)
-                .then(|| from_local_input(&now))
+                .then(|| from_site_input(&now))
                 .filter(|s| !s.is_empty())
         };
         on_submit.run(NoticeUpdateRequest {

@@ -2,12 +2,12 @@ use leptos::prelude::*;
 use shared::FieldErrors;
 use shared::dto::{NoticeView, ScheduleRequest};
 
-use super::from_local_input;
+use super::from_site_input;
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Field};
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
-use crate::pages::notices::local_time;
+use crate::pages::notices::site_time;
 
 /// 予約公開 on a draft's console page: a time to publish it at, or the time it is set for
 /// and the way to take that back. The server publishes it; this page only says when.
@@ -21,7 +21,7 @@ pub fn ScheduleSection(
     let failure = RwSignal::new(None::<Msg>);
     let save = Action::new_local(move |(): &()| async move {
         let body = ScheduleRequest {
-            publish_at: from_local_input(&at.get_untracked()),
+            publish_at: from_site_input(&at.get_untracked()),
         };
         match api::schedule_notice(&id.get_value(), &body).await {
             Ok(n) => {
@@ -55,7 +55,7 @@ pub fn ScheduleSection(
                 Some(when) => view! {
                     <p id="scheduled-at">
                         <span class="badge scheduled">{t(Msg::ScheduledBadge)}</span>
-                        " " <strong>{local_time(when)}</strong> " " {t(Msg::ScheduledLead)}
+                        " " <strong>{site_time(when)}</strong> " " {t(Msg::ScheduledLead)}
                     </p>
                     <button type="button" class="button secondary" id="unschedule"
                         disabled=move || cancel.pending().get()

@@ -104,7 +104,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
                                             SuspensionReason::NoSuchUser => Msg::SuspendedNoSuchUser,
                                             SuspensionReason::RepeatedFailures => Msg::SuspendedRepeatedFailures,
                                         };
-                                        let since = crate::pages::notices::local_time(s.since);
+                                        let since = crate::pages::notices::site_time(s.since);
                                         view! {
                                             <span class="badge stopped">{t(Msg::RecipientSuspended)}</span>
                                             <div class="suspension">
