@@ -286,6 +286,7 @@ catalogue! {
     PagePreview => "お知らせページ", "Notice page";
     MailPreviewJa => "メール（日本語）", "Mail (Japanese)";
     MailPreviewEn => "メール（英語）", "Mail (English)";
+    PreviewBlocked => "次の項目を直すとプレビューが表示されます：", "The preview appears once these are mended:";
     PreviewPending => "必須項目を入力するとメールのプレビューが表示されます。", "Fill in the required fields to preview the mails.";
     Publish => "公開して配信", "Publish and send";
     PublishConfirmReach => "件のアドレスに配信します。", " addresses will get this mail.";

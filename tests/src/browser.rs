@@ -207,8 +207,9 @@ impl Browser {
                 other => bail!("unexpected date part {other}"),
             });
         }
-        // Focused as Tab would: on its first segment (a click would land on whichever
-        // segment lies under the middle of the box).
+        // Emptied as `fill` empties a text field, then focused as Tab would: on its first
+        // segment (a click would land on whichever segment lies under the middle of the box).
+        element.clear().await?;
         self.client
             .execute(
                 "document.querySelector(arguments[0]).focus();",

@@ -1045,9 +1045,28 @@ async fn template_to_draft(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.wait_for_path("/operator/notices/new").await?;
     b.wait_for_value("#title_ja", "{{product}} 定期メンテナンス")
         .await?;
+    // Checked where one looks: no product is said beside the picker, and by the preview.
+    b.click("#save-draft").await?;
+    b.wait_for_text("#products-error", "入力してください")
+        .await?;
+    b.wait_for_text("#preview-blocked", "対象の商品").await?;
     b.click("#products input[value='id-federation']").await?;
+    for _ in 0..50 {
+        if b.find("#products-error").await?.text().await?.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::ensure!(
+        b.find("#products-error").await?.text().await?.is_empty(),
+        "the product's error stays after one was ticked"
+    );
     let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M");
+    // An end before the start is flagged at once.
     b.type_datetime("#starts_at", at("2030-01-10 01:00")?)
+        .await?;
+    b.type_datetime("#ends_at", at("2030-01-09 03:00")?).await?;
+    b.wait_for_text("#ends_at-error", "終了は開始より後に")
         .await?;
     b.type_datetime("#ends_at", at("2030-01-10 03:00")?).await?;
     b.click("#save-draft").await?;

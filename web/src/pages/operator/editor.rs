@@ -3,16 +3,30 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use shared::FieldErrors;
 use shared::dto::{
     NoticeDraftRequest, NoticeKind, NoticePreview, NoticeStatus, NoticeTemplateView, NoticeView,
 };
+use shared::{FieldCode, FieldErrors};
 
 use super::{OperatorOnly, from_site_input, to_site_input};
 use crate::api::{self, ApiError};
-use crate::components::{Alert, Field, show_signal_in};
+use crate::components::{Alert, Field, focus_first_invalid, show_signal_in};
 use crate::i18n::{Language, Msg, field_message, pick, t, use_lang};
 use crate::pages::general_message;
+
+/// The draft's fields in page order, with their labels: for the focus on a failed save and
+/// for the preview's reasons.
+const FIELDS: &[(&str, Msg)] = &[
+    ("kind", Msg::Kind),
+    ("products", Msg::AffectedProducts),
+    ("title_ja", Msg::TitleJa),
+    ("title_en", Msg::TitleEn),
+    ("body_ja", Msg::BodyJa),
+    ("body_en", Msg::BodyEn),
+    ("starts_at", Msg::StartsAt),
+    ("ends_at", Msg::EndsAt),
+    ("status", Msg::Status),
+];
 
 /// `/operator/notices/new`.
 #[component]
@@ -94,6 +108,11 @@ impl Form {
         self.announce_lifecycle.set(n.announce_lifecycle);
     }
 
+    /// The request as it stands, without subscribing to the fields.
+    fn request_untracked(self) -> NoticeDraftRequest {
+        untrack(move || self.request())
+    }
+
     /// The request as the API takes it; tracked, so the preview follows every keystroke.
     fn request(self) -> NoticeDraftRequest {
         let optional = |s: String| (!s.trim().is_empty()).then_some(s);
@@ -164,6 +183,22 @@ fn Editor(id: Option<String>) -> impl IntoView {
             form.fill_template(&t);
         }
     });
+    // Checked as typed, with the server's own parser: once a save was tried, every field's
+    // problem shows beside it and clears as soon as it is mended; an end before the start
+    // shows at once. The server still checks what only it can (the products' slugs).
+    let tried = RwSignal::new(false);
+    Effect::new(move |_| {
+        let live = form.request().parse().err().unwrap_or_default();
+        if tried.get() {
+            errors.set(live);
+        } else {
+            let mut early = FieldErrors::default();
+            if live.code_for("ends_at") == Some(FieldCode::BeforeStart) {
+                early.push("ends_at", FieldCode::BeforeStart);
+            }
+            errors.set(early);
+        }
+    });
     let save = Action::new_local(move |request: &NoticeDraftRequest| {
         let (request, id) = (request.clone(), id.clone());
         let navigate = navigate.clone();
@@ -192,7 +227,14 @@ fn Editor(id: Option<String>) -> impl IntoView {
                     <div class="actions">
                         <button class="button primary" id="save-draft" type="button"
                             disabled=move || save.pending().get()
-                            on:click=move |_| { save.dispatch(form.request()); }>
+                            on:click=move |_| {
+                                tried.set(true);
+                                let request = form.request_untracked();
+                                match request.parse() {
+                                    Ok(_) => { save.dispatch(request); }
+                                    Err(found) => focus_first_invalid(&found, FIELDS),
+                                }
+                            }>
                             {t(Msg::SaveDraft)}
                         </button>
                     </div>
@@ -255,7 +297,7 @@ fn ProductPicker(products: RwSignal<Vec<String>>, errors: RwSignal<FieldErrors>)
         move || errors.with(|e| e.code_for("products").map(|c| field_message(c, lang.get())));
     view! {
         <fieldset class="field products-picker" id="products">
-            <legend>{t(Msg::AffectedProducts)}</legend>
+            <legend>{t(Msg::AffectedProducts)} " " <span class="badge required">{t(Msg::Required)}</span></legend>
             {move || catalog.get().flatten().map(|c| c.categories.into_iter().map(|cat| view! {
                 <div class="picker-category">
                     <strong>{pick(lang.get(), &cat.name_ja, &cat.name_en)}</strong>
@@ -279,7 +321,7 @@ fn ProductPicker(products: RwSignal<Vec<String>>, errors: RwSignal<FieldErrors>)
                     }).collect_view()}
                 </div>
             }).collect_view())}
-            <p class="error" role="alert">{error}</p>
+            <p class="error" role="alert" id="products-error">{error}</p>
         </fieldset>
     }
 }
@@ -314,6 +356,21 @@ fn Preview(form: Form) -> impl IntoView {
             std::time::Duration::from_millis(300),
         );
     });
+    // Why the draft cannot be previewed yet: each field's problem, by its label.
+    let blocked = move || {
+        let found = form.request().parse().err()?;
+        let l = lang.get();
+        Some(
+            FIELDS
+                .iter()
+                .filter_map(|(field, label)| {
+                    found
+                        .code_for(field)
+                        .map(|c| format!("{}: {}", label.text(l), field_message(c, l)))
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
     // The body as the server renders it for the page, once the draft can be previewed.
     let page_body = move || {
         preview.with(|p| {
@@ -341,9 +398,15 @@ fn Preview(form: Form) -> impl IntoView {
                 <h4>{page_title}</h4>
                 <div class="notice-body" inner_html=page_body></div>
             </article>
-            {move || match preview.get() {
-                None => view! { <p class="muted">{t(Msg::PreviewPending)}</p> }.into_any(),
-                Some(p) => view! {
+            {move || match (blocked(), preview.get()) {
+                (Some(why), _) => view! {
+                    <div class="preview-blocked" id="preview-blocked">
+                        <p class="muted">{t(Msg::PreviewBlocked)}</p>
+                        <ul>{why.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+                    </div>
+                }.into_any(),
+                (None, None) => view! { <p class="muted">{t(Msg::PreviewPending)}</p> }.into_any(),
+                (None, Some(p)) => view! {
                     <h3>{t(Msg::MailPreviewJa)}</h3>
                     <MailView id="mail-preview-ja" mail=p.mail_ja />
                     <h3>{t(Msg::MailPreviewEn)}</h3>
