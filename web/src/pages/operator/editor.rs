@@ -360,13 +360,14 @@ fn Preview(form: Form) -> impl IntoView {
     let blocked = move || {
         let found = form.request().parse().err()?;
         let l = lang.get();
+        let sep = if l == Language::Ja { "：" } else { ": " };
         Some(
             FIELDS
                 .iter()
                 .filter_map(|(field, label)| {
                     found
                         .code_for(field)
-                        .map(|c| format!("{}: {}", label.text(l), field_message(c, l)))
+                        .map(|c| format!("{}{sep}{}", label.text(l), field_message(c, l)))
                 })
                 .collect::<Vec<_>>(),
         )
