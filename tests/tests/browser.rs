@@ -445,6 +445,17 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     let progress = b.find("#delivery-progress").await?;
     assert_eq!(progress.attr("value").await?, Some(reach.clone()));
 
+    // An empty follow-up is refused beside its body, before any dialog.
+    b.click("#post-update").await?;
+    b.wait_for_text(".update-form #body_ja-error", "入力してください")
+        .await?;
+    anyhow::ensure!(
+        b.client
+            .find(fantoccini::Locator::Css("#update-dialog"))
+            .await
+            .is_err(),
+        "the update dialog opened for an empty update"
+    );
     // A follow-up from the same page: 復旧, to the same rule's audience.
     b.fill(".update-form #body_ja", "復旧しました。").await?;
     b.set_select("#update-status", "resolved").await?;

@@ -454,6 +454,7 @@ pub fn TextArea(
             </label>
             <textarea id=name name=name rows="6"
                 aria-invalid=move || if error().is_some() { "true" } else { "false" }
+                aria-describedby=format!("{name}-error")
                 node_ref=area
                 prop:value=value.get_untracked()
                 on:input=move |ev| {
@@ -462,7 +463,7 @@ pub fn TextArea(
                 }
             ></textarea>
             <p class="hint">{t(Msg::BodyHint)}</p>
-            <p class="error" role="alert">{error}</p>
+            <p class="error" role="alert" id=format!("{name}-error")>{error}</p>
         </div>
     }
 }

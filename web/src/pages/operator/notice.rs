@@ -426,14 +426,26 @@ fn UpdateSection(
                 .then(|| from_site_input(&now))
                 .filter(|s| !s.is_empty())
         };
-        on_submit.run(NoticeUpdateRequest {
+        let request = NoticeUpdateRequest {
             body_ja: form.body_ja.get_untracked(),
             body_en: optional(form.body_en.get_untracked()),
             status: optional(form.status.get_untracked()),
             starts_at: changed(form.starts.get_untracked(), starts0),
             ends_at: changed(form.ends.get_untracked(), ends0),
             notify: Some(form.notify.get_untracked()),
-        });
+        };
+        // Checked by the server's own parser before anything is confirmed: an empty body
+        // or times out of order are said beside their fields, not after a dialog.
+        let Some(n) = notice.get_untracked() else {
+            return;
+        };
+        match request.parse(n.kind, n.starts_at, n.ends_at) {
+            Ok(_) => {
+                errors.set(FieldErrors::default());
+                on_submit.run(request);
+            }
+            Err(found) => errors.set(found),
+        }
     };
     let statuses = move || {
         notice.with(|n| {
