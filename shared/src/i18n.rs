@@ -286,6 +286,8 @@ catalogue! {
     PagePreview => "お知らせページ", "Notice page";
     MailPreviewJa => "メール（日本語）", "Mail (Japanese)";
     MailPreviewEn => "メール（英語）", "Mail (English)";
+    EnglishMissing => "英語の件名または本文が空です。英語で受け取る", "The English title or text is empty: the ";
+    EnglishMissingEnd => "件の配信先には、英語の案内の中に日本語の件名・本文が届きます。", " destinations that read English will get the Japanese title and text within English mail.";
     PreviewBlocked => "次の項目を直すとプレビューが表示されます：", "The preview appears once these are mended:";
     PreviewPending => "必須項目を入力するとメールのプレビューが表示されます。", "Fill in the required fields to preview the mails.";
     Publish => "公開して配信", "Publish and send";

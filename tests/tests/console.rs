@@ -21,6 +21,8 @@ backend_tests! {
             closed.window = shared::domain::DeliveryWindow::new(&[shared::domain::Weekday::Mon], &[3])
                 .unwrap_or(shared::domain::DeliveryWindow::NONE);
             fixtures::address(conn, &account, closed)?;
+            // An English reader, counted apart for the publish dialog's warning.
+            fixtures::address(conn, &account, Address { language: shared::domain::Language::En, ..Address::new("reads-english@example.com") })?;
             Ok(())
         })
         .await?;
@@ -38,7 +40,7 @@ backend_tests! {
 
         let outbox = shirase_tests::flows::count(&app, "deliveries").await?;
         let estimate: AudienceEstimate = app.get(&format!("/api/v1/notices/{id}/audience"), Some(&op)).await?.json()?;
-        assert_eq!((estimate.audience, estimate.skipped), (1, 1));
+        assert_eq!((estimate.audience, estimate.skipped, estimate.english), (2, 1, 1));
         assert_eq!(shirase_tests::flows::count(&app, "deliveries").await?, outbox, "an estimate writes nothing");
         let res = app.get(&format!("/api/v1/notices/{id}/audience"), Some(&customer_token)).await?;
         assert_eq!(res.status, 403);

@@ -203,6 +203,38 @@ const AUDIENCE: &str = ", ranked AS (SELECT e.email AS email, e.id AS id, e.lang
 const COUNTS: &str = "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audience, \
      COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped FROM audience";
 
+/// What an estimate counts of `audience`: as [`COUNTS`], and how many of the audience read
+/// English (column `english`).
+const ESTIMATE_COUNTS: &str = "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audience, \
+     COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped, \
+     COUNT(CASE WHEN skip = 0 AND language = 'en' THEN 1 END) AS english FROM audience";
+
+/// The figures an operator confirms before publishing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
+pub struct Estimate {
+    #[diesel(sql_type = BigInt)]
+    pub audience: i64,
+    #[diesel(sql_type = BigInt)]
+    pub skipped: i64,
+    /// Of the audience, how many read English (and get the Japanese text where a notice
+    /// has none in English).
+    #[diesel(sql_type = BigInt)]
+    pub english: i64,
+}
+
+impl Estimate {
+    fn of(s: &Statement, conn: &mut DbConnection) -> QueryResult<Self> {
+        Ok(s.load::<Estimate>(conn)?
+            .first()
+            .copied()
+            .unwrap_or(Estimate {
+                audience: 0,
+                skipped: 0,
+                english: 0,
+            }))
+    }
+}
+
 /// PostgreSQL sorts text by the database's collation unless told otherwise; bytes are
 /// several times faster to compare, and any total order serves here. SQLite compares bytes.
 fn bytewise(conn: &DbConnection) -> &'static str {
@@ -231,16 +263,16 @@ fn with_audience(
     s
 }
 
-/// Both figures of the audience at the instant whose slots these are.
+/// The figures of the audience at the instant whose slots these are.
 fn figures(
     conn: &mut DbConnection,
     slots: &[Slot],
     notice_id: &str,
     kind: NoticeKind,
-) -> QueryResult<FanOut> {
+) -> QueryResult<Estimate> {
     let mut s = with_audience(conn, slots, notice_id, kind);
-    s.push(COUNTS);
-    counts(&s, conn)
+    s.push(ESTIMATE_COUNTS);
+    Estimate::of(&s, conn)
 }
 
 /// What a publication of the notice at `at` would reach, writing nothing: the figures an
@@ -250,13 +282,14 @@ pub fn estimate(
     notice_id: &str,
     kind: NoticeKind,
     at: DateTime<Utc>,
-) -> QueryResult<FanOut> {
+) -> QueryResult<Estimate> {
     let slots = slots(conn, at)?;
     let mail = figures(conn, &slots, notice_id, kind)?;
     let hooks = hook_figures(conn, &slots, notice_id, kind)?;
-    Ok(FanOut {
+    Ok(Estimate {
         audience: mail.audience + hooks.audience,
         skipped: mail.skipped + hooks.skipped,
+        english: mail.english + hooks.english,
     })
 }
 
@@ -433,17 +466,18 @@ fn with_hooks(slots: &[Slot], notice_id: &str, kind: NoticeKind) -> Statement {
 }
 
 const HOOK_COUNTS: &str = "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audience, \
-     COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped FROM hooks";
+     COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped, \
+     COUNT(CASE WHEN skip = 0 AND language = 'en' THEN 1 END) AS english FROM hooks";
 
 fn hook_figures(
     conn: &mut DbConnection,
     slots: &[Slot],
     notice_id: &str,
     kind: NoticeKind,
-) -> QueryResult<FanOut> {
+) -> QueryResult<Estimate> {
     let mut s = with_hooks(slots, notice_id, kind);
     s.push(HOOK_COUNTS);
-    counts(&s, conn)
+    Estimate::of(&s, conn)
 }
 
 fn fan_out_hooks(

@@ -16,7 +16,7 @@ use shared::placeholders;
 use shared::{FieldErrors, ProblemKind};
 
 use crate::db::DbConnection;
-use crate::delivery::audience::{self, FanOut, Target};
+use crate::delivery::audience::{self, Estimate, Target};
 use crate::error::{ApiError, ApiResult};
 use crate::mail::notice_mail::format_local;
 use crate::models::catalog;
@@ -380,7 +380,11 @@ pub fn publish_update(
 }
 
 /// What publishing `notice` now would reach, writing nothing.
-pub fn estimate(conn: &mut DbConnection, notice: &Notice, now: NaiveDateTime) -> ApiResult<FanOut> {
+pub fn estimate(
+    conn: &mut DbConnection,
+    notice: &Notice,
+    now: NaiveDateTime,
+) -> ApiResult<Estimate> {
     Ok(audience::estimate(
         conn,
         &notice.id,

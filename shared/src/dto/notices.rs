@@ -505,6 +505,9 @@ pub struct AudienceEstimate {
     pub audience: i64,
     /// Addresses that qualify but whose window excludes this instant.
     pub skipped: i64,
+    /// Of `audience`, the destinations that read English: they get the Japanese text of a
+    /// notice that has none in English.
+    pub english: i64,
     pub at: DateTime<Utc>,
 }
 

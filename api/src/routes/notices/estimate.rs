@@ -36,6 +36,7 @@ pub async fn estimate(
     Ok(web::Json(AudienceEstimate {
         audience: estimate.audience,
         skipped: estimate.skipped,
+        english: estimate.english,
         at,
     }))
 }

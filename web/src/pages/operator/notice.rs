@@ -109,15 +109,33 @@ fn Page(id: String) -> impl IntoView {
                 ),
                 Pending::Publish => (Msg::PublishConfirmReach, Msg::PublishConfirmSkip, dialog),
             };
+            // English readers get the Japanese text where the English is missing: said
+            // before anything is sent, with how many they are.
+            let english_missing = match &what {
+                Pending::Publish => notice.with_untracked(|n| {
+                    n.as_ref()
+                        .is_some_and(|n| n.title_en.is_none() || n.body_en.is_none())
+                }),
+                Pending::Update(body) => body.body_en.is_none(),
+            };
             match api::audience(&id.get_value()).await {
                 Ok(est) => {
-                    message.set(format!(
+                    let mut text = format!(
                         "{}{} {}{}",
                         est.audience,
                         reach.text(l),
                         est.skipped,
                         skip.text(l)
-                    ));
+                    );
+                    if english_missing && est.english > 0 {
+                        text.push_str(&format!(
+                            " {}{}{}",
+                            Msg::EnglishMissing.text(l),
+                            est.english,
+                            Msg::EnglishMissingEnd.text(l)
+                        ));
+                    }
+                    message.set(text);
                     pending.set_value(Some(what));
                     open.set(true);
                 }
