@@ -151,6 +151,8 @@ catalogue! {
     LoginToRegister => "ログインしてマイサポートへ登録", "Log in to add to My Support";
     MailSettingsStatus => "メール配信設定状況", "Mail settings";
     MaintenanceMail => "工事情報メール", "Maintenance mail";
+    UnsubscribeKind => "停止するメール", "Mail to stop";
+    UnsubscribeNotice => "受け取ったお知らせ", "The notice received";
     OutageMail => "故障情報メール", "Outage mail";
     On => "配信中", "On";
     Off => "停止", "Off";

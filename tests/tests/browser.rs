@@ -540,6 +540,11 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     let link = b.find("pre.text a[href*='/unsubscribe/']").await?;
     let href = link.attr("href").await?.unwrap_or_default();
     b.goto(&href).await?;
+    // It says what stops before anything does.
+    b.wait_for_text("#unsubscribe-kind", "故障情報メール")
+        .await?;
+    b.wait_for_text("#unsubscribe-products", "ID Federation")
+        .await?;
     b.click("#confirm-unsubscribe").await?;
     b.wait_for_text(".unsubscribe", "配信を停止しました")
         .await?;

@@ -636,6 +636,14 @@ backend_tests! {
         let header = mail.header("List-Unsubscribe").unwrap_or_default();
         let url = header.trim_start_matches('<').trim_end_matches('>').to_owned();
 
+        // The page that asks first says what the link stops.
+        let token = url.trim_start_matches(&app.url("/api/v1/unsubscribe/")).to_owned();
+        let target: shared::dto::UnsubscribeTarget = app.get(&format!("/api/v1/unsubscribe/{token}"), None).await?.json()?;
+        assert_eq!((target.email_masked.as_str(), target.kind), ("o***@example.com", shared::dto::NoticeKind::Outage));
+        assert_eq!(target.products.iter().map(|p| p.slug.as_str()).collect::<Vec<_>>(), [A]);
+        assert_eq!(target.title_ja, "認証エラー");
+        assert_eq!(app.get(&format!("/api/v1/unsubscribe/{token}x"), None).await?.status, 404);
+
         // A forged or altered link does nothing.
         let forged = format!("{}x", url);
         let res = app.http.post(&forged).body("List-Unsubscribe=One-Click").send().await?;

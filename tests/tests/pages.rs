@@ -24,8 +24,28 @@ async fn every_page_is_titled_accessible_and_fits_a_phone() -> anyhow::Result<()
     let axe = browser::axe_source()?;
     let sink = HookSink::start().await?;
     let (notice, recipient, destination, draft) = content(&app, &sink).await?;
+    // The page a notice mail's unsubscribe link opens, for the outage just published.
+    let mut unsubscribe = None;
+    for _ in 0..100 {
+        unsubscribe = app.smtp.to("ops@example.com").into_iter().find_map(|m| {
+            let link = m.header("List-Unsubscribe")?;
+            let token = link.rsplit('/').next()?.trim_end_matches('>').to_owned();
+            Some(format!("/unsubscribe/{token}"))
+        });
+        if unsubscribe.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let unsubscribe = unsubscribe.ok_or_else(|| anyhow::anyhow!("no notice mail"))?;
     let b = Browser::start().await?;
-    let result = walk(&app, &b, &axe, (&notice, &recipient, &destination, &draft)).await;
+    let result = walk(
+        &app,
+        &b,
+        &axe,
+        (&notice, &recipient, &destination, &draft, &unsubscribe),
+    )
+    .await;
     b.finish(result, "pages").await
 }
 
@@ -157,7 +177,7 @@ async fn walk(
     app: &TestApp,
     b: &Browser,
     axe: &str,
-    (notice, recipient, destination, draft): (&str, &str, &str, &str),
+    (notice, recipient, destination, draft, unsubscribe): (&str, &str, &str, &str, &str),
 ) -> anyhow::Result<()> {
     // Each page with what shows that its data has arrived.
     let public = [
@@ -171,6 +191,7 @@ async fn walk(
             "/support/products/id-federation".to_owned(),
             "#register-product",
         ),
+        ("unsubscribe", unsubscribe.to_owned(), "#unsubscribe-kind"),
         (
             "email-confirm",
             "/account/email/confirm?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".to_owned(),

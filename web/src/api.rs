@@ -14,7 +14,7 @@ use shared::dto::{
     PasswordResetConfirm, PasswordResetRequest, ProductView, PublicationReceipt, RecipientPatch,
     RecipientVerificationStatus, RecipientView, RefreshRequest, RegistrationAccepted,
     RegistrationRequest, RegistrationStatus, ScheduleRequest, SecretRotated, SessionTokens,
-    SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView, TokenView,
+    SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView, TokenView, UnsubscribeTarget,
 };
 use shared::{Problem, ProblemKind};
 
@@ -425,6 +425,12 @@ pub async fn schedule_notice(id: &str, body: &ScheduleRequest) -> ApiResult<Noti
 pub async fn unschedule_notice(id: &str) -> ApiResult<NoticeView> {
     let url = format!("{BASE}/notices/{id}/schedule");
     read(authed(|| Request::delete(&url), None::<&()>).await?).await
+}
+
+/// What an unsubscribe link would stop.
+pub async fn unsubscribe_target(token: &str) -> ApiResult<UnsubscribeTarget> {
+    let url = format!("{BASE}/unsubscribe/{token}");
+    read(send(Request::get(&url), None::<&()>).await?).await
 }
 
 /// The notice templates (operators).

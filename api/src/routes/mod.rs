@@ -106,6 +106,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(notices::drafts::drafts)
         .service(notices::preview::preview)
         .service(unsubscribe::one_click::one_click)
+        .service(unsubscribe::show::show_unsubscribe)
         .service(tokens::list::list)
         .service(tokens::create::create)
         .service(tokens::revoke::revoke)

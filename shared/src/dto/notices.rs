@@ -676,3 +676,18 @@ mod tests {
         assert_eq!(u.map(|u| u.status), Ok(Some(NoticeStatus::InProgress)));
     }
 }
+
+/// `GET /api/v1/unsubscribe/{token}`: what the link stops. Only this address's mail of this
+/// kind for these products; its other products, the other kind and the account's other
+/// addresses go on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnsubscribeTarget {
+    /// The address the mail went to, masked (`o***@example.com`).
+    pub email_masked: String,
+    pub kind: NoticeKind,
+    pub products: Vec<NoticeProduct>,
+    /// The notice the mail was about.
+    pub title_ja: String,
+    pub title_en: Option<String>,
+}

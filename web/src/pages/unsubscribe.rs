@@ -2,10 +2,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use shared::ProblemKind;
+use shared::dto::NoticeKind;
 
 use crate::api;
 use crate::components::Alert;
-use crate::i18n::{Msg, t};
+use crate::i18n::{Language, Msg, pick, t, use_lang};
 use crate::pages::general_message;
 
 /// The page a notice mail's unsubscribe link opens. It asks before it acts: mail scanners
@@ -17,6 +18,15 @@ pub fn Unsubscribe() -> impl IntoView {
         .with_untracked(|p| p.get("token"))
         .unwrap_or_default();
     let done = RwSignal::new(false);
+    // What the link stops, shown before anything is stopped.
+    let target = {
+        let token = token.clone();
+        LocalResource::new(move || {
+            let token = token.clone();
+            async move { api::unsubscribe_target(&token).await.ok() }
+        })
+    };
+    let lang = use_lang();
     let failure = RwSignal::new(None::<Msg>);
     let unsubscribe = Action::new_local(move |token: &String| {
         let token = token.clone();
@@ -41,6 +51,25 @@ pub fn Unsubscribe() -> impl IntoView {
                 when=move || done.get()
                 fallback=move || view! {
                     <p>{t(Msg::UnsubscribeLead)}</p>
+                    {move || target.get().flatten().map(|x| {
+                        let products = x.products.iter()
+                            .map(|p| pick(lang.get(), &p.name_ja, &p.name_en))
+                            .collect::<Vec<_>>()
+                            .join(if lang.get() == Language::Ja { "、" } else { ", " });
+                        let kind = match x.kind {
+                            NoticeKind::Maintenance => Msg::MaintenanceMail,
+                            NoticeKind::Outage => Msg::OutageMail,
+                        };
+                        let title = pick(lang.get(), &x.title_ja, x.title_en.as_deref().unwrap_or(&x.title_ja));
+                        view! {
+                            <dl class="review" id="unsubscribe-target">
+                                <div class="review-row"><dt>{t(Msg::Recipients)}</dt><dd id="unsubscribe-address">{x.email_masked}</dd></div>
+                                <div class="review-row"><dt>{t(Msg::UnsubscribeKind)}</dt><dd id="unsubscribe-kind">{t(kind)}</dd></div>
+                                <div class="review-row"><dt>{t(Msg::AffectedProducts)}</dt><dd id="unsubscribe-products">{products}</dd></div>
+                                <div class="review-row"><dt>{t(Msg::UnsubscribeNotice)}</dt><dd>{title}</dd></div>
+                            </dl>
+                        }
+                    })}
                     <div class="actions">
                         <button class="button primary" id="confirm-unsubscribe" disabled=move || unsubscribe.pending().get() on:click=confirm.clone()>
                             {t(Msg::DoUnsubscribe)}
