@@ -50,7 +50,8 @@ async fn hashed_files_come_precompressed_and_cached_for_a_year() -> anyhow::Resu
     }
     let app = app().await?;
     let shell = std::fs::read_to_string(Path::new(DIST).join("index.html"))?;
-    let wasm = regex::Regex::new(r#"/(web-[0-9a-f]{16}_bg\.wasm)"#)?
+    // trunk writes its hash without leading zeros: 16 hex digits, sometimes fewer.
+    let wasm = regex::Regex::new(r#"/(web-[0-9a-f]{8,16}_bg\.wasm)"#)?
         .captures(&shell)
         .context("the shell names the wasm")?[1]
         .to_owned();

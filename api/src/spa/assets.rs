@@ -178,12 +178,14 @@ impl Coding {
     }
 }
 
-/// trunk names what it hashes `stem-<16 lowercase hex>` (with `_bg` after it for the wasm).
+/// trunk names what it hashes `stem-<hash in lowercase hex>` (with `_bg` after it for the
+/// wasm). The hash is a 64-bit number written without leading zeros, so one build in
+/// sixteen has 15 digits, one in 256 has 14: fewer than 8 is taken for no hash at all.
 fn is_hashed(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        hash.len() == 16
+        (8..=16).contains(&hash.len())
             && hash
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -229,6 +231,9 @@ mod tests {
         assert!(is_hashed("web-1a2b3c4d5e6f7a8b_bg.wasm"));
         assert!(is_hashed("web-1a2b3c4d5e6f7a8b.js"));
         assert!(is_hashed("style-0123456789abcdef.css"));
+        // A hash whose leading digit was zero.
+        assert!(is_hashed("web-4071a0498c8fb50_bg.wasm"));
+        assert!(!is_hashed("web-1.js"));
         assert!(!is_hashed("index.html"));
         assert!(!is_hashed("robots.txt"));
         assert!(!is_hashed("web-XYZ3c4d5e6f7a8b.js"));
