@@ -88,7 +88,7 @@ async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<
         "/../web/dist/index.html"
     ))
     .context("the SPA is built (scripts/build-web)")?;
-    let wasm = regex::Regex::new(r"/(web-[0-9a-f]{16}_bg\.wasm)")?
+    let wasm = regex::Regex::new(r"/(web-[0-9a-f]{8,16}_bg\.wasm)")?
         .captures(&shell)
         .context("the shell names the wasm")?[1]
         .to_owned();
