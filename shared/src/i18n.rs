@@ -373,6 +373,7 @@ catalogue! {
     FieldIncorrect => "パスワードが正しくありません。", "The password is not correct.";
     FieldTaken => "すでに使われています。", "This is already in use.";
     FieldUnchanged => "現在のものと同じです。", "This is the current one.";
+    FieldNotStarted => "開始前のメンテナンスは完了にできません（中止の場合は「中止」を選んでください）。", "A maintenance cannot be completed before it starts (choose cancelled to call it off).";
     FieldUnknownPlaceholder => "使える差し込み項目は {{product}}・{{starts_at}}・{{ends_at}} です。", "The placeholders are {{product}}, {{starts_at}} and {{ends_at}}.";
     FieldInvalidWeekday => "曜日が正しくありません。", "Not a valid weekday.";
     FieldInvalidHour => "時間は0〜23で指定してください。", "Hours are 0 to 23.";
@@ -528,6 +529,7 @@ pub fn field(code: FieldCode) -> Msg {
         FieldCode::Taken => Msg::FieldTaken,
         FieldCode::Unchanged => Msg::FieldUnchanged,
         FieldCode::UnknownPlaceholder => Msg::FieldUnknownPlaceholder,
+        FieldCode::NotStarted => Msg::FieldNotStarted,
         FieldCode::InvalidWeekday => Msg::FieldInvalidWeekday,
         FieldCode::InvalidHour => Msg::FieldInvalidHour,
         FieldCode::InvalidTimeZone => Msg::FieldInvalidTimeZone,

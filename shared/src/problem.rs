@@ -52,6 +52,8 @@ pub enum FieldCode {
     UnknownDelivery,
     /// A `{{name}}` in a notice text that is not a placeholder the server fills.
     UnknownPlaceholder,
+    /// A maintenance marked completed before its window started.
+    NotStarted,
     /// A code from a newer server that this client does not know.
     #[serde(other)]
     Unknown,
@@ -89,6 +91,7 @@ impl FieldCode {
             Self::NotADeliveryReport => "not_a_delivery_report",
             Self::UnknownDelivery => "unknown_delivery",
             Self::UnknownPlaceholder => "unknown_placeholder",
+            Self::NotStarted => "not_started",
             Self::Unknown => "unknown",
         }
     }

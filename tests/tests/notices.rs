@@ -187,6 +187,9 @@ backend_tests! {
         let (moved, _) = publish(&app, &op, maintenance("延期", true)).await?;
         let view: NoticeView = app.get(&format!("/api/v1/notices/{quiet}"), None).await?.json()?;
         assert!(!view.announce_lifecycle);
+        // Completed before it started: refused by the field, nothing posted.
+        let res = app.post(&format!("/api/v1/notices/{cancelled}/updates"), Some(&op), json!({"body_ja": "完了しました。", "status": "completed"})).await?;
+        assert_eq!(res.field_errors()?, [("status".to_owned(), "not_started".to_owned())]);
         // The operator decides two of them before the start.
         let res = app.post(&format!("/api/v1/notices/{cancelled}/updates"), Some(&op), json!({"body_ja": "中止します。", "status": "cancelled"})).await?;
         assert_eq!(res.status, 202, "{res:?}");

@@ -365,6 +365,7 @@ pub fn publish_update(
             notice.kind(),
             utc(notice.starts_at),
             notice.ends_at.map(utc),
+            utc(now),
         )?;
         let new = NewPublication {
             notice_id: &notice.id,

@@ -333,13 +333,15 @@ pub struct NoticeUpdate {
 }
 
 impl NoticeUpdateRequest {
-    /// Checks the update against the notice it amends: the status must suit its kind, and
-    /// the times, merged with the stored ones, must stay in order.
+    /// Checks the update against the notice it amends: the status must suit its kind, the
+    /// times, merged with the stored ones, must stay in order, and a maintenance cannot be
+    /// completed at `now` before its (possibly new) start.
     pub fn parse(
         &self,
         kind: NoticeKind,
         starts_at: DateTime<Utc>,
         ends_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
     ) -> Result<NoticeUpdate, FieldErrors> {
         let mut e = FieldErrors::default();
         let body_ja = e.take("body_ja", MultilineText::<BODY_MAX>::parse(&self.body_ja));
@@ -352,6 +354,10 @@ impl NoticeUpdateRequest {
         let new_end = e.take("ends_at", optional_instant(self.ends_at.as_deref()));
         if let (Some(s), Some(end)) = (new_start, new_end) {
             check_order(&mut e, Some(s.unwrap_or(starts_at)), end.or(ends_at));
+        }
+        let start = new_start.flatten().unwrap_or(starts_at);
+        if status == Some(Some(NoticeStatus::Completed)) && now < start {
+            e.push("status", FieldCode::NotStarted);
         }
         match (body_ja, body_en, status, new_start, new_end) {
             (Some(body_ja), Some(body_en), Some(status), Some(starts_at), Some(ends_at))
@@ -589,6 +595,21 @@ pub struct NoticeDeliveries {
     pub failures: Vec<FailedDelivery>,
 }
 
+/// `GET /api/v1/unsubscribe/{token}`: what the link stops. Only this address's mail of this
+/// kind for these products; its other products, the other kind and the account's other
+/// addresses go on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnsubscribeTarget {
+    /// The address the mail went to, masked (`o***@example.com`).
+    pub email_masked: String,
+    pub kind: NoticeKind,
+    pub products: Vec<NoticeProduct>,
+    /// The notice the mail was about.
+    pub title_ja: String,
+    pub title_en: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -665,29 +686,50 @@ mod tests {
             ends_at: Some("2026-12-01T00:30:00Z".into()),
             ..Default::default()
         };
-        assert!(req.parse(NoticeKind::Maintenance, start, end).is_err());
+        assert!(
+            req.parse(NoticeKind::Maintenance, start, end, start)
+                .is_err()
+        );
         let req = NoticeUpdateRequest {
             body_ja: "延長します。".into(),
             ends_at: Some("2026-12-01T05:00:00Z".into()),
             status: Some("in_progress".into()),
             ..Default::default()
         };
-        let u = req.parse(NoticeKind::Maintenance, start, end);
+        let u = req.parse(NoticeKind::Maintenance, start, end, start);
         assert_eq!(u.map(|u| u.status), Ok(Some(NoticeStatus::InProgress)));
     }
-}
 
-/// `GET /api/v1/unsubscribe/{token}`: what the link stops. Only this address's mail of this
-/// kind for these products; its other products, the other kind and the account's other
-/// addresses go on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct UnsubscribeTarget {
-    /// The address the mail went to, masked (`o***@example.com`).
-    pub email_masked: String,
-    pub kind: NoticeKind,
-    pub products: Vec<NoticeProduct>,
-    /// The notice the mail was about.
-    pub title_ja: String,
-    pub title_en: Option<String>,
+    #[test]
+    fn a_maintenance_is_not_completed_before_it_starts() {
+        let start = parse_instant("2026-12-01T01:00:00Z").unwrap_or_default();
+        let end = parse_instant("2026-12-01T03:00:00Z").ok();
+        let done = NoticeUpdateRequest {
+            body_ja: "完了しました。".into(),
+            status: Some("completed".into()),
+            ..Default::default()
+        };
+        let before = start - chrono::Duration::minutes(1);
+        let e = done
+            .parse(NoticeKind::Maintenance, start, end, before)
+            .err();
+        assert_eq!(
+            e.and_then(|e| e.code_for("status")),
+            Some(FieldCode::NotStarted)
+        );
+        assert!(
+            done.parse(NoticeKind::Maintenance, start, end, start)
+                .is_ok()
+        );
+        // Moved to start earlier, it may be completed now.
+        let moved = NoticeUpdateRequest {
+            starts_at: Some("2026-11-30T23:00:00Z".into()),
+            ..done.clone()
+        };
+        assert!(
+            moved
+                .parse(NoticeKind::Maintenance, start, end, before)
+                .is_ok()
+        );
+    }
 }

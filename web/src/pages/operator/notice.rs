@@ -457,7 +457,7 @@ fn UpdateSection(
         let Some(n) = notice.get_untracked() else {
             return;
         };
-        match request.parse(n.kind, n.starts_at, n.ends_at) {
+        match request.parse(n.kind, n.starts_at, n.ends_at, chrono::Utc::now()) {
             Ok(_) => {
                 errors.set(FieldErrors::default());
                 on_submit.run(request);
