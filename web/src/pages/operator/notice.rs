@@ -457,7 +457,11 @@ fn UpdateSection(
         let Some(n) = notice.get_untracked() else {
             return;
         };
-        match request.parse(n.kind, n.starts_at, n.ends_at, chrono::Utc::now()) {
+        // The browser's clock (chrono's own has no source in the browser); the server
+        // checks again with its own.
+        let now =
+            chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+        match request.parse(n.kind, n.starts_at, n.ends_at, now) {
             Ok(_) => {
                 errors.set(FieldErrors::default());
                 on_submit.run(request);
