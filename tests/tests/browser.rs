@@ -848,23 +848,14 @@ async fn bounced_login(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
 /// An operator deletes a draft from the console, after confirming.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_deletes_a_draft_from_the_console() -> anyhow::Result<()> {
-    let app = TestApp::spawn(shirase_tests::Backend::Sqlite).await?;
-    if !browser::available(&app.state.settings.web_dir)? {
+    let Some((app, op, id)) = app_with_draft(serde_json::json!({
+        "kind": "outage", "products": ["id-federation"], "title_ja": "書きかけの障害情報",
+        "body_ja": "調査中です。", "starts_at": "2026-12-02T01:00:00Z",
+    }))
+    .await?
+    else {
         return Ok(());
-    }
-    let op = shirase_tests::flows::operator(&app, "op@example.com").await?;
-    let res = app
-        .post(
-            "/api/v1/notices",
-            Some(&op),
-            serde_json::json!({
-                "kind": "outage", "products": ["id-federation"], "title_ja": "書きかけの障害情報",
-                "body_ja": "調査中です。", "starts_at": "2026-12-02T01:00:00Z",
-            }),
-        )
-        .await?;
-    anyhow::ensure!(res.status == 201, "{res:?}");
-    let id = res.body["id"].as_str().unwrap_or_default().to_owned();
+    };
     let b = Browser::start().await?;
     let result = delete_draft(&app, &b, &op, &id).await;
     b.finish(result, "delete-draft").await
@@ -890,23 +881,14 @@ async fn delete_draft(app: &TestApp, b: &Browser, op: &str, id: &str) -> anyhow:
 /// scheduled there and in the console's list, and takes the schedule back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_schedules_a_draft_and_takes_it_back() -> anyhow::Result<()> {
-    let app = TestApp::spawn(shirase_tests::Backend::Sqlite).await?;
-    if !browser::available(&app.state.settings.web_dir)? {
+    let Some((app, op, id)) = app_with_draft(serde_json::json!({
+        "kind": "maintenance", "products": ["id-federation"], "title_ja": "予約するメンテナンス",
+        "body_ja": "作業します。", "starts_at": "2030-01-10T01:00:00Z", "ends_at": "2030-01-10T03:00:00Z",
+    }))
+    .await?
+    else {
         return Ok(());
-    }
-    let op = shirase_tests::flows::operator(&app, "op@example.com").await?;
-    let res = app
-        .post(
-            "/api/v1/notices",
-            Some(&op),
-            serde_json::json!({
-                "kind": "maintenance", "products": ["id-federation"], "title_ja": "予約するメンテナンス",
-                "body_ja": "作業します。", "starts_at": "2030-01-10T01:00:00Z", "ends_at": "2030-01-10T03:00:00Z",
-            }),
-        )
-        .await?;
-    anyhow::ensure!(res.status == 201, "{res:?}");
-    let id = res.body["id"].as_str().unwrap_or_default().to_owned();
+    };
     let b = Browser::start().await?;
     let result = schedule_draft(&app, &b, &op, &id).await;
     b.finish(result, "schedule-draft").await
@@ -1102,4 +1084,20 @@ async fn sign_in(app: &TestApp, b: &Browser, email: &str) -> anyhow::Result<()> 
     b.fill("#password", shirase_tests::flows::PASSWORD).await?;
     b.click("form button[type=submit]").await?;
     b.wait_for_path("/mysupport").await
+}
+
+/// An application with an operator and one draft made through the API: its operator's
+/// token and the draft's id. `None` where no browser can run.
+async fn app_with_draft(
+    draft: serde_json::Value,
+) -> anyhow::Result<Option<(TestApp, String, String)>> {
+    let app = TestApp::spawn(shirase_tests::Backend::Sqlite).await?;
+    if !browser::available(&app.state.settings.web_dir)? {
+        return Ok(None);
+    }
+    let op = shirase_tests::flows::operator(&app, "op@example.com").await?;
+    let res = app.post("/api/v1/notices", Some(&op), draft).await?;
+    anyhow::ensure!(res.status == 201, "{res:?}");
+    let id = res.body["id"].as_str().unwrap_or_default().to_owned();
+    Ok(Some((app, op, id)))
 }
