@@ -72,6 +72,7 @@ diesel::table! {
         channel -> Text,
         carries -> Text,
         skip_reason -> Nullable<Text>,
+        digest_id -> Nullable<Text>,
     }
 }
 
@@ -264,6 +265,8 @@ diesel::table! {
         suspension -> Nullable<Text>,
         last_bounce -> Nullable<Text>,
         holidays -> Text,
+        reminders -> Int4,
+        hold -> Bool,
     }
 }
 
@@ -353,6 +356,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         holidays -> Text,
+        reminders -> Int4,
+        hold -> Bool,
     }
 }
 

@@ -374,6 +374,7 @@ catalogue! {
     FieldTaken => "すでに使われています。", "This is already in use.";
     FieldUnchanged => "現在のものと同じです。", "This is the current one.";
     FieldNotStarted => "開始前のメンテナンスは完了にできません（中止の場合は「中止」を選んでください）。", "A maintenance cannot be completed before it starts (choose cancelled to call it off).";
+    FieldNotOffered => "選べるのは 24 時間前と 1 時間前です。", "Reminders can be 24 hours or 1 hour before.";
     FieldUnknownPlaceholder => "使える差し込み項目は {{product}}・{{starts_at}}・{{ends_at}} です。", "The placeholders are {{product}}, {{starts_at}} and {{ends_at}}.";
     FieldInvalidWeekday => "曜日が正しくありません。", "Not a valid weekday.";
     FieldInvalidHour => "時間は0〜23で指定してください。", "Hours are 0 to 23.";
@@ -421,6 +422,9 @@ catalogue! {
     HookStarts => "開始", "Starts";
     HookEnds => "終了", "Ends";
     HookOpen => "詳細を見る", "View details";
+    HookReminder => "リマインド", "Reminder";
+    HookDigestTitle => "配信時間外に発行されたお知らせ", "Notices issued outside your delivery hours";
+    HookIssued => "発行", "Issued";
     HookTestTitle => "Shirase のテスト通知", "Shirase test notification";
     HookTestBody => "この配信先にテスト通知が届きました。My Support で次の確認コードを入力すると、配信が始まります。", "This destination received a test notification. Enter this code in My Support to start deliveries.";
     HookTestAgain => "この配信先にテスト通知が届きました。", "This destination received a test notification.";
@@ -474,6 +478,8 @@ catalogue! {
     StateSkippedWindow => "配信時間外のため未送信", "Not sent: outside delivery hours";
     StateSkippedUnsubscribed => "配信解除済みのため未送信", "Not sent: unsubscribed";
     StateSkippedSuspended => "配信停止中のため未送信", "Not sent: destination stopped";
+    StateHeld => "配信時間まで保留中", "Held until delivery hours";
+    StateWithdrawn => "取り消し (中止・日程変更)", "Withdrawn (cancelled or moved)";
     NoticeLogLink => "配信履歴を見る", "See the delivery history";
     DeliveryBounced => "バウンス", "Bounced";
     FailedDestinations => "失敗・バウンスした配信先", "Failed and bounced destinations";
@@ -494,6 +500,8 @@ pub fn delivery_state(state: crate::dto::DeliveryState) -> Msg {
         S::SkippedWindow => Msg::StateSkippedWindow,
         S::SkippedUnsubscribed => Msg::StateSkippedUnsubscribed,
         S::SkippedSuspended => Msg::StateSkippedSuspended,
+        S::Held => Msg::StateHeld,
+        S::Withdrawn => Msg::StateWithdrawn,
     }
 }
 
@@ -530,6 +538,7 @@ pub fn field(code: FieldCode) -> Msg {
         FieldCode::Unchanged => Msg::FieldUnchanged,
         FieldCode::UnknownPlaceholder => Msg::FieldUnknownPlaceholder,
         FieldCode::NotStarted => Msg::FieldNotStarted,
+        FieldCode::NotOffered => Msg::FieldNotOffered,
         FieldCode::InvalidWeekday => Msg::FieldInvalidWeekday,
         FieldCode::InvalidHour => Msg::FieldInvalidHour,
         FieldCode::InvalidTimeZone => Msg::FieldInvalidTimeZone,

@@ -54,6 +54,8 @@ pub enum FieldCode {
     UnknownPlaceholder,
     /// A maintenance marked completed before its window started.
     NotStarted,
+    /// A choice the server does not offer (a reminder lead other than 24 h or 1 h).
+    NotOffered,
     /// A code from a newer server that this client does not know.
     #[serde(other)]
     Unknown,
@@ -92,6 +94,7 @@ impl FieldCode {
             Self::UnknownDelivery => "unknown_delivery",
             Self::UnknownPlaceholder => "unknown_placeholder",
             Self::NotStarted => "not_started",
+            Self::NotOffered => "not_offered",
             Self::Unknown => "unknown",
         }
     }

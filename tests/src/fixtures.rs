@@ -8,7 +8,7 @@ use api::models::subscription::Subscription;
 use api::schema::{accounts, recipient_opt_outs, subscriptions};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use shared::domain::{DeliveryWindow, HolidayRule, Language};
+use shared::domain::{DeliveryWindow, HolidayRule, Language, Reminders};
 
 pub fn now() -> NaiveDateTime {
     chrono::Utc::now().naive_utc()
@@ -68,6 +68,8 @@ pub struct Address<'a> {
     pub window: DeliveryWindow,
     pub time_zone: &'a str,
     pub holidays: HolidayRule,
+    pub reminders: Reminders,
+    pub hold: bool,
     pub language: Language,
     pub verified: bool,
 }
@@ -80,6 +82,8 @@ impl<'a> Address<'a> {
             window: DeliveryWindow::ALL,
             time_zone: "Asia/Tokyo",
             holidays: HolidayRule::Deliver,
+            reminders: Reminders::NONE,
+            hold: false,
             language: Language::Ja,
             verified: true,
         }
@@ -95,6 +99,8 @@ pub fn address(conn: &mut DbConnection, account: &str, a: Address<'_>) -> anyhow
             window: a.window,
             time_zone: a.time_zone,
             holidays: a.holidays,
+            reminders: a.reminders,
+            hold: a.hold,
             language: a.language,
             verified: a.verified,
         },

@@ -366,12 +366,15 @@ fn fan_out_mail(
     // An update answers the notice's earliest mail to each address. A join, not a lookup per
     // row into the table being written.
     if target.follows_up {
-        // A row recorded as skipped was never sent: nothing answers it.
+        // A row recorded as skipped, or held for a digest, was never sent itself: nothing
+        // answers it. Reminders answer the notice themselves.
         let skipped = ledger::Status::Skipped.code();
+        let held = ledger::Status::Held.code();
         s.push(&format!(
             ", earliest AS (SELECT f.destination AS email, MIN(p.sequence) AS sequence \
              FROM deliveries f JOIN publications p ON p.id = f.publication_id \
-             WHERE f.channel = 'email' AND f.status <> '{skipped}' AND p.notice_id = ",
+             WHERE f.channel = 'email' AND f.carries = 'notice' AND f.status NOT IN ('{skipped}', '{held}') \
+             AND p.notice_id = ",
         ))
         .bind(notice())
         .push(
@@ -382,7 +385,7 @@ fn fan_out_mail(
         .bind(notice())
         .push(&format!(
             " JOIN deliveries f ON f.publication_id = p.id AND f.destination = e.email \
-             AND f.status <> '{skipped}') ",
+             AND f.carries = 'notice' AND f.status NOT IN ('{skipped}', '{held}')) ",
         ));
     }
     let place = place(conn, "a.email");

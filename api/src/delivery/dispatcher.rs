@@ -16,6 +16,7 @@ use super::Failure;
 use super::email::EmailChannel;
 use super::health::Health;
 use super::ledger::{self, AddressOutcome, Carries, Channel, Delivery, Outcome, Settlement};
+use super::timing;
 use super::webhook::{self, HookSender, payload};
 use crate::clock::Clock;
 use crate::db::Pool;
@@ -312,7 +313,15 @@ impl Dispatcher {
         let lease = token.clone();
         let (deliveries, hooks) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let mut conn = pool.get()?;
-            let (deliveries, malformed) = ledger::claim(&mut conn, &lease, BATCH, now, LEASE)?;
+            let (mut deliveries, malformed) = ledger::claim(&mut conn, &lease, BATCH, now, LEASE)?;
+            for d in &mut deliveries {
+                if let Carries::Digest { publications, .. } = &mut d.carries {
+                    *publications = timing::digest_items(&mut conn, &d.id)?
+                        .into_iter()
+                        .map(|item| item.publication_id)
+                        .collect();
+                }
+            }
             if !malformed.is_empty() {
                 let failed: Vec<Settlement> = malformed
                     .into_iter()
@@ -334,9 +343,10 @@ impl Dispatcher {
                     .collect();
                 ledger::settle_all(&mut conn, &failed, now, &|_, _| Ok(()))?;
             }
-            let publications = deliveries.iter().filter_map(|d| match &d.carries {
-                Carries::Notice { publication_id, .. } => Some(publication_id.clone()),
-                _ => None,
+            let publications = deliveries.iter().flat_map(|d| match &d.carries {
+                Carries::Notice { publication_id, .. } => vec![publication_id.clone()],
+                Carries::Digest { publications, .. } => publications.clone(),
+                _ => Vec::new(),
             });
             for id in notices.missing(publications) {
                 if let Some(content) = NoticeContent::load(&mut conn, &id)? {
@@ -467,10 +477,10 @@ impl Attempter {
         metrics::histogram!(crate::metrics::ATTEMPT_DURATION, "channel" => d.channel.code())
             .record(took.as_secs_f64());
         // A notice e-mail's outcome also says something of its address.
-        let recipient = d
-            .destination_id
-            .as_ref()
-            .filter(|_| d.channel == Channel::Email && matches!(d.carries, Carries::Notice { .. }));
+        let recipient = d.destination_id.as_ref().filter(|_| {
+            d.channel == Channel::Email
+                && matches!(d.carries, Carries::Notice { .. } | Carries::Digest { .. })
+        });
         let address = match (&result, recipient) {
             (Ok(_), Some(id)) => Some(AddressOutcome::Delivered(id.clone())),
             (Err(failure), Some(id)) if failure.bounced => Some(AddressOutcome::Bounced(Bounce {
@@ -532,7 +542,11 @@ impl Attempter {
         }
         let now = self.clock.now();
         let body = match &d.carries {
-            Carries::Notice { publication_id, .. } => {
+            Carries::Notice {
+                publication_id,
+                reminder,
+                ..
+            } => {
                 let Some(content) = self.notices.content(publication_id) else {
                     return Err(Failure::permanent("the publication is gone"));
                 };
@@ -545,7 +559,22 @@ impl Attempter {
                     &hook.id,
                     &d.message_id,
                     &self.public_url,
+                    *reminder,
                 )
+            }
+            Carries::Digest { publications, .. } => {
+                let contents = self
+                    .notices
+                    .contents(publications)
+                    .map_err(|e| Failure::permanent(e.to_string()))?;
+                let event = payload::digest_event(
+                    &contents,
+                    &hook.id,
+                    &d.message_id,
+                    &self.public_url,
+                    now,
+                );
+                payload::body(channel, &event, hook.language(), hook.zone())
             }
             Carries::Event(json) => {
                 let stored: payload::StoredEvent = serde_json::from_str(json)

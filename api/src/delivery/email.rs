@@ -151,29 +151,63 @@ impl EmailChannel {
                 publication_id,
                 language,
                 time_zone,
+                reminder,
                 ..
             } => Ok(self
                 .notices
-                .compose(publication_id, recipient_id(d)?, *language, *time_zone)?
+                .compose(
+                    publication_id,
+                    recipient_id(d)?,
+                    *language,
+                    *time_zone,
+                    *reminder,
+                )?
                 .mail),
+            // A digest of one notice is that notice's own mail.
+            Carries::Digest {
+                publications,
+                language,
+                time_zone,
+            } => match publications.as_slice() {
+                [one] => Ok(self
+                    .notices
+                    .compose(one, recipient_id(d)?, *language, *time_zone, None)?
+                    .mail),
+                _ => self
+                    .notices
+                    .compose_digest(publications, *language, *time_zone),
+            },
             Carries::Event(_) => anyhow::bail!("an event is not a mail"),
         }
     }
 
     /// The delivery's mail with its bodies encoded, for SMTP.
     fn prepare(&self, d: &Delivery) -> anyhow::Result<Prepared> {
-        if let Carries::Notice {
-            publication_id,
-            language,
-            time_zone,
-            ..
-        } = &d.carries
-        {
+        let single = match &d.carries {
+            Carries::Notice {
+                publication_id,
+                language,
+                time_zone,
+                reminder,
+                ..
+            } => Some((publication_id, *language, *time_zone, *reminder)),
+            Carries::Digest {
+                publications,
+                language,
+                time_zone,
+            } => match publications.as_slice() {
+                [one] => Some((one, *language, *time_zone, None)),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((publication_id, language, time_zone, reminder)) = single {
             let notice = self.notices.compose_encoded(
                 publication_id,
                 recipient_id(d)?,
-                *language,
-                *time_zone,
+                language,
+                time_zone,
+                reminder,
             )?;
             return Ok(Prepared {
                 mail: notice.mail,
@@ -208,7 +242,7 @@ impl EmailChannel {
         {
             builder = builder.in_reply_to(first.clone()).references(first.clone());
         }
-        if let Carries::Notice { .. } = &d.carries {
+        if let Carries::Notice { .. } | Carries::Digest { .. } = &d.carries {
             // RFC 3834: no auto-responder answers it; RFC 2919: one list, however many
             // notices, for filing and filtering.
             builder = builder

@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
-use shared::domain::{Language, TimeZoneName};
+use shared::domain::{Language, ReminderLead, TimeZoneName};
 use shared::dto::{
     DeliveryState, FailedDelivery, HookChannel, NoticeDeliveries, PublicationDeliveries,
 };
@@ -30,6 +30,9 @@ pub enum Status {
     Bounced,
     /// Recorded for the log only: never attempted, for the row's [`SkipReason`].
     Skipped,
+    /// Waiting for its destination's window to open (`due_at`), when its digest carries it
+    /// and it takes the digest's outcome.
+    Held,
 }
 
 impl Status {
@@ -40,6 +43,7 @@ impl Status {
             Self::Failed => "failed",
             Self::Bounced => "bounced",
             Self::Skipped => "skipped",
+            Self::Held => "held",
         }
     }
 
@@ -50,6 +54,7 @@ impl Status {
             Self::Failed,
             Self::Bounced,
             Self::Skipped,
+            Self::Held,
         ]
         .into_iter()
         .find(|s| s.code() == code)
@@ -67,16 +72,25 @@ pub enum SkipReason {
     Unsubscribed = 2,
     /// The address is suspended after bounces, or the webhook is quarantined.
     Suspended = 3,
+    /// A reminder taken back: the maintenance was cancelled, or moved so that no hour of the
+    /// window is left before its start. Never an audience's reason.
+    Withdrawn = 4,
 }
 
 impl SkipReason {
-    pub const ALL: [Self; 3] = [Self::Window, Self::Unsubscribed, Self::Suspended];
+    pub const ALL: [Self; 4] = [
+        Self::Window,
+        Self::Unsubscribed,
+        Self::Suspended,
+        Self::Withdrawn,
+    ];
 
     pub const fn code(self) -> &'static str {
         match self {
             Self::Window => "window",
             Self::Unsubscribed => "unsubscribed",
             Self::Suspended => "suspended",
+            Self::Withdrawn => "withdrawn",
         }
     }
 
@@ -121,17 +135,43 @@ pub enum Carries {
         time_zone: TimeZoneName,
         /// E-mail only: the Message-ID of the notice's first mail to this address.
         in_reply_to: Option<String>,
+        /// A reminder of the maintenance ahead rather than the publication itself.
+        reminder: Option<ReminderLead>,
+    },
+    /// The notices held for a destination until its window opened, as one message: the
+    /// held rows that name this one as their digest.
+    Digest {
+        language: Language,
+        time_zone: TimeZoneName,
+        /// The held publications, oldest first: read by the dispatcher when it claims the
+        /// digest, so that a notice held until the last moment is in it.
+        publications: Vec<String>,
     },
     /// A webhook event other than a notice (a test, a verification): its JSON.
     Event(String),
 }
 
 impl Carries {
+    pub const DIGEST: &'static str = "digest";
+
     pub const fn code(&self) -> &'static str {
         match self {
             Self::AccountMail(_) => "account_mail",
-            Self::Notice { .. } => "notice",
+            Self::Notice { reminder: None, .. } => "notice",
+            Self::Notice {
+                reminder: Some(lead),
+                ..
+            } => Self::reminder_code(*lead),
+            Self::Digest { .. } => Self::DIGEST,
             Self::Event(_) => "event",
+        }
+    }
+
+    /// The stored `carries` of a reminder.
+    pub const fn reminder_code(lead: ReminderLead) -> &'static str {
+        match lead {
+            ReminderLead::Day => "reminder_24h",
+            ReminderLead::Hour => "reminder_1h",
         }
     }
 }
@@ -199,6 +239,19 @@ impl TryFrom<Row> for Delivery {
             why,
         };
         let channel = Channel::parse(&row.channel).ok_or_else(|| bad("unknown channel"))?;
+        let language = row
+            .language
+            .as_deref()
+            .and_then(|l| Language::parse(l).ok())
+            .unwrap_or_default();
+        let time_zone = row
+            .time_zone
+            .as_deref()
+            .and_then(|z| TimeZoneName::parse(z).ok())
+            .unwrap_or(TimeZoneName::DEFAULT);
+        let reminder = ReminderLead::ALL
+            .into_iter()
+            .find(|l| Carries::reminder_code(*l) == row.carries);
         let carries = match row.carries.as_str() {
             "account_mail" => match (&row.subject, &row.body_text, &row.body_html) {
                 (Some(subject), Some(text), Some(html)) => Carries::AccountMail(RenderedMail {
@@ -208,22 +261,20 @@ impl TryFrom<Row> for Delivery {
                 }),
                 _ => return Err(bad("an account mail without its content")),
             },
-            "notice" => Carries::Notice {
+            "notice" | "reminder_24h" | "reminder_1h" => Carries::Notice {
                 publication_id: row
                     .publication_id
                     .clone()
                     .ok_or_else(|| bad("a notice delivery without its publication"))?,
-                language: row
-                    .language
-                    .as_deref()
-                    .and_then(|l| Language::parse(l).ok())
-                    .unwrap_or_default(),
-                time_zone: row
-                    .time_zone
-                    .as_deref()
-                    .and_then(|z| TimeZoneName::parse(z).ok())
-                    .unwrap_or(TimeZoneName::DEFAULT),
+                language,
+                time_zone,
                 in_reply_to: row.in_reply_to.clone(),
+                reminder,
+            },
+            Carries::DIGEST => Carries::Digest {
+                language,
+                time_zone,
+                publications: Vec::new(),
             },
             "event" => Carries::Event(
                 row.body_text
@@ -275,7 +326,7 @@ pub fn enqueue(
     let (subject, text, html) = match new.carries {
         Carries::AccountMail(m) => (Some(&m.subject), Some(&m.text), Some(&m.html)),
         Carries::Event(json) => (None, Some(json), None),
-        Carries::Notice { .. } => (None, None, None),
+        Carries::Notice { .. } | Carries::Digest { .. } => (None, None, None),
     };
     let (publication, language, zone, reply_to) = match new.carries {
         Carries::Notice {
@@ -283,6 +334,7 @@ pub fn enqueue(
             language,
             time_zone,
             in_reply_to,
+            ..
         } => (
             Some(publication_id.as_str()),
             Some(language.code()),
@@ -648,6 +700,13 @@ pub fn settle_all(
             }
         }
         record_attempts(conn, settlements, now)?;
+        let digests: Vec<&str> = recorded
+            .iter()
+            .filter(|s| !matches!(s.outcome, Outcome::Retry { .. }))
+            .map(|s| s.id.as_str())
+            .filter(|id| super::timing::is_digest(id))
+            .collect();
+        super::timing::settle_held(conn, &digests)?;
         after(conn, &recorded)?;
         Ok(recorded.len())
     })
@@ -786,8 +845,10 @@ fn hook_names(
 pub fn notice_outcomes(conn: &mut DbConnection, notice_id: &str) -> QueryResult<NoticeDeliveries> {
     let publications = Notice::publications(conn, notice_id)?;
     let ids: Vec<&str> = publications.iter().map(|p| p.id.as_str()).collect();
+    // The publications themselves: reminders are counted apart from what was published.
     let counts: Vec<(Option<String>, String, i64)> = deliveries::table
         .filter(deliveries::publication_id.eq_any(&ids))
+        .filter(deliveries::carries.eq("notice"))
         .group_by((deliveries::publication_id, deliveries::status))
         .select((
             deliveries::publication_id,
@@ -961,6 +1022,11 @@ pub struct LogRow {
     pub status: String,
     #[diesel(sql_type = Nullable<Text>)]
     pub skip_reason: Option<String>,
+    /// `notice`, or the reminder's `carries`.
+    #[diesel(sql_type = Text)]
+    pub carries: String,
+    #[diesel(sql_type = Timestamp)]
+    pub due_at: NaiveDateTime,
     #[diesel(sql_type = Timestamp)]
     pub created_at: NaiveDateTime,
     #[diesel(sql_type = Nullable<Timestamp>)]
@@ -985,6 +1051,10 @@ pub struct LogFilter<'a> {
     pub limit: i64,
 }
 
+/// What the log shows of a destination's rows: its notices and their reminders (digests
+/// are shown as the held notices they carry).
+const LOGGED: &str = " AND carries IN ('notice', 'reminder_24h', 'reminder_1h')";
+
 /// A page of a customer's delivery log, newest first: notice deliveries to the given
 /// destinations. One statement: a branch per destination reads at most `limit` rows off
 /// the (destination, id) index, newest first, and the branches are merged, so a page costs
@@ -1006,6 +1076,7 @@ fn log_statement(filter: &LogFilter<'_>) -> Statement {
     s.push(&format!(
         "SELECT u.id AS id, u.publication_id AS publication_id, u.destination AS destination, \
          u.channel AS channel, u.status AS status, u.skip_reason AS skip_reason, \
+         u.carries AS carries, u.due_at AS due_at, \
          u.created_at AS created_at, u.sent_at AS sent_at, \
          CASE WHEN u.status = '{sent}' THEN a.reply ELSE u.last_error END AS reply \
          FROM (SELECT * FROM (",
@@ -1017,11 +1088,11 @@ fn log_statement(filter: &LogFilter<'_>) -> Statement {
         }
         s.push(
             "SELECT * FROM (SELECT id, publication_id, destination, channel, status, \
-             skip_reason, created_at, sent_at, attempts, last_error FROM deliveries \
-             WHERE destination = ",
+             skip_reason, carries, due_at, created_at, sent_at, attempts, last_error \
+             FROM deliveries WHERE destination = ",
         )
         .bind(Param::Text(destination.clone()))
-        .push(" AND carries = 'notice'");
+        .push(LOGGED);
         if let Some(before) = filter.before {
             s.push(" AND id < ").bind(Param::Text(before.to_owned()));
         }
@@ -1064,13 +1135,13 @@ fn log_statement(filter: &LogFilter<'_>) -> Statement {
 }
 
 /// Deletes, in batches of `batch`, delivery history created before `before` (never a row
-/// still pending) with its attempts; returns how many deliveries went. A dispatcher calls it
+/// still pending or held) with its attempts; returns how many deliveries went. A dispatcher calls it
 /// now and then, so that no single statement holds the database for long.
 pub fn prune(conn: &mut DbConnection, before: NaiveDateTime, batch: i64) -> QueryResult<usize> {
     conn.transaction(|conn| {
         let ids: Vec<String> = deliveries::table
             .filter(deliveries::created_at.lt(before))
-            .filter(deliveries::status.ne(Status::Pending.code()))
+            .filter(deliveries::status.ne_all([Status::Pending.code(), Status::Held.code()]))
             .select(deliveries::id)
             .limit(batch)
             .load(conn)?;

@@ -10,6 +10,7 @@ pub mod email;
 pub mod health;
 pub mod ledger;
 mod statement;
+pub mod timing;
 pub mod webhook;
 
 /// How many deliveries one process has in flight at once.

@@ -12,7 +12,7 @@ use chrono::{DateTime, Datelike, Utc};
 use diesel::prelude::*;
 use lettre::message::Body;
 use minijinja::Value;
-use shared::domain::{Language, TimeZoneName, Weekday};
+use shared::domain::{Language, ReminderLead, TimeZoneName, Weekday};
 use shared::dto::{NoticeKind, NoticeProduct, NoticeStatus};
 use shared::i18n;
 
@@ -113,8 +113,8 @@ struct Links {
     one_click: String,
 }
 
-/// Publication id, language code, time zone name.
-type RenderKey = (String, &'static str, &'static str);
+/// Publication id, language code, time zone name, and the reminder it is, if one.
+type RenderKey = (String, &'static str, &'static str, Option<ReminderLead>);
 
 pub struct NoticeMailer {
     templates: Arc<Templates>,
@@ -159,6 +159,61 @@ impl NoticeMailer {
         self.contents.get(publication_id)
     }
 
+    /// The contents of loaded publications, in the order given; an error if one is gone.
+    pub fn contents(&self, publication_ids: &[String]) -> anyhow::Result<Vec<Arc<NoticeContent>>> {
+        anyhow::ensure!(
+            !publication_ids.is_empty(),
+            "nothing was held for this digest"
+        );
+        publication_ids
+            .iter()
+            .map(|id| self.contents.get(id).context("a held publication is gone"))
+            .collect()
+    }
+
+    /// One mail listing the notices held for an address until its window opened, each with
+    /// the time it was issued.
+    pub fn compose_digest(
+        &self,
+        publication_ids: &[String],
+        language: Language,
+        zone: TimeZoneName,
+    ) -> anyhow::Result<RenderedMail> {
+        let contents = self.contents(publication_ids)?;
+        let time = |t: DateTime<Utc>| format_local(t, zone, language);
+        let items: Vec<Value> = contents
+            .iter()
+            .map(|c| {
+                let title: String = i18n::pick(language, &c.title_ja, c.title_en.as_deref())
+                    .chars()
+                    .filter(|ch| !ch.is_control())
+                    .collect();
+                let body = i18n::pick(language, &c.body_ja, c.body_en.as_deref());
+                minijinja::context! {
+                    kind => c.kind.code(),
+                    kind_label => i18n::kind(c.kind).text(language),
+                    is_update => c.sequence > 0,
+                    title,
+                    products => i18n::product_names(language, &c.products),
+                    status => i18n::status(c.status).text(language),
+                    starts_at => time(c.starts_at),
+                    ends_at => c.ends_at.map(time),
+                    issued_at => time(c.issued_at),
+                    body => shared::markup::to_text(body),
+                    body_html => Value::from_safe_string(shared::markup::to_html(body)),
+                    notice_url => format!("{}/notices/{}", self.public_url, c.notice_id),
+                }
+            })
+            .collect();
+        let ctx = minijinja::context! {
+            count => items.len(),
+            items,
+            time_zone => zone.name(),
+            settings_url => format!("{}/mysupport", self.public_url),
+        };
+        self.templates.render(MailTemplate::Digest, language, ctx)
+    }
+
     /// The site's public base URL, without a trailing slash.
     pub fn public_url(&self) -> &str {
         &self.public_url
@@ -171,8 +226,9 @@ impl NoticeMailer {
         recipient_id: &str,
         language: Language,
         zone: TimeZoneName,
+        reminder: Option<ReminderLead>,
     ) -> anyhow::Result<NoticeMail> {
-        let shared = self.shared(publication_id, language, zone)?;
+        let shared = self.shared(publication_id, language, zone, reminder)?;
         let links = self.links(publication_id, recipient_id);
         Ok(NoticeMail {
             mail: RenderedMail {
@@ -199,8 +255,9 @@ impl NoticeMailer {
         recipient_id: &str,
         language: Language,
         zone: TimeZoneName,
+        reminder: Option<ReminderLead>,
     ) -> anyhow::Result<EncodedNoticeMail> {
-        let shared = self.shared(publication_id, language, zone)?;
+        let shared = self.shared(publication_id, language, zone, reminder)?;
         let links = self.links(publication_id, recipient_id);
         let body = |spliced: &Option<SplicedBody>, template: &str, link: &str| {
             spliced
@@ -225,14 +282,20 @@ impl NoticeMailer {
         publication_id: &str,
         language: Language,
         zone: TimeZoneName,
+        reminder: Option<ReminderLead>,
     ) -> anyhow::Result<Arc<Rendered>> {
-        let key = (publication_id.to_owned(), language.code(), zone.name());
+        let key = (
+            publication_id.to_owned(),
+            language.code(),
+            zone.name(),
+            reminder,
+        );
         self.rendered.get_or_try_insert(key, || {
             let content = self
                 .contents
                 .get(publication_id)
                 .context("publication not loaded")?;
-            let mail = self.render(&content, language, zone)?;
+            let mail = self.render(&content, language, zone, reminder)?;
             let calendar = (content.kind == NoticeKind::Maintenance)
                 .then(|| self.calendar(&content, language, &mail.subject).into());
             Ok(Rendered {
@@ -291,6 +354,7 @@ impl NoticeMailer {
         content: &NoticeContent,
         language: Language,
         zone: TimeZoneName,
+        reminder: Option<ReminderLead>,
     ) -> anyhow::Result<RenderedMail> {
         // Titles are validated free of control characters; this keeps even a stray one from
         // splitting the subject line.
@@ -313,6 +377,7 @@ impl NoticeMailer {
             kind => content.kind.code(),
             kind_label,
             is_update => content.sequence > 0,
+            is_reminder => reminder.is_some(),
             title,
             products => i18n::product_names(language, &content.products),
             subject_products => i18n::product_names(language, &unnamed),
@@ -384,7 +449,7 @@ mod tests {
             "https://support.example.com/",
         );
         mailer.remember("p1".into(), content());
-        let ja = mailer.compose("p1", "r1", Language::Ja, TimeZoneName::DEFAULT)?;
+        let ja = mailer.compose("p1", "r1", Language::Ja, TimeZoneName::DEFAULT, None)?;
         assert_eq!(
             ja.mail.subject,
             "【工事情報】ID Federation 定期メンテナンス <script>"
@@ -417,16 +482,16 @@ mod tests {
         named.title_ja = "ID Federation の定期メンテナンス".into();
         named.title_en = Some("ID Federation maintenance".into());
         mailer.remember("p2".into(), named);
-        let ja = mailer.compose("p2", "r1", Language::Ja, TimeZoneName::DEFAULT)?;
+        let ja = mailer.compose("p2", "r1", Language::Ja, TimeZoneName::DEFAULT, None)?;
         assert_eq!(
             ja.mail.subject,
             "【工事情報】ID Federation の定期メンテナンス"
         );
-        let en = mailer.compose("p2", "r1", Language::En, TimeZoneName::DEFAULT)?;
+        let en = mailer.compose("p2", "r1", Language::En, TimeZoneName::DEFAULT, None)?;
         assert_eq!(en.mail.subject, "[Maintenance] ID Federation maintenance");
 
         let paris = TimeZoneName::parse("Europe/Paris").map_err(anyhow::Error::msg)?;
-        let en = mailer.compose("p1", "r2", Language::En, paris)?;
+        let en = mailer.compose("p1", "r2", Language::En, paris, None)?;
         // Control characters cannot reach a header: the subject stays one line.
         assert_eq!(
             en.mail.subject,
@@ -464,8 +529,8 @@ mod tests {
             ("r2", Language::En, paris),
             ("r3", Language::Ja, TimeZoneName::DEFAULT),
         ] {
-            let whole = mailer.compose("p1", recipient, language, zone)?;
-            let encoded = mailer.compose_encoded("p1", recipient, language, zone)?;
+            let whole = mailer.compose("p1", recipient, language, zone, None)?;
+            let encoded = mailer.compose_encoded("p1", recipient, language, zone, None)?;
             assert_eq!(encoded.mail.subject, whole.mail.subject);
             assert_eq!(encoded.one_click_url, whole.one_click_url);
             for (body, text) in [
@@ -482,6 +547,7 @@ mod tests {
             "p1".to_owned(),
             Language::Ja.code(),
             TimeZoneName::DEFAULT.name(),
+            None,
         );
         let rendered = mailer.rendered.get(&key).context("not cached")?;
         assert!(rendered.text.is_some() && rendered.html.is_some());

@@ -22,6 +22,8 @@ pub enum MailTemplate {
     EmailChange,
     /// To the current login address: a change was asked for.
     EmailChangeNotice,
+    /// Notices held until an address's window opened, as one mail.
+    Digest,
 }
 
 impl MailTemplate {
@@ -36,6 +38,7 @@ impl MailTemplate {
             Self::Notice => "notice",
             Self::EmailChange => "email_change",
             Self::EmailChangeNotice => "email_change_notice",
+            Self::Digest => "digest",
         }
     }
 }
@@ -46,7 +49,7 @@ macro_rules! templates {
     };
 }
 
-const SOURCES: [(&str, &str); 37] = templates![
+const SOURCES: [(&str, &str); 41] = templates![
     "layout.html",
     "activation.ja.txt",
     "activation.en.txt",
@@ -84,6 +87,10 @@ const SOURCES: [(&str, &str); 37] = templates![
     "email_change_notice.en.txt",
     "email_change_notice.ja.html",
     "email_change_notice.en.html",
+    "digest.ja.txt",
+    "digest.en.txt",
+    "digest.ja.html",
+    "digest.en.html",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

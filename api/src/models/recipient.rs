@@ -2,8 +2,11 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use shared::domain::{DayKind, DeliveryWindow, HolidayRule, Language, TimeZoneName};
-use shared::dto::{RecipientStatus, RecipientSuspension, RecipientView, SuspensionReason};
+use shared::domain::{DeliveryWindow, HolidayRule, Language, Reminders, Schedule, TimeZoneName};
+use shared::dto::{
+    RecipientPreview, RecipientStatus, RecipientSuspension, RecipientView, ReminderPreview,
+    SuspensionReason,
+};
 
 use crate::auth::token::{self, IssuedToken};
 use crate::db::DbConnection;
@@ -35,6 +38,10 @@ pub struct Recipient {
     pub suspension: Option<String>,
     pub last_bounce: Option<String>,
     pub holidays: String,
+    /// The maintenance reminders asked for, as the bits of [`Reminders`].
+    pub reminders: i32,
+    /// Notices issued outside the window wait for it instead of being skipped.
+    pub hold: bool,
 }
 
 /// A permanent refusal of a notice mail by the address's server.
@@ -52,6 +59,8 @@ pub struct NewRecipientRow<'a> {
     pub window: DeliveryWindow,
     pub time_zone: &'a str,
     pub holidays: HolidayRule,
+    pub reminders: Reminders,
+    pub hold: bool,
     pub language: Language,
     pub verified: bool,
 }
@@ -84,8 +93,48 @@ impl Recipient {
 
     /// Does the window, with the holiday rule, admit `at` (whatever the status)?
     pub fn admits(&self, at: DateTime<Utc>) -> bool {
-        let zone = self.zone().tz();
-        self.window().admits(zone, at) && self.holidays().admits(DayKind::at(zone, at))
+        self.schedule().admits(at)
+    }
+
+    /// When it takes notices: window, holiday rule and zone.
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            window: self.window(),
+            zone: self.zone().tz(),
+            holidays: self.holidays(),
+        }
+    }
+
+    pub fn reminders(&self) -> Reminders {
+        Reminders::from_bits(self.reminders)
+    }
+
+    /// What becomes of a notice issued at `at` here: sent at once, held until the window
+    /// opens, or neither; and, for a maintenance starting at `starts_at`, its reminders.
+    /// Only verified addresses get anything.
+    pub fn preview(&self, at: DateTime<Utc>, starts_at: Option<DateTime<Utc>>) -> RecipientPreview {
+        let schedule = self.schedule();
+        let verified = self.is_verified();
+        let delivers = verified && schedule.admits(at);
+        RecipientPreview {
+            id: self.id.clone(),
+            delivers,
+            held_until: (verified && self.hold && !delivers)
+                .then(|| schedule.next_opening(at))
+                .flatten(),
+            reminders: match starts_at.filter(|_| verified) {
+                None => Vec::new(),
+                Some(start) => self
+                    .reminders()
+                    .leads()
+                    .into_iter()
+                    .map(|lead| ReminderPreview {
+                        lead,
+                        at: schedule.reminder_at(lead, at, start),
+                    })
+                    .collect(),
+            },
+        }
     }
 
     pub fn view(&self) -> RecipientView {
@@ -97,6 +146,8 @@ impl Recipient {
             hours: window.hours(),
             time_zone: self.time_zone.clone(),
             holidays: self.holidays(),
+            reminders: self.reminders().leads(),
+            hold: self.hold,
             language: self.language(),
             status: match self.status.as_str() {
                 VERIFIED => RecipientStatus::Verified,
@@ -245,6 +296,8 @@ impl Recipient {
                 recipients::hours.eq(hours),
                 recipients::time_zone.eq(new.time_zone),
                 recipients::holidays.eq(new.holidays.code()),
+                recipients::reminders.eq(new.reminders.bits()),
+                recipients::hold.eq(new.hold),
                 recipients::language.eq(new.language.code()),
                 recipients::status.eq(if new.verified { VERIFIED } else { PENDING }),
                 recipients::verified_at.eq(new.verified.then_some(now)),
@@ -302,6 +355,8 @@ impl Recipient {
                 recipients::hours.eq(self.hours),
                 recipients::time_zone.eq(&self.time_zone),
                 recipients::holidays.eq(&self.holidays),
+                recipients::reminders.eq(self.reminders),
+                recipients::hold.eq(self.hold),
                 recipients::language.eq(&self.language),
                 recipients::status.eq(&self.status),
                 recipients::verified_at.eq(self.verified_at),

@@ -7,7 +7,9 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use rand::{Rng, RngCore};
-use shared::domain::{DeliveryWindow, HolidayRule, Language, TimeZoneName, WebhookUrl};
+use shared::domain::{
+    DeliveryWindow, HolidayRule, Language, Reminders, Schedule, TimeZoneName, WebhookUrl,
+};
 use shared::dto::{DestinationChange, DestinationStatus, DestinationView, HookChannel};
 
 use crate::auth::token;
@@ -53,6 +55,10 @@ pub struct Webhook {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub holidays: String,
+    /// The maintenance reminders asked for, as the bits of [`Reminders`].
+    pub reminders: i32,
+    /// Notices issued outside the window wait for it instead of being skipped.
+    pub hold: bool,
 }
 
 /// What delivering to a destination needs, and no more: read for every claimed batch.
@@ -148,6 +154,8 @@ pub struct NewWebhook<'a> {
     pub window: DeliveryWindow,
     pub time_zone: &'a str,
     pub holidays: HolidayRule,
+    pub reminders: Reminders,
+    pub hold: bool,
     pub language: Language,
     pub maintenance: bool,
     pub outage: bool,
@@ -182,6 +190,17 @@ impl Webhook {
         DeliveryWindow::from_bits(self.weekdays, self.hours)
     }
 
+    /// When it takes notices: window, holiday rule and zone.
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            window: self.window(),
+            zone: TimeZoneName::parse(&self.time_zone)
+                .unwrap_or(TimeZoneName::DEFAULT)
+                .tz(),
+            holidays: HolidayRule::from_code(&self.holidays),
+        }
+    }
+
     /// Scheme and host, the rest masked: a chat webhook's path is its credential.
     pub fn url_masked(&self) -> String {
         match url::Url::parse(&self.url) {
@@ -206,6 +225,8 @@ impl Webhook {
             hours: window.hours(),
             time_zone: self.time_zone.clone(),
             holidays: HolidayRule::from_code(&self.holidays),
+            reminders: Reminders::from_bits(self.reminders).leads(),
+            hold: self.hold,
             language: Language::parse(&self.language).unwrap_or_default(),
             maintenance: self.maintenance,
             outage: self.outage,
@@ -237,6 +258,8 @@ impl Webhook {
                 webhooks::hours.eq(hours),
                 webhooks::time_zone.eq(new.time_zone),
                 webhooks::holidays.eq(new.holidays.code()),
+                webhooks::reminders.eq(new.reminders.bits()),
+                webhooks::hold.eq(new.hold),
                 webhooks::language.eq(new.language.code()),
                 webhooks::maintenance.eq(new.maintenance),
                 webhooks::outage.eq(new.outage),
@@ -302,6 +325,8 @@ impl Webhook {
                     .time_zone
                     .map_or(hook.time_zone.as_str(), |z| z.name())),
                 webhooks::holidays.eq(change.holidays.map_or(hook.holidays.as_str(), |h| h.code())),
+                webhooks::reminders.eq(change.reminders.map_or(hook.reminders, |r| r.bits())),
+                webhooks::hold.eq(change.hold.unwrap_or(hook.hold)),
                 webhooks::language.eq(change.language.map_or(hook.language.as_str(), |l| l.code())),
                 webhooks::weekdays.eq(weekdays),
                 webhooks::hours.eq(hours),

@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
+use shared::domain::ReminderLead;
 use shared::dto::{
     DeliveryLogDestination, DeliveryLogEntry, DeliveryLogFilter, DeliveryLogPage, DeliveryState,
     NoticeKind,
 };
 
 use crate::db::DbConnection;
-use crate::delivery::ledger::{self, LogFilter, LogRow, SkipReason, Status};
+use crate::delivery::ledger::{self, Carries, LogFilter, LogRow, SkipReason, Status};
 use crate::error::ApiError;
 use crate::models::notice::{Notice, utc};
 use crate::models::recipient::Recipient;
@@ -30,6 +31,8 @@ fn stored(state: DeliveryState) -> (Status, Option<SkipReason>) {
         DeliveryState::SkippedWindow => (Status::Skipped, Some(SkipReason::Window)),
         DeliveryState::SkippedUnsubscribed => (Status::Skipped, Some(SkipReason::Unsubscribed)),
         DeliveryState::SkippedSuspended => (Status::Skipped, Some(SkipReason::Suspended)),
+        DeliveryState::Held => (Status::Held, None),
+        DeliveryState::Withdrawn => (Status::Skipped, Some(SkipReason::Withdrawn)),
     }
 }
 
@@ -40,10 +43,12 @@ fn state(status: Status, reason: Option<SkipReason>) -> Option<DeliveryState> {
         Status::Sent => DeliveryState::Sent,
         Status::Failed => DeliveryState::Failed,
         Status::Bounced => DeliveryState::Bounced,
+        Status::Held => DeliveryState::Held,
         Status::Skipped => match reason? {
             SkipReason::Window => DeliveryState::SkippedWindow,
             SkipReason::Unsubscribed => DeliveryState::SkippedUnsubscribed,
             SkipReason::Suspended => DeliveryState::SkippedSuspended,
+            SkipReason::Withdrawn => DeliveryState::Withdrawn,
         },
     })
 }
@@ -209,6 +214,11 @@ pub fn page(
                 sequence: p.sequence,
                 issued_at: utc(p.issued_at),
                 destination: named.get(&row.destination)?.clone(),
+                reminder: ReminderLead::ALL
+                    .into_iter()
+                    .find(|l| Carries::reminder_code(*l) == row.carries),
+                due_at: matches!(state, DeliveryState::Queued | DeliveryState::Held)
+                    .then(|| utc(row.due_at)),
                 state,
                 sent_at: row.sent_at.map(utc),
                 reply_code: reply.as_deref().and_then(reply_code),

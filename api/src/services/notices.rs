@@ -17,6 +17,7 @@ use shared::{FieldErrors, ProblemKind};
 
 use crate::db::DbConnection;
 use crate::delivery::audience::{self, Estimate, Target};
+use crate::delivery::timing;
 use crate::error::{ApiError, ApiResult};
 use crate::mail::notice_mail::format_local;
 use crate::models::catalog;
@@ -126,10 +127,26 @@ fn publish_in(
             },
             now,
         )?;
+        timing::hold(conn, &publication.id, state_domain, now)?;
         (fan_out.audience, fan_out.skipped)
     } else {
         (0, 0)
     };
+    // Reminders: the first publication of a maintenance ahead plans them; every later one
+    // moves those still pending to the start it now has, or withdraws them.
+    if notice.kind() == NoticeKind::Maintenance {
+        let ahead = (new.status == NoticeStatus::Scheduled && new.starts_at > now)
+            .then(|| utc(new.starts_at));
+        match ahead {
+            Some(start) if publication.sequence == 0 && notify => {
+                timing::plan_reminders(conn, &publication.id, state_domain, start, now)?;
+            }
+            _ if publication.sequence > 0 => {
+                timing::move_reminders(conn, &notice.id, ahead, now)?;
+            }
+            _ => {}
+        }
+    }
     Publication::record_counts(conn, &publication.id, audience, skipped)?;
     Notice::record_publication(
         conn,

@@ -7,6 +7,7 @@ mod language;
 mod name;
 mod password;
 mod text;
+mod timing;
 mod webhook_url;
 mod window;
 
@@ -16,5 +17,6 @@ pub use language::Language;
 pub use name::display_name;
 pub use password::Password;
 pub use text::{BoundedText, MultilineText, OptionalText, Phone};
+pub use timing::{ReminderLead, Reminders, Schedule};
 pub use webhook_url::WebhookUrl;
 pub use window::{DeliveryWindow, TimeZoneName, Weekday};

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ReminderLead;
 use crate::dto::NoticeKind;
 use crate::problem::{FieldCode, FieldErrors};
 
@@ -26,17 +27,24 @@ pub enum DeliveryState {
     SkippedUnsubscribed,
     /// Not sent: the address is suspended after bounces, or the webhook is quarantined.
     SkippedSuspended,
+    /// Issued outside the destination's hours, which hold notices: it goes, with any others
+    /// held, when the window opens (`due_at`).
+    Held,
+    /// A reminder taken back: the maintenance was cancelled or moved too close.
+    Withdrawn,
 }
 
 impl DeliveryState {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 9] = [
         Self::Queued,
+        Self::Held,
         Self::Sent,
         Self::Failed,
         Self::Bounced,
         Self::SkippedWindow,
         Self::SkippedUnsubscribed,
         Self::SkippedSuspended,
+        Self::Withdrawn,
     ];
 
     pub const fn code(self) -> &'static str {
@@ -48,6 +56,8 @@ impl DeliveryState {
             Self::SkippedWindow => "skipped_window",
             Self::SkippedUnsubscribed => "skipped_unsubscribed",
             Self::SkippedSuspended => "skipped_suspended",
+            Self::Held => "held",
+            Self::Withdrawn => "withdrawn",
         }
     }
 
@@ -91,7 +101,14 @@ pub struct DeliveryLogEntry {
     pub sequence: i32,
     pub issued_at: DateTime<Utc>,
     pub destination: DeliveryLogDestination,
+    /// A maintenance reminder (`24h` or `1h` before the start) rather than the publication
+    /// itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<ReminderLead>,
     pub state: DeliveryState,
+    /// When it is due: for `queued` and `held`, the time it is to go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<Utc>>,
     /// When it was sent (`sent`, and `bounced` after a later report).
     pub sent_at: Option<DateTime<Utc>>,
     /// The reply code of the receiving server: an SMTP code such as `250`, or an HTTP status.
@@ -119,8 +136,8 @@ pub struct DeliveryLogQuery {
     pub notice: Option<String>,
     /// Only this destination: a delivery address's id or a webhook destination's.
     pub destination: Option<String>,
-    /// Only this state: `queued`, `sent`, `failed`, `bounced`, `skipped_window`,
-    /// `skipped_unsubscribed` or `skipped_suspended`.
+    /// Only this state: `queued`, `held`, `sent`, `failed`, `bounced`, `skipped_window`,
+    /// `skipped_unsubscribed`, `skipped_suspended` or `withdrawn`.
     pub status: Option<String>,
     /// The `next_cursor` of the page before.
     pub cursor: Option<String>,

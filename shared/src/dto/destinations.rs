@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    BoundedText, DeliveryWindow, HolidayRule, Language, TimeZoneName, WebhookUrl, Weekday,
+    BoundedText, DeliveryWindow, HolidayRule, Language, ReminderLead, Reminders, TimeZoneName,
+    WebhookUrl, Weekday,
 };
 use crate::problem::{FieldCode, FieldErrors};
 
@@ -82,6 +83,11 @@ pub struct DestinationView {
     pub time_zone: String,
     /// Whether it receives notices on Japan's public holidays and 12/29–1/3.
     pub holidays: HolidayRule,
+    /// Maintenance reminders before the start (`24h`, `1h`).
+    pub reminders: Vec<ReminderLead>,
+    /// A notice issued outside the window waits for it to open (with any others, as one
+    /// digest) instead of being skipped.
+    pub hold: bool,
     pub language: Language,
     pub maintenance: bool,
     pub outage: bool,
@@ -108,6 +114,12 @@ pub struct NewDestinationRequest {
     pub time_zone: Option<String>,
     /// `deliver`, `skip` or `skip_with_year_end`.
     pub holidays: Option<String>,
+    /// Maintenance reminders: `24h` and/or `1h` before the start, each at the last hour of
+    /// the window before it when the lead falls outside. None when absent.
+    pub reminders: Option<Vec<String>>,
+    /// Hold notices issued outside the window until it opens, instead of skipping them.
+    /// False (the guide's behaviour) when absent.
+    pub hold: Option<bool>,
     pub language: Option<String>,
     pub maintenance: Option<bool>,
     pub outage: Option<bool>,
@@ -124,6 +136,8 @@ pub struct NewDestination {
     pub window: DeliveryWindow,
     pub time_zone: TimeZoneName,
     pub holidays: HolidayRule,
+    pub reminders: Reminders,
+    pub hold: bool,
     pub language: Option<Language>,
     pub maintenance: bool,
     pub outage: bool,
@@ -150,13 +164,16 @@ impl NewDestinationRequest {
         let window = super::window(&mut e, self.weekdays.as_deref(), self.hours.as_deref());
         let time_zone = super::zone_or_default(&mut e, self.time_zone.as_deref());
         let holidays = super::holidays_or_default(&mut e, self.holidays.as_deref());
+        let reminders = super::reminders_or_default(&mut e, self.reminders.as_deref());
         let language = super::optional_language(&mut e, self.language.as_deref());
         let (maintenance, outage) = (
             self.maintenance.unwrap_or(true),
             self.outage.unwrap_or(true),
         );
         kinds(&mut e, maintenance, outage);
-        match (channel, name, url, window, time_zone, holidays, language) {
+        match (
+            channel, name, url, window, time_zone, holidays, reminders, language,
+        ) {
             (
                 Some(channel),
                 Some(name),
@@ -164,6 +181,7 @@ impl NewDestinationRequest {
                 Some(window),
                 Some(time_zone),
                 Some(holidays),
+                Some(reminders),
                 Some(language),
             ) if e.is_empty() => Ok(NewDestination {
                 channel,
@@ -172,6 +190,8 @@ impl NewDestinationRequest {
                 window,
                 time_zone,
                 holidays,
+                reminders,
+                hold: self.hold.unwrap_or(false),
                 language,
                 maintenance,
                 outage,
@@ -192,6 +212,8 @@ pub struct DestinationPatch {
     pub hours: Option<Vec<i64>>,
     pub time_zone: Option<String>,
     pub holidays: Option<String>,
+    pub reminders: Option<Vec<String>>,
+    pub hold: Option<bool>,
     pub language: Option<String>,
     pub maintenance: Option<bool>,
     pub outage: Option<bool>,
@@ -203,6 +225,8 @@ pub struct DestinationChange {
     pub window: DeliveryWindow,
     pub time_zone: Option<TimeZoneName>,
     pub holidays: Option<HolidayRule>,
+    pub reminders: Option<Reminders>,
+    pub hold: Option<bool>,
     pub language: Option<Language>,
     pub maintenance: bool,
     pub outage: bool,
@@ -239,6 +263,10 @@ impl DestinationPatch {
             None => None,
             Some(h) => e.take("holidays", HolidayRule::parse(h)),
         };
+        let reminders = match &self.reminders {
+            None => None,
+            Some(r) => e.take("reminders", Reminders::parse(r)),
+        };
         let language = match &self.language {
             None => None,
             Some(l) => e.take("language", Language::parse(l)),
@@ -254,6 +282,8 @@ impl DestinationPatch {
             window,
             time_zone,
             holidays,
+            reminders,
+            hold: self.hold,
             language,
             maintenance,
             outage,
@@ -362,6 +392,14 @@ pub enum WebhookEventType {
     /// A follow-up publication of a notice (its status, times or text changed).
     #[serde(rename = "notice.updated")]
     NoticeUpdated,
+    /// A maintenance is about to start (`data.reminder`: `24h` or `1h` before, or the last
+    /// hour of the window before that).
+    #[serde(rename = "notice.reminder")]
+    NoticeReminder,
+    /// Notices issued outside the destination's window, held until it opened: all of them in
+    /// `data.notices`, oldest first, each with its `issued_at`.
+    #[serde(rename = "notice.digest")]
+    NoticeDigest,
     /// The destination was confirmed and now receives notices.
     #[serde(rename = "destination.verified")]
     DestinationVerified,
@@ -375,6 +413,8 @@ impl WebhookEventType {
         match self {
             Self::NoticePublished => "notice.published",
             Self::NoticeUpdated => "notice.updated",
+            Self::NoticeReminder => "notice.reminder",
+            Self::NoticeDigest => "notice.digest",
             Self::DestinationVerified => "destination.verified",
             Self::Test => "test",
         }
@@ -406,6 +446,12 @@ pub struct WebhookEventData {
     pub publication_id: Option<String>,
     pub sequence: Option<i32>,
     pub notice: Option<WebhookNotice>,
+    /// `notice.reminder`: which reminder the destination asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<ReminderLead>,
+    /// `notice.digest`: the notices held, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<WebhookNotice>,
     /// `test` events sent on creation: the code to type back in My Support.
     pub code: Option<String>,
 }
@@ -425,6 +471,8 @@ pub struct WebhookNotice {
     pub body_en: Option<String>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
+    /// When this publication was issued (in a digest, earlier than the event).
+    pub issued_at: DateTime<Utc>,
     /// The notice's page.
     pub url: String,
 }

@@ -87,6 +87,17 @@ pub(crate) fn holidays_or_default(
     }
 }
 
+/// A request's `reminders`, none when absent.
+pub(crate) fn reminders_or_default(
+    errors: &mut FieldErrors,
+    raw: Option<&[String]>,
+) -> Option<crate::domain::Reminders> {
+    match raw {
+        None => Some(crate::domain::Reminders::NONE),
+        Some(r) => errors.take("reminders", crate::domain::Reminders::parse(r)),
+    }
+}
+
 /// A request's optional `language`: `Some(None)` when absent, `None` when invalid.
 pub(crate) fn optional_language(
     errors: &mut FieldErrors,

@@ -1,7 +1,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{DeliveryWindow, EmailAddress, HolidayRule, Language, TimeZoneName, Weekday};
+use crate::domain::{
+    DeliveryWindow, EmailAddress, HolidayRule, Language, ReminderLead, Reminders, TimeZoneName,
+    Weekday,
+};
 use crate::problem::FieldErrors;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -58,6 +61,11 @@ pub struct RecipientView {
     /// Whether it receives notices on Japan's public holidays and 12/29–1/3, judged in
     /// `time_zone`.
     pub holidays: HolidayRule,
+    /// Maintenance reminders before the start (`24h`, `1h`).
+    pub reminders: Vec<ReminderLead>,
+    /// A notice issued outside the window waits for it to open (with any others, as one
+    /// digest) instead of being skipped.
+    pub hold: bool,
     pub language: Language,
     pub status: RecipientStatus,
     /// Set while `status` is `suspended`.
@@ -79,6 +87,12 @@ pub struct NewRecipientRequest {
     /// `deliver`, `skip` (nothing on public holidays) or `skip_with_year_end` (nor from
     /// 12/29 to 1/3).
     pub holidays: Option<String>,
+    /// Maintenance reminders: `24h` and/or `1h` before the start, each at the last hour of
+    /// the window before it when the lead falls outside. None when absent.
+    pub reminders: Option<Vec<String>>,
+    /// Hold notices issued outside the window until it opens, instead of skipping them.
+    /// False (the guide's behaviour) when absent.
+    pub hold: Option<bool>,
     pub language: Option<String>,
 }
 
@@ -93,6 +107,8 @@ pub struct RecipientPatch {
     pub hours: Option<Vec<i64>>,
     pub time_zone: Option<String>,
     pub holidays: Option<String>,
+    pub reminders: Option<Vec<String>>,
+    pub hold: Option<bool>,
     pub language: Option<String>,
 }
 
@@ -102,6 +118,8 @@ pub struct NewRecipient {
     pub window: DeliveryWindow,
     pub time_zone: TimeZoneName,
     pub holidays: HolidayRule,
+    pub reminders: Reminders,
+    pub hold: bool,
     pub language: Option<Language>,
 }
 
@@ -113,6 +131,8 @@ pub struct RecipientChange {
     pub hours: Option<Vec<i64>>,
     pub time_zone: Option<TimeZoneName>,
     pub holidays: Option<HolidayRule>,
+    pub reminders: Option<Reminders>,
+    pub hold: Option<bool>,
     pub language: Option<Language>,
 }
 
@@ -123,19 +143,25 @@ impl NewRecipientRequest {
         let window = super::window(&mut e, self.weekdays.as_deref(), self.hours.as_deref());
         let time_zone = super::zone_or_default(&mut e, self.time_zone.as_deref());
         let holidays = super::holidays_or_default(&mut e, self.holidays.as_deref());
+        let reminders = super::reminders_or_default(&mut e, self.reminders.as_deref());
         let language = super::optional_language(&mut e, self.language.as_deref());
-        match (email, window, time_zone, holidays, language) {
-            (Some(email), Some(window), Some(time_zone), Some(holidays), Some(language))
-                if e.is_empty() =>
-            {
-                Ok(NewRecipient {
-                    email,
-                    window,
-                    time_zone,
-                    holidays,
-                    language,
-                })
-            }
+        match (email, window, time_zone, holidays, reminders, language) {
+            (
+                Some(email),
+                Some(window),
+                Some(time_zone),
+                Some(holidays),
+                Some(reminders),
+                Some(language),
+            ) if e.is_empty() => Ok(NewRecipient {
+                email,
+                window,
+                time_zone,
+                holidays,
+                reminders,
+                hold: self.hold.unwrap_or(false),
+                language,
+            }),
             _ => Err(e),
         }
     }
@@ -160,6 +186,10 @@ impl RecipientPatch {
         if let Some(v) = &self.holidays {
             change.holidays = e.take("holidays", HolidayRule::parse(v));
         }
+        if let Some(v) = &self.reminders {
+            change.reminders = e.take("reminders", Reminders::parse(v));
+        }
+        change.hold = self.hold;
         if let Some(v) = &self.language {
             change.language = e.take("language", Language::parse(v));
         }
@@ -175,12 +205,20 @@ impl RecipientChange {
     }
 }
 
-/// `GET …/preview?at=T`.
+/// `GET …/preview?at=T[&starts_at=S]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryPreview {
-    /// Would a notice issued at `at` be mailed to this address (or, for the account, to any)?
+    /// Would a notice issued at `at` be mailed to this address (or, for the account, to any)
+    /// at once?
     pub delivers: bool,
+    /// Not at once, but held until the window opens at this instant (an address that holds
+    /// notices; for the account, the earliest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_until: Option<DateTime<Utc>>,
+    /// With `starts_at`: the reminders of a maintenance issued at `at` and starting then.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reminders: Vec<ReminderPreview>,
     /// Per address, for the account-wide preview.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recipients: Vec<RecipientPreview>,
@@ -191,6 +229,19 @@ pub struct DeliveryPreview {
 pub struct RecipientPreview {
     pub id: String,
     pub delivers: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_until: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reminders: Vec<ReminderPreview>,
+}
+
+/// A reminder the destination asked for: when it would go, or `null` when no hour of its
+/// window begins between the publication and the lead.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReminderPreview {
+    pub lead: ReminderLead,
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// One hour of the week in the account's time zone.

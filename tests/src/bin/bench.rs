@@ -221,7 +221,13 @@ async fn real_mail(app: &TestApp, publication: &str) -> anyhow::Result<Arc<Rende
         })
         .await?;
     mailer.remember(publication.to_owned(), content);
-    let mail = mailer.compose(publication, "bulk-r-0", Language::Ja, TimeZoneName::DEFAULT)?;
+    let mail = mailer.compose(
+        publication,
+        "bulk-r-0",
+        Language::Ja,
+        TimeZoneName::DEFAULT,
+        None,
+    )?;
     Ok(Arc::new(mail.mail))
 }
 
@@ -393,6 +399,7 @@ async fn real_event(app: &TestApp, publication: &str) -> anyhow::Result<Arc<Stri
         "bulk-h-0",
         "msg_bench",
         app.state.settings.public_url.as_str(),
+        None,
     );
     Ok(Arc::new(payload::body(
         HookChannel::Webhook,

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use shared::domain::{Language, TimeZoneName};
+use shared::domain::{Language, ReminderLead, TimeZoneName};
 use shared::dto::{HookChannel, WebhookEvent, WebhookEventData, WebhookEventType, WebhookNotice};
 use shared::i18n::{self, Msg};
 
@@ -21,19 +21,38 @@ pub struct StoredEvent {
     pub code: Option<String>,
 }
 
-/// The event of a notice publication for one destination.
+/// A publication as events carry it.
+fn notice(content: &NoticeContent, public_url: &str) -> WebhookNotice {
+    WebhookNotice {
+        id: content.notice_id.clone(),
+        kind: content.kind,
+        status: content.status,
+        products: content.products.clone(),
+        title_ja: content.title_ja.clone(),
+        title_en: content.title_en.clone(),
+        body_ja: content.body_ja.clone(),
+        body_en: content.body_en.clone(),
+        starts_at: content.starts_at,
+        ends_at: content.ends_at,
+        issued_at: content.issued_at,
+        url: format!("{public_url}/notices/{}", content.notice_id),
+    }
+}
+
+/// The event of a notice publication for one destination, or of a reminder of it.
 pub fn notice_event(
     content: &NoticeContent,
     publication_id: &str,
     destination_id: &str,
     idempotency_key: &str,
     public_url: &str,
+    reminder: Option<ReminderLead>,
 ) -> WebhookEvent {
     WebhookEvent {
-        event_type: if content.sequence > 0 {
-            WebhookEventType::NoticeUpdated
-        } else {
-            WebhookEventType::NoticePublished
+        event_type: match reminder {
+            Some(_) => WebhookEventType::NoticeReminder,
+            None if content.sequence > 0 => WebhookEventType::NoticeUpdated,
+            None => WebhookEventType::NoticePublished,
         },
         timestamp: content.issued_at,
         data: WebhookEventData {
@@ -42,19 +61,33 @@ pub fn notice_event(
             publication_id: Some(publication_id.to_owned()),
             sequence: Some(content.sequence),
             code: None,
-            notice: Some(WebhookNotice {
-                id: content.notice_id.clone(),
-                kind: content.kind,
-                status: content.status,
-                products: content.products.clone(),
-                title_ja: content.title_ja.clone(),
-                title_en: content.title_en.clone(),
-                body_ja: content.body_ja.clone(),
-                body_en: content.body_en.clone(),
-                starts_at: content.starts_at,
-                ends_at: content.ends_at,
-                url: format!("{public_url}/notices/{}", content.notice_id),
-            }),
+            notice: Some(notice(content, public_url)),
+            reminder,
+            notices: Vec::new(),
+        },
+    }
+}
+
+/// The event of a digest: the held publications, oldest first, sent at `at`.
+pub fn digest_event(
+    contents: &[std::sync::Arc<NoticeContent>],
+    destination_id: &str,
+    idempotency_key: &str,
+    public_url: &str,
+    at: DateTime<Utc>,
+) -> WebhookEvent {
+    WebhookEvent {
+        event_type: WebhookEventType::NoticeDigest,
+        timestamp: at,
+        data: WebhookEventData {
+            idempotency_key: idempotency_key.to_owned(),
+            destination_id: destination_id.to_owned(),
+            publication_id: None,
+            sequence: None,
+            code: None,
+            notice: None,
+            reminder: None,
+            notices: contents.iter().map(|c| notice(c, public_url)).collect(),
         },
     }
 }
@@ -70,6 +103,8 @@ pub fn stored_event(stored: StoredEvent, idempotency_key: &str, at: DateTime<Utc
             publication_id: None,
             sequence: None,
             notice: None,
+            reminder: None,
+            notices: Vec::new(),
             code: stored.code,
         },
     }
@@ -118,13 +153,43 @@ impl Card {
                 if let Some(end) = n.ends_at {
                     facts.push((t(Msg::HookEnds), format_local(end, zone, language)));
                 }
+                let label = match event.data.reminder {
+                    Some(_) => format!("{}・{}", t(i18n::kind(n.kind)), t(Msg::HookReminder)),
+                    None => t(i18n::kind(n.kind)).to_owned(),
+                };
                 Self {
-                    title: format!("【{}】{title}", t(i18n::kind(n.kind))),
+                    title: format!("【{label}】{title}"),
                     facts,
                     text: body,
                     link: Some((t(Msg::HookOpen).to_owned(), n.url.clone())),
                 }
             }
+            (None, WebhookEventType::NoticeDigest) => Self {
+                title: format!(
+                    "{}（{}）",
+                    t(Msg::HookDigestTitle),
+                    event.data.notices.len()
+                ),
+                facts: event
+                    .data
+                    .notices
+                    .iter()
+                    .map(|n| {
+                        (
+                            t(Msg::HookIssued),
+                            format!(
+                                "{} 【{}】{}\n{}",
+                                format_local(n.issued_at, zone, language),
+                                t(i18n::kind(n.kind)),
+                                i18n::pick(language, &n.title_ja, n.title_en.as_deref()),
+                                n.url
+                            ),
+                        )
+                    })
+                    .collect(),
+                text: String::new(),
+                link: None,
+            },
             (None, WebhookEventType::DestinationVerified) => Self {
                 title: t(Msg::HookVerifiedTitle).to_owned(),
                 facts: Vec::new(),
@@ -243,7 +308,13 @@ fn teams(card: &Card) -> Value {
 const DESTINATION_PLACEHOLDER: &str = "shirase-destination-5c2a91";
 const ID_PLACEHOLDER: &str = "shirase-webhook-id-5c2a91";
 
-type BodyKey = (String, HookChannel, Language, &'static str);
+type BodyKey = (
+    String,
+    HookChannel,
+    Language,
+    &'static str,
+    Option<ReminderLead>,
+);
 
 /// A publication's bodies, rendered once per channel, language and time zone; each delivery
 /// fills in its own destination and id. Kept for one dispatcher pass.
@@ -271,8 +342,15 @@ impl NoticeBodies {
         destination_id: &str,
         message_id: &str,
         public_url: &str,
+        reminder: Option<ReminderLead>,
     ) -> serde_json::Result<String> {
-        let key = (publication_id.to_owned(), channel, language, zone.name());
+        let key = (
+            publication_id.to_owned(),
+            channel,
+            language,
+            zone.name(),
+            reminder,
+        );
         let shared = self.rendered.get_or_try_insert(key, || {
             let event = notice_event(
                 content,
@@ -280,6 +358,7 @@ impl NoticeBodies {
                 DESTINATION_PLACEHOLDER,
                 ID_PLACEHOLDER,
                 public_url,
+                reminder,
             );
             body(channel, &event, language, zone)
         })?;
@@ -324,11 +403,14 @@ mod tests {
     fn shared_bodies_equal_bodies_rendered_alone() -> serde_json::Result<()> {
         let bodies = NoticeBodies::default();
         let c = content();
-        for channel in HookChannel::ALL {
+        let cases = HookChannel::ALL
+            .into_iter()
+            .flat_map(|c| [(c, None), (c, Some(ReminderLead::Hour))]);
+        for (channel, reminder) in cases {
             for (dest, id) in [("w1", "msg_p.h01"), ("w2", "msg_p.h02")] {
                 let alone = body(
                     channel,
-                    &notice_event(&c, "p", dest, id, "https://x.test"),
+                    &notice_event(&c, "p", dest, id, "https://x.test", reminder),
                     Language::En,
                     TimeZoneName::DEFAULT,
                 )?;
@@ -341,6 +423,7 @@ mod tests {
                     dest,
                     id,
                     "https://x.test",
+                    reminder,
                 )?;
                 assert_eq!(shared, alone);
             }

@@ -63,7 +63,7 @@ pub async fn preview(
         },
     );
     let mail = |language| -> ApiResult<MailPreview> {
-        let m = mailer.compose("preview", "preview", language, TimeZoneName::DEFAULT)?;
+        let m = mailer.compose("preview", "preview", language, TimeZoneName::DEFAULT, None)?;
         Ok(MailPreview {
             subject: m.mail.subject,
             text: m.mail.text,

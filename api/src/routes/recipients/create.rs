@@ -56,6 +56,8 @@ pub async fn create(
                         window: new.window,
                         time_zone: new.time_zone.name(),
                         holidays: new.holidays,
+                        reminders: new.reminders,
+                        hold: new.hold,
                         language: new.language.unwrap_or_else(|| account.language()),
                         verified: false,
                     },

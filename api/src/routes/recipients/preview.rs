@@ -12,10 +12,15 @@ use crate::state::AppState;
 pub struct At {
     /// The issue instant to test (RFC 3339).
     pub at: DateTime<Utc>,
+    /// The start of a maintenance issued at `at` (RFC 3339): when given, the answer says
+    /// when its reminders would go.
+    pub starts_at: Option<DateTime<Utc>>,
 }
 
-/// Would a notice issued at `at` reach this address? (Verified, and `at` falls on a chosen
-/// weekday and hour in the address's time zone.)
+/// Would a notice issued at `at` reach this address? Delivered at once (verified, and `at`
+/// falls on a chosen weekday and hour in the address's time zone, on a day its holiday rule
+/// admits), held until the window opens (for an address that holds notices), or skipped;
+/// with `starts_at`, when each of its reminders would go.
 #[utoipa::path(
     tag = "recipients",
     security(("bearer" = []), ("token" = ["read"])),
@@ -39,8 +44,11 @@ pub async fn preview(
     let r = state
         .db(move |conn| super::find_own(conn, &auth.account.id, &id))
         .await?;
+    let one = r.preview(query.at, query.starts_at);
     Ok(web::Json(DeliveryPreview {
-        delivers: r.delivers_at(query.at),
+        delivers: one.delivers,
+        held_until: one.held_until,
+        reminders: one.reminders,
         recipients: Vec::new(),
     }))
 }

@@ -8,7 +8,8 @@ use crate::models::recipient::Recipient;
 use crate::routes::ReadAccess;
 use crate::state::AppState;
 
-/// Would a notice issued at `at` reach the account at all, and which of its addresses?
+/// Would a notice issued at `at` reach the account at all, and which of its addresses, at
+/// once or once held; with `starts_at`, when each address's reminders would go.
 #[utoipa::path(
     tag = "recipients",
     security(("bearer" = []), ("token" = ["read"])),
@@ -31,13 +32,17 @@ pub async fn preview_all(
         .await?;
     let recipients: Vec<RecipientPreview> = list
         .iter()
-        .map(|r| RecipientPreview {
-            id: r.id.clone(),
-            delivers: r.delivers_at(query.at),
-        })
+        .map(|r| r.preview(query.at, query.starts_at))
         .collect();
+    let delivers = recipients.iter().any(|r| r.delivers);
     Ok(web::Json(DeliveryPreview {
-        delivers: recipients.iter().any(|r| r.delivers),
+        delivers,
+        held_until: recipients
+            .iter()
+            .filter_map(|r| r.held_until)
+            .min()
+            .filter(|_| !delivers),
+        reminders: Vec::new(),
         recipients,
     }))
 }

@@ -47,6 +47,12 @@ pub async fn update(
                 if let Some(rule) = change.holidays {
                     r.holidays = rule.code().to_owned();
                 }
+                if let Some(reminders) = change.reminders {
+                    r.reminders = reminders.bits();
+                }
+                if let Some(hold) = change.hold {
+                    r.hold = hold;
+                }
                 if let Some(zone) = change.time_zone {
                     r.time_zone = zone.name().to_owned();
                 }

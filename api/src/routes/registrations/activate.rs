@@ -1,7 +1,7 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use diesel::prelude::*;
 use shared::Problem;
-use shared::domain::{DeliveryWindow, HolidayRule, TimeZoneName};
+use shared::domain::{DeliveryWindow, HolidayRule, Reminders, TimeZoneName};
 use shared::dto::{ActivationRequest, SessionTokens, require_password};
 use shared::{FieldCode, FieldErrors};
 
@@ -98,6 +98,8 @@ pub async fn activate(
                         window: DeliveryWindow::ALL,
                         time_zone: TimeZoneName::DEFAULT.name(),
                         holidays: HolidayRule::default(),
+                        reminders: Reminders::NONE,
+                        hold: false,
                         language: account.language(),
                         verified: true,
                     },
