@@ -335,12 +335,23 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .send_keys(" ")
         .await?;
     b.find("#holidays-skip_with_year_end:checked").await?;
+    // A reminder an hour before each maintenance, and notices outside the hours held until
+    // they begin: both ticked with the space bar.
+    b.find("#reminder-1h").await?.send_keys(" ").await?;
+    b.find("#reminder-1h:checked").await?;
+    b.find("#hold").await?.send_keys(" ").await?;
+    b.find("#hold:checked").await?;
     b.click("#recipient-to-confirm").await?;
     b.wait_for_text("#confirm-window", "月火水木金土 / 10:00–18:00")
         .await?;
     b.wait_for_text(
         "#confirm-holidays",
         "祝日と年末年始（12/29〜1/3）は配信しない",
+    )
+    .await?;
+    b.wait_for_text(
+        "#confirm-timing",
+        "開始の1時間前 · 時間外分はまとめて受け取る",
     )
     .await?;
     b.click("#recipient-save").await?;
@@ -353,8 +364,8 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
             use diesel::prelude::*;
             Ok(recipients
                 .filter(email.eq("team@example.com"))
-                .select((status, weekdays, hours, holidays))
-                .first::<(String, i32, i32, String)>(conn)?)
+                .select((status, weekdays, hours, holidays, reminders, hold))
+                .first::<(String, i32, i32, String, i32, bool)>(conn)?)
         })
         .await?;
     assert_eq!(
@@ -363,7 +374,9 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
             "verified".to_owned(),
             0b011_1111,
             0b11_1111_1100_0000_0000,
-            "skip_with_year_end".to_owned()
+            "skip_with_year_end".to_owned(),
+            shared::domain::ReminderLead::Hour.bit(),
+            true,
         )
     );
     b.goto(&app.url("/mysupport")).await?;

@@ -245,6 +245,61 @@ backend_tests! {
         Ok(())
     }
 
+    async fn held_notices_come_as_one_digest_event_and_reminders_as_their_own(app: TestApp) -> anyhow::Result<()> {
+        use chrono::TimeZone;
+        let jst = |d: u32, h: u32| chrono::FixedOffset::east_opt(9 * 3600)
+            .and_then(|tokyo| tokyo.with_ymd_and_hms(2027, 3, d, h, 0, 0).single())
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_default();
+        // Friday 5 March 2027, 20:00 in Tokyo.
+        app.clock.set(jst(5, 20));
+        let sink = HookSink::start().await?;
+        let op = operator(&app, "op@example.com").await?;
+        let owner = subscriber(&app, "owner@example.com").await?;
+        let created = add(&app, &owner, json!({
+            "channel": "webhook", "name": "平日の運用", "url": sink.url("/office"),
+            "weekdays": ["mon", "tue", "wed", "thu", "fri"], "hours": (9..18).collect::<Vec<i64>>(),
+            "reminders": ["1h"], "hold": true,
+        })).await?;
+        assert_eq!((created.destination.reminders.len(), created.destination.hold), (1, true));
+        let code = code_of(&sink.at("/office")[0])?;
+        verify(&app, &owner, &created.destination.id, &code).await?;
+        sink.wait_for("/office", 2).await?;
+
+        // Two notices out of hours: held. The maintenance starts Monday 12:00.
+        publish(&app, &op, outage("夜間の障害")).await?;
+        let mut work = maintenance("月曜の作業");
+        work["starts_at"] = json!(jst(8, 12).to_rfc3339());
+        work["ends_at"] = json!(jst(8, 14).to_rfc3339());
+        publish(&app, &op, work).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        assert_eq!(sink.at("/office").len(), 2, "nothing before the window opens");
+
+        // Monday 09:00: one digest event with both, each with its issue time.
+        app.clock.set(jst(8, 9));
+        let got = sink.wait_for("/office", 3).await?;
+        // (Signed like every delivery, but stamped with the moved clock, which the reference
+        // library would refuse as being in the future: signatures are checked above.)
+        let digest = &got[2];
+        assert!(digest.header("webhook-signature").is_some_and(|s| s.starts_with("v1,")));
+        let body = digest.json()?;
+        assert_eq!(body["type"], "notice.digest", "{body}");
+        let titles: Vec<&str> = body["data"]["notices"].as_array().map(|a| a.iter().filter_map(|n| n["title_ja"].as_str()).collect()).unwrap_or_default();
+        assert_eq!(titles, ["夜間の障害", "月曜の作業"]);
+        assert_eq!(body["data"]["notices"][0]["issued_at"], json!(jst(5, 20)));
+
+        // 11:00, an hour before the start: the reminder.
+        app.clock.set(jst(8, 11));
+        let got = sink.wait_for("/office", 4).await?;
+        let reminder = got[3].json()?;
+        assert_eq!(reminder["type"], "notice.reminder", "{reminder}");
+        assert_eq!(reminder["data"]["reminder"], "1h");
+        assert_eq!(reminder["data"]["notice"]["title_ja"], "月曜の作業");
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        assert_eq!(sink.at("/office").len(), 4, "each once");
+        Ok(())
+    }
+
     async fn rotation_signs_with_both_secrets_for_a_day(app: TestApp) -> anyhow::Result<()> {
         let sink = HookSink::start().await?;
         let owner = subscriber(&app, "owner@example.com").await?;

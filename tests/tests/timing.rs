@@ -14,7 +14,7 @@ use shared::domain::{DeliveryWindow, ReminderLead, Reminders, Weekday};
 use shared::dto::{DeliveryLogEntry, DeliveryLogPage, DeliveryPreview, DeliveryState};
 use shirase_tests::fixtures::{self, Address};
 use shirase_tests::flows::{PASSWORD, customer, login, operator, publish};
-use shirase_tests::{TestApp, backend_tests};
+use shirase_tests::{Backend, Mode, Reply, SmtpSink, TestApp, backend_tests};
 
 const A: &str = "id-federation";
 
@@ -317,4 +317,156 @@ backend_tests! {
 
 fn urlencode(t: DateTime<Utc>) -> String {
     t.to_rfc3339().replace('+', "%2B")
+}
+
+/// Digests are deliveries like any other: a dispatcher that dies with digests in flight is
+/// taken over once their lease runs out, and no address whose server accepted its digest
+/// gets a second one; every held notice ends recorded as sent, once.
+async fn a_killed_dispatcher_sends_no_digest_twice(backend: Backend) -> anyhow::Result<()> {
+    let mode = Mode {
+        no_dispatcher: true,
+        ..Mode::default()
+    };
+    let Some(app) = TestApp::spawn_with(backend, mode).await? else {
+        return Ok(());
+    };
+    app.clock.set(jst(2027, 3, 5, 20, 0));
+    let op = {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
+        let op = operator(&app, "op@example.com").await;
+        let _ = stop.send(true);
+        helper.await?;
+        op?
+    };
+    app.db(|conn| {
+        let acc = fixtures::account(conn, "acc@example.com")?;
+        fixtures::subscribe(conn, &acc, A, false, true)?;
+        for i in 0..6 {
+            let email = format!("held{i}@example.com");
+            fixtures::address(
+                conn,
+                &acc,
+                Address {
+                    window: office(),
+                    hold: true,
+                    ..Address::new(&email)
+                },
+            )?;
+        }
+        Ok(())
+    })
+    .await?;
+    for title in ["認証エラー", "ディレクトリの遅延"] {
+        let (_, receipt) = publish(
+            &app,
+            &op,
+            json!({
+                "kind": "outage", "products": [A], "title_ja": title, "body_ja": "調査しています。",
+                "starts_at": jst(2027, 3, 5, 19, 50).to_rfc3339(),
+            }),
+        )
+        .await?;
+        assert_eq!((receipt.audience, receipt.skipped), (0, 6));
+    }
+    let rows = |carries: &'static str, status: &'static str| {
+        let app = &app;
+        async move {
+            app.db(move |conn| {
+                use api::schema::deliveries::dsl as d;
+                use diesel::prelude::*;
+                Ok(d::deliveries
+                    .filter(d::carries.eq(carries))
+                    .filter(d::status.eq(status))
+                    .count()
+                    .get_result::<i64>(conn)?)
+            })
+            .await
+        }
+    };
+    assert_eq!(
+        (
+            rows("notice", "held").await?,
+            rows("digest", "pending").await?
+        ),
+        (12, 6)
+    );
+
+    // Monday 09:00. The first server accepts two digests, then takes data and never answers.
+    app.clock.set(jst(2027, 3, 8, 9, 0));
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    let stuck = SmtpSink::start_with(std::sync::Arc::new(move |_, _| {
+        if counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 2 {
+            Reply::Accept
+        } else {
+            Reply::Hang
+        }
+    }))
+    .await?;
+    let doomed = app.dispatcher(&stuck)?;
+    let running = tokio::spawn(async move { doomed.drain_once().await });
+    stuck.wait_for_count(2, 10, |_| true).await?;
+    for _ in 0..100 {
+        if rows("digest", "sent").await? == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        rows("digest", "sent").await?,
+        2,
+        "accepted digests are recorded as they go"
+    );
+    assert_eq!(
+        rows("notice", "sent").await?,
+        4,
+        "with the notices they carried"
+    );
+    running.abort(); // The process dies.
+    let _ = running.await;
+
+    let healthy = SmtpSink::start().await?;
+    let successor = app.dispatcher(&healthy)?;
+    assert_eq!(
+        successor.drain_once().await?,
+        0,
+        "leased digests are not taken early"
+    );
+    app.clock
+        .advance(api::delivery::dispatcher::LEASE + chrono::Duration::seconds(1));
+    assert_eq!(successor.drain().await?, 4);
+    let first: Vec<String> = stuck
+        .all()
+        .iter()
+        .flat_map(|m| m.envelope_to.clone())
+        .collect();
+    assert_eq!(
+        first.len(),
+        2,
+        "the stuck server kept only what it accepted"
+    );
+    for to in &first {
+        assert!(healthy.to(to).is_empty(), "{to} got a second digest");
+    }
+    assert_eq!(healthy.all().len(), 4);
+    for m in healthy.all() {
+        assert!(m.subject.contains("2 件"), "{}", m.subject);
+    }
+    assert_eq!(
+        (rows("notice", "held").await?, rows("notice", "sent").await?),
+        (0, 12)
+    );
+    assert_eq!(rows("digest", "sent").await?, 6);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_killed_dispatcher_sends_no_digest_twice() -> anyhow::Result<()> {
+    a_killed_dispatcher_sends_no_digest_twice(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_killed_dispatcher_sends_no_digest_twice() -> anyhow::Result<()> {
+    a_killed_dispatcher_sends_no_digest_twice(Backend::Postgres).await
 }

@@ -50,11 +50,12 @@ impl Filter {
 fn badge(state: DeliveryState) -> &'static str {
     match state {
         DeliveryState::Sent => "badge active",
-        DeliveryState::Queued => "badge status",
+        DeliveryState::Queued | DeliveryState::Held => "badge status",
         DeliveryState::Failed | DeliveryState::Bounced => "badge stopped",
         DeliveryState::SkippedWindow
         | DeliveryState::SkippedUnsubscribed
-        | DeliveryState::SkippedSuspended => "badge pending",
+        | DeliveryState::SkippedSuspended
+        | DeliveryState::Withdrawn => "badge pending",
     }
 }
 
@@ -213,7 +214,7 @@ fn LogTable(entries: RwSignal<Vec<DeliveryLogEntry>>) -> impl IntoView {
                 <th scope="col">{t(Msg::LogReply)}</th>
             </tr></thead>
             <tbody>
-                <For each=move || entries.get() key=|e| (e.publication_id.clone(), e.destination.id.clone(), e.state) let:e>
+                <For each=move || entries.get() key=|e| (e.publication_id.clone(), e.destination.id.clone(), e.reminder, e.state) let:e>
                     {
                         let (ja, en) = (e.title_ja.clone(), e.title_en.clone());
                         let title = move || match (&en, lang.get()) {
@@ -221,8 +222,10 @@ fn LogTable(entries: RwSignal<Vec<DeliveryLogEntry>>) -> impl IntoView {
                             _ => ja.clone(),
                         };
                         let state = e.state;
-                        // Sent rows show when they went; the others when the notice was issued.
-                        let when = site_time(e.sent_at.unwrap_or(e.issued_at));
+                        // Sent rows show when they went, queued and held ones when they are to
+                        // go, the others when the notice was issued.
+                        let when = site_time(e.sent_at.or(e.due_at).unwrap_or(e.issued_at));
+                        let due = e.sent_at.is_none() && e.due_at.is_some();
                         view! {
                             <tr data-state=state.code() data-destination=e.destination.id.clone()>
                                 <td class="log-notice">
@@ -230,10 +233,13 @@ fn LogTable(entries: RwSignal<Vec<DeliveryLogEntry>>) -> impl IntoView {
                                     {(e.sequence > 0).then(|| view! {
                                         " " <span class="badge status">{t(Msg::LogUpdate)} " #" {e.sequence}</span>
                                     })}
+                                    {e.reminder.map(|lead| view! {
+                                        " " <span class="badge status reminder">{t(Msg::LogReminder)} " " {lead.code()}</span>
+                                    })}
                                 </td>
                                 <td class="log-destination">{e.destination.label.clone()}</td>
                                 <td><span class=badge(state)>{move || i18n::delivery_state(state).text(lang.get())}</span></td>
-                                <td class="log-when">{when}</td>
+                                <td class="log-when">{due.then(|| view! { {t(Msg::LogDueAt)} " " })}{when}</td>
                                 <td class="log-reply">{e.reply_code.clone().map(|c| view! { <code title=e.reply.clone().unwrap_or_default()>{c}</code> })}</td>
                             </tr>
                         }

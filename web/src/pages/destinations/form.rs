@@ -6,7 +6,9 @@ use shared::dto::{HookChannel, NewDestinationRequest};
 
 use super::{Added, JustAdded, channel_label};
 use crate::api::{self, ApiError};
-use crate::components::{ErrorSummary, Field, HolidayChoice, WindowGrid, focus_first_invalid};
+use crate::components::{
+    ErrorSummary, Field, HolidayChoice, TimingChoice, WindowGrid, focus_first_invalid,
+};
 use crate::i18n::{Msg, field_message, t, use_lang};
 use crate::pages::recipients::ZONES;
 use crate::pages::redirect_for;
@@ -20,6 +22,7 @@ const FIELDS: &[(&str, Msg)] = &[
     ("weekdays", Msg::Weekdays),
     ("hours", Msg::Hours),
     ("holidays", Msg::HolidaysLegend),
+    ("reminders", Msg::RemindersLegend),
 ];
 
 /// 「配信先を追加」: kind, name, URL, language, the notices to receive and the window. The
@@ -38,6 +41,8 @@ pub fn Form() -> impl IntoView {
     let outage = RwSignal::new(true);
     let window = RwSignal::new(DeliveryWindow::ALL);
     let holidays = RwSignal::new(HolidayRule::default());
+    let reminders = RwSignal::new(Vec::new());
+    let hold = RwSignal::new(false);
     let time_zone = RwSignal::new(ZONES[0].to_owned());
     let errors = RwSignal::new(FieldErrors::default());
     let general = RwSignal::new(None::<Msg>);
@@ -82,6 +87,14 @@ pub fn Form() -> impl IntoView {
             hours: Some(w.hours().iter().map(|&h| i64::from(h)).collect()),
             time_zone: Some(time_zone.get_untracked()),
             holidays: Some(holidays.get_untracked().code().to_owned()),
+            reminders: Some(
+                reminders
+                    .get_untracked()
+                    .iter()
+                    .map(|l: &shared::domain::ReminderLead| l.code().to_owned())
+                    .collect(),
+            ),
+            hold: Some(hold.get_untracked()),
             language: Some(language.get_untracked().code().to_owned()),
             maintenance: Some(maintenance.get_untracked()),
             outage: Some(outage.get_untracked()),
@@ -129,6 +142,7 @@ pub fn Form() -> impl IntoView {
                     <legend>{t(Msg::Weekdays)}" · "{t(Msg::Hours)}</legend>
                     <WindowGrid window />
                     <HolidayChoice holidays />
+                    <TimingChoice reminders hold errors />
                 </fieldset>
                 <div class="field">
                     <label for="time_zone">{t(Msg::TimeZone)}</label>

@@ -7,7 +7,7 @@ use shared::dto::{DeliveryAttemptView, DestinationStatus, DestinationView, HookC
 use super::channel_label;
 use super::verify::TestOutcome;
 use crate::api::{self, ApiError};
-use crate::components::{Alert, ConfirmDialog, holiday_suffix};
+use crate::components::{Alert, ConfirmDialog, holiday_suffix, timing_summary};
 use crate::i18n::{Msg, t, use_lang, window_summary};
 use crate::pages::recipients::MySupportTabs;
 use crate::pages::redirect_for;
@@ -168,6 +168,10 @@ fn DestinationTable(list: RwSignal<Vec<DestinationView>>) -> impl IntoView {
                                     {holiday_suffix(d.holidays).map(|m| view! { " · " {t(m)} })}
                                     <small class="muted">" (" {d.time_zone.clone()} ")"</small>
                                 </p>
+                                {(!d.reminders.is_empty() || d.hold).then(|| {
+                                    let parts = timing_summary(&d.reminders, d.hold);
+                                    view! { <p class="timing muted">{move || parts.iter().map(|m| m.text(lang.get())).collect::<Vec<_>>().join(" · ")}</p> }
+                                })}
                                 {(status == DestinationStatus::Quarantined).then(|| view! {
                                     <p class="quarantined">{t(Msg::QuarantinedLead)}</p>
                                 })}

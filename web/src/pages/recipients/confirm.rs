@@ -6,7 +6,7 @@ use shared::{FieldErrors, ProblemKind};
 
 use super::RecipientDraft;
 use crate::api::{self, ApiError};
-use crate::components::Alert;
+use crate::components::{Alert, timing_summary};
 use crate::i18n::{Msg, t, use_lang, window_summary};
 use crate::pages::redirect_for;
 
@@ -30,6 +30,15 @@ pub fn Confirm() -> impl IntoView {
             let email = draft.email.get_untracked();
             let time_zone = Some(draft.time_zone.get_untracked());
             let holidays = Some(draft.holidays.get_untracked().code().to_owned());
+            let reminders = Some(
+                draft
+                    .reminders
+                    .get_untracked()
+                    .iter()
+                    .map(|l| l.code().to_owned())
+                    .collect(),
+            );
+            let hold = Some(draft.hold.get_untracked());
             let result = match draft.id.get_value() {
                 None => {
                     api::add_recipient(&NewRecipientRequest {
@@ -38,6 +47,8 @@ pub fn Confirm() -> impl IntoView {
                         hours: Some(hours),
                         time_zone,
                         holidays,
+                        reminders,
+                        hold,
                         language: None,
                     })
                     .await
@@ -51,6 +62,8 @@ pub fn Confirm() -> impl IntoView {
                             hours: Some(hours),
                             time_zone,
                             holidays,
+                            reminders,
+                            hold,
                             language: None,
                         },
                     )
@@ -93,6 +106,15 @@ pub fn Confirm() -> impl IntoView {
                         HolidayRule::Skip => Msg::HolidaysSkip,
                         HolidayRule::SkipWithYearEnd => Msg::HolidaysSkipWithYearEnd,
                     }.text(lang.get())}</dd></div>
+                <div class="review-row"><dt>{t(Msg::RemindersLegend)}" · "{t(Msg::HoldLegend)}</dt>
+                    <dd id="confirm-timing">{move || {
+                        let l = lang.get();
+                        timing_summary(&draft.reminders.get(), draft.hold.get())
+                            .into_iter()
+                            .map(|m| m.text(l))
+                            .collect::<Vec<_>>()
+                            .join(" · ")
+                    }}</dd></div>
                 <div class="review-row"><dt>{t(Msg::TimeZone)}</dt><dd>{move || draft.time_zone.get()}</dd></div>
             </dl>
             {move || draft.window.get().is_empty().then(|| view! { <Alert kind="error">{t(Msg::EmptyWindowWarning)}</Alert> })}

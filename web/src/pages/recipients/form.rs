@@ -4,10 +4,11 @@ use shared::FieldErrors;
 use shared::domain::EmailAddress;
 
 use super::{RecipientDraft, ZONES};
-use crate::components::{Field, HolidayChoice, WindowGrid};
+use crate::components::{Field, HolidayChoice, TimingChoice, WindowGrid};
 use crate::i18n::{Msg, t};
 
-/// 新規登録 / 変更: the address, its weekdays and hours, holidays, its time zone.
+/// 新規登録 / 変更: the address, its weekdays and hours, holidays, reminders and holding,
+/// its time zone.
 #[component]
 pub fn Form() -> impl IntoView {
     let draft = expect_context::<RecipientDraft>();
@@ -38,6 +39,7 @@ pub fn Form() -> impl IntoView {
                         <legend>{t(Msg::Weekdays)}" · "{t(Msg::Hours)}</legend>
                         <WindowGrid window=draft.window />
                         <HolidayChoice holidays=draft.holidays />
+                        <TimingChoice reminders=draft.reminders hold=draft.hold errors=draft.errors />
                     </fieldset>
                     <div class="field">
                         <label for="time_zone">{t(Msg::TimeZone)}</label>

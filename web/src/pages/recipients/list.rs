@@ -5,7 +5,7 @@ use shared::domain::DeliveryWindow;
 use shared::dto::{RecipientStatus, RecipientView, SuspensionReason};
 
 use crate::api::{self, ApiError};
-use crate::components::{Alert, ConfirmDialog, holiday_suffix};
+use crate::components::{Alert, ConfirmDialog, holiday_suffix, timing_summary};
 use crate::i18n::{Msg, t, use_lang, window_summary};
 use crate::pages::redirect_for;
 
@@ -121,6 +121,10 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
                                     {holiday_suffix(r.holidays).map(|m| view! { " · " {t(m)} })}
                                     <small class="muted">" (" {r.time_zone.clone()} ")"</small>
                                     {window.is_empty().then(|| view! { <span class="badge pending">"!"</span> })}
+                                    {(!r.reminders.is_empty() || r.hold).then(|| {
+                                        let parts = timing_summary(&r.reminders, r.hold);
+                                        view! { <small class="timing">{move || parts.iter().map(|m| m.text(lang.get())).collect::<Vec<_>>().join(" · ")}</small> }
+                                    })}
                                 </td>
                                 <td class="actions-cell"><div class="row-actions">
                                     {suspended.is_some().then(|| {

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::FieldErrors;
-use shared::domain::{DeliveryWindow, HolidayRule, TimeZoneName};
+use shared::domain::{DeliveryWindow, HolidayRule, ReminderLead, TimeZoneName};
 
 use crate::api::{self, ApiError};
 
@@ -29,6 +29,8 @@ pub struct RecipientDraft {
     pub window: RwSignal<DeliveryWindow>,
     pub time_zone: RwSignal<String>,
     pub holidays: RwSignal<HolidayRule>,
+    pub reminders: RwSignal<Vec<ReminderLead>>,
+    pub hold: RwSignal<bool>,
     pub errors: RwSignal<FieldErrors>,
     pub ready: RwSignal<bool>,
 }
@@ -52,6 +54,8 @@ pub fn Wizard() -> impl IntoView {
         window: RwSignal::new(DeliveryWindow::ALL),
         time_zone: RwSignal::new(TimeZoneName::DEFAULT.name().to_owned()),
         holidays: RwSignal::new(HolidayRule::default()),
+        reminders: RwSignal::new(Vec::new()),
+        hold: RwSignal::new(false),
         errors: RwSignal::new(FieldErrors::default()),
         ready: RwSignal::new(id.is_none()),
     };
@@ -76,6 +80,8 @@ pub fn Wizard() -> impl IntoView {
                 .set(DeliveryWindow::new(&r.weekdays, &r.hours).unwrap_or(DeliveryWindow::ALL));
             draft.time_zone.set(r.time_zone);
             draft.holidays.set(r.holidays);
+            draft.reminders.set(r.reminders);
+            draft.hold.set(r.hold);
             draft.ready.set(true);
         }
         Some(Ok(Some(None))) => navigate("/mysupport/recipients", Default::default()),
