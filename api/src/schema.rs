@@ -156,6 +156,7 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         publish_at -> Nullable<Timestamp>,
         announce_lifecycle -> Bool,
+        impact -> Nullable<Text>,
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use shared::dto::{
-    NoticeDraft, NoticeKind, NoticeProduct, NoticeStatus, NoticeSummary, NoticeUpdateView,
+    Impact, NoticeDraft, NoticeKind, NoticeProduct, NoticeStatus, NoticeSummary, NoticeUpdateView,
     NoticeView,
 };
 use shared::markup;
@@ -30,6 +30,7 @@ pub struct Notice {
     /// A scheduled draft: when the scheduler publishes it.
     pub publish_at: Option<NaiveDateTime>,
     pub announce_lifecycle: bool,
+    pub impact: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -55,6 +56,11 @@ pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
 impl Notice {
     pub fn kind(&self) -> NoticeKind {
         NoticeKind::parse(&self.kind).unwrap_or(NoticeKind::Outage)
+    }
+
+    /// An outage's impact, if set.
+    pub fn impact(&self) -> Option<Impact> {
+        self.impact.as_deref().and_then(|i| Impact::parse(i).ok())
     }
 
     pub fn status(&self) -> NoticeStatus {
@@ -117,6 +123,7 @@ impl Notice {
                 notices::starts_at.eq(draft.starts_at.naive_utc()),
                 notices::ends_at.eq(draft.ends_at.map(|t| t.naive_utc())),
                 notices::announce_lifecycle.eq(draft.announce_lifecycle),
+                notices::impact.eq(draft.impact.map(|i| i.code())),
                 notices::updated_at.eq(now),
             ))
             .execute(conn)?;
@@ -244,6 +251,7 @@ impl Notice {
             published_at: self.published_at.map(utc),
             publish_at: self.publish_at.map(utc),
             announce_lifecycle: self.announce_lifecycle,
+            impact: self.impact(),
             updated_at: utc(self.updated_at),
             updates,
         }

@@ -20,6 +20,7 @@ pub mod products;
 pub mod recipients;
 pub mod registrations;
 pub mod sessions;
+pub mod status;
 pub mod subscriptions;
 pub mod terms;
 pub mod tokens;
@@ -86,6 +87,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(destinations::stopped::stopped)
         .service(deliveries::log::log)
         .service(bounces::report::report)
+        .service(status::show::show)
         .service(notices::list::list)
         .service(notices::create::create)
         .service(notices::show::show)

@@ -6,3 +6,4 @@ pub mod deliveries;
 pub mod destinations;
 pub mod notices;
 pub mod scheduler;
+pub mod status;

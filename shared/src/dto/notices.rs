@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::parse_slug;
+use super::{Impact, parse_slug};
 use crate::domain::{BoundedText, MultilineText, OptionalText};
 use crate::problem::{FieldCode, FieldErrors};
 
@@ -123,6 +123,9 @@ pub struct NoticeDraftRequest {
     /// `starts_at` and to `completed` at `ends_at` by itself, each step a follow-up; this
     /// says whether those follow-ups are mailed (default true) or only posted.
     pub announce_lifecycle: Option<bool>,
+    /// Outage only: `degraded`, `partial_outage` (when absent) or `major_outage`, the
+    /// state the products show on the status page while it is open.
+    pub impact: Option<String>,
 }
 
 /// `PATCH /api/v1/notices/{id}`: absent fields keep their stored value.
@@ -140,6 +143,7 @@ pub struct NoticePatch {
     pub ends_at: Option<String>,
     pub status: Option<String>,
     pub announce_lifecycle: Option<bool>,
+    pub impact: Option<String>,
 }
 
 impl NoticePatch {
@@ -156,6 +160,7 @@ impl NoticePatch {
             ends_at: self.ends_at.or(current.ends_at),
             status: self.status.or(current.status),
             announce_lifecycle: self.announce_lifecycle.or(current.announce_lifecycle),
+            impact: self.impact.or(current.impact),
         }
     }
 }
@@ -173,6 +178,7 @@ pub struct NoticeDraft {
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
     pub announce_lifecycle: bool,
+    pub impact: Option<Impact>,
 }
 
 pub fn parse_instant(raw: &str) -> Result<DateTime<Utc>, FieldCode> {
@@ -255,6 +261,15 @@ impl NoticeDraftRequest {
                 ("body_en", self.body_en.as_deref()),
             ],
         );
+        let impact = match (kind, self.impact.as_deref().map(str::trim)) {
+            (_, None | Some("")) => None,
+            (Some(NoticeKind::Outage), Some(raw)) => e.take("impact", Impact::parse(raw)),
+            // Maintenance has no impact: its products show 「メンテナンス中」.
+            (_, Some(_)) => {
+                e.push("impact", FieldCode::InvalidValue);
+                None
+            }
+        };
         let status = kind.and_then(|k| match self.status.as_deref().map(str::trim) {
             None | Some("") => Some(k.initial_status()),
             Some(s) => e.take("status", NoticeStatus::parse(s, k)),
@@ -278,6 +293,7 @@ impl NoticeDraftRequest {
                 starts_at: starts_at.unwrap_or_default(),
                 ends_at: ends_at.flatten(),
                 announce_lifecycle: self.announce_lifecycle.unwrap_or(true),
+                impact,
             }),
             _ => Err(e),
         }
@@ -431,6 +447,9 @@ pub struct NoticeView {
     pub publish_at: Option<DateTime<Utc>>,
     /// Maintenance: whether its automatic start and completion are mailed.
     pub announce_lifecycle: bool,
+    /// Outage: its impact, if set (a partial outage otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
     pub updated_at: DateTime<Utc>,
     pub updates: Vec<NoticeUpdateView>,
 }
@@ -449,6 +468,7 @@ impl NoticeView {
             ends_at: self.ends_at.map(|t| t.to_rfc3339()),
             status: Some(self.status.code().to_owned()),
             announce_lifecycle: Some(self.announce_lifecycle),
+            impact: self.impact.map(|i| i.code().to_owned()),
         }
     }
 }

@@ -124,6 +124,7 @@ impl NoticeTemplateView {
             ends_at: open.ends_at.clone(),
             status: None,
             announce_lifecycle: None,
+            impact: None,
         }
     }
 }

@@ -1,0 +1,3 @@
+//! The public status overview: each product's state and its last 90 days.
+
+pub mod show;
