@@ -153,7 +153,9 @@ async fn content(
             "title_en": "Sign-in errors",
             "body_ja": "現在、**認証エラー**が発生しています。\n\n- 影響: ログイン不可",
             "body_en": "Sign-in fails.",
-            "starts_at": "2026-12-02T01:00:00Z",
+            // Under way: the status page shows it on its product.
+            "starts_at": (chrono::Utc::now() - chrono::Duration::hours(2)).to_rfc3339(),
+            "impact": "major_outage",
         }),
     )
     .await?;
@@ -185,6 +187,12 @@ async fn walk(
         ("register", "/register".to_owned(), "#to-confirm"),
         ("login", "/login".to_owned(), "form button[type=submit]"),
         ("notices", "/notices".to_owned(), ".notice-card"),
+        // The open outage shows on its product.
+        (
+            "status",
+            "/status".to_owned(),
+            ".status-product[data-slug='id-federation'] .state-badge.state-major_outage",
+        ),
         ("notice", format!("/notices/{notice}"), "#notice-title"),
         (
             "product",

@@ -14,7 +14,8 @@ use shared::dto::{
     PasswordResetConfirm, PasswordResetRequest, ProductView, PublicationReceipt, RecipientPatch,
     RecipientVerificationStatus, RecipientView, RefreshRequest, RegistrationAccepted,
     RegistrationRequest, RegistrationStatus, ScheduleRequest, SecretRotated, SessionTokens,
-    SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView, TokenView, UnsubscribeTarget,
+    StatusOverview, SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView, TokenView,
+    UnsubscribeTarget,
 };
 use shared::{Problem, ProblemKind};
 
@@ -224,6 +225,10 @@ pub async fn confirm_password_reset(token: &str, new_password: &str) -> ApiResul
     };
     let url = format!("{BASE}/password-resets/{token}");
     read_empty(send(Request::post(&url), Some(&body)).await?).await
+}
+
+pub async fn status() -> ApiResult<StatusOverview> {
+    read(send(Request::get(&format!("{BASE}/status")), None::<&()>).await?).await
 }
 
 pub async fn catalog() -> ApiResult<Catalog> {

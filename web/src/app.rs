@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/operator/notices/new") view=operator::NewNotice />
                     <Route path=path!("/operator/notices/:id") view=operator::ConsoleNotice />
                     <Route path=path!("/operator/notices/:id/edit") view=operator::EditNotice />
+                    <Route path=path!("/status") view=pages::status::StatusPage />
                     <Route path=path!("/notices") view=notices::Notices />
                     <Route path=path!("/notices/:id") view=notices::NoticePage />
                     <Route path=path!("/unsubscribe/:token") view=pages::Unsubscribe />

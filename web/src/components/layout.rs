@@ -41,6 +41,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span>"Shirase " <small>{t(Msg::SiteName)}</small></span>
                 </A>
                 <nav class="site-nav" aria-label="main">
+                    <A href="/status" attr:class="nav-link" attr:id="nav-status">{t(Msg::StatusNav)}</A>
                     <A href="/notices" attr:class="nav-link" attr:id="nav-notices">{t(Msg::Notices)}</A>
                     <A href="/support" attr:class="nav-link" attr:id="nav-products">{t(Msg::Products)}</A>
                     <Show

@@ -14,6 +14,7 @@ pub mod operator;
 pub mod password_reset;
 pub mod recipients;
 pub mod register;
+pub mod status;
 pub mod support;
 mod unsubscribe;
 

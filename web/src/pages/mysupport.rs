@@ -129,6 +129,8 @@ fn Subscriptions(list: RwSignal<Vec<SubscriptionView>>) -> impl IntoView {
             })
             .unwrap_or_default()
     });
+    // One fetch of the status page's data for every row's state.
+    crate::pages::status::provide_status();
     view! {
         <div class="card">
             <div class="card-head">
@@ -185,6 +187,7 @@ fn SubscriptionRow(
                     {move || pick(lang.get(), &product.name_ja, &product.name_en)}
                 </A>
                 {product.retired.then(|| view! { <span class="badge retired">{t(Msg::Retired)}</span> })}
+                <crate::pages::status::ProductStateBadge slug=product.slug.clone() />
             </td>
             <td>
                 <A href=settings attr:class="mail-settings">

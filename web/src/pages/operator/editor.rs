@@ -64,6 +64,8 @@ struct Form {
     ends: RwSignal<String>,
     status: RwSignal<String>,
     announce_lifecycle: RwSignal<bool>,
+    /// Outage: its impact code, empty for the default (a partial outage).
+    impact: RwSignal<String>,
 }
 
 impl Form {
@@ -79,6 +81,7 @@ impl Form {
             ends: RwSignal::new(String::new()),
             status: RwSignal::new(String::new()),
             announce_lifecycle: RwSignal::new(true),
+            impact: RwSignal::new(String::new()),
         }
     }
 
@@ -106,6 +109,8 @@ impl Form {
             .set(n.ends_at.map(to_site_input).unwrap_or_default());
         self.status.set(n.status.code().into());
         self.announce_lifecycle.set(n.announce_lifecycle);
+        self.impact
+            .set(n.impact.map(|i| i.code().to_owned()).unwrap_or_default());
     }
 
     /// The request as it stands, without subscribing to the fields.
@@ -132,6 +137,11 @@ impl Form {
             },
             status: optional(self.status.get()),
             announce_lifecycle: maintenance.then(|| self.announce_lifecycle.get()),
+            impact: if maintenance {
+                None
+            } else {
+                optional(self.impact.get())
+            },
         }
     }
 }
@@ -281,6 +291,18 @@ fn DraftFields(form: Form, errors: RwSignal<FieldErrors>) -> impl IntoView {
                     {t(Msg::AnnounceLifecycle)}
                 </label>
                 <p class="hint" id="announce-lifecycle-hint">{t(Msg::AnnounceLifecycleHint)}</p>
+            </div>
+        </Show>
+        <Show when=move || form.kind.get() == "outage">
+            <div class="field">
+                <label for="impact">{t(Msg::ImpactLabel)}</label>
+                <select id="impact" aria-describedby="impact-hint" prop:value=move || form.impact.get()
+                    on:change=move |ev| form.impact.set(event_target_value(&ev))>
+                    <option value="">{t(Msg::StatePartialOutage)}</option>
+                    <option value="degraded">{t(Msg::StateDegraded)}</option>
+                    <option value="major_outage">{t(Msg::StateMajorOutage)}</option>
+                </select>
+                <p class="hint" id="impact-hint">{t(Msg::ImpactHint)}</p>
             </div>
         </Show>
         <StatusSelect id="status" value=form.status statuses=Signal::derive(statuses) errors />

@@ -133,6 +133,10 @@ fn ProductCard(p: ProductView, registered: RwSignal<bool>, on_ask: Callback<()>)
         </nav>
         <div class="card">
             <h1 id="product-name">{name}{retired.then(|| view! { <span class="badge retired">{t(Msg::Retired)}</span> })}</h1>
+            <p class="product-state" id="product-state">
+                <A href="/status">{t(Msg::StatusNav)}</A>": "
+                <crate::pages::status::ProductStateBadge slug=p.slug.clone() />
+            </p>
             <p>{move || pick(lang.get(), &p.description_ja, &p.description_en)}</p>
             <div class="actions start">
                 {move || if registered.get() {
