@@ -412,6 +412,13 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .format("%Y-%m-%dT%H:%M")
         .to_string();
     b.set_value("#starts_at", &start).await?;
+    // Its impact, chosen with the arrow keys: the default (a partial outage), degraded,
+    // then a major outage.
+    b.find("#impact")
+        .await?
+        .send_keys("\u{E015}\u{E015}")
+        .await?;
+    b.wait_for_value("#impact", "major_outage").await?;
     // The live preview: the page, and both mails from the server's templates.
     b.wait_for_text("#page-preview strong", "ログインできません")
         .await?;
@@ -457,6 +464,15 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     assert_eq!(b.find("#count-failed").await?.text().await?, "0");
     let progress = b.find("#delivery-progress").await?;
     assert_eq!(progress.attr("value").await?, Some(reach.clone()));
+    // The status page shows the product down, from the menu.
+    b.click("#nav-status").await?;
+    b.wait_for_path("/status").await?;
+    b.find(".status-product[data-slug='id-federation'] .state-badge.state-major_outage")
+        .await?;
+    b.wait_for_text("#status-headline", "障害が発生しています")
+        .await?;
+    b.goto(&app.url(&format!("/operator/notices/{id}"))).await?;
+    b.find("#post-update").await?;
 
     // An empty follow-up is refused beside its body, before any dialog.
     b.click("#post-update").await?;
