@@ -96,6 +96,7 @@ diesel::table! {
         body_html -> Text,
         message_id -> Text,
         received_at -> Timestamp,
+        raw -> Nullable<Text>,
     }
 }
 

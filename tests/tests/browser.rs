@@ -566,6 +566,15 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     }
     let (mail_id, address) = mail.ok_or_else(|| anyhow::anyhow!("no outage mail"))?;
     b.goto(&app.url(&format!("/dev/mailbox/{mail_id}"))).await?;
+    // The mailbox shows the message's every header, as a receiving server sees them.
+    for header in [
+        "Auto-Submitted",
+        "List-Id",
+        "List-Unsubscribe-Post",
+        "Message-ID",
+    ] {
+        b.wait_for_text("table.headers", header).await?;
+    }
     let link = b.find("pre.text a[href*='/unsubscribe/']").await?;
     let href = link.attr("href").await?.unwrap_or_default();
     b.goto(&href).await?;

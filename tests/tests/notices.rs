@@ -1069,3 +1069,116 @@ async fn postgres_an_update_can_be_posted_without_notifying() -> anyhow::Result<
     };
     an_update_can_be_posted_without_notifying(app).await
 }
+
+/// Without an SMTP server, mail goes to the dev mailbox: whole, so that its page shows every
+/// header (threading, unsubscribing) and lists the attachments, the `.ics` of a maintenance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dev_mailbox_shows_every_header_and_the_attachments() -> anyhow::Result<()> {
+    let app = TestApp::spawn_with_dev_mailbox().await?;
+    // Signed up through the API, activated from the link in the mailbox.
+    let res = app
+        .post(
+            "/api/v1/registrations",
+            None,
+            shirase_tests::flows::signup("op@example.com"),
+        )
+        .await?;
+    assert_eq!(res.status, 202, "{res:?}");
+    let mut token = None;
+    for _ in 0..100 {
+        token = app
+            .db(|conn| {
+                use api::schema::dev_mailbox::dsl::*;
+                use diesel::prelude::*;
+                let text = dev_mailbox
+                    .filter(recipient.eq("op@example.com"))
+                    .select(body_text)
+                    .first::<String>(conn)
+                    .optional()?;
+                Ok(text.and_then(|t| {
+                    let (_, after) = t.split_once("/register/activate?token=")?;
+                    Some(after.split_whitespace().next()?.to_owned())
+                }))
+            })
+            .await?;
+        if token.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let token = token.ok_or_else(|| anyhow::anyhow!("no activation mail in the dev mailbox"))?;
+    let tokens = shirase_tests::flows::activate(&app, &token).await?;
+    let version = app.get("/api/v1/terms", None).await?.body["version"].clone();
+    let res = app
+        .post(
+            "/api/v1/me/terms-acceptance",
+            Some(&tokens.access_token),
+            json!({"version": version}),
+        )
+        .await?;
+    assert_eq!(res.status, 204, "{res:?}");
+    app.db(|conn| {
+        Ok(api::models::account::Account::set_role(
+            conn,
+            "op@example.com",
+            "operator",
+        )?)
+    })
+    .await?;
+    let op = tokens.access_token;
+    app.db(|conn| {
+        let acc = fixtures::account(conn, "acc@example.com")?;
+        fixtures::subscribe(conn, &acc, A, true, false)?;
+        fixtures::address(conn, &acc, Address::new("ops@example.com"))?;
+        Ok(())
+    })
+    .await?;
+    let (notice, _) = publish(&app, &op, json!({
+        "kind": "maintenance", "products": [A], "title_ja": "定期メンテナンス", "body_ja": "作業します。",
+        "starts_at": "2030-01-10T01:00:00Z", "ends_at": "2030-01-10T03:00:00Z",
+    })).await?;
+    let res = app.post(&format!("/api/v1/notices/{notice}/updates"), Some(&op), json!({"body_ja": "時間を変更します。", "starts_at": "2030-01-10T02:00:00Z", "ends_at": "2030-01-10T04:00:00Z"})).await?;
+    assert_eq!(res.status, 202, "{res:?}");
+    // The update's mail to the address, once the dispatcher has put it in the mailbox.
+    let mut found = None;
+    for _ in 0..100 {
+        found = app
+            .db(|conn| {
+                use api::schema::dev_mailbox::dsl::*;
+                use diesel::prelude::*;
+                Ok(dev_mailbox
+                    .filter(recipient.eq("ops@example.com"))
+                    .filter(body_text.like("%時間を変更します。%"))
+                    .select(id)
+                    .first::<String>(conn)
+                    .optional()?)
+            })
+            .await?;
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let id = found.ok_or_else(|| anyhow::anyhow!("no update mail in the dev mailbox"))?;
+    let page = app
+        .http
+        .get(app.url(&format!("/dev/mailbox/{id}")))
+        .send()
+        .await?
+        .text()
+        .await?;
+    for needle in [
+        "In-Reply-To",
+        "References",
+        "Auto-Submitted",
+        "List-Unsubscribe",
+        "maintenance.ics",
+        "text/calendar",
+    ] {
+        assert!(
+            page.contains(needle),
+            "{needle} missing from the dev mailbox page"
+        );
+    }
+    Ok(())
+}

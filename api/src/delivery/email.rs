@@ -106,12 +106,19 @@ impl EmailChannel {
         match &self.transport {
             Transport::DevMailbox(pool) => {
                 let mail = self.render(d).map_err(permanent)?;
+                // The very message SMTP would carry, headers and attachments included.
+                let raw = self
+                    .prepare(d)
+                    .and_then(|p| self.build(d, p))
+                    .map_err(permanent)?
+                    .formatted();
+                let raw = String::from_utf8_lossy(&raw).into_owned();
                 let pool = pool.clone();
                 let (id, to, message_id) =
                     (d.id.clone(), d.destination.clone(), d.message_id.clone());
                 tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
                     let mut conn = pool.get()?;
-                    dev_mailbox::deliver(&mut conn, &id, &to, &message_id, &mail, now)?;
+                    dev_mailbox::deliver(&mut conn, &id, &to, &message_id, &mail, &raw, now)?;
                     Ok(())
                 })
                 .await

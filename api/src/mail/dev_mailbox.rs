@@ -18,6 +18,8 @@ pub struct DevMail {
     pub body_html: String,
     pub message_id: String,
     pub received_at: NaiveDateTime,
+    /// The whole message as SMTP would have carried it.
+    pub raw: Option<String>,
 }
 
 /// Puts one delivery's mail into the mailbox. Keyed by the delivery's id, so an attempt
@@ -28,6 +30,7 @@ pub fn deliver(
     to: &str,
     message_id: &str,
     mail: &RenderedMail,
+    raw: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     let insert = diesel::insert_into(dev_mailbox::table).values((
@@ -38,6 +41,7 @@ pub fn deliver(
         dev_mailbox::body_html.eq(&mail.html),
         dev_mailbox::message_id.eq(message_id),
         dev_mailbox::received_at.eq(now),
+        dev_mailbox::raw.eq(raw),
     ));
     match conn {
         DbConnection::Pg(c) => insert.on_conflict_do_nothing().execute(c)?,

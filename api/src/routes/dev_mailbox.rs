@@ -97,6 +97,57 @@ pub async fn list(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     ))
 }
 
+/// Every header of a whole message as sent (unfolded, encoded words left as they are: what
+/// a receiving server sees), and its attachments, both as HTML tables.
+fn anatomy(raw: &str) -> (String, String) {
+    let Some(message) = mail_parser::MessageParser::default().parse(raw.as_bytes()) else {
+        return ("<p>(not a readable message)</p>".into(), String::new());
+    };
+    let headers: String = message
+        .headers()
+        .iter()
+        .map(|h| {
+            let value = raw
+                .get(h.offset_start as usize..h.offset_end as usize)
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            format!(
+                "<tr><th scope=\"row\">{}</th><td><code>{}</code></td></tr>",
+                escape(h.name()),
+                escape(&value)
+            )
+        })
+        .collect();
+    let attachments: Vec<String> = message
+        .attachments()
+        .map(|part| {
+            let kind = mail_parser::MimeHeaders::content_type(part)
+                .map(|ct| format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default()))
+                .unwrap_or_default();
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{} B</td></tr>",
+                escape(mail_parser::MimeHeaders::attachment_name(part).unwrap_or("(unnamed)")),
+                escape(&kind),
+                part.contents().len()
+            )
+        })
+        .collect();
+    let attachments = if attachments.is_empty() {
+        "<p class=\"muted\">None.</p>".to_owned()
+    } else {
+        format!(
+            "<table class=\"attachments\"><thead><tr><th>Name</th><th>Type</th><th>Size</th></tr></thead><tbody>{}</tbody></table>",
+            attachments.concat()
+        )
+    };
+    (
+        format!("<table class=\"headers\"><tbody>{headers}</tbody></table>"),
+        attachments,
+    )
+}
+
 #[get("/dev/mailbox/{id}")]
 pub async fn show(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
     refuse_in_production(&state)?;
@@ -106,17 +157,21 @@ pub async fn show(state: web::Data<AppState>, path: web::Path<String>) -> ApiRes
             dev_mailbox::find(conn, &id)?.ok_or_else(|| ApiError::not_found("No such mail."))
         })
         .await?;
+    let (headers, attachments) = mail.raw.as_deref().map(anatomy).unwrap_or_default();
     Ok(page(
         &mail.subject,
         &format!(
             "<p><a href=\"/dev/mailbox\">← All mail</a></p><h2>{}</h2><p>To: {}<br>Message-ID: {}</p>\
              <h3>Text</h3><pre class=\"text\">{}</pre>\
-             <h3>HTML</h3><iframe sandbox=\"allow-popups allow-top-navigation-by-user-activation\" srcdoc=\"{}\"></iframe>",
+             <h3>HTML</h3><iframe sandbox=\"allow-popups allow-top-navigation-by-user-activation\" srcdoc=\"{}\"></iframe>\
+             <h3>Attachments</h3>{}<h3>Headers</h3>{}",
             escape(&mail.subject),
             escape(&mail.recipient),
             escape(&mail.message_id),
             linkify(&mail.body_text),
-            escape(&mail.body_html)
+            escape(&mail.body_html),
+            attachments,
+            headers,
         ),
     ))
 }
