@@ -569,7 +569,7 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     // The mailbox shows the message's every header, as a receiving server sees them.
     for header in [
         "Auto-Submitted",
-        "List-Id",
+        "List-ID",
         "List-Unsubscribe-Post",
         "Message-ID",
     ] {
