@@ -1160,6 +1160,33 @@ async fn the_dev_mailbox_shows_every_header_and_the_attachments() -> anyhow::Res
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let id = found.ok_or_else(|| anyhow::anyhow!("no update mail in the dev mailbox"))?;
+    // The update tells the whole story: the old window beside the new, the first notice
+    // below the update.
+    let mail_id = id.clone();
+    let text = app
+        .db(move |conn| {
+            use api::schema::dev_mailbox::dsl::*;
+            use diesel::prelude::*;
+            Ok(dev_mailbox
+                .find(mail_id)
+                .select(body_text)
+                .first::<String>(conn)?)
+        })
+        .await?;
+    let window = text
+        .find("作業予定：2030/01/10(木) 11:00 JST")
+        .unwrap_or(usize::MAX);
+    let was = text
+        .find("（変更前：2030/01/10(木) 10:00 JST ～ 2030/01/10(木) 12:00 JST）")
+        .unwrap_or(usize::MAX);
+    let story = text
+        .find("これまでの経過（新しい順）")
+        .unwrap_or(usize::MAX);
+    let first = text.rfind("作業します。").unwrap_or(usize::MAX);
+    assert!(
+        window < was && was < story && story < first && first < usize::MAX,
+        "{text}"
+    );
     let page = app
         .http
         .get(app.url(&format!("/dev/mailbox/{id}")))

@@ -44,6 +44,20 @@ pub struct NoticeContent {
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
     pub issued_at: DateTime<Utc>,
+    /// The notice's earlier publications, newest first: an update's mail tells the whole
+    /// story to a reader who missed one.
+    pub earlier: Vec<Earlier>,
+}
+
+/// An earlier publication of the notice, as an update's mail repeats it.
+#[derive(Debug, Clone)]
+pub struct Earlier {
+    pub status: NoticeStatus,
+    pub body_ja: String,
+    pub body_en: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub issued_at: DateTime<Utc>,
 }
 
 impl NoticeContent {
@@ -60,8 +74,23 @@ impl NoticeContent {
             .map(|(_, p)| p)
             .collect();
         let kind = notice.kind();
+        let status = |code: &str| NoticeStatus::parse(code, kind).unwrap_or(kind.initial_status());
+        let earlier = Notice::publications(conn, &notice.id)?
+            .into_iter()
+            .filter(|p| p.sequence < publication.sequence)
+            .rev()
+            .map(|p| Earlier {
+                status: status(&p.status),
+                body_ja: p.body_ja,
+                body_en: p.body_en,
+                starts_at: utc(p.starts_at),
+                ends_at: p.ends_at.map(utc),
+                issued_at: utc(p.issued_at),
+            })
+            .collect();
         Ok(Some(Self {
-            status: NoticeStatus::parse(&publication.status, kind).unwrap_or(kind.initial_status()),
+            earlier,
+            status: status(&publication.status),
             notice_id: notice.id,
             kind,
             title_ja: notice.title_ja,
@@ -373,7 +402,27 @@ impl NoticeMailer {
         let kind_label = i18n::kind(content.kind).text(language);
         let status = i18n::status(content.status).text(language);
         let time = |t: DateTime<Utc>| format_local(t, zone, language);
+        // The window before this publication, when this one moved it.
+        let moved = content.earlier.first().filter(|before| {
+            (before.starts_at, before.ends_at) != (content.starts_at, content.ends_at)
+        });
+        let earlier: Vec<Value> = content
+            .earlier
+            .iter()
+            .map(|e| {
+                let body = i18n::pick(language, &e.body_ja, e.body_en.as_deref());
+                minijinja::context! {
+                    issued_at => time(e.issued_at),
+                    status => i18n::status(e.status).text(language),
+                    body => shared::markup::to_text(body),
+                    body_html => Value::from_safe_string(shared::markup::to_html(body)),
+                }
+            })
+            .collect();
         let ctx = minijinja::context! {
+            earlier,
+            previous_starts_at => moved.map(|m| time(m.starts_at)),
+            previous_ends_at => moved.and_then(|m| m.ends_at.map(time)),
             kind => content.kind.code(),
             kind_label,
             is_update => content.sequence > 0,
@@ -438,6 +487,7 @@ mod tests {
             starts_at: Utc.with_ymd_and_hms(2026, 12, 1, 16, 0, 0).unwrap(),
             ends_at: Some(Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap()),
             issued_at: Utc.with_ymd_and_hms(2026, 11, 24, 1, 0, 0).unwrap(),
+            earlier: Vec::new(),
         }
     }
 

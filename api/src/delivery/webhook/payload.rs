@@ -394,6 +394,7 @@ mod tests {
             starts_at: at,
             ends_at: None,
             issued_at: at,
+            earlier: Vec::new(),
         }
     }
 

@@ -60,6 +60,7 @@ pub async fn preview(
             starts_at: draft.starts_at,
             ends_at: draft.ends_at,
             issued_at: now,
+            earlier: Vec::new(),
         },
     );
     let mail = |language| -> ApiResult<MailPreview> {
