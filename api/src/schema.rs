@@ -158,6 +158,7 @@ diesel::table! {
         publish_at -> Nullable<Timestamp>,
         announce_lifecycle -> Bool,
         impact -> Nullable<Text>,
+        recovered_at -> Nullable<Timestamp>,
     }
 }
 

@@ -403,6 +403,11 @@ catalogue! {
     FieldUnchanged => "現在のものと同じです。", "This is the current one.";
     FieldNotStarted => "開始前のメンテナンスは完了にできません（中止の場合は「中止」を選んでください）。", "A maintenance cannot be completed before it starts (choose cancelled to call it off).";
     FieldNotOffered => "選べるのは 24 時間前と 1 時間前です。", "Reminders can be 24 hours or 1 hour before.";
+    FieldInFuture => "現在より後の日時は指定できません。", "This cannot be later than now.";
+    RecoveredAt => "復旧日時（日本時間）", "Recovered at (JST)";
+    RecoveredAtHint => "空欄の場合は投稿した日時になります。", "Leave empty for the time of posting.";
+    UpdatesClosed => "この告知は終了しています。続報を投稿するには再開してください。", "This notice is closed. Re-open it to post a follow-up.";
+    ReopenUpdates => "続報の投稿を再開", "Re-open for follow-ups";
     FieldUnknownPlaceholder => "使える差し込み項目は {{product}}・{{starts_at}}・{{ends_at}} です。", "The placeholders are {{product}}, {{starts_at}} and {{ends_at}}.";
     FieldInvalidWeekday => "曜日が正しくありません。", "Not a valid weekday.";
     FieldInvalidHour => "時間は0〜23で指定してください。", "Hours are 0 to 23.";
@@ -567,6 +572,7 @@ pub fn field(code: FieldCode) -> Msg {
         FieldCode::UnknownPlaceholder => Msg::FieldUnknownPlaceholder,
         FieldCode::NotStarted => Msg::FieldNotStarted,
         FieldCode::NotOffered => Msg::FieldNotOffered,
+        FieldCode::InFuture => Msg::FieldInFuture,
         FieldCode::InvalidWeekday => Msg::FieldInvalidWeekday,
         FieldCode::InvalidHour => Msg::FieldInvalidHour,
         FieldCode::InvalidTimeZone => Msg::FieldInvalidTimeZone,

@@ -54,6 +54,8 @@ pub enum FieldCode {
     UnknownPlaceholder,
     /// A maintenance marked completed before its window started.
     NotStarted,
+    /// An instant that cannot lie in the future (when a service was restored).
+    InFuture,
     /// A choice the server does not offer (a reminder lead other than 24 h or 1 h).
     NotOffered,
     /// A code from a newer server that this client does not know.
@@ -95,6 +97,7 @@ impl FieldCode {
             Self::UnknownPlaceholder => "unknown_placeholder",
             Self::NotStarted => "not_started",
             Self::NotOffered => "not_offered",
+            Self::InFuture => "in_future",
             Self::Unknown => "unknown",
         }
     }

@@ -1,6 +1,7 @@
 //! The customer's journey in a real browser: headless Chromium on the built SPA, mail read
 //! from the dev mailbox page as a newcomer would.
 
+use chrono::Timelike;
 use shirase_tests::TestApp;
 use shirase_tests::browser::{self, Browser};
 
@@ -488,6 +489,14 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     // A follow-up from the same page: 復旧, to the same rule's audience.
     b.fill(".update-form #body_ja", "復旧しました。").await?;
     b.set_select("#update-status", "resolved").await?;
+    // Restored half an hour ago, typed in Japan's time as the label says.
+    let recovered = (chrono::Utc::now() - chrono::Duration::minutes(30)
+        + chrono::Duration::hours(9))
+    .naive_utc()
+    .with_second(0)
+    .and_then(|t| t.with_nanosecond(0))
+    .unwrap_or_default();
+    b.type_datetime("#recovered_at", recovered).await?;
     b.click("#post-update").await?;
     b.wait_for_text("#update-dialog", "件のアドレスに続報を配信します")
         .await?;
@@ -500,6 +509,9 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .await?;
     let sent = b.find("#count-sent").await?.text().await?;
 
+    // Resolved, the notice takes no follow-up until it is re-opened (with the space bar).
+    b.find("#updates-closed").await?;
+    b.find("#reopen-updates").await?.send_keys(" ").await?;
     // A note posted without notifying: on the page, nothing sent.
     b.fill(".update-form #body_ja", "原因は設定の誤りでした。")
         .await?;
@@ -528,6 +540,11 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.wait_for_text("#notice-title", "認証エラーの発生").await?;
     b.wait_for_text("#notice-status", "復旧").await?;
     b.wait_for_text("main", "復旧しました。").await?;
+    b.wait_for_text(
+        "#notice-recovered",
+        &format!("{} JST", recovered.format("%Y/%m/%d %H:%M")),
+    )
+    .await?;
     b.wait_for_text("#notice-body strong", "ログインできません")
         .await?;
     let body = b.wait_for_text("#notice-body", "<script>").await?;

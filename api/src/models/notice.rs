@@ -31,6 +31,7 @@ pub struct Notice {
     pub publish_at: Option<NaiveDateTime>,
     pub announce_lifecycle: bool,
     pub impact: Option<String>,
+    pub recovered_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -252,6 +253,7 @@ impl Notice {
             publish_at: self.publish_at.map(utc),
             announce_lifecycle: self.announce_lifecycle,
             impact: self.impact(),
+            recovered_at: self.recovered_at.map(utc),
             updated_at: utc(self.updated_at),
             updates,
         }
@@ -528,6 +530,18 @@ impl Notice {
             notices::publish_at.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;
+        Ok(())
+    }
+
+    /// Records when a resolved outage's service was restored; `None` (re-opened) clears it.
+    pub fn record_recovery(
+        conn: &mut DbConnection,
+        id: &str,
+        at: Option<NaiveDateTime>,
+    ) -> QueryResult<()> {
+        diesel::update(notices::table.find(id))
+            .set(notices::recovered_at.eq(at))
+            .execute(conn)?;
         Ok(())
     }
 }

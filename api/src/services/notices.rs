@@ -393,7 +393,13 @@ pub fn publish_update(
             starts_at: update.starts_at.map_or(notice.starts_at, |t| t.naive_utc()),
             ends_at: update.ends_at.map(|t| t.naive_utc()).or(notice.ends_at),
         };
-        publish_in(conn, message_domain, &notice, &new, update.notify, now)
+        let receipt = publish_in(conn, message_domain, &notice, &new, update.notify, now)?;
+        // Resolved: when it was restored. Any other status change of an outage (re-opened)
+        // leaves it unrecovered.
+        if notice.kind() == NoticeKind::Outage && update.status.is_some() {
+            Notice::record_recovery(conn, &notice.id, update.recovered_at.map(|t| t.naive_utc()))?;
+        }
+        Ok(receipt)
     })
 }
 

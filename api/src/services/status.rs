@@ -67,7 +67,7 @@ pub fn overview(conn: &mut DbConnection, now: DateTime<Utc>) -> QueryResult<Stat
         .load(conn)?;
     let ids: Vec<String> = list.iter().map(|n| n.id.clone()).collect();
     // When each was closed: the first publication that completed, cancelled or resolved it.
-    let closed: HashMap<String, NaiveDateTime> = publications::table
+    let mut closed: HashMap<String, NaiveDateTime> = publications::table
         .filter(publications::notice_id.eq_any(&ids))
         .filter(publications::status.eq_any(["completed", "cancelled", "resolved"]))
         .group_by(publications::notice_id)
@@ -79,6 +79,12 @@ pub fn overview(conn: &mut DbConnection, now: DateTime<Utc>) -> QueryResult<Stat
         .into_iter()
         .filter_map(|(id, at)| Some((id, at?)))
         .collect();
+    // An outage ends when its service was restored, as its operator reported.
+    for n in &list {
+        if let Some(at) = n.recovered_at {
+            closed.insert(n.id.clone(), at);
+        }
+    }
     let mut by_product: HashMap<String, Vec<&Notice>> = HashMap::new();
     for (notice_id, product) in Notice::products(conn, &ids)? {
         if let Some(n) = list.iter().find(|n| n.id == notice_id) {

@@ -336,6 +336,9 @@ pub struct NoticeUpdateRequest {
     /// Whether subscribers are told (mail, webhooks, chat); `false` publishes the update on
     /// the site and in the feeds only. Absent means `true`.
     pub notify: Option<bool>,
+    /// Resolving an outage: when its service was restored (RFC 3339), not after now nor
+    /// before the outage began. Absent means the time of the update.
+    pub recovered_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -346,6 +349,8 @@ pub struct NoticeUpdate {
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
     pub notify: bool,
+    /// Set exactly when the update resolves an outage.
+    pub recovered_at: Option<DateTime<Utc>>,
 }
 
 impl NoticeUpdateRequest {
@@ -375,6 +380,26 @@ impl NoticeUpdateRequest {
         if status == Some(Some(NoticeStatus::Completed)) && now < start {
             e.push("status", FieldCode::NotStarted);
         }
+        let resolves = status == Some(Some(NoticeStatus::Resolved));
+        let recovered_at = match e.take(
+            "recovered_at",
+            optional_instant(self.recovered_at.as_deref()),
+        ) {
+            Some(Some(_)) if !resolves => {
+                e.push("recovered_at", FieldCode::InvalidValue);
+                None
+            }
+            Some(Some(t)) if t > now => {
+                e.push("recovered_at", FieldCode::InFuture);
+                None
+            }
+            Some(Some(t)) if t < starts_at => {
+                e.push("recovered_at", FieldCode::BeforeStart);
+                None
+            }
+            Some(given) => resolves.then(|| given.unwrap_or(now)),
+            None => None,
+        };
         match (body_ja, body_en, status, new_start, new_end) {
             (Some(body_ja), Some(body_en), Some(status), Some(starts_at), Some(ends_at))
                 if e.is_empty() =>
@@ -386,6 +411,7 @@ impl NoticeUpdateRequest {
                     starts_at,
                     ends_at,
                     notify: self.notify.unwrap_or(true),
+                    recovered_at,
                 })
             }
             _ => Err(e),
@@ -450,6 +476,9 @@ pub struct NoticeView {
     /// Outage: its impact, if set (a partial outage otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact: Option<Impact>,
+    /// A resolved outage: when its service was restored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovered_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub updates: Vec<NoticeUpdateView>,
 }

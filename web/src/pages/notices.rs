@@ -318,6 +318,9 @@ fn NoticeDetail(n: NoticeView) -> impl IntoView {
                 <dt>{t(Msg::NoticeProducts)}</dt><dd>{names}</dd>
                 <dt>{t(if n.kind == NoticeKind::Maintenance { Msg::NoticeWindow } else { Msg::NoticeStarted })}</dt>
                 <dd>{when(n.kind, n.starts_at, n.ends_at)}</dd>
+                {n.recovered_at.map(|at| view! {
+                    <dt>{t(Msg::RecoveredAt)}</dt><dd id="notice-recovered">{site_time(at)}</dd>
+                })}
                 <dt>{t(Msg::NoticePublished)}</dt>
                 <dd>{n.published_at.map(site_time).unwrap_or_default()}</dd>
             </dl>

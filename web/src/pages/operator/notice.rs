@@ -393,6 +393,10 @@ struct UpdateForm {
     ends: RwSignal<String>,
     /// Tell subscribers (mail, webhooks); off publishes on the site and feeds only.
     notify: RwSignal<bool>,
+    /// Resolving an outage: when it was restored (site time), empty for now.
+    recovered: RwSignal<String>,
+    /// A closed notice (completed, cancelled, resolved) shows its form only once re-opened.
+    reopened: RwSignal<bool>,
 }
 
 impl UpdateForm {
@@ -404,6 +408,8 @@ impl UpdateForm {
             starts: RwSignal::new(String::new()),
             ends: RwSignal::new(String::new()),
             notify: RwSignal::new(true),
+            recovered: RwSignal::new(String::new()),
+            reopened: RwSignal::new(false),
         }
     }
 
@@ -412,6 +418,8 @@ impl UpdateForm {
         self.body_en.set(String::new());
         self.status.set(String::new());
         self.notify.set(true);
+        self.recovered.set(String::new());
+        self.reopened.set(false);
     }
 }
 
@@ -451,6 +459,9 @@ fn UpdateSection(
             starts_at: changed(form.starts.get_untracked(), starts0),
             ends_at: changed(form.ends.get_untracked(), ends0),
             notify: Some(form.notify.get_untracked()),
+            recovered_at: (form.status.get_untracked() == NoticeStatus::Resolved.code())
+                .then(|| from_site_input(&form.recovered.get_untracked()))
+                .filter(|s| !s.is_empty()),
         };
         // Checked by the server's own parser before anything is confirmed: an empty body
         // or times out of order are said beside their fields, not after a dialog.
@@ -482,9 +493,25 @@ fn UpdateSection(
                 .is_some_and(|n| n.kind == shared::dto::NoticeKind::Maintenance)
         })
     };
+    let closed = move || {
+        notice.with(|n| {
+            n.as_ref().is_some_and(|n| {
+                matches!(
+                    n.status,
+                    NoticeStatus::Completed | NoticeStatus::Cancelled | NoticeStatus::Resolved
+                )
+            })
+        }) && !form.reopened.get()
+    };
+    let resolving = move || form.status.get() == NoticeStatus::Resolved.code();
     view! {
         <section class="update-form">
             <h2>{t(Msg::PostUpdate)}</h2>
+            <Show when=move || !closed() fallback=move || view! {
+                <p class="muted" id="updates-closed">{t(Msg::UpdatesClosed)}</p>
+                <button class="button secondary" id="reopen-updates" type="button"
+                    on:click=move |_| form.reopened.set(true)>{t(Msg::ReopenUpdates)}</button>
+            }>
             <p class="muted">{t(Msg::UpdateLead)}</p>
             <form class="form" on:submit=|ev| ev.prevent_default()>
                 <TextArea name="body_ja" label=Msg::BodyJa value=form.body_ja errors required=true />
@@ -493,6 +520,9 @@ fn UpdateSection(
                 <Field name="starts_at" label=Msg::StartsAt value=form.starts errors kind="datetime-local" required=false />
                 <Show when=maintenance>
                     <Field name="ends_at" label=Msg::EndsAt value=form.ends errors kind="datetime-local" required=false />
+                </Show>
+                <Show when=resolving>
+                    <Field name="recovered_at" label=Msg::RecoveredAt value=form.recovered errors kind="datetime-local" required=false hint=Msg::RecoveredAtHint />
                 </Show>
                 <div class="field">
                     <label class="check">
@@ -506,6 +536,7 @@ fn UpdateSection(
                     <button class="button primary" id="post-update" type="button" on:click=submit>{t(Msg::PostUpdate)}</button>
                 </div>
             </form>
+            </Show>
         </section>
     }
 }
