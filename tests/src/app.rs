@@ -317,6 +317,28 @@ impl TestApp {
         )
     }
 
+    /// Kills a dispatcher (its task, stuck with deliveries in flight, is aborted: what dies
+    /// with a process) and starts another on a healthy SMTP server: it takes none of the
+    /// dead one's leased rows before their lease runs out, then, the clock moved past it,
+    /// sends the rest. Returns the new server and how many it sent.
+    pub async fn take_over<T>(
+        &self,
+        dead: tokio::task::JoinHandle<T>,
+    ) -> anyhow::Result<(SmtpSink, usize)> {
+        dead.abort();
+        let _ = dead.await;
+        let healthy = SmtpSink::start().await?;
+        let successor = self.dispatcher(&healthy)?;
+        anyhow::ensure!(
+            successor.drain_once().await? == 0,
+            "leased rows were taken before their lease ran out"
+        );
+        self.clock
+            .advance(api::delivery::dispatcher::LEASE + chrono::Duration::seconds(1));
+        let sent = successor.drain().await?;
+        Ok((healthy, sent))
+    }
+
     /// Runs `f` on a connection of the application's own pool.
     pub async fn db<T: Send + 'static>(
         &self,

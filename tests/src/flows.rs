@@ -77,6 +77,28 @@ pub async fn operator(app: &TestApp, email: &str) -> anyhow::Result<String> {
     Ok(tokens.access_token)
 }
 
+/// An operator in an application that runs no dispatcher of its own (`Mode::no_dispatcher`):
+/// the sign-up's mails go through one the test runs while it lasts.
+pub async fn operator_meanwhile(app: &TestApp, email: &str) -> anyhow::Result<String> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
+    let op = operator(app, email).await;
+    let _ = stop.send(true);
+    helper.await?;
+    op
+}
+
+/// A fresh access token for an account signed up with [`PASSWORD`] (after the clock was
+/// moved past the last one's life).
+pub async fn token(app: &TestApp, email: &str) -> anyhow::Result<String> {
+    let res = login(app, email, PASSWORD).await?;
+    ensure!(res.status == 201 || res.status == 200, "{res:?}");
+    Ok(res.body["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
+}
+
 pub async fn login(app: &TestApp, email: &str, password: &str) -> anyhow::Result<Answer> {
     app.post(
         "/api/v1/sessions",

@@ -16,6 +16,15 @@ pub use app::{Backend, TestApp};
 pub use hooks::HookSink;
 pub use smtp::{ReceivedMail, Reply, SmtpSink};
 
+/// An instant given in Tokyo time (Japan keeps no daylight saving time).
+pub fn jst(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::FixedOffset::east_opt(9 * 3600)
+        .and_then(|tokyo| tokyo.with_ymd_and_hms(y, m, d, h, min, 0).single())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default()
+}
+
 /// Defines each test twice, once per backend: `mod sqlite { … }` and `mod postgres { … }`.
 ///
 /// Each test is an `async fn name(app: TestApp) -> anyhow::Result<()>`. A PostgreSQL test

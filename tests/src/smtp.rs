@@ -137,6 +137,20 @@ impl SmtpSink {
         Self::listen(script, true).await
     }
 
+    /// A server that accepts the first `n` mails, then takes each one's data and never
+    /// answers: a dispatcher sending to it is stuck with the rest in flight.
+    pub async fn accepting_then_hanging(n: usize) -> anyhow::Result<Self> {
+        let accepted = std::sync::atomic::AtomicUsize::new(0);
+        Self::start_with(Arc::new(move |_, _| {
+            if accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < n {
+                Reply::Accept
+            } else {
+                Reply::Hang
+            }
+        }))
+        .await
+    }
+
     /// A server that accepts everything and only counts it: as fast as a sink gets.
     pub async fn start_counting() -> anyhow::Result<Self> {
         Self::listen(Arc::new(|_, _| Reply::Accept), false).await

@@ -246,11 +246,7 @@ backend_tests! {
     }
 
     async fn held_notices_come_as_one_digest_event_and_reminders_as_their_own(app: TestApp) -> anyhow::Result<()> {
-        use chrono::TimeZone;
-        let jst = |d: u32, h: u32| chrono::FixedOffset::east_opt(9 * 3600)
-            .and_then(|tokyo| tokyo.with_ymd_and_hms(2027, 3, d, h, 0, 0).single())
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .unwrap_or_default();
+        let jst = |d: u32, h: u32| shirase_tests::jst(2027, 3, d, h, 0);
         // Friday 5 March 2027, 20:00 in Tokyo.
         app.clock.set(jst(5, 20));
         let sink = HookSink::start().await?;
@@ -367,15 +363,6 @@ async fn with_active_hook(
     Ok(Some((app, op, owner, id)))
 }
 
-async fn fresh(app: &TestApp, email: &str) -> anyhow::Result<String> {
-    let res = shirase_tests::flows::login(app, email, shirase_tests::flows::PASSWORD).await?;
-    anyhow::ensure!(res.status == 201 || res.status == 200, "{res:?}");
-    Ok(res.body["access_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned())
-}
-
 async fn attempts_of(
     app: &TestApp,
     publication: &str,
@@ -466,14 +453,14 @@ async fn retries_then_quarantine(backend: Backend) -> anyhow::Result<()> {
         app.clock.advance(chrono::Duration::hours(1));
     }
     // Hours went by: sign in again.
-    let owner = fresh(&app, "owner@example.com").await?;
+    let owner = shirase_tests::flows::token(&app, "owner@example.com").await?;
     let mine: Vec<DestinationView> = app
         .get("/api/v1/me/destinations", Some(&owner))
         .await?
         .json()?;
     assert_eq!(mine[0].status, shared::dto::DestinationStatus::Quarantined);
     // Operators see it among the stopped destinations, without its URL.
-    let op = fresh(&app, "op@example.com").await?;
+    let op = shirase_tests::flows::token(&app, "op@example.com").await?;
     let stopped = app.get("/api/v1/stopped-destinations", Some(&op)).await?;
     assert_eq!(stopped.status, 200, "{stopped:?}");
     assert_eq!(stopped.body["quarantined_webhooks"], 1);
@@ -514,8 +501,8 @@ async fn retries_then_quarantine(backend: Backend) -> anyhow::Result<()> {
             .is_some_and(|e| e.contains("HTTP 503")),
         "{last_error:?}"
     );
-    let owner = fresh(&app, "owner@example.com").await?;
-    let op = fresh(&app, "op@example.com").await?;
+    let owner = shirase_tests::flows::token(&app, "owner@example.com").await?;
+    let op = shirase_tests::flows::token(&app, "op@example.com").await?;
     let mails = app.smtp.to("owner@example.com");
     let notice = mails
         .iter()

@@ -692,15 +692,6 @@ backend_tests! {
 
 /// An operator on an application that runs no dispatcher of its own: a helper dispatcher
 /// delivers the sign-up mails, then stops.
-async fn operator_meanwhile(app: &TestApp) -> anyhow::Result<String> {
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
-    let op = operator(app, "op@example.com").await;
-    let _ = stop.send(true);
-    helper.await?;
-    op
-}
-
 async fn fixtures_count(app: &TestApp, table: &'static str) -> anyhow::Result<i64> {
     shirase_tests::flows::count(app, table).await
 }
@@ -802,7 +793,7 @@ async fn a_killed_dispatcher_is_taken_over_after_the_lease(backend: Backend) -> 
     let Some(app) = with_script(backend, true, Arc::new(|_, _| Reply::Accept)).await? else {
         return Ok(());
     };
-    let op = operator_meanwhile(&app).await?;
+    let op = shirase_tests::flows::operator_meanwhile(&app, "op@example.com").await?;
     app.db(|conn| {
         for a in 0..2 {
             let acc = fixtures::account(conn, &format!("acc{a}@example.com"))?;
@@ -818,16 +809,7 @@ async fn a_killed_dispatcher_is_taken_over_after_the_lease(backend: Backend) -> 
     assert_eq!(receipt.audience, 20);
 
     // The first server accepts three mails, then takes data and never answers.
-    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counter = accepted.clone();
-    let stuck = SmtpSink::start_with(Arc::new(move |_, _| {
-        if counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 3 {
-            Reply::Accept
-        } else {
-            Reply::Hang
-        }
-    }))
-    .await?;
+    let stuck = SmtpSink::accepting_then_hanging(3).await?;
     let doomed = app.dispatcher(&stuck)?;
     let running = tokio::spawn(async move { doomed.drain_once().await });
     stuck.wait_for_count(3, 10, |_| true).await?;
@@ -842,19 +824,8 @@ async fn a_killed_dispatcher_is_taken_over_after_the_lease(backend: Backend) -> 
         3,
         "accepted mails are recorded as they go"
     );
-    running.abort(); // The process dies.
-    let _ = running.await;
-
-    let healthy = SmtpSink::start().await?;
-    let successor = app.dispatcher(&healthy)?;
-    assert_eq!(
-        successor.drain_once().await?,
-        0,
-        "leased rows are not taken early"
-    );
-    app.clock
-        .advance(api::delivery::dispatcher::LEASE + chrono::Duration::seconds(1));
-    assert_eq!(successor.drain().await?, 17);
+    let (healthy, sent) = app.take_over(running).await?;
+    assert_eq!(sent, 17);
     let first = once_each(&mails_of(&stuck, &receipt.publication_id))?.len();
     let second = mails_of(&healthy, &receipt.publication_id);
     once_each(&second)?;
@@ -918,7 +889,7 @@ async fn postgres_two_dispatchers_send_each_mail_exactly_once() -> anyhow::Resul
     else {
         return Ok(());
     };
-    let op = operator_meanwhile(&app).await?;
+    let op = shirase_tests::flows::operator_meanwhile(&app, "op@example.com").await?;
     app.db(|conn| fixtures::bulk_audience(conn, A, 2_000))
         .await?;
     let (notice, receipt) = publish(&app, &op, outage(&[A], "認証エラー")).await?;

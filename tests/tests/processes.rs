@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use shirase_tests::flows::{customer, operator, publish};
+use shirase_tests::flows::{customer, publish};
 use shirase_tests::hooks::Answer;
 use shirase_tests::process::Process;
 use shirase_tests::{Backend, HookSink, Mode, TestApp, fixtures};
@@ -28,14 +28,7 @@ async fn sigterm_hands_the_fan_out_over(backend: Backend) -> anyhow::Result<()> 
     let Some(app) = TestApp::spawn_with(backend, mode).await? else {
         return Ok(());
     };
-    let op = {
-        let (stop, stopped) = tokio::sync::watch::channel(false);
-        let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
-        let op = operator(&app, "op@example.com").await;
-        let _ = stop.send(true);
-        helper.await?;
-        op?
-    };
+    let op = shirase_tests::flows::operator_meanwhile(&app, "op@example.com").await?;
     let url = sink.url("/hook");
     app.db(move |conn| fixtures::bulk_hooks(conn, PRODUCT, DESTINATIONS as u32, &url))
         .await?;
@@ -271,14 +264,7 @@ async fn postgres_a_scheduled_notice_is_published_once_across_processes_and_rest
     // The processes keep real time; the test's application checks `publish_at` against it.
     app.clock.set(chrono::Utc::now());
     // The sign-up's mail, through a dispatcher of the test's own while it lasts.
-    let op = {
-        let (stop, stopped) = tokio::sync::watch::channel(false);
-        let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
-        let op = operator(&app, "op@example.com").await;
-        let _ = stop.send(true);
-        helper.await?;
-        op?
-    };
+    let op = shirase_tests::flows::operator_meanwhile(&app, "op@example.com").await?;
     app.db(|conn| {
         let account = fixtures::account(conn, "acc@example.com")?;
         fixtures::subscribe(conn, &account, PRODUCT, false, true)?;

@@ -2,30 +2,11 @@
 //! each product's state from its open notices (an outage's impact, a maintenance in its
 //! window), the notices behind it, and the worst state of each of the last 90 days.
 
-use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
-use shirase_tests::flows::{PASSWORD, login, operator, publish};
-use shirase_tests::{TestApp, backend_tests};
+use shirase_tests::flows::{operator, publish, token};
+use shirase_tests::{backend_tests, jst};
 
 const A: &str = "id-federation";
-
-/// An instant given in Tokyo time.
-fn jst(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    // Japan keeps no daylight saving time.
-    chrono::FixedOffset::east_opt(9 * 3600)
-        .and_then(|tokyo| tokyo.with_ymd_and_hms(y, m, d, h, min, 0).single())
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
-}
-
-async fn token(app: &TestApp, email: &str) -> anyhow::Result<String> {
-    let res = login(app, email, PASSWORD).await?;
-    anyhow::ensure!(res.status == 201 || res.status == 200, "{res:?}");
-    Ok(res.body["access_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned())
-}
 
 /// A product's state on the status page.
 fn product<'a>(

@@ -7,25 +7,16 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde_json::json;
 use shared::domain::{DeliveryWindow, ReminderLead, Reminders, Weekday};
 use shared::dto::{DeliveryLogEntry, DeliveryLogPage, DeliveryPreview, DeliveryState};
 use shirase_tests::fixtures::{self, Address};
-use shirase_tests::flows::{PASSWORD, customer, login, operator, publish};
-use shirase_tests::{Backend, Mode, Reply, SmtpSink, TestApp, backend_tests};
+use shirase_tests::flows::{customer, operator, publish, token};
+use shirase_tests::{Backend, Mode, SmtpSink, TestApp, backend_tests, jst};
 
 const A: &str = "id-federation";
-
-/// An instant given in Tokyo time.
-fn jst(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    // Japan keeps no daylight saving time.
-    chrono::FixedOffset::east_opt(9 * 3600)
-        .and_then(|tokyo| tokyo.with_ymd_and_hms(y, m, d, h, min, 0).single())
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
-}
 
 /// Weekdays 9:00–18:00.
 fn office() -> DeliveryWindow {
@@ -40,15 +31,6 @@ fn office() -> DeliveryWindow {
         &(9..18).collect::<Vec<u8>>(),
     )
     .unwrap_or(DeliveryWindow::NONE)
-}
-
-async fn token(app: &TestApp, email: &str) -> anyhow::Result<String> {
-    let res = login(app, email, PASSWORD).await?;
-    anyhow::ensure!(res.status == 201 || res.status == 200, "{res:?}");
-    Ok(res.body["access_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned())
 }
 
 /// The account's whole log, by (address, reminder) for one notice.
@@ -331,14 +313,7 @@ async fn a_killed_dispatcher_sends_no_digest_twice(backend: Backend) -> anyhow::
         return Ok(());
     };
     app.clock.set(jst(2027, 3, 5, 20, 0));
-    let op = {
-        let (stop, stopped) = tokio::sync::watch::channel(false);
-        let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
-        let op = operator(&app, "op@example.com").await;
-        let _ = stop.send(true);
-        helper.await?;
-        op?
-    };
+    let op = shirase_tests::flows::operator_meanwhile(&app, "op@example.com").await?;
     app.db(|conn| {
         let acc = fixtures::account(conn, "acc@example.com")?;
         fixtures::subscribe(conn, &acc, A, false, true)?;
@@ -394,16 +369,7 @@ async fn a_killed_dispatcher_sends_no_digest_twice(backend: Backend) -> anyhow::
 
     // Monday 09:00. The first server accepts two digests, then takes data and never answers.
     app.clock.set(jst(2027, 3, 8, 9, 0));
-    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counter = accepted.clone();
-    let stuck = SmtpSink::start_with(std::sync::Arc::new(move |_, _| {
-        if counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 2 {
-            Reply::Accept
-        } else {
-            Reply::Hang
-        }
-    }))
-    .await?;
+    let stuck = SmtpSink::accepting_then_hanging(2).await?;
     let doomed = app.dispatcher(&stuck)?;
     let running = tokio::spawn(async move { doomed.drain_once().await });
     stuck.wait_for_count(2, 10, |_| true).await?;
@@ -423,19 +389,8 @@ async fn a_killed_dispatcher_sends_no_digest_twice(backend: Backend) -> anyhow::
         4,
         "with the notices they carried"
     );
-    running.abort(); // The process dies.
-    let _ = running.await;
-
-    let healthy = SmtpSink::start().await?;
-    let successor = app.dispatcher(&healthy)?;
-    assert_eq!(
-        successor.drain_once().await?,
-        0,
-        "leased digests are not taken early"
-    );
-    app.clock
-        .advance(api::delivery::dispatcher::LEASE + chrono::Duration::seconds(1));
-    assert_eq!(successor.drain().await?, 4);
+    let (healthy, sent) = app.take_over(running).await?;
+    assert_eq!(sent, 4);
     let first: Vec<String> = stuck
         .all()
         .iter()
