@@ -16,7 +16,6 @@ use super::Failure;
 use super::email::EmailChannel;
 use super::health::Health;
 use super::ledger::{self, AddressOutcome, Carries, Channel, Delivery, Outcome, Settlement};
-use super::timing;
 use super::webhook::{self, HookSender, payload};
 use crate::clock::Clock;
 use crate::db::Pool;
@@ -316,7 +315,7 @@ impl Dispatcher {
             let (mut deliveries, malformed) = ledger::claim(&mut conn, &lease, BATCH, now, LEASE)?;
             for d in &mut deliveries {
                 if let Carries::Digest { publications, .. } = &mut d.carries {
-                    *publications = timing::digest_items(&mut conn, &d.id)?
+                    *publications = ledger::digest_items(&mut conn, &d.id)?
                         .into_iter()
                         .map(|item| item.publication_id)
                         .collect();

@@ -704,9 +704,9 @@ pub fn settle_all(
             .iter()
             .filter(|s| !matches!(s.outcome, Outcome::Retry { .. }))
             .map(|s| s.id.as_str())
-            .filter(|id| super::timing::is_digest(id))
+            .filter(|id| is_digest(id))
             .collect();
-        super::timing::settle_held(conn, &digests)?;
+        settle_held(conn, &digests)?;
         after(conn, &recorded)?;
         Ok(recorded.len())
     })
@@ -1199,4 +1199,68 @@ pub fn record_bounce(conn: &mut DbConnection, id: &str, diagnostic: &str) -> Que
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// One notice a digest carries.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct DigestItem {
+    /// The held row's id.
+    #[diesel(sql_type = Text)]
+    pub id: String,
+    #[diesel(sql_type = Text)]
+    pub publication_id: String,
+}
+
+/// The held rows a digest carries, in the order they were published.
+pub fn digest_items(conn: &mut DbConnection, digest_id: &str) -> QueryResult<Vec<DigestItem>> {
+    let mut s = Statement::default();
+    s.push("SELECT id, publication_id FROM deliveries WHERE digest_id = ")
+        .bind(Param::Text(digest_id.to_owned()))
+        .push(&format!(
+            " AND status = '{}' AND publication_id IS NOT NULL ORDER BY id",
+            Status::Held.code()
+        ));
+    s.load(conn)
+}
+
+/// The suffix of a digest's id: the id of the held row that first joined it, and this.
+pub const DIGEST_SUFFIX: &str = ".digest";
+
+/// Is this the id of a digest? Settling needs to know without reading the row.
+pub fn is_digest(id: &str) -> bool {
+    id.ends_with(DIGEST_SUFFIX)
+}
+
+/// The rows held for these digests take their digests' final outcome (sent, failed or
+/// bounced), in the transaction that records it.
+pub fn settle_held(conn: &mut DbConnection, digest_ids: &[&str]) -> QueryResult<usize> {
+    if digest_ids.is_empty() {
+        return Ok(0);
+    }
+    let mut settled = 0;
+    for chunk in digest_ids.chunks(500) {
+        let mut s = Statement::default();
+        s.push(&format!(
+            "UPDATE deliveries SET status = (SELECT g.status FROM deliveries g \
+             WHERE g.id = deliveries.digest_id), \
+             sent_at = (SELECT g.sent_at FROM deliveries g WHERE g.id = deliveries.digest_id), \
+             last_error = (SELECT g.last_error FROM deliveries g \
+             WHERE g.id = deliveries.digest_id) \
+             WHERE status = '{held}' AND digest_id IN (",
+            held = Status::Held.code()
+        ));
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                s.push(", ");
+            }
+            s.bind(Param::Text((*id).to_owned()));
+        }
+        s.push(&format!(
+            ") AND EXISTS (SELECT 1 FROM deliveries g WHERE g.id = deliveries.digest_id \
+             AND g.status <> '{pending}')",
+            pending = Status::Pending.code()
+        ));
+        settled += s.execute(conn)?;
+    }
+    Ok(settled)
 }

@@ -11,7 +11,7 @@ use shared::domain::{
     DeliveryWindow, HolidayRule, ReminderLead, Reminders, Schedule, TimeZoneName,
 };
 
-use super::ledger::{Carries, SkipReason, Status};
+use super::ledger::{Carries, DIGEST_SUFFIX, SkipReason, Status};
 use super::statement::{Param, Statement};
 use crate::db::DbConnection;
 use crate::models::notice::utc;
@@ -381,68 +381,4 @@ pub fn hold(
     .push(&format!(" AND status = '{}'", Status::Held.code()));
     s.execute(conn)?;
     Ok(held)
-}
-
-/// One notice a digest carries.
-#[derive(Debug, Clone, QueryableByName)]
-pub struct DigestItem {
-    /// The held row's id.
-    #[diesel(sql_type = Text)]
-    pub id: String,
-    #[diesel(sql_type = Text)]
-    pub publication_id: String,
-}
-
-/// The held rows a digest carries, in the order they were published.
-pub fn digest_items(conn: &mut DbConnection, digest_id: &str) -> QueryResult<Vec<DigestItem>> {
-    let mut s = Statement::default();
-    s.push("SELECT id, publication_id FROM deliveries WHERE digest_id = ")
-        .bind(Param::Text(digest_id.to_owned()))
-        .push(&format!(
-            " AND status = '{}' AND publication_id IS NOT NULL ORDER BY id",
-            Status::Held.code()
-        ));
-    s.load(conn)
-}
-
-/// The suffix of a digest's id: the id of the held row that first joined it, and this.
-const DIGEST_SUFFIX: &str = ".digest";
-
-/// Is this the id of a digest? Settling needs to know without reading the row.
-pub fn is_digest(id: &str) -> bool {
-    id.ends_with(DIGEST_SUFFIX)
-}
-
-/// The rows held for these digests take their digests' final outcome (sent, failed or
-/// bounced), in the transaction that records it.
-pub fn settle_held(conn: &mut DbConnection, digest_ids: &[&str]) -> QueryResult<usize> {
-    if digest_ids.is_empty() {
-        return Ok(0);
-    }
-    let mut settled = 0;
-    for chunk in digest_ids.chunks(500) {
-        let mut s = Statement::default();
-        s.push(&format!(
-            "UPDATE deliveries SET status = (SELECT g.status FROM deliveries g \
-             WHERE g.id = deliveries.digest_id), \
-             sent_at = (SELECT g.sent_at FROM deliveries g WHERE g.id = deliveries.digest_id), \
-             last_error = (SELECT g.last_error FROM deliveries g \
-             WHERE g.id = deliveries.digest_id) \
-             WHERE status = '{held}' AND digest_id IN (",
-            held = Status::Held.code()
-        ));
-        for (i, id) in chunk.iter().enumerate() {
-            if i > 0 {
-                s.push(", ");
-            }
-            s.bind(Param::Text((*id).to_owned()));
-        }
-        s.push(&format!(
-            ") AND EXISTS (SELECT 1 FROM deliveries g WHERE g.id = deliveries.digest_id \
-             AND g.status <> '{pending}')",
-            pending = Status::Pending.code()
-        ));
-        settled += s.execute(conn)?;
-    }
-    Ok(settled)
 }
