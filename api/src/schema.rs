@@ -159,6 +159,7 @@ diesel::table! {
         announce_lifecycle -> Bool,
         impact -> Nullable<Text>,
         recovered_at -> Nullable<Timestamp>,
+        edited_at -> Nullable<Timestamp>,
     }
 }
 

@@ -404,6 +404,12 @@ catalogue! {
     FieldNotStarted => "開始前のメンテナンスは完了にできません（中止の場合は「中止」を選んでください）。", "A maintenance cannot be completed before it starts (choose cancelled to call it off).";
     FieldNotOffered => "選べるのは 24 時間前と 1 時間前です。", "Reminders can be 24 hours or 1 hour before.";
     FieldInFuture => "現在より後の日時は指定できません。", "This cannot be later than now.";
+    FieldNotEditable => "公開後は続報で変更してください（修正できるのは件名と本文です）。", "After publication this changes through an update (a correction changes titles and text only).";
+    NoticeEdited => "修正", "edited";
+    CorrectTitle => "件名・本文の修正（通知しない）", "Correct the title and text (no one is notified)";
+    CorrectLead => "誤字などの修正に使います。メール等は送られず、公開ページとフィードに「修正」と表示されます。状況や日時の変更は続報で行ってください。", "For typos and the like. Nothing is sent; the page and the feeds show it as edited. Status and times change through an update.";
+    SaveCorrection => "修正を保存", "Save the correction";
+    CorrectionSaved => "修正を保存しました。", "The correction was saved.";
     RecoveredAt => "復旧日時（日本時間）", "Recovered at (JST)";
     RecoveredAtHint => "空欄の場合は投稿した日時になります。", "Leave empty for the time of posting.";
     UpdatesClosed => "この告知は終了しています。続報を投稿するには再開してください。", "This notice is closed. Re-open it to post a follow-up.";
@@ -573,6 +579,7 @@ pub fn field(code: FieldCode) -> Msg {
         FieldCode::NotStarted => Msg::FieldNotStarted,
         FieldCode::NotOffered => Msg::FieldNotOffered,
         FieldCode::InFuture => Msg::FieldInFuture,
+        FieldCode::NotEditable => Msg::FieldNotEditable,
         FieldCode::InvalidWeekday => Msg::FieldInvalidWeekday,
         FieldCode::InvalidHour => Msg::FieldInvalidHour,
         FieldCode::InvalidTimeZone => Msg::FieldInvalidTimeZone,

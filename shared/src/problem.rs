@@ -54,6 +54,8 @@ pub enum FieldCode {
     UnknownPlaceholder,
     /// A maintenance marked completed before its window started.
     NotStarted,
+    /// A field a published notice cannot change by correction (it changes through updates).
+    NotEditable,
     /// An instant that cannot lie in the future (when a service was restored).
     InFuture,
     /// A choice the server does not offer (a reminder lead other than 24 h or 1 h).
@@ -98,6 +100,7 @@ impl FieldCode {
             Self::NotStarted => "not_started",
             Self::NotOffered => "not_offered",
             Self::InFuture => "in_future",
+            Self::NotEditable => "not_editable",
             Self::Unknown => "unknown",
         }
     }

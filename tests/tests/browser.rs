@@ -532,6 +532,14 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         console_update_screenshots(b).await?;
     }
 
+    // An English text added afterwards, as a correction: nobody is mailed, the page says
+    // it was edited.
+    b.click("#correct-section summary").await?;
+    b.fill("#correct-body_en", "**Sign-in fails.**").await?;
+    b.click("#save-correction").await?;
+    b.wait_for_text("#correct-section", "修正を保存しました").await?;
+    assert_eq!(b.find("#count-sent").await?.text().await?, sent);
+
     // The public list, newest first, and the notice's page.
     b.goto(&app.url("/notices")).await?;
     b.wait_for_text(".notice-list", "認証エラーの発生").await?;
@@ -539,6 +547,7 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.wait_for_path(&format!("/notices/{id}")).await?;
     b.wait_for_text("#notice-title", "認証エラーの発生").await?;
     b.wait_for_text("#notice-status", "復旧").await?;
+    b.wait_for_text("#notice-edited", "修正").await?;
     b.wait_for_text("main", "復旧しました。").await?;
     b.wait_for_text(
         "#notice-recovered",

@@ -529,6 +529,42 @@ backend_tests! {
         Ok(())
     }
 
+    async fn a_published_notice_is_corrected_without_mailing_anyone(app: TestApp) -> anyhow::Result<()> {
+        let op = operator(&app, "op@example.com").await?;
+        app.db(|conn| {
+            let acc = fixtures::account(conn, "acc@example.com")?;
+            fixtures::subscribe(conn, &acc, A, false, true)?;
+            fixtures::address(conn, &acc, Address::new("ops@example.com"))?;
+            Ok(())
+        }).await?;
+        let (id, receipt) = publish(&app, &op, outage(&[A], "認証エラーの発声")).await?;
+        settled(&app, &op, &id).await?;
+        let mailed = app.smtp.all().len();
+        // Only the titles and text: the rest changes through updates.
+        let res = app.call(Method::PATCH, &format!("/api/v1/notices/{id}"), Some(&op), Some(json!({"status": "resolved", "starts_at": "2026-12-02T02:00:00Z"}))).await?;
+        assert_eq!(res.field_errors()?, [("starts_at".to_owned(), "not_editable".to_owned()), ("status".to_owned(), "not_editable".to_owned())]);
+        let res = app.call(Method::PATCH, &format!("/api/v1/notices/{id}"), Some(&op), Some(json!({"title_ja": ""}))).await?;
+        assert_eq!(res.field_errors()?, [("title_ja".to_owned(), "required".to_owned())]);
+        let res = app.call(Method::PATCH, &format!("/api/v1/notices/{id}"), Some(&op), Some(json!({"title_ja": "認証エラーの発生"}))).await?;
+        assert_eq!(res.status, 200, "{res:?}");
+        let view: NoticeView = app.get(&format!("/api/v1/notices/{id}"), None).await?.json()?;
+        assert_eq!(view.title_ja, "認証エラーの発生");
+        assert!(view.edited_at.is_some());
+        assert!(view.updates.is_empty(), "a correction is not an update");
+        // The feed says so; nobody got a mail; the one publication's counts stand.
+        let feed = app.http.get(app.url("/feeds/notices.atom")).send().await?.text().await?;
+        assert!(feed.contains("認証エラーの発生") && feed.contains("修正: "), "{feed}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(app.smtp.all().len(), mailed);
+        let progress = deliveries(&app, &op, &id).await?;
+        assert_eq!((progress.publications.len(), progress.sent), (1, receipt.audience));
+        // Customers cannot correct.
+        let customer = shirase_tests::flows::customer(&app, "c@example.com").await?;
+        let res = app.call(Method::PATCH, &format!("/api/v1/notices/{id}"), Some(&customer.access_token), Some(json!({"title_ja": "x"}))).await?;
+        assert_eq!(res.status, 403);
+        Ok(())
+    }
+
     async fn drafts_are_private_and_only_operators_write(app: TestApp) -> anyhow::Result<()> {
         let op = operator(&app, "op@example.com").await?;
         let customer = customer(&app, "customer@example.com").await?.access_token;
@@ -578,8 +614,9 @@ backend_tests! {
         assert_eq!(app.post(&format!("{path}/updates"), Some(&op), json!({"body_ja": "x"})).await?.status, 409);
         assert_eq!(app.post(&publish, Some(&op), json!({})).await?.status, 202);
         assert_eq!(app.post(&publish, Some(&op), json!({})).await?.status, 409);
-        let res = app.call(Method::PATCH, &path, Some(&op), Some(json!({"title_ja": "x"}))).await?;
-        assert_eq!(res.status, 409);
+        // Published, it takes only corrections of its text: its products change no more.
+        let res = app.call(Method::PATCH, &path, Some(&op), Some(json!({"products": [A]}))).await?;
+        assert_eq!(res.field_errors()?, [("products".into(), "not_editable".into())]);
         assert_eq!(app.get(&format!("{path}/deliveries"), Some(&customer)).await?.status, 403);
         let res = app.post(&format!("{path}/updates"), Some(&op), json!({"body_ja": "x", "status": "resolved"})).await?;
         assert_eq!(res.field_errors()?, [("status".into(), "invalid_value".into())], "resolved is an outage status");

@@ -9,7 +9,7 @@ use shared::dto::{
     DeliveryAttemptView, DeliveryLogPage, DestinationCodeRequest, DestinationCreated,
     DestinationView, EmailChangeRequest, EmailChangeStatus, FeedKeyView, IssuedFeedKey,
     LoginRequest, NewDestinationRequest, NewRecipientRequest, NewTokenRequest, NoticeDeliveries,
-    NoticeDraftRequest, NoticeKind, NoticePage, NoticePreview, NoticeSummary,
+    NoticeDraftRequest, NoticeKind, NoticePage, NoticePatch, NoticePreview, NoticeSummary,
     NoticeTemplateRequest, NoticeTemplateView, NoticeUpdateRequest, NoticeView,
     PasswordResetConfirm, PasswordResetRequest, ProductView, PublicationReceipt, RecipientPatch,
     RecipientVerificationStatus, RecipientView, RefreshRequest, RegistrationAccepted,
@@ -391,6 +391,12 @@ pub async fn create_notice(body: &NoticeDraftRequest) -> ApiResult<NoticeView> {
 }
 
 pub async fn update_notice(id: &str, body: &NoticeDraftRequest) -> ApiResult<NoticeView> {
+    let url = format!("{BASE}/notices/{id}");
+    read(authed(|| Request::patch(&url), Some(body)).await?).await
+}
+
+/// A published notice's titles and text corrected, mailing no one.
+pub async fn correct_notice(id: &str, body: &NoticePatch) -> ApiResult<NoticeView> {
     let url = format!("{BASE}/notices/{id}");
     read(authed(|| Request::patch(&url), Some(body)).await?).await
 }

@@ -126,6 +126,12 @@ fn content_html(n: &NoticeView, language: Language) -> String {
     }
     shared::markup::escape(&when, &mut html);
     html.push_str("</p>");
+    if let Some(at) = n.edited_at {
+        let label = if en { "Edited" } else { "修正" };
+        let _ = write!(html, "<p><em>{label}: ");
+        shared::markup::escape(&time(at), &mut html);
+        html.push_str("</em></p>");
+    }
     for u in n.updates.iter().rev() {
         let label = if en { "Update" } else { "更新" };
         let _ = write!(html, "<h3>{label} {} (", u.sequence);

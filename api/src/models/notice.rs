@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use shared::dto::{
-    Impact, NoticeDraft, NoticeKind, NoticeProduct, NoticeStatus, NoticeSummary, NoticeUpdateView,
-    NoticeView,
+    Impact, NoticeCorrection, NoticeDraft, NoticeKind, NoticeProduct, NoticeStatus, NoticeSummary,
+    NoticeUpdateView, NoticeView,
 };
 use shared::markup;
 
@@ -32,6 +32,7 @@ pub struct Notice {
     pub announce_lifecycle: bool,
     pub impact: Option<String>,
     pub recovered_at: Option<NaiveDateTime>,
+    pub edited_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -254,6 +255,7 @@ impl Notice {
             announce_lifecycle: self.announce_lifecycle,
             impact: self.impact(),
             recovered_at: self.recovered_at.map(utc),
+            edited_at: self.edited_at.map(utc),
             updated_at: utc(self.updated_at),
             updates,
         }
@@ -530,6 +532,27 @@ impl Notice {
             notices::publish_at.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;
+        Ok(())
+    }
+
+    /// Corrects a published notice's title and text, mailing no one: marked as edited at
+    /// `now`.
+    pub fn correct(
+        conn: &mut DbConnection,
+        id: &str,
+        correction: &NoticeCorrection,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::update(notices::table.find(id))
+            .set((
+                notices::title_ja.eq(&correction.title_ja),
+                notices::title_en.eq(&correction.title_en),
+                notices::body_ja.eq(&correction.body_ja),
+                notices::body_en.eq(&correction.body_en),
+                notices::edited_at.eq(now),
+                notices::updated_at.eq(now),
+            ))
+            .execute(conn)?;
         Ok(())
     }
 

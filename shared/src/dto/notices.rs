@@ -146,7 +146,58 @@ pub struct NoticePatch {
     pub impact: Option<String>,
 }
 
+/// A correction of a published notice: its title and text, nothing else.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeCorrection {
+    pub title_ja: String,
+    pub title_en: Option<String>,
+    pub body_ja: String,
+    pub body_en: Option<String>,
+}
+
 impl NoticePatch {
+    /// The patch as a correction of the published notice `current`: only the titles and
+    /// bodies may change (its kind, products, times and status change through updates,
+    /// which are announced); each field is checked as a draft's is.
+    pub fn correction(self, current: NoticeDraftRequest) -> Result<NoticeCorrection, FieldErrors> {
+        let mut e = FieldErrors::default();
+        for (field, given) in [
+            ("kind", self.kind.is_some()),
+            ("products", self.products.is_some()),
+            ("starts_at", self.starts_at.is_some()),
+            ("ends_at", self.ends_at.is_some()),
+            ("status", self.status.is_some()),
+            ("announce_lifecycle", self.announce_lifecycle.is_some()),
+            ("impact", self.impact.is_some()),
+        ] {
+            if given {
+                e.push(field, FieldCode::NotEditable);
+            }
+        }
+        let merged = self.apply(current);
+        let title_ja = e.take(
+            "title_ja",
+            BoundedText::<TITLE_MAX>::parse(&merged.title_ja),
+        );
+        let title_en = e.take(
+            "title_en",
+            OptionalText::<TITLE_MAX>::parse(merged.title_en.as_deref()),
+        );
+        let body_ja = e.take("body_ja", MultilineText::<BODY_MAX>::parse(&merged.body_ja));
+        let body_en = e.take("body_en", optional_body(merged.body_en.as_deref()));
+        match (title_ja, title_en, body_ja, body_en) {
+            (Some(title_ja), Some(title_en), Some(body_ja), Some(body_en)) if e.is_empty() => {
+                Ok(NoticeCorrection {
+                    title_ja: title_ja.into_inner(),
+                    title_en: title_en.into_inner(),
+                    body_ja: body_ja.into_inner(),
+                    body_en,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+
     /// The draft this patch makes of `current`.
     pub fn apply(self, current: NoticeDraftRequest) -> NoticeDraftRequest {
         NoticeDraftRequest {
@@ -479,6 +530,9 @@ pub struct NoticeView {
     /// A resolved outage: when its service was restored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovered_at: Option<DateTime<Utc>>,
+    /// Published, then its text corrected (without mailing anyone): when, the last time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub updates: Vec<NoticeUpdateView>,
 }

@@ -314,6 +314,9 @@ fn NoticeDetail(n: NoticeView) -> impl IntoView {
                 " " <span class="badge status" id="notice-status">{t(i18n::status(n.status))}</span>
             </p>
             <h1 id="notice-title">{move || in_language(&title_ja, &title_en, lang.get())}</h1>
+            {n.edited_at.map(|at| view! {
+                <p class="muted" id="notice-edited"><small>"(" {site_time(at)} " " {t(Msg::NoticeEdited)} ")"</small></p>
+            })}
             <dl class="notice-facts">
                 <dt>{t(Msg::NoticeProducts)}</dt><dd>{names}</dd>
                 <dt>{t(if n.kind == NoticeKind::Maintenance { Msg::NoticeWindow } else { Msg::NoticeStarted })}</dt>

@@ -461,22 +461,27 @@ pub fn TextArea(
     value: RwSignal<String>,
     errors: RwSignal<FieldErrors>,
     required: bool,
+    /// The element id where one page repeats a field name; `name` otherwise.
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
     let lang = use_lang();
     let error = move || errors.with(|e| e.code_for(name).map(|c| field_message(c, lang.get())));
+    let id = id.unwrap_or_else(|| name.to_owned());
+    let error_id = format!("{id}-error");
     let area = NodeRef::<leptos::html::Textarea>::new();
     show_signal_in(area, value);
     view! {
         <div class="field" class:has-error=move || error().is_some()>
-            <label for=name>
+            <label for=id.clone()>
                 {t(label)}
                 <span class=if required { "badge required" } else { "badge optional" }>
                     {t(if required { Msg::Required } else { Msg::Optional })}
                 </span>
             </label>
-            <textarea id=name name=name rows="6"
+            <textarea id=id.clone() name=name rows="6"
                 aria-invalid=move || if error().is_some() { "true" } else { "false" }
-                aria-describedby=format!("{name}-error")
+                aria-describedby=error_id.clone()
                 node_ref=area
                 prop:value=value.get_untracked()
                 on:input=move |ev| {
@@ -485,7 +490,7 @@ pub fn TextArea(
                 }
             ></textarea>
             <p class="hint">{t(Msg::BodyHint)}</p>
-            <p class="error" role="alert" id=format!("{name}-error")>{error}</p>
+            <p class="error" role="alert" id=error_id>{error}</p>
         </div>
     }
 }

@@ -2,6 +2,7 @@
 //! The API refuses everyone else (403); these pages say so instead of showing empty forms.
 
 mod catalog;
+mod correct;
 mod editor;
 mod list;
 mod notice;

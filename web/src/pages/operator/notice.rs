@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use shared::FieldErrors;
 use shared::dto::{NoticeDeliveries, NoticeStatus, NoticeUpdateRequest, NoticeView};
 
+use super::correct::CorrectSection;
 use super::editor::{StatusSelect, TextArea};
 use super::schedule::ScheduleSection;
 use super::{OperatorOnly, from_site_input, to_site_input};
@@ -205,6 +206,7 @@ fn Page(id: String) -> impl IntoView {
             </Show>
             <Show when=move || notice.with(|n| n.as_ref().is_some_and(|n| n.published_at.is_some()))>
                 <UpdateSection notice form=update_form errors=update_errors on_submit=Callback::new(move |body| confirm(Pending::Update(body))) />
+                <CorrectSection notice />
             </Show>
             <ConfirmDialog open=dialog message=message confirm=Msg::Publish on_confirm=go id="publish-dialog" />
             <ConfirmDialog open=update_dialog message=message confirm=Msg::PostUpdate on_confirm=go id="update-dialog" />
