@@ -218,6 +218,7 @@ diesel::table! {
         issued_at -> Timestamp,
         audience -> Int4,
         skipped -> Int4,
+        postmortem -> Bool,
     }
 }
 

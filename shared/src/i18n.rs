@@ -406,6 +406,11 @@ catalogue! {
     FieldInFuture => "現在より後の日時は指定できません。", "This cannot be later than now.";
     FieldNotEditable => "公開後は続報で変更してください（修正できるのは件名と本文です）。", "After publication this changes through an update (a correction changes titles and text only).";
     NoticeEdited => "修正", "edited";
+    Postmortem => "事後報告", "Postmortem";
+    PostPostmortem => "事後報告を投稿", "Post a postmortem";
+    PostmortemLead => "原因と再発防止策などを、公開ページとフィードに掲載します。", "The cause, what was done and what will prevent it again, on the notice's page and in the feeds.";
+    PostmortemNotify => "購読者にもメール等で知らせる", "Also send it to subscribers";
+    PostmortemPosted => "事後報告を掲載しました。", "The postmortem was posted.";
     CorrectTitle => "件名・本文の修正（通知しない）", "Correct the title and text (no one is notified)";
     CorrectLead => "誤字などの修正に使います。メール等は送られず、公開ページとフィードに「修正」と表示されます。状況や日時の変更は続報で行ってください。", "For typos and the like. Nothing is sent; the page and the feeds show it as edited. Status and times change through an update.";
     SaveCorrection => "修正を保存", "Save the correction";

@@ -537,7 +537,18 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.click("#correct-section summary").await?;
     b.fill("#correct-body_en", "**Sign-in fails.**").await?;
     b.click("#save-correction").await?;
-    b.wait_for_text("#correct-section", "修正を保存しました").await?;
+    b.wait_for_text("#correct-section", "修正を保存しました")
+        .await?;
+    assert_eq!(b.find("#count-sent").await?.text().await?, sent);
+    // A postmortem, posted without mailing (unticked by default).
+    b.click("#postmortem-section summary").await?;
+    b.fill("#postmortem-body_ja", "原因は証明書の期限切れでした。")
+        .await?;
+    b.click("#post-postmortem").await?;
+    b.wait_for_text("#postmortem-section", "事後報告を掲載しました")
+        .await?;
+    b.wait_for_text(".console-update[data-sequence='3']", "事後報告")
+        .await?;
     assert_eq!(b.find("#count-sent").await?.text().await?, sent);
 
     // The public list, newest first, and the notice's page.
@@ -548,6 +559,8 @@ async fn published_outage(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.wait_for_text("#notice-title", "認証エラーの発生").await?;
     b.wait_for_text("#notice-status", "復旧").await?;
     b.wait_for_text("#notice-edited", "修正").await?;
+    b.wait_for_text(".notice-update.postmortem", "証明書の期限切れ")
+        .await?;
     b.wait_for_text("main", "復旧しました。").await?;
     b.wait_for_text(
         "#notice-recovered",

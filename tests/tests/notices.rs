@@ -565,6 +565,45 @@ backend_tests! {
         Ok(())
     }
 
+    async fn a_resolved_outage_takes_a_postmortem_mailed_only_if_chosen(app: TestApp) -> anyhow::Result<()> {
+        let op = operator(&app, "op@example.com").await?;
+        app.db(|conn| {
+            let acc = fixtures::account(conn, "acc@example.com")?;
+            fixtures::subscribe(conn, &acc, A, false, true)?;
+            fixtures::address(conn, &acc, Address::new("ops@example.com"))?;
+            Ok(())
+        }).await?;
+        let (id, _) = publish(&app, &op, outage(&[A], "認証エラー")).await?;
+        let path = format!("/api/v1/notices/{id}/postmortem");
+        let res = app.post(&path, Some(&op), json!({"body_ja": "原因は設定の誤りでした。"})).await?;
+        assert_eq!(res.status, 409, "not resolved yet: {res:?}");
+        let res = app.post(&format!("/api/v1/notices/{id}/updates"), Some(&op), json!({"body_ja": "復旧しました。", "status": "resolved"})).await?;
+        assert_eq!(res.status, 202, "{res:?}");
+        settled(&app, &op, &id).await?;
+        let res = app.post(&path, Some(&op), json!({"body_ja": "  "})).await?;
+        assert_eq!(res.field_errors()?, [("body_ja".to_owned(), "required".to_owned())]);
+        // Posted for those who look: nobody is mailed.
+        let before = app.smtp.to("ops@example.com").len();
+        let res = app.post(&path, Some(&op), json!({"body_ja": "## 原因\n設定の誤りでした。", "body_en": "A configuration error."})).await?;
+        assert_eq!(res.status, 202, "{res:?}");
+        let receipt: PublicationReceipt = res.json()?;
+        assert_eq!(receipt.audience, 0);
+        let view: NoticeView = app.get(&format!("/api/v1/notices/{id}"), None).await?.json()?;
+        let last = view.updates.last().ok_or_else(|| anyhow::anyhow!("no updates"))?;
+        assert!(last.postmortem && last.body_html_ja.contains("<h4>原因</h4>"), "{last:?}");
+        assert_eq!(view.status, shared::dto::NoticeStatus::Resolved);
+        let feed = app.http.get(app.url("/feeds/notices.atom")).send().await?.text().await?;
+        assert!(feed.contains("事後報告"), "{feed}");
+        // Chosen: mailed, marked as a postmortem, threaded under the notice.
+        let res = app.post(&path, Some(&op), json!({"body_ja": "再発防止策を追記しました。", "notify": true})).await?;
+        assert_eq!(res.status, 202, "{res:?}");
+        let mail = app.smtp.wait_for_nth("ops@example.com", before + 1).await?;
+        assert!(mail.subject.starts_with("【事後報告・故障情報】"), "{}", mail.subject);
+        assert!(mail.header("In-Reply-To").is_some());
+        assert_eq!(app.smtp.to("ops@example.com").len(), before + 1);
+        Ok(())
+    }
+
     async fn drafts_are_private_and_only_operators_write(app: TestApp) -> anyhow::Result<()> {
         let op = operator(&app, "op@example.com").await?;
         let customer = customer(&app, "customer@example.com").await?.access_token;

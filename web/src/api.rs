@@ -11,11 +11,11 @@ use shared::dto::{
     LoginRequest, NewDestinationRequest, NewRecipientRequest, NewTokenRequest, NoticeDeliveries,
     NoticeDraftRequest, NoticeKind, NoticePage, NoticePatch, NoticePreview, NoticeSummary,
     NoticeTemplateRequest, NoticeTemplateView, NoticeUpdateRequest, NoticeView,
-    PasswordResetConfirm, PasswordResetRequest, ProductView, PublicationReceipt, RecipientPatch,
-    RecipientVerificationStatus, RecipientView, RefreshRequest, RegistrationAccepted,
-    RegistrationRequest, RegistrationStatus, ScheduleRequest, SecretRotated, SessionTokens,
-    StatusOverview, SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView, TokenView,
-    UnsubscribeTarget,
+    PasswordResetConfirm, PasswordResetRequest, PostmortemRequest, ProductView, PublicationReceipt,
+    RecipientPatch, RecipientVerificationStatus, RecipientView, RefreshRequest,
+    RegistrationAccepted, RegistrationRequest, RegistrationStatus, ScheduleRequest, SecretRotated,
+    SessionTokens, StatusOverview, SubscriptionPatch, SubscriptionView, TermsAcceptance, TermsView,
+    TokenView, UnsubscribeTarget,
 };
 use shared::{Problem, ProblemKind};
 
@@ -393,6 +393,11 @@ pub async fn create_notice(body: &NoticeDraftRequest) -> ApiResult<NoticeView> {
 pub async fn update_notice(id: &str, body: &NoticeDraftRequest) -> ApiResult<NoticeView> {
     let url = format!("{BASE}/notices/{id}");
     read(authed(|| Request::patch(&url), Some(body)).await?).await
+}
+
+pub async fn post_postmortem(id: &str, body: &PostmortemRequest) -> ApiResult<PublicationReceipt> {
+    let url = format!("{BASE}/notices/{id}/postmortem");
+    read(authed(|| Request::post(&url), Some(body)).await?).await
 }
 
 /// A published notice's titles and text corrected, mailing no one.

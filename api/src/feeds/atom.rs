@@ -133,8 +133,13 @@ fn content_html(n: &NoticeView, language: Language) -> String {
         html.push_str("</em></p>");
     }
     for u in n.updates.iter().rev() {
-        let label = if en { "Update" } else { "更新" };
-        let _ = write!(html, "<h3>{label} {} (", u.sequence);
+        let label = match (en, u.postmortem) {
+            (true, true) => "Postmortem".to_owned(),
+            (false, true) => "事後報告".to_owned(),
+            (true, false) => format!("Update {}", u.sequence),
+            (false, false) => format!("更新 {}", u.sequence),
+        };
+        let _ = write!(html, "<h3>{label} (");
         shared::markup::escape(&time(u.issued_at), &mut html);
         html.push_str(")</h3>");
         html.push_str(&shared::markup::to_html(pick(

@@ -47,6 +47,8 @@ pub struct NoticeContent {
     /// The notice's earlier publications, newest first: an update's mail tells the whole
     /// story to a reader who missed one.
     pub earlier: Vec<Earlier>,
+    /// A resolved outage's postmortem rather than a status update.
+    pub postmortem: bool,
 }
 
 /// An earlier publication of the notice, as an update's mail repeats it.
@@ -90,6 +92,7 @@ impl NoticeContent {
             .collect();
         Ok(Some(Self {
             earlier,
+            postmortem: publication.postmortem,
             status: status(&publication.status),
             notice_id: notice.id,
             kind,
@@ -427,6 +430,7 @@ impl NoticeMailer {
             kind_label,
             is_update => content.sequence > 0,
             is_reminder => reminder.is_some(),
+            is_postmortem => content.postmortem,
             title,
             products => i18n::product_names(language, &content.products),
             subject_products => i18n::product_names(language, &unnamed),
@@ -488,6 +492,7 @@ mod tests {
             ends_at: Some(Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap()),
             issued_at: Utc.with_ymd_and_hms(2026, 11, 24, 1, 0, 0).unwrap(),
             earlier: Vec::new(),
+            postmortem: false,
         }
     }
 

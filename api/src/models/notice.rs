@@ -49,6 +49,8 @@ pub struct Publication {
     pub issued_at: NaiveDateTime,
     pub audience: i32,
     pub skipped: i32,
+    /// A resolved outage's postmortem rather than a status update.
+    pub postmortem: bool,
 }
 
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
@@ -235,6 +237,7 @@ impl Notice {
                 starts_at: utc(p.starts_at),
                 ends_at: p.ends_at.map(utc),
                 issued_at: utc(p.issued_at),
+                postmortem: p.postmortem,
             })
             .collect();
         NoticeView {
@@ -585,6 +588,7 @@ pub struct NewPublication<'a> {
     pub status: NoticeStatus,
     pub starts_at: NaiveDateTime,
     pub ends_at: Option<NaiveDateTime>,
+    pub postmortem: bool,
 }
 
 impl Publication {
@@ -604,6 +608,7 @@ impl Publication {
                 publications::status.eq(new.status.code()),
                 publications::starts_at.eq(new.starts_at),
                 publications::ends_at.eq(new.ends_at),
+                publications::postmortem.eq(new.postmortem),
                 publications::issued_at.eq(now),
                 publications::audience.eq(0),
                 publications::skipped.eq(0),

@@ -89,6 +89,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(bounces::report::report)
         .service(status::show::show)
         .service(notices::list::list)
+        .service(notices::postmortem::postmortem)
         .service(notices::create::create)
         .service(notices::show::show)
         .service(notices::update_draft::update_draft)

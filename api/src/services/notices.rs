@@ -10,7 +10,7 @@ use shared::FieldCode;
 use shared::domain::{Language, TimeZoneName};
 use shared::dto::{
     NoticeDraft, NoticeDraftRequest, NoticeKind, NoticeProduct, NoticeStatus, NoticeUpdateRequest,
-    NoticeView, PublicationReceipt, ScheduleRequest,
+    NoticeView, PostmortemRequest, PublicationReceipt, ScheduleRequest,
 };
 use shared::placeholders;
 use shared::{FieldErrors, ProblemKind};
@@ -223,6 +223,7 @@ fn first_publication(
         status: notice.status(),
         starts_at: notice.starts_at,
         ends_at: notice.ends_at,
+        postmortem: false,
     };
     publish_in(conn, message_domain, notice, &new, true, now)
 }
@@ -319,6 +320,7 @@ pub fn advance_due(
                 status: to,
                 starts_at: notice.starts_at,
                 ends_at: notice.ends_at,
+                postmortem: false,
             };
             publish_in(
                 conn,
@@ -392,6 +394,7 @@ pub fn publish_update(
             status: update.status.unwrap_or(notice.status()),
             starts_at: update.starts_at.map_or(notice.starts_at, |t| t.naive_utc()),
             ends_at: update.ends_at.map(|t| t.naive_utc()).or(notice.ends_at),
+            postmortem: false,
         };
         let receipt = publish_in(conn, message_domain, &notice, &new, update.notify, now)?;
         // Resolved: when it was restored. Any other status change of an outage (re-opened)
@@ -400,6 +403,39 @@ pub fn publish_update(
             Notice::record_recovery(conn, &notice.id, update.recovered_at.map(|t| t.naive_utc()))?;
         }
         Ok(receipt)
+    })
+}
+
+/// Publishes a resolved outage's postmortem (事後報告), in one transaction: on the site and
+/// in the feeds, and mailed by the notice's audience rule only when `notify`. 409 unless the
+/// notice is an outage that was resolved.
+pub fn publish_postmortem(
+    conn: &mut DbConnection,
+    id: &str,
+    request: &PostmortemRequest,
+    message_domain: &str,
+    now: NaiveDateTime,
+) -> ApiResult<PublicationReceipt> {
+    let postmortem = request.parse()?;
+    conn.transaction(|conn| {
+        let notice = find(conn, id)?;
+        if notice.kind() != NoticeKind::Outage || notice.status() != NoticeStatus::Resolved {
+            return Err(ApiError::new(
+                ProblemKind::Conflict,
+                "Only a resolved outage takes a postmortem.",
+            ));
+        }
+        let new = NewPublication {
+            notice_id: &notice.id,
+            sequence: Publication::next_sequence(conn, &notice.id)?,
+            body_ja: &postmortem.body_ja,
+            body_en: postmortem.body_en.as_deref(),
+            status: NoticeStatus::Resolved,
+            starts_at: notice.starts_at,
+            ends_at: notice.ends_at,
+            postmortem: true,
+        };
+        publish_in(conn, message_domain, &notice, &new, postmortem.notify, now)
     })
 }
 

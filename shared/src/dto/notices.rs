@@ -470,6 +470,42 @@ impl NoticeUpdateRequest {
     }
 }
 
+/// `POST /api/v1/notices/{id}/postmortem`: a resolved outage's postmortem (事後報告), in
+/// Markdown, published on the notice's page and in the feeds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PostmortemRequest {
+    pub body_ja: String,
+    pub body_en: Option<String>,
+    /// Whether the notice's audience is mailed too. Absent means `false`: a postmortem is
+    /// posted for those who look, unless the operator chooses to send it.
+    pub notify: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Postmortem {
+    pub body_ja: String,
+    pub body_en: Option<String>,
+    pub notify: bool,
+}
+
+impl PostmortemRequest {
+    pub fn parse(&self) -> Result<Postmortem, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let body_ja = e.take("body_ja", MultilineText::<BODY_MAX>::parse(&self.body_ja));
+        let body_en = e.take("body_en", optional_body(self.body_en.as_deref()));
+        match (body_ja, body_en) {
+            (Some(body_ja), Some(body_en)) if e.is_empty() => Ok(Postmortem {
+                body_ja: body_ja.into_inner(),
+                body_en,
+                notify: self.notify.unwrap_or(false),
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
 /// A product as a notice names it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -496,6 +532,9 @@ pub struct NoticeUpdateView {
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
     pub issued_at: DateTime<Utc>,
+    /// A resolved outage's postmortem (事後報告) rather than a status update.
+    #[serde(default)]
+    pub postmortem: bool,
 }
 
 /// A notice with its updates, oldest first. `status`, `starts_at` and `ends_at` are the

@@ -297,9 +297,9 @@ fn NoticeDetail(n: NoticeView) -> impl IntoView {
             let (ja, en) = (u.body_html_ja.clone(), u.body_html_en.clone());
             let body = move || in_language(&ja, &en, lang.get());
             view! {
-                <li class="notice-update" data-sequence=u.sequence>
+                <li class="notice-update" class:postmortem=u.postmortem data-sequence=u.sequence>
                     <p class="muted">
-                        <span class="badge status">{t(i18n::status(u.status))}</span>
+                        <span class="badge status">{t(if u.postmortem { Msg::Postmortem } else { i18n::status(u.status) })}</span>
                         " " {site_time(u.issued_at)}
                     </p>
                     <div class="notice-body" inner_html=body></div>

@@ -395,6 +395,7 @@ mod tests {
             ends_at: None,
             issued_at: at,
             earlier: Vec::new(),
+            postmortem: false,
         }
     }
 

@@ -8,6 +8,7 @@ pub mod drafts;
 pub mod estimate;
 pub mod export;
 pub mod list;
+pub mod postmortem;
 pub mod preview;
 pub mod publish;
 pub mod schedule;

@@ -61,6 +61,7 @@ pub async fn preview(
             ends_at: draft.ends_at,
             issued_at: now,
             earlier: Vec::new(),
+            postmortem: false,
         },
     );
     let mail = |language| -> ApiResult<MailPreview> {

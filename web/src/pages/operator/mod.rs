@@ -6,6 +6,7 @@ mod correct;
 mod editor;
 mod list;
 mod notice;
+mod postmortem;
 mod schedule;
 mod templates;
 

@@ -9,6 +9,7 @@ use shared::dto::{NoticeDeliveries, NoticeStatus, NoticeUpdateRequest, NoticeVie
 
 use super::correct::CorrectSection;
 use super::editor::{StatusSelect, TextArea};
+use super::postmortem::PostmortemSection;
 use super::schedule::ScheduleSection;
 use super::{OperatorOnly, from_site_input, to_site_input};
 use crate::api::{self, ApiError};
@@ -208,6 +209,9 @@ fn Page(id: String) -> impl IntoView {
                 <UpdateSection notice form=update_form errors=update_errors on_submit=Callback::new(move |body| confirm(Pending::Update(body))) />
                 <CorrectSection notice />
             </Show>
+            <Show when=move || notice.with(|n| n.as_ref().is_some_and(|n| n.status == NoticeStatus::Resolved))>
+                <PostmortemSection notice on_posted=Callback::new(move |_: String| loaded.refetch()) />
+            </Show>
             <ConfirmDialog open=dialog message=message confirm=Msg::Publish on_confirm=go id="publish-dialog" />
             <ConfirmDialog open=update_dialog message=message confirm=Msg::PostUpdate on_confirm=go id="update-dialog" />
             <ConfirmDialog open=quiet_dialog message=message confirm=Msg::PostQuietly on_confirm=go id="quiet-update-dialog" />
@@ -248,7 +252,7 @@ fn Summary(n: NoticeView, on_publish: Callback<()>, on_delete: Callback<()>) -> 
             let text = u.body_html_ja.clone();
             view! {
                 <li class="console-update" data-sequence=u.sequence>
-                    <span class="badge status">{t(shared::i18n::status(u.status))}</span>
+                    <span class="badge status">{t(if u.postmortem { Msg::Postmortem } else { shared::i18n::status(u.status) })}</span>
                     " " <span class="muted">{site_time(u.issued_at)}</span>
                     <div class="notice-body" inner_html=text></div>
                 </li>
