@@ -533,6 +533,18 @@ catalogue! {
     ScopeBounces => "バウンス報告の受け渡し (運用者のみ)", "Hand in bounce reports (operators only)";
 }
 
+/// A product state's words, as the status page shows them.
+pub fn product_state(state: crate::dto::ProductState) -> Msg {
+    use crate::dto::ProductState as S;
+    match state {
+        S::Operational => Msg::StateOperational,
+        S::Maintenance => Msg::StateMaintenance,
+        S::Degraded => Msg::StateDegraded,
+        S::PartialOutage => Msg::StatePartialOutage,
+        S::MajorOutage => Msg::StateMajorOutage,
+    }
+}
+
 /// The log's words for a delivery's state.
 pub fn delivery_state(state: crate::dto::DeliveryState) -> Msg {
     use crate::dto::DeliveryState as S;

@@ -283,6 +283,10 @@ backend_tests! {
         let titles: Vec<&str> = body["data"]["notices"].as_array().map(|a| a.iter().filter_map(|n| n["title_ja"].as_str()).collect()).unwrap_or_default();
         assert_eq!(titles, ["夜間の障害", "月曜の作業"]);
         assert_eq!(body["data"]["notices"][0]["issued_at"], json!(jst(5, 20)));
+        // The open outage gives its product a partial outage (no impact was set); the
+        // maintenance ahead gives no state yet.
+        assert_eq!(body["data"]["notices"][0]["state"], "partial_outage");
+        assert!(body["data"]["notices"][1].get("state").is_none(), "{body}");
 
         // 11:00, an hour before the start: the reminder.
         app.clock.set(jst(8, 11));

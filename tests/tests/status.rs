@@ -107,6 +107,11 @@ backend_tests! {
         assert!(b.history[..87].iter().all(|d| d.state == ProductState::Operational));
         // (The day it began is coloured; the next, after its 23:00 recovery, is not.)
 
+        // The feed's entries say the state each notice gives.
+        let feed = app.http.get(app.url("/feeds/notices.atom")).send().await?.text().await?;
+        assert!(feed.contains(r#"term="major_outage" label="重大障害""#), "{feed}");
+        assert!(feed.contains(r#"term="maintenance" label="メンテナンス中""#), "{feed}");
+
         // Unchanged: 304. The outage resolved: the state changes at once.
         let again = app.http.get(app.url("/api/v1/status")).header("if-none-match", &tag).send().await?;
         assert_eq!(again.status(), 304);

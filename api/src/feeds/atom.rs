@@ -107,6 +107,16 @@ fn entry(out: &mut String, feed: &Feed<'_>, n: &NoticeView) {
     out.push_str("<category term=\"");
     out.push_str(n.kind.code());
     out.push_str("\"/>");
+    // The state it gives its products, as the status page shows it.
+    if let Some(state) = shared::dto::notice_state(n.kind, n.status, n.impact) {
+        out.push_str("<category scheme=\"");
+        escape(&format!("{}/status", feed.public_url), out);
+        out.push_str("\" term=\"");
+        out.push_str(state.code());
+        out.push_str("\" label=\"");
+        escape(i18n::product_state(state).text(feed.language), out);
+        out.push_str("\"/>");
+    }
     out.push_str("<content type=\"html\">");
     escape(&content_html(n, feed.language), out);
     out.push_str("</content></entry>");

@@ -49,6 +49,8 @@ pub struct NoticeContent {
     pub earlier: Vec<Earlier>,
     /// A resolved outage's postmortem rather than a status update.
     pub postmortem: bool,
+    /// An outage's impact, if set.
+    pub impact: Option<shared::dto::Impact>,
 }
 
 /// An earlier publication of the notice, as an update's mail repeats it.
@@ -93,6 +95,7 @@ impl NoticeContent {
         Ok(Some(Self {
             earlier,
             postmortem: publication.postmortem,
+            impact: notice.impact(),
             status: status(&publication.status),
             notice_id: notice.id,
             kind,
@@ -493,6 +496,7 @@ mod tests {
             issued_at: Utc.with_ymd_and_hms(2026, 11, 24, 1, 0, 0).unwrap(),
             earlier: Vec::new(),
             postmortem: false,
+            impact: None,
         }
     }
 

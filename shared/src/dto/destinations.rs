@@ -473,6 +473,10 @@ pub struct WebhookNotice {
     pub ends_at: Option<DateTime<Utc>>,
     /// When this publication was issued (in a digest, earlier than the event).
     pub issued_at: DateTime<Utc>,
+    /// The state it gives its products, as the status page shows it (none for a
+    /// maintenance still ahead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<super::ProductState>,
     /// The notice's page.
     pub url: String,
 }

@@ -82,6 +82,24 @@ impl ProductState {
     }
 }
 
+/// The state a notice gives its products now, by its kind, status and impact: an open
+/// outage its impact (a partial outage when none is set), a maintenance under way
+/// 「メンテナンス中」, a closed one 「正常」. A maintenance still ahead gives none yet.
+pub fn notice_state(
+    kind: super::NoticeKind,
+    status: super::NoticeStatus,
+    impact: Option<Impact>,
+) -> Option<ProductState> {
+    use super::{NoticeKind, NoticeStatus};
+    match (kind, status) {
+        (NoticeKind::Outage, NoticeStatus::Resolved) => Some(ProductState::Operational),
+        (NoticeKind::Outage, _) => Some(impact.map_or(ProductState::PartialOutage, Impact::state)),
+        (NoticeKind::Maintenance, NoticeStatus::InProgress) => Some(ProductState::Maintenance),
+        (NoticeKind::Maintenance, NoticeStatus::Scheduled) => None,
+        (NoticeKind::Maintenance, _) => Some(ProductState::Operational),
+    }
+}
+
 /// A span in which a notice set a product's state: an outage from its start until it was
 /// resolved (or now), a maintenance over its window unless cancelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

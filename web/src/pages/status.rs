@@ -9,13 +9,7 @@ use crate::i18n::{Language, Msg, pick, t, use_lang};
 
 /// The words for a state.
 pub fn state_label(state: ProductState) -> Msg {
-    match state {
-        ProductState::Operational => Msg::StateOperational,
-        ProductState::Maintenance => Msg::StateMaintenance,
-        ProductState::Degraded => Msg::StateDegraded,
-        ProductState::PartialOutage => Msg::StatePartialOutage,
-        ProductState::MajorOutage => Msg::StateMajorOutage,
-    }
+    shared::i18n::product_state(state)
 }
 
 /// A state as a badge: its colour and its words (never the colour alone).

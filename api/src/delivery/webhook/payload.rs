@@ -35,6 +35,7 @@ fn notice(content: &NoticeContent, public_url: &str) -> WebhookNotice {
         starts_at: content.starts_at,
         ends_at: content.ends_at,
         issued_at: content.issued_at,
+        state: shared::dto::notice_state(content.kind, content.status, content.impact),
         url: format!("{public_url}/notices/{}", content.notice_id),
     }
 }
@@ -145,11 +146,14 @@ impl Card {
                         i18n::product_names(language, &n.products),
                     ),
                     (t(Msg::HookStatus), t(i18n::status(n.status)).to_owned()),
-                    (
-                        t(Msg::HookStarts),
-                        format_local(n.starts_at, zone, language),
-                    ),
                 ];
+                if let Some(state) = n.state {
+                    facts.push((t(Msg::StatusNav), t(i18n::product_state(state)).to_owned()));
+                }
+                facts.push((
+                    t(Msg::HookStarts),
+                    format_local(n.starts_at, zone, language),
+                ));
                 if let Some(end) = n.ends_at {
                     facts.push((t(Msg::HookEnds), format_local(end, zone, language)));
                 }
@@ -396,6 +400,7 @@ mod tests {
             issued_at: at,
             earlier: Vec::new(),
             postmortem: false,
+            impact: None,
         }
     }
 

@@ -62,6 +62,7 @@ pub async fn preview(
             issued_at: now,
             earlier: Vec::new(),
             postmortem: false,
+            impact: draft.impact,
         },
     );
     let mail = |language| -> ApiResult<MailPreview> {
