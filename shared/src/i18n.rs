@@ -405,6 +405,14 @@ catalogue! {
     FieldNotOffered => "選べるのは 24 時間前と 1 時間前です。", "Reminders can be 24 hours or 1 hour before.";
     FieldInFuture => "現在より後の日時は指定できません。", "This cannot be later than now.";
     FieldNotEditable => "公開後は続報で変更してください（修正できるのは件名と本文です）。", "After publication this changes through an update (a correction changes titles and text only).";
+    FieldInvalidSlug => "半角の英小文字・数字・ハイフンで2〜64文字（先頭と末尾にハイフンは不可。例: id-federation）で入力してください。", "Use 2 to 64 lowercase letters, digits and hyphens, not starting or ending with a hyphen (e.g. id-federation).";
+    LevelCategory => "カテゴリ", "Category";
+    LevelGroup => "グループ", "Group";
+    LevelProduct => "商品", "Product";
+    CatalogSaveConfirm => "この内容で保存します。公開中のページにすぐ反映されます。", "This will be saved and shown on the public pages at once.";
+    CatalogRetireConfirm => "廃止すると、新たにマイサポートへ追加できなくなります（登録済みのお客さまはそのまま）。廃止しますか？", "Once retired, it can no longer be added to My Support (customers who have it keep it). Retire it?";
+    Restore => "再開", "Restore";
+    RetiredEntries => "廃止済み", "Retired";
     NoticeEdited => "修正", "edited";
     Postmortem => "事後報告", "Postmortem";
     PostPostmortem => "事後報告を投稿", "Post a postmortem";
@@ -597,6 +605,7 @@ pub fn field(code: FieldCode) -> Msg {
         FieldCode::NotOffered => Msg::FieldNotOffered,
         FieldCode::InFuture => Msg::FieldInFuture,
         FieldCode::NotEditable => Msg::FieldNotEditable,
+        FieldCode::InvalidSlug => Msg::FieldInvalidSlug,
         FieldCode::InvalidWeekday => Msg::FieldInvalidWeekday,
         FieldCode::InvalidHour => Msg::FieldInvalidHour,
         FieldCode::InvalidTimeZone => Msg::FieldInvalidTimeZone,

@@ -54,6 +54,8 @@ pub enum FieldCode {
     UnknownPlaceholder,
     /// A maintenance marked completed before its window started.
     NotStarted,
+    /// Not a slug: 2 to 64 lowercase letters, digits and hyphens, not at either end.
+    InvalidSlug,
     /// A field a published notice cannot change by correction (it changes through updates).
     NotEditable,
     /// An instant that cannot lie in the future (when a service was restored).
@@ -101,6 +103,7 @@ impl FieldCode {
             Self::NotOffered => "not_offered",
             Self::InFuture => "in_future",
             Self::NotEditable => "not_editable",
+            Self::InvalidSlug => "invalid_slug",
             Self::Unknown => "unknown",
         }
     }

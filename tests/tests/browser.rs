@@ -732,8 +732,11 @@ async fn catalog_admin(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .await?;
     b.fill(&format!("{add}-name_en"), "Single Sign-On").await?;
     b.click(&format!("{add} button.submit")).await?;
-    b.wait_for_text(&format!("{add}-slug-error"), "入力内容が正しくありません")
-        .await?;
+    b.wait_for_text(
+        &format!("{add}-slug-error"),
+        "半角の英小文字・数字・ハイフン",
+    )
+    .await?;
     b.fill(&format!("{add}-slug"), "single-sign-on").await?;
     b.click(&format!("{add} button.submit")).await?;
     b.find(".catalog-level.product[data-slug='single-sign-on']")
@@ -750,13 +753,25 @@ async fn catalog_admin(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         "社内IDでのログイン",
     )
     .await?;
+    // Each entry says its level and slug.
+    b.wait_for_text(&format!("{entry} .catalog-head"), "商品 single-sign-on")
+        .await?;
     b.click(&format!("{entry} button.save")).await?;
+    b.wait_for_text("#catalog-dialog", "保存します").await?;
+    b.click("#catalog-dialog-confirm").await?;
     wait_for_product(app, |p| {
         p["name_en"] == "SSO" && p["description_ja"] == "社内IDでのログイン"
     })
     .await?;
+    // Retiring asks first; the retired product stays listed, marked, and comes back.
     b.click(&format!("{entry} button.retire")).await?;
-    wait_for_product(app, |p| p["retired"] == true).await
+    b.wait_for_text("#catalog-dialog", "廃止しますか").await?;
+    b.click("#catalog-dialog-confirm").await?;
+    wait_for_product(app, |p| p["retired"] == true).await?;
+    b.wait_for_text(&format!("{entry} .catalog-head"), "廃止済み")
+        .await?;
+    b.click(&format!("{entry} button.restore")).await?;
+    wait_for_product(app, |p| p["retired"] == false).await
 }
 
 /// Polls the public product until `done` holds (5 s at most).

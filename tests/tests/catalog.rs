@@ -80,7 +80,7 @@ backend_tests! {
         assert_eq!(res.field_errors()?, vec![("slug".into(), "taken".into())]);
         let res = app.post("/api/v1/catalog/categories", Some(&op), json!({"slug": "Bad Slug", "name_ja": "", "name_en": "x".repeat(101)})).await?;
         assert_eq!(res.field_errors()?, vec![
-            ("slug".into(), "invalid_value".into()),
+            ("slug".into(), "invalid_slug".into()),
             ("name_ja".into(), "required".into()),
             ("name_en".into(), "too_long".into()),
         ]);
@@ -178,6 +178,14 @@ backend_tests! {
         assert!(product.retired);
         let catalog: Catalog = app.get("/api/v1/catalog", None).await?.json()?;
         assert!(!product_slugs(&catalog).contains(&"managed-dns".to_owned()), "retired products leave the public catalog");
+        // Operators see the whole catalog, retired entries marked; customers do not.
+        let whole: Catalog = app.get("/api/v1/catalog/all", Some(&op)).await?.json()?;
+        let retired: Vec<(String, bool)> = whole.categories.iter().flat_map(|c| &c.groups).flat_map(|g| &g.products)
+            .filter(|p| p.slug == "managed-dns" || p.slug == "id-federation")
+            .map(|p| (p.slug.clone(), p.retired))
+            .collect();
+        assert_eq!(retired, [("id-federation".to_owned(), false), ("managed-dns".to_owned(), true)]);
+        assert_eq!(app.get("/api/v1/catalog/all", t).await?.status, 403);
         // Restored, it can be added again.
         app.call(Method::PATCH, "/api/v1/products/file-storage", Some(&op), Some(json!({"retired": false}))).await?;
         assert_eq!(app.call(Method::PUT, "/api/v1/me/subscriptions/file-storage", t, None).await?.status, 201);

@@ -269,6 +269,11 @@ async fn walk(
             "/operator/templates".to_owned(),
             "#save-template",
         ),
+        (
+            "console-catalog",
+            "/operator/catalog".to_owned(),
+            ".catalog-level.product[data-slug='id-federation'] .catalog-head",
+        ),
     ];
     let mut titles = BTreeMap::new();
     for (name, path, ready) in &public {

@@ -235,11 +235,11 @@ pub async fn catalog() -> ApiResult<Catalog> {
     read(send(Request::get(&format!("{BASE}/catalog")), None::<&()>).await?).await
 }
 
-/// The catalog revalidated with the server: the console must see its own changes at once,
-/// not the minute-old copy the browser may keep.
-pub async fn fresh_catalog() -> ApiResult<Catalog> {
-    let req = Request::get(&format!("{BASE}/catalog")).cache(web_sys::RequestCache::NoCache);
-    read(send(req, None::<&()>).await?).await
+/// The whole catalog, retired entries included, as operators manage it: read fresh, so the
+/// console sees its own changes at once.
+pub async fn catalog_all() -> ApiResult<Catalog> {
+    let url = format!("{BASE}/catalog/all");
+    read(authed(|| Request::get(&url), None::<&()>).await?).await
 }
 
 pub async fn product(slug: &str) -> ApiResult<ProductView> {

@@ -226,29 +226,41 @@ pub fn insert(
 
 /// The whole catalog as the public sees it: retired entries (and what is under them) left out.
 pub fn load(conn: &mut DbConnection) -> QueryResult<Catalog> {
+    load_with(conn, false)
+}
+
+/// The whole catalog, retired entries included and marked: what operators manage.
+pub fn load_all(conn: &mut DbConnection) -> QueryResult<Catalog> {
+    load_with(conn, true)
+}
+
+fn load_with(conn: &mut DbConnection, retired: bool) -> QueryResult<Catalog> {
     let cats = category::all(conn)?;
     let groups = group::all(conn)?;
     let prods = product::all(conn)?;
+    let shown = |e: &Entry| retired || e.retired_at.is_none();
     let mut products_by_group: HashMap<&str, Vec<&Entry>> = HashMap::new();
-    for p in prods.iter().filter(|p| p.retired_at.is_none()) {
+    for p in prods.iter().filter(|p| shown(p)) {
         products_by_group.entry(&p.parent_id).or_default().push(p);
     }
     let categories = cats
         .iter()
-        .filter(|c| c.retired_at.is_none())
+        .filter(|c| shown(c))
         .map(|c| CategoryView {
             slug: c.slug.clone(),
             name_ja: c.name_ja.clone(),
             name_en: c.name_en.clone(),
             description_ja: c.description_ja.clone(),
             description_en: c.description_en.clone(),
+            retired: c.retired_at.is_some(),
             groups: groups
                 .iter()
-                .filter(|g| g.parent_id == c.id && g.retired_at.is_none())
+                .filter(|g| g.parent_id == c.id && shown(g))
                 .map(|g| GroupView {
                     slug: g.slug.clone(),
                     name_ja: g.name_ja.clone(),
                     name_en: g.name_en.clone(),
+                    retired: g.retired_at.is_some(),
                     products: products_by_group
                         .get(g.id.as_str())
                         .map(|ps| ps.iter().map(|p| view(p, Some(g), Some(c))).collect())

@@ -51,6 +51,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(email_changes::confirm::confirm_email_change)
         .service(password_resets::create::create)
         .service(password_resets::confirm::confirm)
+        .service(catalog::whole::whole)
         .service(catalog::show::show)
         .service(catalog::create_category::create_category)
         .service(catalog::update_category::update_category)

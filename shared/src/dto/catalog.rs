@@ -20,6 +20,9 @@ pub struct CategoryView {
     pub name_en: String,
     pub description_ja: String,
     pub description_en: String,
+    /// Only in the operators' whole catalog: retired, with what is under it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retired: bool,
     pub groups: Vec<GroupView>,
 }
 
@@ -29,6 +32,9 @@ pub struct GroupView {
     pub slug: String,
     pub name_ja: String,
     pub name_en: String,
+    /// Only in the operators' whole catalog: retired, with what is under it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retired: bool,
     pub products: Vec<ProductView>,
 }
 
@@ -166,7 +172,7 @@ pub fn parse_slug(raw: &str) -> Result<String, FieldCode> {
     if ok {
         Ok(s.to_owned())
     } else {
-        Err(FieldCode::InvalidValue)
+        Err(FieldCode::InvalidSlug)
     }
 }
 
@@ -257,8 +263,8 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(parse_slug("id-federation"), Ok("id-federation".into()));
-        assert_eq!(parse_slug("ID Federation"), Err(FieldCode::InvalidValue));
-        assert_eq!(parse_slug("-x"), Err(FieldCode::InvalidValue));
+        assert_eq!(parse_slug("ID Federation"), Err(FieldCode::InvalidSlug));
+        assert_eq!(parse_slug("-x"), Err(FieldCode::InvalidSlug));
         assert_eq!(parse_slug(""), Err(FieldCode::Required));
         assert_eq!(parse_slug(&"a".repeat(65)), Err(FieldCode::TooLong));
     }

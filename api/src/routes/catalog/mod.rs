@@ -7,6 +7,7 @@ pub mod create_product;
 pub mod show;
 pub mod update_category;
 pub mod update_group;
+pub mod whole;
 
 use actix_web::HttpResponse;
 use diesel::Connection;

@@ -1,6 +1,7 @@
-//! Catalog management (operators): add categories, groups and products; rename them; retire
-//! products. Every change goes through the catalog's operator endpoints and the tree is
-//! read back from the public catalog afterwards.
+//! Catalog management (operators): the tree of categories, groups and products with their
+//! levels and slugs; add, rename, retire and restore entries, each change confirmed first.
+//! Every change goes through the catalog's operator endpoints, and the whole tree (retired
+//! entries included) is read back afterwards.
 
 use leptos::prelude::*;
 use serde_json::json;
@@ -8,7 +9,7 @@ use shared::FieldErrors;
 
 use super::OperatorOnly;
 use crate::api::{self, ApiError};
-use crate::components::{Alert, Field};
+use crate::components::{Alert, ConfirmDialog, Field};
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
 
@@ -50,12 +51,41 @@ fn writer(
     })
 }
 
+/// The one confirmation dialog of the tree: the write waiting for it, and what it asks.
+#[derive(Clone, Copy)]
+struct Confirm {
+    open: RwSignal<bool>,
+    message: RwSignal<Msg>,
+    pending: StoredValue<Option<(Action<Write, ()>, Write)>>,
+}
+
+impl Confirm {
+    fn ask(self, write: Action<Write, ()>, what: Write, message: Msg) {
+        self.pending.set_value(Some((write, what)));
+        self.message.set(message);
+        self.open.set(true);
+    }
+}
+
 #[component]
 fn Tree() -> impl IntoView {
-    // Read past every cache: an operator sees the catalog as it is after each change.
-    let catalog = LocalResource::new(api::fresh_catalog);
+    // The whole catalog, read fresh: an operator sees it as it is after each change.
+    let catalog = LocalResource::new(api::catalog_all);
     let failure = RwSignal::new(None::<Msg>);
     let reload = move || catalog.refetch();
+    let confirm = Confirm {
+        open: RwSignal::new(false),
+        message: RwSignal::new(Msg::CatalogSaveConfirm),
+        pending: StoredValue::new(None),
+    };
+    provide_context(confirm);
+    let lang = crate::i18n::use_lang();
+    let go = Callback::new(move |()| {
+        if let Some((write, what)) = confirm.pending.get_value() {
+            write.dispatch(what);
+        }
+    });
+    let message = Signal::derive(move || confirm.message.get().text(lang.get()).to_owned());
     view! {
         <section class="card console catalog-admin">
             <h1>{t(Msg::CatalogAdmin)}</h1>
@@ -67,16 +97,16 @@ fn Tree() -> impl IntoView {
                     Ok::<_, ApiError>(c.categories.into_iter().map(|cat| {
                         let cat_path = format!("/catalog/categories/{}", cat.slug);
                         view! {
-                            <div class="catalog-level category" data-slug=cat.slug.clone()>
-                                <Entry path=cat_path.clone() name_ja=cat.name_ja name_en=cat.name_en description=Some((cat.description_ja, cat.description_en)) retire=false failure reload />
+                            <div class="catalog-level category" data-slug=cat.slug.clone() class:retired=cat.retired>
+                                <Entry level=Msg::LevelCategory slug=cat.slug.clone() path=cat_path.clone() name_ja=cat.name_ja name_en=cat.name_en description=Some((cat.description_ja, cat.description_en)) retired=cat.retired failure reload />
                                 {cat.groups.into_iter().map(|g| {
                                     let group_path = format!("/catalog/groups/{}", g.slug);
                                     view! {
-                                        <div class="catalog-level group" data-slug=g.slug.clone()>
-                                            <Entry path=group_path.clone() name_ja=g.name_ja name_en=g.name_en description=None retire=false failure reload />
+                                        <div class="catalog-level group" data-slug=g.slug.clone() class:retired=g.retired>
+                                            <Entry level=Msg::LevelGroup slug=g.slug.clone() path=group_path.clone() name_ja=g.name_ja name_en=g.name_en description=None retired=g.retired failure reload />
                                             {g.products.into_iter().map(|p| view! {
                                                 <div class="catalog-level product" data-slug=p.slug.clone() class:retired=p.retired>
-                                                    <Entry path=format!("/products/{}", p.slug) name_ja=p.name_ja name_en=p.name_en description=Some((p.description_ja, p.description_en)) retire=!p.retired failure reload />
+                                                    <Entry level=Msg::LevelProduct slug=p.slug.clone() path=format!("/products/{}", p.slug) name_ja=p.name_ja name_en=p.name_en description=Some((p.description_ja, p.description_en)) retired=p.retired failure reload />
                                                 </div>
                                             }).collect_view()}
                                             <AddForm path=format!("{group_path}/products") label=Msg::AddProduct failure reload />
@@ -90,18 +120,22 @@ fn Tree() -> impl IntoView {
                 })}
             </Transition>
             <AddForm path="/catalog/categories".into() label=Msg::AddCategory failure reload />
+            <ConfirmDialog open=confirm.open message confirm=Msg::Save on_confirm=go id="catalog-dialog" />
         </section>
     }
 }
 
-/// One entry's names (and description, where the level has one), editable in place.
+/// One entry: its level and slug, its names (and description, where the level has one)
+/// editable in place, and retiring or restoring it; each change confirmed first.
 #[component]
 fn Entry(
+    level: Msg,
+    slug: String,
     path: String,
     name_ja: String,
     name_en: String,
     description: Option<(String, String)>,
-    retire: bool,
+    retired: bool,
     failure: RwSignal<Option<Msg>>,
     reload: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
@@ -113,6 +147,7 @@ fn Entry(
     let desc_en = RwSignal::new(description_en);
     let errors = RwSignal::new(FieldErrors::default());
     let write = writer(errors, failure, reload);
+    let confirm = expect_context::<Confirm>();
     let save = {
         let path = path.clone();
         move |_| {
@@ -121,22 +156,36 @@ fn Entry(
                 body["description_ja"] = desc_ja.get_untracked().into();
                 body["description_en"] = desc_en.get_untracked().into();
             }
-            write.dispatch(("PATCH", path.clone(), body));
+            confirm.ask(
+                write,
+                ("PATCH", path.clone(), body),
+                Msg::CatalogSaveConfirm,
+            );
         }
     };
     // Ids from the entry's API path: one page holds many entries with the same fields.
     let key = path.trim_start_matches('/').replace('/', "-");
-    let retire_now = move |_| {
-        write.dispatch(("PATCH", path.clone(), json!({"retired": true})));
+    let retire_or_restore = move |_| {
+        let what = ("PATCH", path.clone(), json!({"retired": !retired}));
+        if retired {
+            // Restoring takes nothing away: no question asked.
+            write.dispatch(what);
+        } else {
+            confirm.ask(write, what, Msg::CatalogRetireConfirm);
+        }
     };
     view! {
         <div class="catalog-entry">
+            <p class="catalog-head">
+                <span class="badge level">{t(level)}</span>
+                " " <code class="slug">{slug}</code>
+                {retired.then(|| view! { " " <span class="badge retired">{t(Msg::RetiredEntries)}</span> })}
+            </p>
             <Field name="name_ja" label=Msg::NameJa value=ja errors id=format!("{key}-name_ja") />
             <Field name="name_en" label=Msg::NameEn value=en errors id=format!("{key}-name_en") />
             <button class="button secondary small save" type="button" on:click=save>{t(Msg::Save)}</button>
-            {retire.then(|| view! {
-                <button class="button secondary small retire" type="button" on:click=retire_now>{t(Msg::Retire)}</button>
-            })}
+            <button class=if retired { "button secondary small restore" } else { "button secondary small retire" }
+                type="button" on:click=retire_or_restore>{t(if retired { Msg::Restore } else { Msg::Retire })}</button>
             {has_description.then(|| view! {
                 <div class="catalog-descriptions">
                     <Field name="description_ja" label=Msg::DescriptionJa value=desc_ja errors id=format!("{key}-description_ja") required=false />
