@@ -308,6 +308,10 @@ catalogue! {
     BodyHint => "Markdown（CommonMark）で書けます：空行で段落、「- 」「1. 」で箇条書き、**太字**、[リンク](https://…)。HTML は文字のまま表示されます。", "Markdown (CommonMark): blank lines make paragraphs; \"- \" and \"1. \" lists, **bold**, [links](https://…). HTML shows as typed.";
     StartsAt => "開始日時（日本時間）", "Starts (JST)";
     EndsAt => "終了日時（日本時間）", "Ends (JST)";
+    StartsAtZoned => "開始日時（上で選んだタイムゾーン）", "Starts (in the time zone chosen above)";
+    EndsAtZoned => "終了日時（上で選んだタイムゾーン）", "Ends (in the time zone chosen above)";
+    InputZone => "日時を入力するタイムゾーン", "Time zone of the times below";
+    InputZoneHint => "公開ページとメールには日本時間（JST）で表示されます。", "The site and the mails show them in Japan's time (JST).";
     Status => "状況", "Status";
     AffectedProducts => "対象の商品", "Affected products";
     SaveDraft => "下書きを保存", "Save draft";

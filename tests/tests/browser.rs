@@ -1159,6 +1159,14 @@ async fn template_to_draft(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     b.wait_for_text("#ends_at-error", "終了は開始より後に")
         .await?;
     b.type_datetime("#ends_at", at("2030-01-10 03:00")?).await?;
+    // Another zone chosen for typing (by its first letter): the same instants, shown in it,
+    // under labels that no longer say JST.
+    b.find("#input-zone").await?.send_keys("U").await?;
+    b.wait_for_value("#input-zone", "UTC").await?;
+    b.wait_for_value("#starts_at", "2030-01-09T16:00").await?;
+    b.wait_for_value("#ends_at", "2030-01-09T18:00").await?;
+    b.wait_for_text("label[for='starts_at']", "上で選んだタイムゾーン")
+        .await?;
     b.click("#save-draft").await?;
     b.wait_for_text("#console-title", "ID Federation 定期メンテナンス")
         .await?;

@@ -3,12 +3,13 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use shared::domain::TimeZoneName;
 use shared::dto::{
     NoticeDraftRequest, NoticeKind, NoticePreview, NoticeStatus, NoticeTemplateView, NoticeView,
 };
 use shared::{FieldCode, FieldErrors};
 
-use super::{OperatorOnly, from_site_input, to_site_input};
+use super::{OperatorOnly, from_zone_input, to_zone_input};
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Field, focus_first_invalid, show_signal_in};
 use crate::i18n::{Language, Msg, field_message, pick, t, use_lang};
@@ -66,6 +67,9 @@ struct Form {
     announce_lifecycle: RwSignal<bool>,
     /// Outage: its impact code, empty for the default (a partial outage).
     impact: RwSignal<String>,
+    /// The zone the start and end are typed in (an IANA name): Japan's unless the operator
+    /// chooses another.
+    zone: RwSignal<String>,
 }
 
 impl Form {
@@ -82,6 +86,7 @@ impl Form {
             status: RwSignal::new(String::new()),
             announce_lifecycle: RwSignal::new(true),
             impact: RwSignal::new(String::new()),
+            zone: RwSignal::new(TimeZoneName::DEFAULT.name().to_owned()),
         }
     }
 
@@ -104,9 +109,13 @@ impl Form {
         self.title_en.set(n.title_en.clone().unwrap_or_default());
         self.body_ja.set(n.body_ja.clone());
         self.body_en.set(n.body_en.clone().unwrap_or_default());
-        self.starts.set(to_site_input(n.starts_at));
-        self.ends
-            .set(n.ends_at.map(to_site_input).unwrap_or_default());
+        let zone = self.zone.get_untracked();
+        self.starts.set(to_zone_input(n.starts_at, &zone));
+        self.ends.set(
+            n.ends_at
+                .map(|t| to_zone_input(t, &zone))
+                .unwrap_or_default(),
+        );
         self.status.set(n.status.code().into());
         self.announce_lifecycle.set(n.announce_lifecycle);
         self.impact
@@ -129,9 +138,9 @@ impl Form {
             title_en: optional(self.title_en.get()),
             body_ja: self.body_ja.get(),
             body_en: optional(self.body_en.get()),
-            starts_at: from_site_input(&self.starts.get()),
+            starts_at: from_zone_input(&self.starts.get(), &self.zone.get()),
             ends_at: if maintenance {
-                optional(from_site_input(&self.ends.get()))
+                optional(from_zone_input(&self.ends.get(), &self.zone.get()))
             } else {
                 None
             },
@@ -280,9 +289,21 @@ fn DraftFields(form: Form, errors: RwSignal<FieldErrors>) -> impl IntoView {
         <Field name="title_en" label=Msg::TitleEn value=form.title_en errors required=false />
         <TextArea name="body_ja" label=Msg::BodyJa value=form.body_ja errors required=true />
         <TextArea name="body_en" label=Msg::BodyEn value=form.body_en errors required=false />
-        <Field name="starts_at" label=Msg::StartsAt value=form.starts errors kind="datetime-local" />
+        <ZoneSelect form />
+        {move || {
+            // The labels name the zone the times are typed in.
+            let tokyo = form.zone.get() == TimeZoneName::DEFAULT.name();
+            view! {
+                <Field name="starts_at" label=if tokyo { Msg::StartsAt } else { Msg::StartsAtZoned } value=form.starts errors kind="datetime-local" />
+            }
+        }}
         <Show when=move || form.kind.get() == "maintenance">
-            <Field name="ends_at" label=Msg::EndsAt value=form.ends errors kind="datetime-local" />
+            {move || {
+                let tokyo = form.zone.get() == TimeZoneName::DEFAULT.name();
+                view! {
+                    <Field name="ends_at" label=if tokyo { Msg::EndsAt } else { Msg::EndsAtZoned } value=form.ends errors kind="datetime-local" />
+                }
+            }}
             <div class="field">
                 <label class="check">
                     <input type="checkbox" id="announce-lifecycle" aria-describedby="announce-lifecycle-hint"
@@ -306,6 +327,32 @@ fn DraftFields(form: Form, errors: RwSignal<FieldErrors>) -> impl IntoView {
             </div>
         </Show>
         <StatusSelect id="status" value=form.status statuses=Signal::derive(statuses) errors />
+    }
+}
+
+/// The zone the editor's times are typed in (Asia/Tokyo unless chosen): changing it keeps
+/// the instants typed so far, shown in the new zone.
+#[component]
+fn ZoneSelect(form: Form) -> impl IntoView {
+    let change = move |ev: leptos::ev::Event| {
+        let to = event_target_value(&ev);
+        let from = form.zone.get_untracked();
+        for field in [form.starts, form.ends] {
+            let typed = from_zone_input(&field.get_untracked(), &from);
+            if let Ok(at) = chrono::DateTime::parse_from_rfc3339(&typed) {
+                field.set(to_zone_input(at.with_timezone(&chrono::Utc), &to));
+            }
+        }
+        form.zone.set(to);
+    };
+    view! {
+        <div class="field">
+            <label for="input-zone">{t(Msg::InputZone)}</label>
+            <select id="input-zone" aria-describedby="input-zone-hint" prop:value=move || form.zone.get() on:change=change>
+                {crate::pages::recipients::ZONES.into_iter().map(|z| view! { <option value=z>{z}</option> }).collect_view()}
+            </select>
+            <p class="hint" id="input-zone-hint">{t(Msg::InputZoneHint)}</p>
+        </div>
     }
 }
 

@@ -74,3 +74,77 @@ pub fn from_site_input(value: &str) -> String {
         None => value.to_owned(),
     }
 }
+
+/// `at` for a `datetime-local` input whose times are in `zone` (an IANA name).
+pub fn to_zone_input(at: DateTime<Utc>, zone: &str) -> String {
+    if zone == TimeZoneName::DEFAULT.name() {
+        return to_site_input(at);
+    }
+    wall_clock(at, zone)
+        .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// A `datetime-local` value, read as a time in `zone` (an IANA name), as RFC 3339 in UTC;
+/// blank stays blank and anything unreadable is passed on for the API to reject.
+pub fn from_zone_input(value: &str, zone: &str) -> String {
+    if zone == TimeZoneName::DEFAULT.name() {
+        return from_site_input(value);
+    }
+    let value = value.trim();
+    let parsed = chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"));
+    let Ok(local) = parsed else {
+        return value.to_owned();
+    };
+    // The zone's offset at a first guess, then at the instant it gives: right across a
+    // change of offset but for the hour that a clock change skips or repeats.
+    let offset = |at: DateTime<Utc>| wall_clock(at, zone).map(|w| w - at.naive_utc());
+    let guess = local.and_utc();
+    match offset(guess).and_then(|o| offset(guess - o).map(|o2| guess - o2)) {
+        Some(at) => at.to_rfc3339(),
+        None => value.to_owned(),
+    }
+}
+
+/// What a clock in `zone` reads at `at`, from the browser's own time-zone data (`Intl`):
+/// the SPA carries Japan's rules only.
+fn wall_clock(at: DateTime<Utc>, zone: &str) -> Option<chrono::NaiveDateTime> {
+    use wasm_bindgen::JsValue;
+    let options = js_sys::Object::new();
+    for (key, value) in [
+        ("timeZone", zone),
+        ("hourCycle", "h23"),
+        ("year", "numeric"),
+        ("month", "numeric"),
+        ("day", "numeric"),
+        ("hour", "numeric"),
+        ("minute", "numeric"),
+        ("second", "numeric"),
+    ] {
+        js_sys::Reflect::set(&options, &key.into(), &value.into()).ok()?;
+    }
+    let locales = js_sys::Array::of1(&JsValue::from_str("en-US"));
+    let format = js_sys::Intl::DateTimeFormat::new(&locales, &options);
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    let mut fields = std::collections::HashMap::new();
+    for part in format.format_to_parts(&date).iter() {
+        let get = |name: &str| {
+            js_sys::Reflect::get(&part, &name.into())
+                .ok()
+                .and_then(|v| v.as_string())
+        };
+        if let (Some(kind), Some(value)) = (get("type"), get("value"))
+            && let Ok(n) = value.parse::<u32>()
+        {
+            fields.insert(kind, n);
+        }
+    }
+    let field = |name: &str| fields.get(name).copied();
+    chrono::NaiveDate::from_ymd_opt(
+        i32::try_from(field("year")?).ok()?,
+        field("month")?,
+        field("day")?,
+    )?
+    .and_hms_opt(field("hour")? % 24, field("minute")?, field("second")?)
+}
