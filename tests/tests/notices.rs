@@ -37,6 +37,19 @@ fn outage(products: &[&str], title: &str) -> Value {
     })
 }
 
+/// An account subscribed to `A` (maintenance and outage mail as given) with one more
+/// address, `ops@example.com`, every hour.
+fn ops_subscribed(
+    conn: &mut api::db::DbConnection,
+    maintenance: bool,
+    outage: bool,
+) -> anyhow::Result<()> {
+    let acc = fixtures::account(conn, "acc@example.com")?;
+    fixtures::subscribe(conn, &acc, A, maintenance, outage)?;
+    fixtures::address(conn, &acc, Address::new("ops@example.com"))?;
+    Ok(())
+}
+
 async fn deliveries(app: &TestApp, op: &str, id: &str) -> anyhow::Result<NoticeDeliveries> {
     let res = app
         .get(&format!("/api/v1/notices/{id}/deliveries"), Some(op))
@@ -170,12 +183,7 @@ backend_tests! {
         let t0 = Utc.with_ymd_and_hms(2026, 12, 2, 0, 0, 0).single().unwrap_or_default();
         app.clock.set(t0);
         let op = operator(&app, "op@example.com").await?;
-        app.db(|conn| {
-            let acc = fixtures::account(conn, "acc@example.com")?;
-            fixtures::subscribe(conn, &acc, A, true, false)?;
-            fixtures::address(conn, &acc, Address::new("ops@example.com"))?;
-            Ok(())
-        }).await?;
+        app.db(|conn| ops_subscribed(conn, true, false)).await?;
         let maintenance = |title: &str, announce: bool| json!({
             "kind": "maintenance", "products": [A], "title_ja": title, "body_ja": "作業します。",
             "starts_at": "2026-12-02T01:00:00Z", "ends_at": "2026-12-02T03:00:00Z",
@@ -531,12 +539,7 @@ backend_tests! {
 
     async fn a_published_notice_is_corrected_without_mailing_anyone(app: TestApp) -> anyhow::Result<()> {
         let op = operator(&app, "op@example.com").await?;
-        app.db(|conn| {
-            let acc = fixtures::account(conn, "acc@example.com")?;
-            fixtures::subscribe(conn, &acc, A, false, true)?;
-            fixtures::address(conn, &acc, Address::new("ops@example.com"))?;
-            Ok(())
-        }).await?;
+        app.db(|conn| ops_subscribed(conn, false, true)).await?;
         let (id, receipt) = publish(&app, &op, outage(&[A], "認証エラーの発声")).await?;
         settled(&app, &op, &id).await?;
         let mailed = app.smtp.all().len();
@@ -567,12 +570,7 @@ backend_tests! {
 
     async fn a_resolved_outage_takes_a_postmortem_mailed_only_if_chosen(app: TestApp) -> anyhow::Result<()> {
         let op = operator(&app, "op@example.com").await?;
-        app.db(|conn| {
-            let acc = fixtures::account(conn, "acc@example.com")?;
-            fixtures::subscribe(conn, &acc, A, false, true)?;
-            fixtures::address(conn, &acc, Address::new("ops@example.com"))?;
-            Ok(())
-        }).await?;
+        app.db(|conn| ops_subscribed(conn, false, true)).await?;
         let (id, _) = publish(&app, &op, outage(&[A], "認証エラー")).await?;
         let path = format!("/api/v1/notices/{id}/postmortem");
         let res = app.post(&path, Some(&op), json!({"body_ja": "原因は設定の誤りでした。"})).await?;
@@ -1173,13 +1171,7 @@ async fn the_dev_mailbox_shows_every_header_and_the_attachments() -> anyhow::Res
     })
     .await?;
     let op = tokens.access_token;
-    app.db(|conn| {
-        let acc = fixtures::account(conn, "acc@example.com")?;
-        fixtures::subscribe(conn, &acc, A, true, false)?;
-        fixtures::address(conn, &acc, Address::new("ops@example.com"))?;
-        Ok(())
-    })
-    .await?;
+    app.db(|conn| ops_subscribed(conn, true, false)).await?;
     let (notice, _) = publish(&app, &op, json!({
         "kind": "maintenance", "products": [A], "title_ja": "定期メンテナンス", "body_ja": "作業します。",
         "starts_at": "2030-01-10T01:00:00Z", "ends_at": "2030-01-10T03:00:00Z",
