@@ -324,6 +324,7 @@ pub fn hold(
     let mut held = 0;
     for owners in Owners::ALL {
         let owner = "o.hold = TRUE";
+        let mut held_here = 0;
         for group in groups(conn, owners, publication_id, SKIPPED_BY_WINDOW, owner)? {
             let Some(opens) = group.schedule().next_opening(utc(now)) else {
                 continue;
@@ -337,7 +338,12 @@ pub fn hold(
             from_rows(&mut s, owners, publication_id, SKIPPED_BY_WINDOW, owner);
             group.matches(&mut s);
             s.push(")");
-            held += s.execute(conn)?;
+            held_here += s.execute(conn)?;
+        }
+        held += held_here;
+        // Nothing held (the common case): no digest to write.
+        if held_here == 0 {
+            continue;
         }
         // The digest of each destination and opening: the first held row writes it, later
         // ones find it by the unique (channel, destination, due) of digests.
@@ -368,6 +374,9 @@ pub fn hold(
             digest = Carries::DIGEST
         ));
         s.execute(conn)?;
+    }
+    if held == 0 {
+        return Ok(0);
     }
     let mut s = Statement::default();
     s.push(&format!(
