@@ -195,7 +195,10 @@ backend_tests! {
         assert_eq!(app.smtp.to("office@example.com").iter().filter(|m| m.subject.contains("リマインド")).count(), 2);
         // Friday 11:00: one reminder each, once.
         app.clock.set(jst(2027, 3, 5, 11, 0));
-        mails_with(&app, "always@example.com", "リマインド", 1).await?;
+        let reminder = mails_with(&app, "always@example.com", "リマインド", 1).await?;
+        // It tells the start the maintenance has now, and the change that moved it.
+        assert!(reminder[0].text.contains("（2027/03/05(金) 12:00 JST 開始予定）"), "{}", reminder[0].text);
+        assert!(reminder[0].text.contains("金曜日に変更します。"), "{}", reminder[0].text);
         mails_with(&app, "office@example.com", "リマインド", 3).await?;
         tokio::time::sleep(Duration::from_millis(800)).await;
         assert_eq!(app.smtp.to("always@example.com").iter().filter(|m| m.subject.contains("リマインド")).count(), 1);

@@ -227,13 +227,15 @@ struct PendingReminder {
     due_at: NaiveDateTime,
 }
 
-/// After a later publication of a maintenance: its pending reminders follow the start it
-/// now has, each recomputed in its destination's schedule, and are withdrawn when there is
-/// no longer a start to remind of (`starts_at` is `None`: cancelled, started or done) or no
-/// hour left before it. Returns (moved, withdrawn).
+/// After a later publication (`publication_id`) of a maintenance: its pending reminders
+/// follow the start it now has, each recomputed in its destination's schedule, and carry
+/// that publication (a reminder tells the latest times and text); they are withdrawn when
+/// there is no longer a start to remind of (`starts_at` is `None`: cancelled, started or
+/// done) or no hour left before it. Returns (moved, withdrawn).
 pub fn move_reminders(
     conn: &mut DbConnection,
     notice_id: &str,
+    publication_id: &str,
     starts_at: Option<DateTime<Utc>>,
     now: NaiveDateTime,
 ) -> QueryResult<(usize, usize)> {
@@ -289,11 +291,16 @@ pub fn move_reminders(
             .filter(crate::schema::deliveries::status.eq(Status::Pending.code()));
         use crate::schema::deliveries::dsl as d;
         match at {
-            Some(at) if at.naive_utc() == r.due_at => {}
             Some(at) => {
-                moved += diesel::update(row)
-                    .set(d::due_at.eq(at.naive_utc()))
+                let n = diesel::update(row)
+                    .set((
+                        d::due_at.eq(at.naive_utc()),
+                        d::publication_id.eq(publication_id),
+                    ))
                     .execute(conn)?;
+                if at.naive_utc() != r.due_at {
+                    moved += n;
+                }
             }
             None => {
                 withdrawn += diesel::update(row)

@@ -142,7 +142,7 @@ fn publish_in(
                 timing::plan_reminders(conn, &publication.id, state_domain, start, now)?;
             }
             _ if publication.sequence > 0 => {
-                timing::move_reminders(conn, &notice.id, ahead, now)?;
+                timing::move_reminders(conn, &notice.id, &publication.id, ahead, now)?;
             }
             _ => {}
         }
