@@ -11,6 +11,7 @@ use crate::state::AppState;
 /// each of the last 90 days (Asia/Tokyo dates).
 #[utoipa::path(
     tag = "notices",
+    operation_id = "status_show",
     responses(
         (status = 200, description = "The overview", body = StatusOverview,
          headers(("ETag" = String, description = "Changes with the notices, the catalog, and the minute"))),
