@@ -815,7 +815,7 @@ mod tests {
         bad.title_ja = "a\u{7}".into();
         assert_eq!(
             codes_of(bad),
-            ["products:invalid_value", "title_ja:control_characters"]
+            ["products:invalid_slug", "title_ja:control_characters"]
         );
     }
 
