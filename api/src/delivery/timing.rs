@@ -7,9 +7,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
-use shared::domain::{
-    DeliveryWindow, HolidayRule, ReminderLead, Reminders, Schedule, TimeZoneName,
-};
+use shared::domain::{ReminderLead, Reminders, Schedule};
 
 use super::ledger::{Carries, DIGEST_SUFFIX, SkipReason, Status};
 use super::statement::{Param, Statement};
@@ -86,13 +84,7 @@ struct Group {
 
 impl Group {
     fn schedule(&self) -> Schedule {
-        Schedule {
-            window: DeliveryWindow::from_bits(self.weekdays, self.hours),
-            zone: TimeZoneName::parse(&self.time_zone)
-                .unwrap_or(TimeZoneName::DEFAULT)
-                .tz(),
-            holidays: HolidayRule::from_code(&self.holidays),
-        }
+        Schedule::stored(&self.time_zone, self.weekdays, self.hours, &self.holidays)
     }
 
     /// SQL true for the owner `o` of this schedule, with its values bound.
@@ -267,16 +259,9 @@ pub fn move_reminders(
             .into_iter()
             .find(|l| Carries::reminder_code(*l) == r.carries);
         let schedule = match (&r.time_zone, r.weekdays, r.hours, &r.holidays) {
-            (Some(zone), Some(weekdays), Some(hours), Some(holidays)) => Some(
-                Group {
-                    time_zone: zone.clone(),
-                    weekdays,
-                    hours,
-                    holidays: holidays.clone(),
-                    reminders: 0,
-                }
-                .schedule(),
-            ),
+            (Some(zone), Some(weekdays), Some(hours), Some(holidays)) => {
+                Some(Schedule::stored(zone, weekdays, hours, holidays))
+            }
             // The destination is gone: nothing to remind.
             _ => None,
         };

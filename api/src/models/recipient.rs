@@ -98,11 +98,7 @@ impl Recipient {
 
     /// When it takes notices: window, holiday rule and zone.
     pub fn schedule(&self) -> Schedule {
-        Schedule {
-            window: self.window(),
-            zone: self.zone().tz(),
-            holidays: self.holidays(),
-        }
+        Schedule::stored(&self.time_zone, self.weekdays, self.hours, &self.holidays)
     }
 
     pub fn reminders(&self) -> Reminders {

@@ -192,13 +192,7 @@ impl Webhook {
 
     /// When it takes notices: window, holiday rule and zone.
     pub fn schedule(&self) -> Schedule {
-        Schedule {
-            window: self.window(),
-            zone: TimeZoneName::parse(&self.time_zone)
-                .unwrap_or(TimeZoneName::DEFAULT)
-                .tz(),
-            holidays: HolidayRule::from_code(&self.holidays),
-        }
+        Schedule::stored(&self.time_zone, self.weekdays, self.hours, &self.holidays)
     }
 
     /// Scheme and host, the rest masked: a chat webhook's path is its credential.

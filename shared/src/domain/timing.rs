@@ -110,6 +110,18 @@ pub struct Schedule {
 }
 
 impl Schedule {
+    /// A destination's schedule as stored: its zone's name, the window's bits and the
+    /// holiday rule's code (anything unknown reads as the default, as everywhere).
+    pub fn stored(time_zone: &str, weekdays: i32, hours: i32, holidays: &str) -> Self {
+        Self {
+            window: DeliveryWindow::from_bits(weekdays, hours),
+            zone: super::TimeZoneName::parse(time_zone)
+                .unwrap_or(super::TimeZoneName::DEFAULT)
+                .tz(),
+            holidays: HolidayRule::from_code(holidays),
+        }
+    }
+
     /// Is `at` in the window, on a day the holiday rule admits?
     pub fn admits(&self, at: DateTime<Utc>) -> bool {
         self.window.admits(self.zone, at) && self.holidays.admits(DayKind::at(self.zone, at))
