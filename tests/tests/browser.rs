@@ -659,6 +659,8 @@ async fn console_update_screenshots(b: &Browser) -> anyhow::Result<()> {
             )
             .await?;
         b.client.refresh().await?;
+        // The resolved notice's form, opened again as an operator would open it.
+        b.find("#reopen-updates").await?.send_keys(" ").await?;
         b.wait_for_text(".update-form", label).await?;
         for (width, height) in [(1280, 900), (390, 844)] {
             b.client.set_window_size(width, height).await?;
