@@ -23,13 +23,13 @@ use crate::delivery::dispatcher::{CONCURRENCY, Dispatcher};
 use crate::delivery::email::{EmailChannel, Transport};
 use crate::delivery::health::Health;
 use crate::delivery::webhook::HookSender;
+use crate::document_cache::{ACCOUNTS_CHANNEL, DocumentCache, PUBLIC_CHANNEL};
 use crate::error::ApiError;
 use crate::listener::Invalidate;
 use crate::mail::Templates;
 use crate::mail::notice_mail::NoticeMailer;
 use crate::mail::unsubscribe::UnsubscribeKey;
 use crate::openapi::{ApiDoc, api_scope};
-use crate::public_cache::PublicCache;
 use crate::services::scheduler::Scheduler;
 use crate::session_cache::SessionCache;
 use crate::state::AppState;
@@ -79,17 +79,23 @@ impl Application {
             crate::metrics::handle();
         }
         let wakeup = Arc::new(Notify::new());
-        let public = Arc::new(PublicCache::default());
+        let public = Arc::new(DocumentCache::public());
+        let accounts = Arc::new(DocumentCache::accounts());
         let sessions = Arc::new(SessionCache::default());
         if backend == db::Backend::Postgres {
             let public_changes: Arc<dyn Invalidate> = public.clone();
+            let account_changes: Arc<dyn Invalidate> = accounts.clone();
             let session_changes: Arc<dyn Invalidate> = sessions.clone();
             crate::listener::listen(
                 settings.database_url.expose().to_owned(),
                 vec![
+                    (PUBLIC_CHANNEL, Arc::downgrade(&public_changes)),
+                    // Accounts' lists name catalog entries and hold account data.
+                    (ACCOUNTS_CHANNEL, Arc::downgrade(&account_changes)),
+                    (PUBLIC_CHANNEL, Arc::downgrade(&account_changes)),
                     (
-                        crate::public_cache::CHANNEL,
-                        Arc::downgrade(&public_changes),
+                        crate::session_cache::CHANNEL,
+                        Arc::downgrade(&account_changes),
                     ),
                     (
                         crate::session_cache::CHANNEL,
@@ -100,6 +106,7 @@ impl Application {
         }
         let state = web::Data::new(AppState {
             public,
+            accounts,
             sessions,
             db_slots: Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize + 3)),
             db_waiting: Default::default(),
@@ -338,5 +345,6 @@ pub fn dispatcher_for(
         wakeup,
         poll_interval: settings.outbox_poll_interval,
         retention: settings.delivery_retention,
+        destinations_changed: Some(state.accounts.clone()),
     })
 }

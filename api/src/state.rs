@@ -41,7 +41,9 @@ pub struct AppState {
     /// True while this process's dispatcher runs (readiness reports it).
     pub dispatcher_running: Arc<AtomicBool>,
     /// Public documents kept in memory until public data changes.
-    pub public: Arc<crate::public_cache::PublicCache>,
+    pub public: Arc<crate::document_cache::DocumentCache>,
+    /// Accounts' own lists kept in memory until they (or the catalog) change.
+    pub accounts: Arc<crate::document_cache::DocumentCache>,
     /// Authenticated sessions kept in memory until sessions, accounts or terms change.
     pub sessions: Arc<crate::session_cache::SessionCache>,
 }

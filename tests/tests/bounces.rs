@@ -86,6 +86,19 @@ async fn address(app: &TestApp, token: &str, id: &str) -> anyhow::Result<Recipie
     res.json()
 }
 
+/// The status My Support's list of addresses gives the address `id`.
+async fn listed_status(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+) -> anyhow::Result<Option<RecipientStatus>> {
+    let list: Vec<RecipientView> = app
+        .get("/api/v1/me/recipients", Some(token))
+        .await?
+        .json()?;
+    Ok(list.into_iter().find(|r| r.id == id).map(|r| r.status))
+}
+
 /// The suspension mails the owner received.
 fn suspension_mails(app: &TestApp) -> usize {
     app.smtp
@@ -483,6 +496,91 @@ not a report
         404
     );
     Ok(())
+}
+
+/// My Support's list of addresses is kept in memory: a suspension the dispatcher records
+/// with no request behind it (the start of a maintenance, mailed by itself) shows in the
+/// list as soon as it is recorded, not when the kept copy ages out.
+async fn a_suspension_nobody_asked_for_shows_in_the_list_at_once(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    // The mailbox is gone by the time the maintenance starts.
+    let script = |rcpt: &str, nth: usize| {
+        if rcpt == "gone@example.com" && nth == 2 {
+            Reply::Refuse("550 5.1.1 <gone@example.com>: Recipient address rejected: User unknown")
+        } else {
+            Reply::Accept
+        }
+    };
+    let mode = Mode {
+        smtp_script: Some(Arc::new(script)),
+        ..Mode::default()
+    };
+    let Some(app) = TestApp::spawn_with(backend, mode).await? else {
+        return Ok(());
+    };
+    // Ten minutes before the start: the owner's access token outlives the wait.
+    let t0 = shirase_tests::jst(2026, 12, 2, 9, 50);
+    app.clock.set(t0);
+    let op = operator(&app, "op@example.com").await?;
+    let owner = customer(&app, OWNER).await?.access_token;
+    let gone = app
+        .db(move |conn| {
+            let account = fixtures::account_id(conn, OWNER)?;
+            fixtures::subscribe(conn, &account, A, true, false)?;
+            fixtures::address(conn, &account, Address::new("gone@example.com"))
+        })
+        .await?;
+    publish(
+        &app,
+        &op,
+        json!({
+            "kind": "maintenance", "products": [A], "title_ja": "定期メンテナンス",
+            "body_ja": "作業します。", "starts_at": "2026-12-02T01:00:00Z",
+            "ends_at": "2026-12-02T03:00:00Z", "announce_lifecycle": true,
+        }),
+    )
+    .await?;
+    app.smtp.wait_for("gone@example.com").await?;
+    // Read, and kept, before the start.
+    assert_eq!(
+        listed_status(&app, &owner, &gone).await?,
+        Some(RecipientStatus::Verified)
+    );
+    app.clock.set(t0 + chrono::Duration::minutes(10));
+    let mut suspended = false;
+    for _ in 0..100 {
+        if address(&app, &owner, &gone).await?.status == RecipientStatus::Suspended {
+            suspended = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(suspended, "the start's mail did not suspend the address");
+    // Allowing for the moment between the dispatcher's commit and its telling the cache.
+    let mut shown = false;
+    for _ in 0..10 {
+        if listed_status(&app, &owner, &gone).await? == Some(RecipientStatus::Suspended) {
+            shown = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        shown,
+        "the list still shows the suspended address as verified"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_suspension_nobody_asked_for_shows_in_the_list_at_once() -> anyhow::Result<()> {
+    a_suspension_nobody_asked_for_shows_in_the_list_at_once(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_suspension_nobody_asked_for_shows_in_the_list_at_once() -> anyhow::Result<()> {
+    a_suspension_nobody_asked_for_shows_in_the_list_at_once(Backend::Postgres).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

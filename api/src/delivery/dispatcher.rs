@@ -55,6 +55,9 @@ pub struct Dispatcher {
     pub poll_interval: StdDuration,
     /// Delivery history older than this is deleted.
     pub retention: Duration,
+    /// Told once outcomes that concern destinations are recorded: what their owners read of
+    /// them (last delivery, failures, suspension, quarantine) may have changed.
+    pub destinations_changed: Option<Arc<dyn crate::listener::Invalidate>>,
 }
 
 /// How often an idle dispatcher looks for history past its retention.
@@ -410,6 +413,9 @@ impl Dispatcher {
             let pool = self.pool.clone();
             let now = self.clock.now().naive_utc();
             let health = self.health.clone();
+            let touches_destinations = batch
+                .iter()
+                .any(|s| s.hook.is_some() || s.address.is_some());
             let quarantined = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
                 let mut conn = pool.get()?;
                 let quarantined = std::cell::Cell::new(0);
@@ -420,6 +426,12 @@ impl Dispatcher {
                 Ok(quarantined.get())
             })
             .await;
+            if touches_destinations
+                && matches!(quarantined, Ok(Ok(_)))
+                && let Some(changed) = &self.destinations_changed
+            {
+                changed.invalidate();
+            }
             match quarantined {
                 Ok(Ok(0)) => {}
                 // A quarantine mail was queued: the next round sends it.

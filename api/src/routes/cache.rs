@@ -11,8 +11,8 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use crate::db::DbConnection;
+use crate::document_cache::{Document, DocumentCache};
 use crate::error::ApiResult;
-use crate::public_cache::Document;
 use crate::state::AppState;
 
 /// `body` with a strong ETag (its hash) and `cache_control`, or 304 without it when
@@ -66,16 +66,48 @@ where
     T: Serialize + Send + 'static,
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
 {
-    if let Some(document) = state.public.get(&key) {
+    cached_json(state, &state.public, key, load).await
+}
+
+/// The document `what` of the account `account_id` (one of its own lists), from this
+/// process's cache or made by `load` (given the account's id), as [`public_json`].
+pub async fn account_json<T, F>(
+    state: &AppState,
+    account_id: String,
+    what: &str,
+    load: F,
+) -> ApiResult<Arc<Document>>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&mut DbConnection, &str) -> ApiResult<T> + Send + 'static,
+{
+    let key = format!("{account_id} {what}");
+    cached_json(state, &state.accounts, key, move |conn| {
+        load(conn, &account_id)
+    })
+    .await
+}
+
+async fn cached_json<T, F>(
+    state: &AppState,
+    cache: &DocumentCache,
+    key: String,
+    load: F,
+) -> ApiResult<Arc<Document>>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+{
+    if let Some(document) = cache.get(&key) {
         return Ok(document);
     }
     // Taken before reading: a change committed during the read ends this generation, and
     // what was read is then never served as current.
-    let generation = state.public.generation();
+    let generation = cache.generation();
     let value = state.db(load).await?;
     let body = serde_json::to_vec(&value).map_err(anyhow::Error::new)?;
     let document = Arc::new(Document::new(body));
-    state.public.put(key, generation, document.clone());
+    cache.put(key, generation, document.clone());
     Ok(document)
 }
 
@@ -84,6 +116,9 @@ pub const CATALOG_CACHING: &str = "public, max-age=60";
 /// Notices are news: a browser asks every time (a 304 when nothing changed), so that a new
 /// outage is never hidden behind a copy it kept.
 pub const NOTICE_CACHING: &str = "public, no-cache";
+/// An account's own lists: kept by the browser only, and asked for again every time (a 304
+/// when nothing changed).
+pub const ACCOUNT_CACHING: &str = "private, no-cache";
 
 /// A kept document as JSON, in the encoding the client prefers (made once per document,
 /// not per request), or 304 when `if_none_match` already has its tag. As from the
@@ -145,9 +180,10 @@ fn writes_public(req: &ServiceRequest) -> bool {
 
 /// Ends generations once a write has been handled (and its transaction committed), before
 /// its response goes out, so that this process serves the change at once: the public
-/// documents' after a successful write to public data, and the authenticated sessions' after
-/// any write at all, whatever it answered (a refresh token presented twice revokes its
-/// session and answers 401).
+/// documents' after a successful write to public data, and the authenticated sessions' and
+/// accounts' lists after any write at all, whatever it answered (a refresh token presented
+/// twice revokes its session and answers 401; a failed write may have written part of what
+/// it was asked to, as a bounce report does).
 pub async fn invalidate_after_writes(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -159,6 +195,7 @@ pub async fn invalidate_after_writes(
     if let Some(state) = state {
         if writes {
             state.sessions.invalidate();
+            state.accounts.invalidate();
         }
         if writes_public && res.as_ref().is_ok_and(|r| r.status().is_success()) {
             state.public.invalidate();

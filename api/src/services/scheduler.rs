@@ -11,7 +11,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::db::Pool;
-use crate::public_cache::PublicCache;
+use crate::document_cache::DocumentCache;
 
 /// Drafts published, and steps made, per look; more wait for the next, which follows at
 /// once.
@@ -23,7 +23,7 @@ pub struct Scheduler {
     pub message_domain: String,
     /// Ended after a publication: this process's copy of the public pages is out of date
     /// (other processes hear of it from the database on PostgreSQL).
-    pub public: Arc<PublicCache>,
+    pub public: Arc<DocumentCache>,
     /// The dispatcher's: a publication has queued deliveries.
     pub wakeup: Arc<Notify>,
     /// How long a publication may lag behind its time, at most.

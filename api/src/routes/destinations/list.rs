@@ -1,10 +1,12 @@
-use actix_web::{get, web};
+use actix_web::http::header::IfNoneMatch;
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use shared::Problem;
 use shared::dto::DestinationView;
 
 use crate::error::ApiResult;
 use crate::models::webhook::Webhook;
 use crate::routes::ReadAccess;
+use crate::routes::cache::{ACCOUNT_CACHING, account_json, conditional_document};
 use crate::state::AppState;
 
 /// The account's webhook destinations, oldest first. E-mail addresses are under
@@ -13,7 +15,9 @@ use crate::state::AppState;
     tag = "destinations",
     security(("bearer" = []), ("token" = ["read"])),
     responses(
-        (status = 200, description = "The destinations", body = [DestinationView]),
+        (status = 200, description = "The destinations", body = [DestinationView],
+         headers(("ETag" = String, description = "Changes whenever the list does"))),
+        (status = 304, description = "Unchanged since the given ETag"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Current terms not accepted", body = Problem, content_type = "application/problem+json"),
     )
@@ -21,10 +25,21 @@ use crate::state::AppState;
 #[get("/me/destinations")]
 pub async fn list(
     state: web::Data<AppState>,
+    req: HttpRequest,
+    if_none_match: Option<web::Header<IfNoneMatch>>,
     ReadAccess(auth): ReadAccess,
-) -> ApiResult<web::Json<Vec<DestinationView>>> {
-    let hooks = state
-        .db(move |conn| Ok(Webhook::list(conn, &auth.account.id)?))
-        .await?;
-    Ok(web::Json(hooks.iter().map(Webhook::view).collect()))
+) -> ApiResult<HttpResponse> {
+    let document = account_json(&state, auth.account.id, "destinations", |conn, id| {
+        Ok(Webhook::list(conn, id)?
+            .iter()
+            .map(Webhook::view)
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(conditional_document(
+        &req,
+        if_none_match.map(web::Header::into_inner),
+        &document,
+        ACCOUNT_CACHING,
+    ))
 }

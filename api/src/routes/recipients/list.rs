@@ -1,10 +1,12 @@
-use actix_web::{get, web};
+use actix_web::http::header::IfNoneMatch;
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use shared::Problem;
 use shared::dto::RecipientView;
 
 use crate::error::ApiResult;
 use crate::models::recipient::Recipient;
 use crate::routes::ReadAccess;
+use crate::routes::cache::{ACCOUNT_CACHING, account_json, conditional_document};
 use crate::state::AppState;
 
 /// The account's delivery addresses with their weekdays, hours and status.
@@ -12,7 +14,9 @@ use crate::state::AppState;
     tag = "recipients",
     security(("bearer" = []), ("token" = ["read"])),
     responses(
-        (status = 200, description = "The delivery addresses, oldest first", body = Vec<RecipientView>),
+        (status = 200, description = "The delivery addresses, oldest first", body = Vec<RecipientView>,
+         headers(("ETag" = String, description = "Changes whenever the list does"))),
+        (status = 304, description = "Unchanged since the given ETag"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Current terms not accepted, or a token without the `read` scope", body = Problem, content_type = "application/problem+json"),
     )
@@ -20,11 +24,21 @@ use crate::state::AppState;
 #[get("/me/recipients")]
 pub async fn list(
     state: web::Data<AppState>,
+    req: HttpRequest,
+    if_none_match: Option<web::Header<IfNoneMatch>>,
     ReadAccess(auth): ReadAccess,
-) -> ApiResult<web::Json<Vec<RecipientView>>> {
-    let id = auth.account.id;
-    let list = state
-        .db(move |conn| Ok(Recipient::list(conn, &id)?))
-        .await?;
-    Ok(web::Json(list.iter().map(Recipient::view).collect()))
+) -> ApiResult<HttpResponse> {
+    let document = account_json(&state, auth.account.id, "recipients", |conn, id| {
+        Ok(Recipient::list(conn, id)?
+            .iter()
+            .map(Recipient::view)
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(conditional_document(
+        &req,
+        if_none_match.map(web::Header::into_inner),
+        &document,
+        ACCOUNT_CACHING,
+    ))
 }

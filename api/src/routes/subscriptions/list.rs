@@ -1,10 +1,12 @@
-use actix_web::{get, web};
+use actix_web::http::header::IfNoneMatch;
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use shared::Problem;
 use shared::dto::SubscriptionView;
 
 use crate::error::ApiResult;
 use crate::models::subscription::Subscription;
 use crate::routes::ReadAccess;
+use crate::routes::cache::{ACCOUNT_CACHING, account_json, conditional_document};
 use crate::state::AppState;
 
 /// My Support's list of products (登録中のサポート情報一覧) with their mail settings.
@@ -12,7 +14,9 @@ use crate::state::AppState;
     tag = "subscriptions",
     security(("bearer" = []), ("token" = ["read"])),
     responses(
-        (status = 200, description = "The subscriptions, in catalog order", body = Vec<SubscriptionView>),
+        (status = 200, description = "The subscriptions, in catalog order", body = Vec<SubscriptionView>,
+         headers(("ETag" = String, description = "Changes whenever the list does"))),
+        (status = 304, description = "Unchanged since the given ETag"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Current terms not accepted, or a token without the `read` scope", body = Problem, content_type = "application/problem+json"),
     )
@@ -20,12 +24,18 @@ use crate::state::AppState;
 #[get("/me/subscriptions")]
 pub async fn list(
     state: web::Data<AppState>,
+    req: HttpRequest,
+    if_none_match: Option<web::Header<IfNoneMatch>>,
     ReadAccess(auth): ReadAccess,
-) -> ApiResult<web::Json<Vec<SubscriptionView>>> {
-    let id = auth.account.id;
-    Ok(web::Json(
-        state
-            .db(move |conn| Ok(Subscription::list(conn, &id)?))
-            .await?,
+) -> ApiResult<HttpResponse> {
+    let document = account_json(&state, auth.account.id, "subscriptions", |conn, id| {
+        Ok(Subscription::list(conn, id)?)
+    })
+    .await?;
+    Ok(conditional_document(
+        &req,
+        if_none_match.map(web::Header::into_inner),
+        &document,
+        ACCOUNT_CACHING,
     ))
 }

@@ -1,15 +1,21 @@
-//! Public documents (the catalog, product pages, the notice list and pages) kept in memory,
-//! so that a read the whole internet may make costs no database round trip.
+//! Documents kept in memory so that a read costs no database round trip: the public ones
+//! (the catalog, product pages, the notice list and pages) that the whole internet may ask
+//! for, and each signed-in account's own lists (its products, its addresses and
+//! destinations), which My Support reads on every screen.
 //!
-//! Every entry remembers the generation it was made in; any change to public data starts a
-//! new generation, and entries of an older one are made again on demand. A change is heard:
+//! Every entry remembers the generation it was made in; any change to the data behind a
+//! cache starts a new generation, and entries of an older one are made again on demand. A
+//! change is heard:
 //! - in this process, by `routes::cache::invalidate_after_writes`: a successful write to the
-//!   catalog, a product or a notice ends the generation once it has been answered;
-//! - from every process on PostgreSQL, by `LISTEN shirase_public` (`crate::listener`):
-//!   triggers on the public tables `NOTIFY` it when a transaction that changed them commits
-//!   (the HTTP API of any process, and `shirase notice …` on the command line alike);
+//!   catalog, a product or a notice ends the public generation once it has been answered,
+//!   and any write at all ends the accounts' one; the dispatcher ends the accounts' one
+//!   after recording outcomes that change a destination (`Dispatcher::changed`);
+//! - from every process on PostgreSQL, by `LISTEN` (`crate::listener`): triggers on the
+//!   tables behind each cache `NOTIFY` its channel when a transaction that changed them
+//!   commits (the HTTP API of any process, its dispatcher and `shirase` on the command line
+//!   alike);
 //! - as a backstop for what no process can hear (the command line writing to a SQLite file
-//!   the server has open), entries are also made again after [`MAX_AGE`].
+//!   the server has open), entries are also made again after the cache's `max_age`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,11 +28,10 @@ use sha2::{Digest, Sha256};
 use crate::listener::Generation;
 
 /// The channel the public tables' triggers notify.
-pub const CHANNEL: &str = "shirase_public";
-/// How long an entry is trusted without hearing of a change.
-pub const MAX_AGE: Duration = Duration::from_secs(30);
-/// Entries kept at most; beyond, the cache starts afresh (query strings are the client's).
-const LIMIT: usize = 1024;
+pub const PUBLIC_CHANNEL: &str = "shirase_public";
+/// The channel the triggers of an account's own lists (subscriptions, opt-outs, addresses,
+/// webhook destinations) notify.
+pub const ACCOUNTS_CHANNEL: &str = "shirase_accounts";
 
 type Encoder = fn(&[u8]) -> std::io::Result<Vec<u8>>;
 
@@ -75,19 +80,43 @@ struct Entry {
     document: Arc<Document>,
 }
 
-#[derive(Default)]
-pub struct PublicCache {
+pub struct DocumentCache {
     generation: Generation,
     entries: Mutex<HashMap<String, Entry>>,
+    /// How long an entry is trusted without hearing of a change.
+    max_age: Duration,
+    /// Entries kept at most; beyond, the cache starts afresh.
+    limit: usize,
 }
 
-impl PublicCache {
+impl DocumentCache {
+    /// Public documents: few (query strings are the client's, hence the limit), the same for
+    /// everyone, and changed by operators only.
+    pub fn public() -> Self {
+        Self::new(Duration::from_secs(30), 1024)
+    }
+
+    /// Accounts' own lists, keyed by account: one or two per signed-in customer. The short
+    /// backstop bounds what a change nobody hears can hide, as for sessions.
+    pub fn accounts() -> Self {
+        Self::new(Duration::from_secs(5), 20_000)
+    }
+
+    fn new(max_age: Duration, limit: usize) -> Self {
+        Self {
+            generation: Generation::default(),
+            entries: Mutex::default(),
+            max_age,
+            limit,
+        }
+    }
+
     /// See [`Generation`].
     pub fn generation(&self) -> u64 {
         self.generation.current()
     }
 
-    /// Public data changed: every entry is stale.
+    /// The data behind the cache changed: every entry is stale.
     pub fn invalidate(&self) {
         self.generation.advance();
     }
@@ -97,14 +126,21 @@ impl PublicCache {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries
             .get(key)
-            .filter(|e| e.generation == generation && e.made.elapsed() < MAX_AGE)
+            .filter(|e| e.generation == generation && e.made.elapsed() < self.max_age)
             .map(|e| e.document.clone())
     }
 
     pub fn put(&self, key: String, generation: u64, document: Arc<Document>) {
+        // Read under an older generation: it may predate a change.
+        if generation != self.generation() {
+            return;
+        }
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= LIMIT && !entries.contains_key(&key) {
-            entries.clear();
+        if entries.len() >= self.limit && !entries.contains_key(&key) {
+            entries.retain(|_, e| e.generation == generation && e.made.elapsed() < self.max_age);
+            if entries.len() >= self.limit {
+                entries.clear();
+            }
         }
         entries.insert(
             key,
@@ -117,9 +153,9 @@ impl PublicCache {
     }
 }
 
-impl crate::listener::Invalidate for PublicCache {
+impl crate::listener::Invalidate for DocumentCache {
     fn invalidate(&self) {
-        PublicCache::invalidate(self);
+        DocumentCache::invalidate(self);
     }
 }
 
@@ -129,7 +165,7 @@ mod tests {
 
     #[test]
     fn a_new_generation_hides_older_entries() {
-        let cache = PublicCache::default();
+        let cache = DocumentCache::public();
         let before = cache.generation();
         cache.put("a".into(), before, Arc::new(Document::new(b"one".to_vec())));
         assert!(cache.get("a").is_some());

@@ -1,0 +1,5 @@
+DROP TRIGGER webhooks_changed ON webhooks;
+DROP TRIGGER recipients_changed ON recipients;
+DROP TRIGGER recipient_opt_outs_changed ON recipient_opt_outs;
+DROP TRIGGER subscriptions_changed ON subscriptions;
+DROP FUNCTION shirase_accounts_changed();
