@@ -41,16 +41,18 @@ type Encoder = fn(&[u8]) -> std::io::Result<Vec<u8>>;
 pub struct Document {
     pub body: Bytes,
     pub tag: EntityTag,
+    pub content_type: &'static str,
     brotli: std::sync::OnceLock<Option<Bytes>>,
     gzip: std::sync::OnceLock<Option<Bytes>>,
 }
 
 impl Document {
-    pub fn new(body: Vec<u8>) -> Self {
+    pub fn new(body: Vec<u8>, content_type: &'static str) -> Self {
         let tag = EntityTag::new_strong(hex::encode(&Sha256::digest(&body)[..16]));
         Self {
             body: Bytes::from(body),
             tag,
+            content_type,
             brotli: Default::default(),
             gzip: Default::default(),
         }
@@ -167,12 +169,20 @@ mod tests {
     fn a_new_generation_hides_older_entries() {
         let cache = DocumentCache::public();
         let before = cache.generation();
-        cache.put("a".into(), before, Arc::new(Document::new(b"one".to_vec())));
+        cache.put(
+            "a".into(),
+            before,
+            Arc::new(Document::new(b"one".to_vec(), "text/plain")),
+        );
         assert!(cache.get("a").is_some());
         cache.invalidate();
         assert!(cache.get("a").is_none());
         // Read before the change, stored after it: stale at once.
-        cache.put("b".into(), before, Arc::new(Document::new(b"two".to_vec())));
+        cache.put(
+            "b".into(),
+            before,
+            Arc::new(Document::new(b"two".to_vec(), "text/plain")),
+        );
         assert!(cache.get("b").is_none());
     }
 }

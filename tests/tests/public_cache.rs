@@ -1,4 +1,4 @@
-//! Public documents (catalog, product pages, notices) are served from each process's memory
+//! Public documents (catalog, product pages, notices, feeds) are served from each process's memory
 //! and change at once when public data does: in the process that made the change, and on
 //! PostgreSQL in every other process too, whoever wrote it.
 
@@ -70,6 +70,11 @@ backend_tests! {
         let (status, notices_tag, _) = fetch(&app.http, &notices, None).await?;
         assert_eq!(status, 200);
         assert!(!notices_tag.is_empty());
+        // Feeds are public documents too.
+        let feed = app.url("/feeds/notices.atom?lang=en");
+        let (status, feed_tag, _) = fetch(&app.http, &feed, None).await?;
+        assert_eq!(status, 200);
+        assert_eq!(fetch(&app.http, &feed, Some(&feed_tag)).await?.0, 304);
 
         // An operator's edit through the API shows in the very next read.
         let res = app
@@ -89,6 +94,9 @@ backend_tests! {
             "body_ja": "調査中です。", "starts_at": "2026-12-02T01:00:00Z",
         })).await?;
         let (status, _, body) = fetch(&app.http, &notices, Some(&notices_tag)).await?;
+        assert_eq!(status, 200);
+        assert!(body.contains(&notice), "{body}");
+        let (status, _, body) = fetch(&app.http, &feed, Some(&feed_tag)).await?;
         assert_eq!(status, 200);
         assert!(body.contains(&notice), "{body}");
         let page = app.url(&format!("/api/v1/notices/{notice}"));

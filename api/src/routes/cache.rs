@@ -20,10 +20,10 @@ use crate::state::AppState;
 pub fn conditional(
     if_none_match: Option<IfNoneMatch>,
     body: impl Into<Vec<u8>>,
-    content_type: &str,
+    content_type: &'static str,
     cache_control: &'static str,
 ) -> HttpResponse {
-    let document = Document::new(body.into());
+    let document = Document::new(body.into(), content_type);
     let (mut response, unchanged) = head(
         if_none_match,
         &document.tag,
@@ -34,7 +34,7 @@ pub fn conditional(
         response.finish()
     } else {
         response
-            .content_type(content_type.to_owned())
+            .content_type(document.content_type)
             .body(document.body)
     }
 }
@@ -98,15 +98,31 @@ where
     T: Serialize + Send + 'static,
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
 {
+    cached(cache, key, || async {
+        let value = state.db(load).await?;
+        let body = serde_json::to_vec(&value).map_err(anyhow::Error::new)?;
+        Ok(Document::new(body, "application/json"))
+    })
+    .await
+}
+
+/// The document at `key` in `cache`, or made by `make` and kept for the next reader.
+/// Failures are not kept.
+pub async fn cached<Fut>(
+    cache: &DocumentCache,
+    key: String,
+    make: impl FnOnce() -> Fut,
+) -> ApiResult<Arc<Document>>
+where
+    Fut: Future<Output = ApiResult<Document>>,
+{
     if let Some(document) = cache.get(&key) {
         return Ok(document);
     }
     // Taken before reading: a change committed during the read ends this generation, and
     // what was read is then never served as current.
     let generation = cache.generation();
-    let value = state.db(load).await?;
-    let body = serde_json::to_vec(&value).map_err(anyhow::Error::new)?;
-    let document = Arc::new(Document::new(body));
+    let document = Arc::new(make().await?);
     cache.put(key, generation, document.clone());
     Ok(document)
 }
@@ -120,7 +136,7 @@ pub const NOTICE_CACHING: &str = "public, no-cache";
 /// when nothing changed).
 pub const ACCOUNT_CACHING: &str = "private, no-cache";
 
-/// A kept document as JSON, in the encoding the client prefers (made once per document,
+/// A kept document, in the encoding the client prefers (made once per document,
 /// not per request), or 304 when `if_none_match` already has its tag. As from the
 /// compression middleware, an encoded response's tag is weak.
 pub fn conditional_document(
@@ -147,7 +163,7 @@ pub fn conditional_document(
     if unchanged {
         return response.finish();
     }
-    response.content_type("application/json");
+    response.content_type(document.content_type);
     match encoded {
         Some((encoding, bytes)) => response
             .insert_header((header::CONTENT_ENCODING, encoding.to_header_value()))

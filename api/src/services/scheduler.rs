@@ -24,6 +24,8 @@ pub struct Scheduler {
     /// Ended after a publication: this process's copy of the public pages is out of date
     /// (other processes hear of it from the database on PostgreSQL).
     pub public: Arc<DocumentCache>,
+    /// Ended with it: accounts' personal feeds carry notices too.
+    pub accounts: Arc<DocumentCache>,
     /// The dispatcher's: a publication has queued deliveries.
     pub wakeup: Arc<Notify>,
     /// How long a publication may lag behind its time, at most.
@@ -70,6 +72,7 @@ impl Scheduler {
             return Ok(0);
         }
         self.public.invalidate();
+        self.accounts.invalidate();
         self.wakeup.notify_one();
         for (notice, receipt) in &published {
             tracing::info!(

@@ -17,6 +17,9 @@ use serde::Deserialize;
 use shared::domain::Language;
 use shared::dto::{NoticeKind, NoticeView};
 
+use std::sync::Arc;
+
+use crate::document_cache::Document;
 use crate::error::{ApiError, ApiResult};
 use crate::feeds::{self, FEED_LIMIT, atom, ical};
 use crate::models::notice::Notice;
@@ -90,23 +93,27 @@ pub async fn atom_feed(
     scope: Scope,
     page_path: &str,
 ) -> ApiResult<HttpResponse> {
-    let language = feeds::language(query.lang.as_deref());
-    let loaded = load(&state, &scope, None).await?;
-    let public = state.settings.public_url.as_str().trim_end_matches('/');
-    let self_url = format!("{public}{}", req.uri());
-    let base = match language {
-        Language::Ja => "Shirase 工事・故障情報",
-        Language::En => "Shirase maintenance and outage notices",
-    };
-    let feed = atom::Feed {
-        self_url: &self_url,
-        page_url: &format!("{public}{page_path}"),
-        title: &title(base, &loaded.product, language),
-        language,
-        public_url: public,
-    };
-    let body = atom::document(&feed, &loaded.notices, state.now().and_utc());
-    Ok(respond(&req, body, ATOM, &scope))
+    let document = cached(&state, &req, &scope, || async {
+        let language = feeds::language(query.lang.as_deref());
+        let loaded = load(&state, &scope, None).await?;
+        let public = state.settings.public_url.as_str().trim_end_matches('/');
+        let self_url = format!("{public}{}", req.uri());
+        let base = match language {
+            Language::Ja => "Shirase 工事・故障情報",
+            Language::En => "Shirase maintenance and outage notices",
+        };
+        let feed = atom::Feed {
+            self_url: &self_url,
+            page_url: &format!("{public}{page_path}"),
+            title: &title(base, &loaded.product, language),
+            language,
+            public_url: public,
+        };
+        let body = atom::document(&feed, &loaded.notices, state.now().and_utc());
+        Ok(Document::new(body.into_bytes(), ATOM))
+    })
+    .await?;
+    Ok(respond(&req, &document, &scope))
 }
 
 /// The iCalendar of `scope`'s maintenance windows.
@@ -116,29 +123,52 @@ pub async fn ics_feed(
     query: &FeedQuery,
     scope: Scope,
 ) -> ApiResult<HttpResponse> {
-    let language = feeds::language(query.lang.as_deref());
-    let loaded = load(&state, &scope, Some(NoticeKind::Maintenance)).await?;
-    let public = state.settings.public_url.as_str().trim_end_matches('/');
-    let base = match language {
-        Language::Ja => "Shirase 工事予定",
-        Language::En => "Shirase maintenance",
-    };
-    let events: Vec<ical::Event> = loaded
-        .notices
-        .iter()
-        .map(|n| ical::Event::from_notice(n, language, public))
-        .collect();
-    let body = ical::calendar(&title(base, &loaded.product, language), &events);
-    Ok(respond(&req, body, ICS, &scope))
+    let document = cached(&state, &req, &scope, || async {
+        let language = feeds::language(query.lang.as_deref());
+        let loaded = load(&state, &scope, Some(NoticeKind::Maintenance)).await?;
+        let public = state.settings.public_url.as_str().trim_end_matches('/');
+        let base = match language {
+            Language::Ja => "Shirase 工事予定",
+            Language::En => "Shirase maintenance",
+        };
+        let events: Vec<ical::Event> = loaded
+            .notices
+            .iter()
+            .map(|n| ical::Event::from_notice(n, language, public))
+            .collect();
+        let body = ical::calendar(&title(base, &loaded.product, language), &events);
+        Ok(Document::new(body.into_bytes(), ICS))
+    })
+    .await?;
+    Ok(respond(&req, &document, &scope))
 }
 
-/// The document with a strong `ETag`, or `304` when the reader already has it. Personal
-/// feeds must not sit in shared caches.
-fn respond(req: &HttpRequest, body: String, content_type: &str, scope: &Scope) -> HttpResponse {
+/// The feed at the request's path and query from memory, or made by `make`: public feeds
+/// among the public documents, personal ones among their account's (they change with its
+/// products and its feed key as well as with notices).
+async fn cached<Fut>(
+    state: &AppState,
+    req: &HttpRequest,
+    scope: &Scope,
+    make: impl FnOnce() -> Fut,
+) -> ApiResult<Arc<Document>>
+where
+    Fut: Future<Output = ApiResult<Document>>,
+{
+    let cache = match scope {
+        Scope::Personal(_) => &state.accounts,
+        Scope::All | Scope::Product(_) => &state.public,
+    };
+    super::cache::cached(cache, format!("feed {}", req.uri()), make).await
+}
+
+/// The document with a strong `ETag` (weak when compressed), or `304` when the reader
+/// already has it. Personal feeds must not sit in shared caches.
+fn respond(req: &HttpRequest, document: &Document, scope: &Scope) -> HttpResponse {
     let cache = match scope {
         Scope::Personal(_) => "private, max-age=300",
         Scope::All | Scope::Product(_) => "public, max-age=300",
     };
     let if_none_match = header::Header::parse(req).ok();
-    super::cache::conditional(if_none_match, body, content_type, cache)
+    super::cache::conditional_document(req, if_none_match, document, cache)
 }
