@@ -32,10 +32,17 @@ pub const DB_CONNECTIONS: &str = "shirase_db_connections";
 pub const DB_WAITING: &str = "shirase_db_waiting";
 pub const RATE_LIMITED: &str = "shirase_rate_limit_rejections_total";
 
+static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// Whether the process records metrics (its recorder is installed): without one, what
+/// only feeds metrics need not be worked out.
+pub fn recording() -> bool {
+    HANDLE.get().is_some()
+}
+
 /// The process's recorder, installed on first use: every application in the process (tests
 /// run several) records into it.
 pub fn handle() -> &'static PrometheusHandle {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
         let builder = PrometheusBuilder::new()
             .set_buckets_for_metric(Matcher::Full(HTTP_DURATION.to_owned()), REQUEST_BUCKETS)

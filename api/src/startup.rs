@@ -136,6 +136,7 @@ impl Application {
             clock: clock.clone(),
             message_domain: state.message_domain(),
             public: state.public.clone(),
+            accounts: state.accounts.clone(),
             wakeup: wakeup.clone(),
             poll_interval: state.settings.outbox_poll_interval,
         };
@@ -270,11 +271,19 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
             .service(routes::health::live::healthz)
             .service(routes::health::ready::readyz)
             .service(routes::health::metrics::metrics)
-            .service(routes::dev_mailbox::list)
-            .service(routes::dev_mailbox::show)
-            .configure(routes::configure_feeds)
-            // Every other path under /feeds is no feed: a 404, not the SPA's shell.
-            .service(web::scope("/feeds").default_service(web::to(crate::error::api_not_found)))
+            // Scopes, so that a path outside them (the SPA's) is turned away by one prefix
+            // instead of each route's pattern.
+            .service(
+                web::scope("/dev")
+                    .service(routes::dev_mailbox::list)
+                    .service(routes::dev_mailbox::show),
+            )
+            .service(
+                web::scope("/feeds")
+                    .configure(routes::configure_feeds)
+                    // Every other path under /feeds is no feed: a 404, not the SPA's shell.
+                    .default_service(web::to(crate::error::api_not_found)),
+            )
             .configure(|cfg| spa.configure(cfg))
             .wrap(from_fn(routes::cache::invalidate_after_writes))
             .wrap(from_fn(crate::compress::compress))

@@ -71,8 +71,6 @@ pub async fn log_request(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let method = req.method().clone();
-    let route = req.match_pattern().unwrap_or_else(|| "(static)".into());
     let id = request_id_of(&req);
     let span = tracing::info_span!("request", request_id = %id);
     let mut response = REQUEST_ID
@@ -84,21 +82,34 @@ pub async fn log_request(
             .headers_mut()
             .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
     }
+    let recording = crate::metrics::recording();
+    let logging = tracing::enabled!(tracing::Level::INFO);
+    if !recording && !logging {
+        // Finding the route pattern routes the request a second time: not for nothing.
+        return Ok(response);
+    }
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
-    ::metrics::counter!(
-        crate::metrics::HTTP_REQUESTS,
-        "route" => route.clone(),
-        "method" => method.to_string(),
-        "status" => status.to_string(),
-    )
-    .increment(1);
-    ::metrics::histogram!(
-        crate::metrics::HTTP_DURATION,
-        "route" => route.clone(),
-        "method" => method.to_string(),
-    )
-    .record(elapsed.as_secs_f64());
+    let method = response.request().method().clone();
+    let route = response
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "(static)".into());
+    if recording {
+        ::metrics::counter!(
+            crate::metrics::HTTP_REQUESTS,
+            "route" => route.clone(),
+            "method" => method.to_string(),
+            "status" => status.to_string(),
+        )
+        .increment(1);
+        ::metrics::histogram!(
+            crate::metrics::HTTP_DURATION,
+            "route" => route.clone(),
+            "method" => method.to_string(),
+        )
+        .record(elapsed.as_secs_f64());
+    }
     span.in_scope(|| {
         tracing::info!(
             %method,

@@ -67,7 +67,7 @@ fn refuse_in_production(state: &AppState) -> ApiResult<()> {
     Ok(())
 }
 
-#[get("/dev/mailbox")]
+#[get("/mailbox")]
 pub async fn list(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     refuse_in_production(&state)?;
     let mails = state.db(|conn| Ok(dev_mailbox::list(conn, 200)?)).await?;
@@ -148,7 +148,7 @@ fn anatomy(raw: &str) -> (String, String) {
     )
 }
 
-#[get("/dev/mailbox/{id}")]
+#[get("/mailbox/{id}")]
 pub async fn show(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
     refuse_in_production(&state)?;
     let id = path.into_inner();

@@ -5,7 +5,7 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// iCalendar of every published maintenance window.
-#[get("/feeds/maintenance.ics")]
+#[get("/maintenance.ics")]
 pub async fn maintenance_ics(
     state: web::Data<AppState>,
     req: HttpRequest,

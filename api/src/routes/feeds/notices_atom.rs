@@ -5,7 +5,7 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// Atom feed of every published notice.
-#[get("/feeds/notices.atom")]
+#[get("/notices.atom")]
 pub async fn notices_atom(
     state: web::Data<AppState>,
     req: HttpRequest,

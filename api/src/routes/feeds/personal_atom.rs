@@ -6,7 +6,7 @@ use crate::state::AppState;
 
 /// Atom feed of the notices for the products in one account's My Support. The key in the
 /// path is the only credential: it is issued and revoked through `/api/v1/me/feed-key`.
-#[get("/feeds/personal/{key}/notices.atom")]
+#[get("/personal/{key}/notices.atom")]
 pub async fn personal_atom(
     state: web::Data<AppState>,
     req: HttpRequest,

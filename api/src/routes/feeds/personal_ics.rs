@@ -5,7 +5,7 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// iCalendar of the maintenance windows of the products in one account's My Support.
-#[get("/feeds/personal/{key}/maintenance.ics")]
+#[get("/personal/{key}/maintenance.ics")]
 pub async fn personal_ics(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -5,7 +5,7 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// Atom feed of the published notices that affect one product.
-#[get("/feeds/products/{product}/notices.atom")]
+#[get("/products/{product}/notices.atom")]
 pub async fn product_atom(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -5,7 +5,7 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// iCalendar of one product's published maintenance windows.
-#[get("/feeds/products/{product}/maintenance.ics")]
+#[get("/products/{product}/maintenance.ics")]
 pub async fn product_ics(
     state: web::Data<AppState>,
     req: HttpRequest,
