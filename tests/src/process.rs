@@ -15,22 +15,27 @@ pub struct Process {
     dir: TempDir,
 }
 
-/// The built server binary beside the test binaries (`cargo build -p api --bin shirase`,
-/// which `scripts/test` runs first).
+/// The built server binary of the same profile: beside the test binaries' `deps` directory
+/// (`cargo build -p api --bin shirase`, which `scripts/test` runs first), or beside a
+/// benchmark binary (`cargo build --release -p api --bin shirase`).
 fn binary() -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
-    // target/<profile>/deps/<test> → target/<profile>/shirase
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .context("no target directory")?;
-    let bin = dir.join("shirase");
-    anyhow::ensure!(
-        bin.exists(),
-        "{} is missing: run `cargo build -p api --bin shirase` first",
-        bin.display()
-    );
-    Ok(bin)
+    // target/<profile>/deps/<test> → target/<profile>/shirase; target/<profile>/<bench> →
+    // target/<profile>/shirase.
+    let dir = exe.parent().context("no target directory")?;
+    let candidates = [Some(dir), dir.parent()];
+    let bin = candidates
+        .into_iter()
+        .flatten()
+        .map(|d| d.join("shirase"))
+        .find(|b| b.exists());
+    bin.with_context(|| {
+        format!(
+            "no shirase binary beside {}: run `cargo build -p api --bin shirase` (with \
+             --release for a benchmark) first",
+            exe.display()
+        )
+    })
 }
 
 impl Process {

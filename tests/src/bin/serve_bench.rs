@@ -1,11 +1,14 @@
-//! The serving benchmark: `cargo run --release -p shirase-tests --bin serve_bench`.
+//! The serving benchmark: `cargo build --release -p api --bin shirase && cargo run --release
+//! -p shirase-tests --bin serve_bench`.
 //!
 //! In one run: an actix-web "hello" (the same actix-web as the product, two workers, a
-//! constant body) as the baseline, then the application on each backend with a customer,
-//! three subscriptions and a few published notices. Each endpoint is loaded with `wrk`
+//! constant body) as the baseline, then, on each backend, the release `shirase` binary as a
+//! process of its own (as an operator runs it) on a database where a customer has three
+//! subscriptions and two addresses and a few notices are published (set up through an
+//! application in this process, which then stays idle). Each endpoint is loaded with `wrk`
 //! (Debian's package) at 2 threads and 64 connections for a fixed time; it prints requests
-//! per second, p99 latency, errors, the ratio to the hello and the resident memory of this
-//! process (the application runs in it).
+//! per second, p99 latency, errors, both as ratios to the hello's, and the resident memory
+//! of the `shirase` process idle and after the load.
 //!
 //! Options: `--seconds N` (default 5), `--backend sqlite|postgres|both` (default both).
 
@@ -21,6 +24,7 @@ use reqwest::Method;
 use serde_json::json;
 use shirase_tests::cli::Options;
 use shirase_tests::flows::{customer, operator, publish};
+use shirase_tests::process::Process;
 use shirase_tests::{Backend, TestApp};
 
 /// What one `wrk` run measured.
@@ -58,7 +62,6 @@ async fn main() -> anyhow::Result<()> {
 
 async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<()> {
     let app = TestApp::spawn(backend).await?;
-    let idle = rss_mb();
     let token = customer(&app, "bench-customer@example.com")
         .await?
         .access_token;
@@ -66,6 +69,14 @@ async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<
         let path = format!("/api/v1/me/subscriptions/{product}");
         app.call(Method::PUT, &path, Some(&token), None).await?;
     }
+    let added = app
+        .post(
+            "/api/v1/me/recipients",
+            Some(&token),
+            json!({"email": "bench-ops@example.com"}),
+        )
+        .await?;
+    ensure!(added.status == 201, "adding an address: {added:?}");
     let op = operator(&app, "bench-operator@example.com").await?;
     for i in 0..5 {
         let draft = json!({
@@ -76,68 +87,130 @@ async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<
         });
         publish(&app, &op, draft).await?;
     }
-    let catalog = app.http.get(app.url("/api/v1/catalog")).send().await?;
-    let etag = catalog
-        .headers()
-        .get("etag")
-        .and_then(|v| v.to_str().ok())
-        .context("the catalog has an ETag")?
-        .to_owned();
-    let shell = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../web/dist/index.html"
-    ))
-    .context("the SPA is built (scripts/build-web)")?;
-    let wasm = regex::Regex::new(r"/(web-[0-9a-f]{8,16}_bg\.wasm)")?
-        .captures(&shell)
-        .context("the shell names the wasm")?[1]
-        .to_owned();
+    let web = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/dist");
+    let shell = std::fs::read_to_string(format!("{web}/index.html"))
+        .context("the SPA is built (scripts/build-web)")?;
+    let hashed = |pattern: &str| -> anyhow::Result<String> {
+        Ok(regex::Regex::new(pattern)?
+            .captures(&shell)
+            .with_context(|| format!("the shell names {pattern}"))?[1]
+            .to_owned())
+    };
+    let wasm = hashed(r"/(web-[0-9a-f]{8,16}_bg\.wasm)")?;
+    let js = hashed(r"/(web-[0-9a-f]{8,16}\.js)")?;
+
+    // The server under load: the release binary, its own process, nothing else in it.
+    let database_url = app.state.settings.database_url.expose().to_owned();
+    let secret = app.state.settings.jwt_secret.expose().to_owned();
+    let server = Process::start(
+        &database_url,
+        &[
+            ("RUST_LOG", "off"),
+            ("SHIRASE_DISPATCH", "off"),
+            ("SHIRASE_JWT_SECRET", &secret),
+            ("SHIRASE_WEB_DIR", web),
+        ],
+    )
+    .await?;
+    let url = |path: &str| format!("{}{path}", server.base);
+    let rss = || rss_mb(server.pid());
+    let idle = rss();
+    let etag = |path: &str| {
+        let (http, url, token) = (app.http.clone(), url(path), token.clone());
+        async move {
+            let res = http.get(url).bearer_auth(token).send().await?;
+            ensure!(res.status().is_success(), "{res:?}");
+            res.headers()
+                .get("etag")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+                .context("an ETag")
+        }
+    };
+    let catalog_tag = format!("If-None-Match: {}", etag("/api/v1/catalog").await?);
+    let subscriptions_tag = format!("If-None-Match: {}", etag("/api/v1/me/subscriptions").await?);
 
     let bearer = format!("Authorization: Bearer {token}");
-    let not_modified = format!("If-None-Match: {etag}");
     let compressed = "Accept-Encoding: gzip, deflate, br";
-    let endpoints: [(&str, String, Vec<&str>); 8] = [
+    let endpoints: [(&str, String, Vec<&str>); 13] = [
         (
             "GET /index.html (the shell)",
             "/index.html".into(),
             vec![compressed],
         ),
-        ("GET the .wasm", format!("/{wasm}"), vec![compressed]),
+        ("GET the .js (hashed)", format!("/{js}"), vec![compressed]),
+        (
+            "GET the .wasm (hashed)",
+            format!("/{wasm}"),
+            vec![compressed],
+        ),
         ("GET /api/v1/me", "/api/v1/me".into(), vec![&bearer]),
         (
             "GET /api/v1/me/subscriptions",
             "/api/v1/me/subscriptions".into(),
-            vec![&bearer],
+            vec![&bearer, compressed],
         ),
-        ("GET /api/v1/notices", "/api/v1/notices".into(), vec![]),
-        ("GET /api/v1/catalog", "/api/v1/catalog".into(), vec![]),
         (
-            "GET /api/v1/catalog (brotli)",
+            "GET /api/v1/me/subscriptions 304",
+            "/api/v1/me/subscriptions".into(),
+            vec![&bearer, &subscriptions_tag],
+        ),
+        (
+            "GET /api/v1/me/recipients",
+            "/api/v1/me/recipients".into(),
+            vec![&bearer, compressed],
+        ),
+        (
+            "GET /api/v1/notices",
+            "/api/v1/notices".into(),
+            vec![compressed],
+        ),
+        (
+            "GET /api/v1/notices (identity)",
+            "/api/v1/notices".into(),
+            vec![],
+        ),
+        (
+            "GET /api/v1/products/{slug}",
+            "/api/v1/products/id-federation".into(),
+            vec![compressed],
+        ),
+        (
+            "GET /feeds/notices.atom",
+            "/feeds/notices.atom".into(),
+            vec![compressed],
+        ),
+        (
+            "GET /api/v1/catalog",
             "/api/v1/catalog".into(),
             vec![compressed],
         ),
         (
-            "GET /api/v1/catalog (304)",
+            "GET /api/v1/catalog 304",
             "/api/v1/catalog".into(),
-            vec![&not_modified],
+            vec![&catalog_tag],
         ),
     ];
-    println!("\n{backend:?} (RSS idle {idle:.0} MB)");
     println!(
-        "  {:<32} {:>12} {:>9} {:>7} {:>7}",
-        "endpoint", "requests/s", "p99 ms", "errors", "ratio"
+        "\n{backend:?}: shirase (pid {}), RSS idle {idle:.0} MB",
+        server.pid()
+    );
+    println!(
+        "  {:<34} {:>11} {:>7} {:>8} {:>7} {:>7}",
+        "endpoint", "requests/s", "ratio", "p99 ms", "× p99", "errors"
     );
     for (name, path, headers) in endpoints {
-        let load = wrk(&app.url(&path), &headers, seconds)?;
+        let load = wrk(&url(&path), &headers, seconds)?;
         println!(
-            "  {name:<32} {:>12.0} {:>9.2} {:>7} {:>7.3}",
+            "  {name:<34} {:>11.0} {:>7.3} {:>8.2} {:>7.2} {:>7}",
             load.rate,
+            load.rate / baseline.rate,
             load.p99_ms,
+            load.p99_ms / baseline.p99_ms,
             load.errors,
-            load.rate / baseline.rate
         );
     }
-    println!("  RSS after the load: {:.0} MB", rss_mb());
+    println!("  RSS after the load: {:.0} MB", rss());
     Ok(())
 }
 
@@ -205,9 +278,9 @@ async fn hello() -> anyhow::Result<String> {
     Ok(base)
 }
 
-/// This process's resident memory, from `/proc/self/status`.
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+/// The resident memory of process `pid`, from `/proc/<pid>/status`.
+fn rss_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap_or_default()
         .lines()
         .find_map(|l| l.strip_prefix("VmRSS:"))
