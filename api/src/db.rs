@@ -33,6 +33,8 @@ pub enum Backend {
 pub struct Manager {
     backend: Backend,
     target: String,
+    /// SQLite: the background checkpoints, for as long as the pool lives.
+    _checkpoints: Option<Checkpoints>,
 }
 
 impl Manager {
@@ -41,6 +43,7 @@ impl Manager {
             return Ok(Self {
                 backend: Backend::Postgres,
                 target: url.to_owned(),
+                _checkpoints: None,
             });
         }
         let path = url
@@ -57,6 +60,7 @@ impl Manager {
         Ok(Self {
             backend: Backend::Sqlite,
             target: path.to_owned(),
+            _checkpoints: Some(Checkpoints::start(path)),
         })
     }
 
@@ -77,9 +81,14 @@ impl ManageConnection for Manager {
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.target)
                     .map_err(r2d2::Error::ConnectionError)?;
+                // Checkpoints run on a thread of their own (`Checkpoints`), not in whichever
+                // transaction happens to commit past a thousand pages of log: a publication
+                // to 100,000 addresses would otherwise copy its whole log into the database
+                // before its request is answered.
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                     PRAGMA wal_autocheckpoint = 0;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
@@ -94,6 +103,57 @@ impl ManageConnection for Manager {
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
         false
+    }
+}
+
+/// How often the log of a SQLite database is copied into it.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Copies a SQLite database's write-ahead log into the database file every
+/// [`CHECKPOINT_EVERY`], on a thread with a connection of its own, until dropped. Passive
+/// checkpoints wait for no reader or writer: they copy what no reader still needs, and the
+/// log is reused from its start once all of it has been copied. (When the last connection
+/// to a database closes, SQLite checkpoints it as well.)
+#[derive(Debug)]
+struct Checkpoints {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Checkpoints {
+    fn start(path: &str) -> Self {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        let path = path.to_owned();
+        let spawned = std::thread::Builder::new()
+            .name("sqlite-checkpoints".into())
+            .spawn(move || {
+                let mut conn: Option<SqliteConnection> = None;
+                while !stopped.load(Ordering::Acquire) {
+                    std::thread::sleep(CHECKPOINT_EVERY);
+                    // Opened late, and only once the file exists: the pool's first
+                    // connection creates it and sets WAL mode, and a database removed before
+                    // then must not be made again.
+                    if conn.is_none() && Path::new(&path).exists() {
+                        conn = SqliteConnection::establish(&path).ok();
+                    }
+                    if let Some(c) = conn.as_mut()
+                        && let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE);")
+                    {
+                        tracing::debug!(error = %e, "checkpoint skipped");
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "no checkpoint thread: the log grows until the last connection closes");
+        }
+        Self { stop }
+    }
+}
+
+impl Drop for Checkpoints {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Release);
     }
 }
 

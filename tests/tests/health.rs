@@ -138,3 +138,30 @@ async fn every_answer_names_its_request() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// SQLite: the write-ahead log is copied into the database file by a thread of the server's
+/// (a passive checkpoint every half second), not by whichever transaction commits past a
+/// thousand pages of log. A small write, which never reached that threshold, is in the file
+/// soon afterwards without any further request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_the_log_is_copied_into_the_database_in_the_background() -> anyhow::Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    let url = app.state.settings.database_url.expose().to_owned();
+    let path = url.strip_prefix("sqlite://").unwrap_or(&url).to_owned();
+    let size = || std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    // Whatever starting up wrote is copied first.
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let before = size();
+    app.db(|conn| shirase_tests::fixtures::bulk_audience(conn, "id-federation", 2000))
+        .await?;
+    let mut grew = false;
+    for _ in 0..50 {
+        if size() > before {
+            grew = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(grew, "the database file stayed at {before} bytes");
+    Ok(())
+}
