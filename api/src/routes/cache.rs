@@ -69,23 +69,32 @@ where
     cached_json(state, &state.public, key, load).await
 }
 
-/// The document `what` of the account `account_id` (one of its own lists), from this
-/// process's cache or made by `load` (given the account's id), as [`public_json`].
-pub async fn account_json<T, F>(
+/// The list `what` of the account `account_id` (one of its own), from this process's cache
+/// or made by `load` (given the account's id) as for [`public_json`], answered as
+/// [`conditional_document`] answers, private to the account.
+pub async fn account_document<T, F>(
     state: &AppState,
+    req: &HttpRequest,
+    if_none_match: Option<IfNoneMatch>,
     account_id: String,
     what: &str,
     load: F,
-) -> ApiResult<Arc<Document>>
+) -> ApiResult<HttpResponse>
 where
     T: Serialize + Send + 'static,
     F: FnOnce(&mut DbConnection, &str) -> ApiResult<T> + Send + 'static,
 {
     let key = format!("{account_id} {what}");
-    cached_json(state, &state.accounts, key, move |conn| {
+    let document = cached_json(state, &state.accounts, key, move |conn| {
         load(conn, &account_id)
     })
-    .await
+    .await?;
+    Ok(conditional_document(
+        req,
+        if_none_match,
+        &document,
+        ACCOUNT_CACHING,
+    ))
 }
 
 async fn cached_json<T, F>(

@@ -6,7 +6,7 @@ use shared::dto::DestinationView;
 use crate::error::ApiResult;
 use crate::models::webhook::Webhook;
 use crate::routes::ReadAccess;
-use crate::routes::cache::{ACCOUNT_CACHING, account_json, conditional_document};
+use crate::routes::cache::account_document;
 use crate::state::AppState;
 
 /// The account's webhook destinations, oldest first. E-mail addresses are under
@@ -29,17 +29,18 @@ pub async fn list(
     if_none_match: Option<web::Header<IfNoneMatch>>,
     ReadAccess(auth): ReadAccess,
 ) -> ApiResult<HttpResponse> {
-    let document = account_json(&state, auth.account.id, "destinations", |conn, id| {
-        Ok(Webhook::list(conn, id)?
-            .iter()
-            .map(Webhook::view)
-            .collect::<Vec<_>>())
-    })
-    .await?;
-    Ok(conditional_document(
+    account_document(
+        &state,
         &req,
         if_none_match.map(web::Header::into_inner),
-        &document,
-        ACCOUNT_CACHING,
-    ))
+        auth.account.id,
+        "destinations",
+        |conn, id| {
+            Ok(Webhook::list(conn, id)?
+                .iter()
+                .map(Webhook::view)
+                .collect::<Vec<_>>())
+        },
+    )
+    .await
 }

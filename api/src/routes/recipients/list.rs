@@ -6,7 +6,7 @@ use shared::dto::RecipientView;
 use crate::error::ApiResult;
 use crate::models::recipient::Recipient;
 use crate::routes::ReadAccess;
-use crate::routes::cache::{ACCOUNT_CACHING, account_json, conditional_document};
+use crate::routes::cache::account_document;
 use crate::state::AppState;
 
 /// The account's delivery addresses with their weekdays, hours and status.
@@ -28,17 +28,18 @@ pub async fn list(
     if_none_match: Option<web::Header<IfNoneMatch>>,
     ReadAccess(auth): ReadAccess,
 ) -> ApiResult<HttpResponse> {
-    let document = account_json(&state, auth.account.id, "recipients", |conn, id| {
-        Ok(Recipient::list(conn, id)?
-            .iter()
-            .map(Recipient::view)
-            .collect::<Vec<_>>())
-    })
-    .await?;
-    Ok(conditional_document(
+    account_document(
+        &state,
         &req,
         if_none_match.map(web::Header::into_inner),
-        &document,
-        ACCOUNT_CACHING,
-    ))
+        auth.account.id,
+        "recipients",
+        |conn, id| {
+            Ok(Recipient::list(conn, id)?
+                .iter()
+                .map(Recipient::view)
+                .collect::<Vec<_>>())
+        },
+    )
+    .await
 }

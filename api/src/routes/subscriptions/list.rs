@@ -6,7 +6,7 @@ use shared::dto::SubscriptionView;
 use crate::error::ApiResult;
 use crate::models::subscription::Subscription;
 use crate::routes::ReadAccess;
-use crate::routes::cache::{ACCOUNT_CACHING, account_json, conditional_document};
+use crate::routes::cache::account_document;
 use crate::state::AppState;
 
 /// My Support's list of products (登録中のサポート情報一覧) with their mail settings.
@@ -28,14 +28,13 @@ pub async fn list(
     if_none_match: Option<web::Header<IfNoneMatch>>,
     ReadAccess(auth): ReadAccess,
 ) -> ApiResult<HttpResponse> {
-    let document = account_json(&state, auth.account.id, "subscriptions", |conn, id| {
-        Ok(Subscription::list(conn, id)?)
-    })
-    .await?;
-    Ok(conditional_document(
+    account_document(
+        &state,
         &req,
         if_none_match.map(web::Header::into_inner),
-        &document,
-        ACCOUNT_CACHING,
-    ))
+        auth.account.id,
+        "subscriptions",
+        |conn, id| Ok(Subscription::list(conn, id)?),
+    )
+    .await
 }
