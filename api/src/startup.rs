@@ -12,7 +12,6 @@ use anyhow::Context;
 use lettre::message::Mailbox;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
-use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -23,13 +22,13 @@ use crate::delivery::dispatcher::{CONCURRENCY, Dispatcher};
 use crate::delivery::email::{EmailChannel, Transport};
 use crate::delivery::health::Health;
 use crate::delivery::webhook::HookSender;
-use crate::document_cache::{ACCOUNTS_CHANNEL, DocumentCache, PUBLIC_CHANNEL};
+use crate::document_cache::{ACCOUNTS_CHANNEL, Document, DocumentCache, PUBLIC_CHANNEL};
 use crate::error::ApiError;
 use crate::listener::Invalidate;
 use crate::mail::Templates;
 use crate::mail::notice_mail::NoticeMailer;
 use crate::mail::unsubscribe::UnsubscribeKey;
-use crate::openapi::{ApiDoc, api_scope};
+use crate::openapi::api_scope;
 use crate::services::scheduler::Scheduler;
 use crate::session_cache::SessionCache;
 use crate::state::AppState;
@@ -249,23 +248,28 @@ impl Drop for Running {
 
 fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
     let spa = spa::Spa::locate(&state.settings.web_dir);
-    // The document is the same for every worker: made once.
-    let document = serde_json::to_value(crate::openapi::published())
-        .unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}));
+    // The document is the same for every worker: made once, shared. (Each worker's utoipa
+    // app describes its routes again as they are registered; that description is dropped.)
+    let published =
+        serde_json::to_vec(&crate::openapi::published()).context("writing the OpenAPI document")?;
+    let document = web::Data::new(routes::openapi_document::PublishedDocument(Arc::new(
+        Document::new(published, "application/json"),
+    )));
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
-            .openapi(ApiDoc::openapi())
             .app_data(state.clone())
             .app_data(json_config())
             .app_data(path_config())
             .app_data(query_config())
             .service(api_scope())
             .split_for_parts();
-        app.service(routes::docs_redirect::docs_redirect)
+        app.app_data(document.clone())
+            .service(routes::openapi_document::openapi_document)
+            .service(routes::docs_redirect::docs_redirect)
             .service(
                 SwaggerUi::new("/api/docs/{_:.*}")
-                    .external_urls_from_iter_unchecked([("/api/openapi.json", document.clone())]),
+                    .config(utoipa_swagger_ui::Config::from("/api/openapi.json")),
             )
             .service(web::scope("/api").default_service(web::to(crate::error::api_not_found)))
             .service(routes::health::live::healthz)

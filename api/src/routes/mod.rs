@@ -15,6 +15,7 @@ pub mod health;
 pub mod me;
 pub mod notice_templates;
 pub mod notices;
+pub mod openapi_document;
 pub mod password_resets;
 pub mod products;
 pub mod recipients;
