@@ -1,6 +1,7 @@
 //! The built SPA, read into memory once at startup with the brotli and gzip versions that
 //! `scripts/build-web` writes beside each compressible file (`x.wasm.br`, `x.wasm.gz`).
-//! Nothing is compressed while serving, and nothing is read from disk after startup.
+//! Nothing is compressed while serving, and nothing is read from disk after startup; a
+//! large file is kept compressed only (see [`KEPT_COMPRESSED_ONLY`]).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -21,12 +22,17 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// deploy takes effect at once; an unchanged one costs a 304.
 const REVALIDATE: &str = "no-cache";
 
+/// Files larger than this (the wasm) are kept only compressed: every browser accepts gzip,
+/// and a client that accepts no encoding gets the gzip version inflated for it.
+const KEPT_COMPRESSED_ONLY: usize = 256 * 1024;
+
 /// One file as served, in each encoding it was built in.
 #[derive(Debug)]
 pub struct Asset {
     content_type: &'static str,
-    // Shared with every response that sends them: no copy per request.
-    identity: Bytes,
+    // Shared with every response that sends them: no copy per request. `None` for a large
+    // file whose gzip version holds exactly these bytes.
+    identity: Option<Bytes>,
     /// The versions that were built, smallest first.
     encoded: Vec<(Coding, Bytes)>,
     /// Of the identity bytes; each encoding's ETag adds its own suffix.
@@ -55,19 +61,24 @@ impl Assets {
                 continue;
             }
             let identity = Bytes::from(std::fs::read(entry.path())?);
-            let encoded = Coding::ALL
+            let encoded: Vec<(Coding, Bytes)> = Coding::ALL
                 .into_iter()
                 .filter_map(|coding| {
                     let file = dir.join(format!("{name}.{}", coding.tag()));
                     Some((coding, Bytes::from(std::fs::read(file).ok()?)))
                 })
                 .collect();
+            let hash = hex::encode(&Sha256::digest(&identity)[..10]);
+            let inflatable = identity.len() > KEPT_COMPRESSED_ONLY
+                && encoded.iter().any(|(c, gz)| {
+                    *c == Coding::Gzip && inflate(gz).is_ok_and(|bytes| bytes == identity)
+                });
             let asset = Asset {
                 content_type: content_type(&name),
-                hash: hex::encode(&Sha256::digest(&identity)[..10]),
+                hash,
                 immutable: is_hashed(&name),
                 encoded,
-                identity,
+                identity: (!inflatable).then_some(identity),
             };
             files.insert(format!("/{name}"), asset);
         }
@@ -120,14 +131,30 @@ impl Asset {
 
     /// The shell's own bytes (the product pages add their feed links to it).
     pub fn text(&self) -> &str {
-        std::str::from_utf8(&self.identity).unwrap_or_default()
+        self.identity
+            .as_deref()
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+
+    /// The file's own bytes: kept, or inflated from its gzip version.
+    fn identity(&self) -> Bytes {
+        if let Some(bytes) = &self.identity {
+            return bytes.clone();
+        }
+        self.encoded
+            .iter()
+            .find(|(c, _)| *c == Coding::Gzip)
+            .and_then(|(_, gz)| inflate(gz).ok())
+            .map(Bytes::from)
+            .unwrap_or_default()
     }
 
     /// The smallest version that was built and that the request accepts.
     fn variant(&self, req: &HttpRequest) -> (Bytes, Option<Coding>) {
-        let identity = (self.identity.clone(), None);
+        let identity = || (self.identity(), None);
         let Ok(accepted) = AcceptEncoding::parse(req) else {
-            return identity;
+            return identity();
         };
         let offered: Vec<Encoding> = self
             .encoded
@@ -136,13 +163,20 @@ impl Asset {
             .chain([Encoding::identity()])
             .collect();
         let Some(chosen) = accepted.negotiate(offered.iter()) else {
-            return identity;
+            return identity();
         };
         self.encoded
             .iter()
             .find(|(c, _)| c.negotiable() == chosen)
-            .map_or(identity, |(c, body)| (body.clone(), Some(*c)))
+            .map_or_else(identity, |(c, body)| (body.clone(), Some(*c)))
     }
+}
+
+fn inflate(gz: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    flate2::read::GzDecoder::new(gz).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The encodings files are built in, smallest first.
@@ -216,7 +250,7 @@ mod tests {
     fn asset() -> Asset {
         Asset {
             content_type: "application/wasm",
-            identity: Bytes::from_static(b"identity"),
+            identity: Some(Bytes::from_static(b"identity")),
             encoded: vec![
                 (Coding::Brotli, Bytes::from_static(b"br")),
                 (Coding::Gzip, Bytes::from_static(b"gz")),
