@@ -9,7 +9,7 @@
 //! - in this process, by `routes::cache::invalidate_after_writes`: a successful write to the
 //!   catalog, a product or a notice ends the public generation once it has been answered,
 //!   and any write at all ends the accounts' one; the dispatcher ends the accounts' one
-//!   after recording outcomes that change a destination (`Dispatcher::changed`);
+//!   after recording outcomes that change a destination (`Dispatcher::destinations_changed`);
 //! - from every process on PostgreSQL, by `LISTEN` (`crate::listener`): triggers on the
 //!   tables behind each cache `NOTIFY` its channel when a transaction that changed them
 //!   commits (the HTTP API of any process, its dispatcher and `shirase` on the command line

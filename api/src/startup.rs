@@ -252,8 +252,9 @@ fn server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<S
     // app describes its routes again as they are registered; that description is dropped.)
     let published =
         serde_json::to_vec(&crate::openapi::published()).context("writing the OpenAPI document")?;
-    let document = web::Data::new(routes::openapi_document::PublishedDocument(Arc::new(
-        Document::new(published, "application/json"),
+    let document = web::Data::new(routes::openapi_document::PublishedDocument(Document::new(
+        published,
+        "application/json",
     )));
     let server = HttpServer::new(move || {
         let (app, _) = App::new()

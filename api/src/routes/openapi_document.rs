@@ -1,5 +1,3 @@
-use std::sync::Arc;
-
 use actix_web::http::header::IfNoneMatch;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
@@ -8,7 +6,7 @@ use crate::routes::cache::conditional_document;
 
 /// The OpenAPI document as published, made once per process: every worker answers with the
 /// same bytes and their compressed forms.
-pub struct PublishedDocument(pub Arc<Document>);
+pub struct PublishedDocument(pub Document);
 
 /// The OpenAPI document the interactive docs under `/api/docs/` read, and generated clients
 /// may fetch; the same as `openapi.yaml`.

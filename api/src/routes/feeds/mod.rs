@@ -17,8 +17,6 @@ use serde::Deserialize;
 use shared::domain::Language;
 use shared::dto::{NoticeKind, NoticeView};
 
-use std::sync::Arc;
-
 use crate::document_cache::Document;
 use crate::error::{ApiError, ApiResult};
 use crate::feeds::{self, FEED_LIMIT, atom, ical};
@@ -93,7 +91,7 @@ pub async fn atom_feed(
     scope: Scope,
     page_path: &str,
 ) -> ApiResult<HttpResponse> {
-    let document = cached(&state, &req, &scope, || async {
+    serve(&state, &req, &scope, || async {
         let language = feeds::language(query.lang.as_deref());
         let loaded = load(&state, &scope, None).await?;
         let public = state.settings.public_url.as_str().trim_end_matches('/');
@@ -112,8 +110,7 @@ pub async fn atom_feed(
         let body = atom::document(&feed, &loaded.notices, state.now().and_utc());
         Ok(Document::new(body.into_bytes(), ATOM))
     })
-    .await?;
-    Ok(respond(&req, &document, &scope))
+    .await
 }
 
 /// The iCalendar of `scope`'s maintenance windows.
@@ -123,7 +120,7 @@ pub async fn ics_feed(
     query: &FeedQuery,
     scope: Scope,
 ) -> ApiResult<HttpResponse> {
-    let document = cached(&state, &req, &scope, || async {
+    serve(&state, &req, &scope, || async {
         let language = feeds::language(query.lang.as_deref());
         let loaded = load(&state, &scope, Some(NoticeKind::Maintenance)).await?;
         let public = state.settings.public_url.as_str().trim_end_matches('/');
@@ -139,36 +136,32 @@ pub async fn ics_feed(
         let body = ical::calendar(&title(base, &loaded.product, language), &events);
         Ok(Document::new(body.into_bytes(), ICS))
     })
-    .await?;
-    Ok(respond(&req, &document, &scope))
+    .await
 }
 
-/// The feed at the request's path and query from memory, or made by `make`: public feeds
-/// among the public documents, personal ones among their account's (they change with its
-/// products and its feed key as well as with notices).
-async fn cached<Fut>(
+/// The feed at the request's path and query, from memory or made by `make`, with its
+/// `ETag` (weak when compressed), or `304` when the reader already has it. Public feeds are
+/// kept among the public documents; personal ones among their account's (they change with
+/// its products and its feed key as well as with notices), and stay out of shared caches.
+async fn serve<Fut>(
     state: &AppState,
     req: &HttpRequest,
     scope: &Scope,
     make: impl FnOnce() -> Fut,
-) -> ApiResult<Arc<Document>>
+) -> ApiResult<HttpResponse>
 where
     Fut: Future<Output = ApiResult<Document>>,
 {
-    let cache = match scope {
-        Scope::Personal(_) => &state.accounts,
-        Scope::All | Scope::Product(_) => &state.public,
+    let (cache, cache_control) = match scope {
+        Scope::Personal(_) => (&state.accounts, "private, max-age=300"),
+        Scope::All | Scope::Product(_) => (&state.public, "public, max-age=300"),
     };
-    super::cache::cached(cache, format!("feed {}", req.uri()), make).await
-}
-
-/// The document with a strong `ETag` (weak when compressed), or `304` when the reader
-/// already has it. Personal feeds must not sit in shared caches.
-fn respond(req: &HttpRequest, document: &Document, scope: &Scope) -> HttpResponse {
-    let cache = match scope {
-        Scope::Personal(_) => "private, max-age=300",
-        Scope::All | Scope::Product(_) => "public, max-age=300",
-    };
+    let document = super::cache::cached(cache, format!("feed {}", req.uri()), make).await?;
     let if_none_match = header::Header::parse(req).ok();
-    super::cache::conditional_document(req, if_none_match, document, cache)
+    Ok(super::cache::conditional_document(
+        req,
+        if_none_match,
+        &document,
+        cache_control,
+    ))
 }
