@@ -534,6 +534,16 @@ backend_tests! {
         assert_eq!(view.body_html_ja, "<p>現在、<strong>認証エラー</strong>が発生しています。</p><ul><li>影響: ログイン不可</li></ul>");
         assert_eq!(view.updates[0].body_html_ja, "<p>復旧しました。</p>");
         assert!(!ids.is_empty());
+
+        // Each publication's rows (opted-out and suspended addresses' too) are numbered 1, 2, …
+        // in the byte order of their addresses, so that the ledger's indexes are appended to.
+        for publication in [&receipt.publication_id, &update.publication_id] {
+            let ledger = ledger_rows(&app, publication).await?;
+            assert_eq!(ledger.len(), 11, "{ledger:?}");
+            let numbered: Vec<String> = (1..=11).map(|n| format!("{publication}.{n:010}")).collect();
+            assert_eq!(ledger.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(), numbered);
+            assert!(ledger.windows(2).all(|w| w[0].1.as_bytes() < w[1].1.as_bytes()), "{ledger:?}");
+        }
         Ok(())
     }
 
@@ -918,6 +928,22 @@ async fn a_killed_dispatcher_is_taken_over_after_the_lease(backend: Backend) -> 
         );
     }
     Ok(())
+}
+
+/// A publication's e-mail rows in the ledger, by id: (id, address).
+async fn ledger_rows(app: &TestApp, publication: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let publication = publication.to_owned();
+    app.db(move |conn| {
+        use api::schema::deliveries::dsl::*;
+        use diesel::prelude::*;
+        Ok(deliveries
+            .filter(publication_id.eq(publication))
+            .filter(channel.eq("email"))
+            .order(id.asc())
+            .select((id, destination))
+            .load(conn)?)
+    })
+    .await
 }
 
 async fn sent_count(app: &TestApp, publication: &str) -> anyhow::Result<i64> {

@@ -185,17 +185,20 @@ fn admitted(t: &str) -> String {
 
 /// `audience`: one row per address of the eligible listings: the listing that takes the
 /// notice at the instant of `zones` with the lowest id, else the one closest to it (lowest
-/// `skip`, then id), with its `recipient_id`, `language`, `time_zone` and `skip` (0 to send,
-/// else a [`SkipReason`]). One sort of the listings picks it, and nothing is joined back: the
-/// listing carries what its row needs. `{c}` is the collation the sort compares text in,
-/// `{admitted}` the window rule for the listing `e`.
+/// `skip`, then id), with its `recipient_id`, `language`, `time_zone`, `skip` (0 to send,
+/// else a [`SkipReason`]) and `place`, the address's number in the order of addresses (1, 2,
+/// … with no gaps). One sort of the listings picks the row and numbers it (both windows order
+/// by the address first), and nothing is joined back: the listing carries what its row
+/// needs. `{c}` is the collation the sort compares text in, `{admitted}` the window rule for
+/// the listing `e`.
 const AUDIENCE: &str = ", ranked AS (SELECT e.email AS email, e.id AS id, e.language AS language, \
      e.time_zone AS time_zone, \
      CASE WHEN e.blocked <> 0 THEN e.blocked \
      WHEN {admitted} THEN 0 ELSE 1 END AS skip \
      FROM eligible e LEFT JOIN zones z ON z.tz = e.time_zone), \
-     audience AS (SELECT email, id AS recipient_id, language, time_zone, skip FROM \
-     (SELECT r.*, row_number() OVER (PARTITION BY r.email{c} ORDER BY r.skip, r.id{c}) AS pick \
+     audience AS (SELECT email, id AS recipient_id, language, time_zone, skip, place FROM \
+     (SELECT r.*, row_number() OVER (PARTITION BY r.email{c} ORDER BY r.skip, r.id{c}) AS pick, \
+     dense_rank() OVER (ORDER BY r.email{c}) AS place \
      FROM ranked r) picked WHERE pick = 1) ";
 
 /// The figures of `audience`, as the columns `audience` and `skipped` (by the window only:
@@ -346,11 +349,20 @@ fn insert(s: &mut Statement, channel: Channel, target: &Target<'_>, now: NaiveDa
 /// of the ledger is appended to, not split page by page at random places. Ten digits keep
 /// the numbers in the order of their text.
 fn place(conn: &DbConnection, order: &str) -> String {
+    padded(
+        conn,
+        &match conn {
+            DbConnection::Pg(_) => format!("row_number() OVER (ORDER BY {order} COLLATE \"C\")"),
+            DbConnection::Sqlite(_) => format!("row_number() OVER (ORDER BY {order})"),
+        },
+    )
+}
+
+/// A row's number (an SQL expression) as ten digits.
+fn padded(conn: &DbConnection, number: &str) -> String {
     match conn {
-        DbConnection::Pg(_) => format!(
-            "lpad(CAST(row_number() OVER (ORDER BY {order} COLLATE \"C\") AS TEXT), 10, '0')"
-        ),
-        DbConnection::Sqlite(_) => format!("printf('%010d', row_number() OVER (ORDER BY {order}))"),
+        DbConnection::Pg(_) => format!("lpad(CAST({number} AS TEXT), 10, '0')"),
+        DbConnection::Sqlite(_) => format!("printf('%010d', {number})"),
     }
 }
 
@@ -388,7 +400,8 @@ fn fan_out_mail(
              AND f.carries = 'notice' AND f.status NOT IN ('{skipped}', '{held}')) ",
         ));
     }
-    let place = place(conn, "a.email");
+    // Numbered in the audience's own sort; `audience` comes out of it in that order.
+    let place = padded(conn, "a.place");
     s.push(", numbered AS (SELECT ")
         .bind(publication())
         .push(" || '.' || ")
@@ -472,6 +485,10 @@ const HOOK_COUNTS: &str = "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audien
      COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped, \
      COUNT(CASE WHEN skip = 0 AND language = 'en' THEN 1 END) AS english FROM hooks";
 
+/// [`COUNTS`] for a webhook fan-out: the same figures, from `hooks`.
+const HOOK_FAN_OUT_COUNTS: &str = "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audience, \
+     COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped FROM hooks";
+
 fn hook_figures(
     conn: &mut DbConnection,
     slots: &[Slot],
@@ -500,12 +517,22 @@ fn fan_out_hooks(
             " AS id, h.id AS destination, h.id AS destination_id, h.language AS language, \
              h.time_zone AS time_zone, h.channel AS channel, h.skip AS skip FROM hooks h) ",
         );
+    // As for e-mail: PostgreSQL writes in a CTE and counts the same rows in the statement;
+    // SQLite counts what was written in a second one.
+    let postgres = matches!(conn, DbConnection::Pg(_));
+    if postgres {
+        s.push(", written AS (");
+    }
     insert(
         &mut s,
         Channel::Hook(shared::dto::HookChannel::Webhook),
         target,
         now,
     );
+    if postgres {
+        s.push(") ").push(HOOK_FAN_OUT_COUNTS);
+        return counts(&s, conn);
+    }
     s.execute(conn)?;
     let (audience, skipped) = ledger::fan_out_counts(
         conn,
