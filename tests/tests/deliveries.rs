@@ -3,6 +3,7 @@
 //! operators export a notice's outcomes, addresses masked; old history is pruned.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
@@ -11,7 +12,8 @@ use shared::domain::{DeliveryWindow, Weekday};
 use shared::dto::{CreatedToken, DeliveryLogPage, DeliveryState, NoticeDeliveries};
 use shirase_tests::fixtures::{self, Address};
 use shirase_tests::flows::{PASSWORD, customer, field_code, login, operator, publish};
-use shirase_tests::{TestApp, backend_tests};
+use shirase_tests::smtp::Script;
+use shirase_tests::{Backend, Mode, Reply, TestApp, backend_tests};
 
 const A: &str = "id-federation";
 
@@ -228,4 +230,104 @@ backend_tests! {
         assert_eq!(attempts, 0);
         Ok(())
     }
+}
+
+/// A delivery is in its customer's log from the moment it is written: queued before its
+/// first attempt, queued again while it waits for a retry, then sent; one entry each time.
+async fn queued_rows_are_logged_until_they_are_sent(backend: Backend) -> anyhow::Result<()> {
+    let script: Script = Arc::new(|rcpt: &str, nth: usize| match rcpt {
+        "flaky@example.com" if nth == 1 => Reply::Refuse("451 4.3.0 Mailbox busy, try later"),
+        _ => Reply::Accept,
+    });
+    let mode = Mode {
+        no_dispatcher: true,
+        smtp_script: Some(script),
+        ..Mode::default()
+    };
+    let Some(app) = TestApp::spawn_with(backend, mode).await? else {
+        return Ok(());
+    };
+    let t = Utc
+        .with_ymd_and_hms(2026, 12, 2, 1, 30, 0)
+        .single()
+        .unwrap_or_default();
+    app.clock.set(t);
+    // The sign-ups' own mails go through a dispatcher that stops before the notice.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
+    let op = operator(&app, "op@example.com").await;
+    let owner = customer(&app, "owner@example.com").await;
+    let _ = stop.send(true);
+    helper.await?;
+    let (op, owner) = (op?, owner?.access_token);
+    app.db(|conn| {
+        let acc = fixtures::account_id(conn, "owner@example.com")?;
+        fixtures::subscribe(conn, &acc, A, false, true)?;
+        fixtures::address(conn, &acc, Address::new("flaky@example.com"))?;
+        Ok(())
+    })
+    .await?;
+    let (notice, _) = publish(&app, &op, outage("認証エラー")).await?;
+    let everyone = |state| {
+        BTreeMap::from([
+            ("flaky@example.com".to_owned(), state),
+            ("owner@example.com".to_owned(), state),
+        ])
+    };
+
+    // Not attempted yet.
+    let page = log(&app, &owner, "").await?;
+    assert_eq!(states(&page), everyone(DeliveryState::Queued), "{page:?}");
+    assert_eq!(page.entries.len(), 2);
+    let queued = log(&app, &owner, "?status=queued").await?;
+    assert_eq!(states(&queued), everyone(DeliveryState::Queued));
+    assert!(log(&app, &owner, "?status=sent").await?.entries.is_empty());
+    // Paged across the queue and the indexed rows alike.
+    let first = log(&app, &owner, "?limit=1").await?;
+    let cursor = first.next_cursor.clone().unwrap_or_default();
+    let second = log(&app, &owner, &format!("?limit=1&cursor={cursor}")).await?;
+    assert_eq!(first.entries.len() + second.entries.len(), 2);
+    assert_ne!(
+        first.entries[0].destination.label,
+        second.entries[0].destination.label
+    );
+
+    // One is sent, the other waits for its retry.
+    app.dispatcher(&app.smtp)?.drain().await?;
+    let page = log(&app, &owner, &format!("?notice={notice}")).await?;
+    assert_eq!(
+        states(&page),
+        BTreeMap::from([
+            ("flaky@example.com".to_owned(), DeliveryState::Queued),
+            ("owner@example.com".to_owned(), DeliveryState::Sent),
+        ]),
+        "{page:?}"
+    );
+    assert_eq!(page.entries.len(), 2);
+    let waiting = log(&app, &owner, "?status=queued").await?;
+    assert_eq!(waiting.entries.len(), 1, "{waiting:?}");
+
+    app.clock.advance(chrono::Duration::minutes(5));
+    app.dispatcher(&app.smtp)?.drain().await?;
+    let page = log(&app, &owner, "").await?;
+    assert_eq!(states(&page), everyone(DeliveryState::Sent), "{page:?}");
+    assert_eq!(page.entries.len(), 2);
+    assert!(
+        log(&app, &owner, "?status=queued")
+            .await?
+            .entries
+            .is_empty()
+    );
+    assert_eq!(app.smtp.to("flaky@example.com").len(), 1);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_queued_rows_are_logged_until_they_are_sent() -> anyhow::Result<()> {
+    queued_rows_are_logged_until_they_are_sent(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_queued_rows_are_logged_until_they_are_sent() -> anyhow::Result<()> {
+    queued_rows_are_logged_until_they_are_sent(Backend::Postgres).await
 }

@@ -1,0 +1,2 @@
+DROP INDEX deliveries_destination;
+CREATE INDEX deliveries_destination ON deliveries (destination, id);
