@@ -6,7 +6,7 @@
 //! It prints, as medians of `--runs` (default 20), the time of a page of 50 of the log read
 //! through the service the API handler calls (the first page, a page 5,000 rows deep, the
 //! rare skipped rows, one notice's rows) and over HTTP, each against a baseline in the same
-//! run: reading one delivery by its primary key. Then the plan of the log's statement.
+//! run: reading one delivery by its primary key. Then the plans of the log's statement.
 //!
 //! Options: `--backend sqlite|postgres|both` (default both), `--runs N`.
 
@@ -31,6 +31,8 @@ const OTHERS: u32 = 40;
 const NOTICES: u32 = 100;
 const PER_NOTICE: u32 = 100;
 const OWNER: &str = "log-owner@example.com";
+/// Deliveries of a publication being dispatched, for the last measurement.
+const QUEUED: u32 = 100_000;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -246,7 +248,8 @@ async fn run(backend: Backend, runs: usize) -> anyhow::Result<()> {
     let destinations: Vec<String> = std::iter::once(OWNER.to_owned())
         .chain((1..OURS).map(|j| format!("log{j}@bulk.test")))
         .collect();
-    let plan = |publications: Option<(Vec<String>, String, Option<String>)>| {
+    let plan = |publications: Option<(Vec<String>, String, Option<String>)>,
+                before: Option<String>| {
         let destinations = destinations.clone();
         app.db(move |conn| {
             Ok(ledger::explain_log(
@@ -257,14 +260,18 @@ async fn run(backend: Backend, runs: usize) -> anyhow::Result<()> {
                         (ids.as_slice(), from.as_str(), until.as_deref())
                     }),
                     state: None,
-                    before: None,
+                    before: before.as_deref(),
                     limit: 51,
                 },
             )?)
         })
     };
     println!("  plan of the first page's statement:");
-    for line in plan(None).await? {
+    for line in plan(None, None).await? {
+        println!("    {line}");
+    }
+    println!("  plan of the page 5,000 rows deep:");
+    for line in plan(None, Some(deep_cursor.clone())).await? {
         println!("    {line}");
     }
     let ids: Vec<String> = (5_000..5_100)
@@ -275,8 +282,50 @@ async fn run(backend: Backend, runs: usize) -> anyhow::Result<()> {
         Some(format!("log-p-{}", 100_000_000 + 5_100)),
     );
     println!("  plan of one notice's rows:");
-    for line in plan(Some((ids, span.0, span.1))).await? {
+    for line in plan(Some((ids, span.0, span.1)), None).await? {
         println!("    {line}");
     }
+
+    // A publication being dispatched: its 100,000 deliveries await their first attempt, ten
+    // of them ours, and the log reads them off the queue. Due tomorrow, so that the
+    // application's dispatcher leaves them be; not analysed, as a fan-out's rows are not.
+    let backlog = format!(
+        "WITH RECURSIVE {} INSERT INTO deliveries (id, destination, message_id, status, \
+         attempts, due_at, created_at, publication_id, language, time_zone, channel, carries) \
+         SELECT 'log-p-{queued}.' || (1000000000 + n.i), \
+         CASE WHEN n.i = 0 THEN '{OWNER}' WHEN n.i < {OURS} THEN 'log' || n.i || '@bulk.test' \
+         ELSE 'queued' || n.i || '@bulk.test' END, '<q' || n.i || '@bench>', 'pending', 0, \
+         '{tomorrow}', '{tomorrow}', 'log-p-{queued}', 'ja', 'Asia/Tokyo', 'email', 'notice' \
+         FROM n",
+        numbers("n", QUEUED),
+        queued = 100_000_000 + NOTICES * PER_NOTICE,
+        tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).format("%Y-%m-%d %H:%M:%S"),
+    );
+    let publication = format!(
+        "INSERT INTO publications (id, notice_id, sequence, body_ja, status, starts_at, \
+         issued_at, audience, skipped) VALUES ('log-p-{}', 'log-n-100000', {PER_NOTICE}, \
+         '本文', 'investigating', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, {QUEUED}, 0)",
+        100_000_000 + NOTICES * PER_NOTICE
+    );
+    app.db(move |conn| {
+        for sql in [&publication, &backlog] {
+            diesel::sql_query(sql.as_str()).execute(conn)?;
+        }
+        Ok(())
+    })
+    .await?;
+    let (queued, queued_page) = time(&app, runs, page(filter(None, None, None))).await?;
+    anyhow::ensure!(
+        queued_page.entries.len() == 50
+            && queued_page.entries[..OURS as usize]
+                .iter()
+                .all(|e| e.state == DeliveryState::Queued),
+        "a first page behind a queue: {:?}",
+        queued_page.entries.first()
+    );
+    println!(
+        "  first page, {QUEUED} deliveries queued {queued:>8.3} ms  ({:.1} x baseline)",
+        queued / baseline
+    );
     Ok(())
 }
