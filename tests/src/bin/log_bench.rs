@@ -327,5 +327,9 @@ async fn run(backend: Backend, runs: usize) -> anyhow::Result<()> {
         "  first page, {QUEUED} deliveries queued {queued:>8.3} ms  ({:.1} x baseline)",
         queued / baseline
     );
+    println!("  plan of that page's statement:");
+    for line in plan(None, None).await? {
+        println!("    {line}");
+    }
     Ok(())
 }
