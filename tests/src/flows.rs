@@ -77,15 +77,24 @@ pub async fn operator(app: &TestApp, email: &str) -> anyhow::Result<String> {
     Ok(tokens.access_token)
 }
 
+/// Runs `f` while a dispatcher of the test's own works, in an application that runs none
+/// (`Mode::no_dispatcher`): it sends nothing otherwise, not even the mails sign-up waits for.
+pub async fn meanwhile<T>(
+    app: &TestApp,
+    f: impl Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
+    let result = f.await;
+    let _ = stop.send(true);
+    helper.await?;
+    result
+}
+
 /// An operator in an application that runs no dispatcher of its own (`Mode::no_dispatcher`):
 /// the sign-up's mails go through one the test runs while it lasts.
 pub async fn operator_meanwhile(app: &TestApp, email: &str) -> anyhow::Result<String> {
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
-    let op = operator(app, email).await;
-    let _ = stop.send(true);
-    helper.await?;
-    op
+    meanwhile(app, operator(app, email)).await
 }
 
 /// A fresh access token for an account signed up with [`PASSWORD`] (after the clock was

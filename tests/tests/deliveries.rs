@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use shared::domain::{DeliveryWindow, Weekday};
 use shared::dto::{CreatedToken, DeliveryLogPage, DeliveryState, NoticeDeliveries};
 use shirase_tests::fixtures::{self, Address};
-use shirase_tests::flows::{PASSWORD, customer, field_code, login, operator, publish};
+use shirase_tests::flows::{PASSWORD, customer, field_code, login, meanwhile, operator, publish};
 use shirase_tests::smtp::Script;
 use shirase_tests::{Backend, Mode, Reply, TestApp, backend_tests};
 
@@ -253,13 +253,14 @@ async fn queued_rows_are_logged_until_they_are_sent(backend: Backend) -> anyhow:
         .unwrap_or_default();
     app.clock.set(t);
     // The sign-ups' own mails go through a dispatcher that stops before the notice.
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
-    let op = operator(&app, "op@example.com").await;
-    let owner = customer(&app, "owner@example.com").await;
-    let _ = stop.send(true);
-    helper.await?;
-    let (op, owner) = (op?, owner?.access_token);
+    let (op, owner) = meanwhile(&app, async {
+        Ok((
+            operator(&app, "op@example.com").await?,
+            customer(&app, "owner@example.com").await?,
+        ))
+    })
+    .await?;
+    let owner = owner.access_token;
     app.db(|conn| {
         let acc = fixtures::account_id(conn, "owner@example.com")?;
         fixtures::subscribe(conn, &acc, A, false, true)?;

@@ -6,7 +6,7 @@
 use chrono::Timelike;
 use serde_json::{Value, json};
 use shared::dto::{DestinationCreated, DestinationView, PublicationReceipt};
-use shirase_tests::flows::{customer, operator, publish};
+use shirase_tests::flows::{customer, meanwhile, operator, publish};
 use shirase_tests::hooks::{Answer, Received};
 use shirase_tests::{Backend, HookSink, Mode, TestApp, backend_tests, fixtures};
 
@@ -320,20 +320,6 @@ backend_tests! {
         assert_eq!(last.header("webhook-signature").map(|s| s.split(' ').count()), Some(2));
         Ok(())
     }
-}
-
-/// Runs `f` while a dispatcher of the test's own works (an app without one sends nothing,
-/// not even the mails that sign-up waits for).
-async fn meanwhile<T>(
-    app: &TestApp,
-    f: impl Future<Output = anyhow::Result<T>>,
-) -> anyhow::Result<T> {
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
-    let result = f.await;
-    let _ = stop.send(true);
-    helper.await?;
-    result
 }
 
 /// An app whose test drives the dispatcher itself, and an active generic webhook at `path`.

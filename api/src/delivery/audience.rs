@@ -43,7 +43,7 @@ pub struct Target<'a> {
     pub follows_up: bool,
 }
 
-/// The one row of a `COUNTS` statement.
+/// The one row of a `counts_of` statement.
 fn counts(s: &Statement, conn: &mut DbConnection) -> QueryResult<FanOut> {
     Ok(s.load::<FanOut>(conn)?.first().copied().unwrap_or(FanOut {
         audience: 0,
@@ -51,7 +51,7 @@ fn counts(s: &Statement, conn: &mut DbConnection) -> QueryResult<FanOut> {
     }))
 }
 
-/// The two figures of a publication's audience; also the row `COUNTS` selects.
+/// The two figures of a publication's audience; also the row `counts_of` selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
 pub struct FanOut {
     #[diesel(sql_type = BigInt)]
@@ -201,16 +201,25 @@ const AUDIENCE: &str = ", ranked AS (SELECT e.email AS email, e.id AS id, e.lang
      dense_rank() OVER (ORDER BY r.email{c}) AS place \
      FROM ranked r) picked WHERE pick = 1) ";
 
-/// The figures of `audience`, as the columns `audience` and `skipped` (by the window only:
-/// an address that is suspended or opted out is not the audience's).
-const COUNTS: &str = "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audience, \
-     COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped FROM audience";
+/// The figures of the CTE `from` (`audience` or `hooks`), as the columns `audience` and
+/// `skipped` (by the window only: a destination that is suspended or opted out is not the
+/// audience's).
+fn counts_of(from: &str) -> String {
+    format!(
+        "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audience, \
+         COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped FROM {from}"
+    )
+}
 
-/// What an estimate counts of `audience`: as [`COUNTS`], and how many of the audience read
-/// English (column `english`).
-const ESTIMATE_COUNTS: &str = "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audience, \
-     COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped, \
-     COUNT(CASE WHEN skip = 0 AND language = 'en' THEN 1 END) AS english FROM audience";
+/// What an estimate counts of the CTE `from`: as [`counts_of`], and how many of the audience
+/// read English (column `english`).
+fn estimate_of(from: &str) -> String {
+    format!(
+        "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audience, \
+         COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped, \
+         COUNT(CASE WHEN skip = 0 AND language = 'en' THEN 1 END) AS english FROM {from}"
+    )
+}
 
 /// The figures an operator confirms before publishing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
@@ -274,7 +283,7 @@ fn figures(
     kind: NoticeKind,
 ) -> QueryResult<Estimate> {
     let mut s = with_audience(conn, slots, notice_id, kind);
-    s.push(ESTIMATE_COUNTS);
+    s.push(&estimate_of("audience"));
     Estimate::of(&s, conn)
 }
 
@@ -419,11 +428,7 @@ fn fan_out_mail(
     if target.follows_up {
         s.push(" LEFT JOIN parent ON parent.email = a.email");
     }
-    // PostgreSQL writes in a CTE and counts in the same statement: one pass over the
-    // listings. SQLite has no writing CTEs: it counts in a second statement.
-    let postgres = matches!(conn, DbConnection::Pg(_));
-    s.push(if postgres { "), written AS (" } else { ") " });
-    insert(&mut s, Channel::Email, target, now);
+    s.push(") ");
     if let DbConnection::Pg(c) = &mut *conn {
         // Statistics lag behind bulk changes (a first publication to 100,000 new addresses):
         // a planner that believes the CTEs hold one row picks nested loops, which rescan
@@ -434,13 +439,32 @@ fn fan_out_mail(
         c.batch_execute(
             "SET LOCAL enable_nestloop = off; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'",
         )?;
-        s.push(") ").push(COUNTS);
-        return counts(&s, conn);
     }
+    write_and_count(&mut s, conn, Channel::Email, target, now, "audience")
+}
+
+/// Writes the rows of `numbered` (the statement's last CTE) for `channel`, and counts them
+/// as [`FanOut`] from `counted`, the CTE that holds their `skip`. PostgreSQL writes in a CTE
+/// and counts in the same statement: one pass over the listings. SQLite has no writing
+/// CTEs: it counts what was written (the publication's rows, by the ledger's index) in a
+/// second statement, rather than computing the audience again.
+fn write_and_count(
+    s: &mut Statement,
+    conn: &mut DbConnection,
+    channel: Channel,
+    target: &Target<'_>,
+    now: NaiveDateTime,
+    counted: &str,
+) -> QueryResult<FanOut> {
+    if matches!(conn, DbConnection::Pg(_)) {
+        s.push(", written AS (");
+        insert(s, channel, target, now);
+        s.push(") ").push(&counts_of(counted));
+        return counts(s, conn);
+    }
+    insert(s, channel, target, now);
     s.execute(conn)?;
-    // Read off what was just written (the publication's rows, by the ledger's index) rather
-    // than by computing the audience a second time.
-    let (audience, skipped) = ledger::fan_out_counts(conn, target.publication_id, Channel::Email)?;
+    let (audience, skipped) = ledger::fan_out_counts(conn, target.publication_id, channel)?;
     Ok(FanOut { audience, skipped })
 }
 
@@ -481,14 +505,6 @@ fn with_hooks(slots: &[Slot], notice_id: &str, kind: NoticeKind) -> Statement {
     s
 }
 
-const HOOK_COUNTS: &str = "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audience, \
-     COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped, \
-     COUNT(CASE WHEN skip = 0 AND language = 'en' THEN 1 END) AS english FROM hooks";
-
-/// [`COUNTS`] for a webhook fan-out: the same figures, from `hooks`.
-const HOOK_FAN_OUT_COUNTS: &str = "SELECT COUNT(CASE WHEN skip = 0 THEN 1 END) AS audience, \
-     COUNT(CASE WHEN skip = 1 THEN 1 END) AS skipped FROM hooks";
-
 fn hook_figures(
     conn: &mut DbConnection,
     slots: &[Slot],
@@ -496,7 +512,7 @@ fn hook_figures(
     kind: NoticeKind,
 ) -> QueryResult<Estimate> {
     let mut s = with_hooks(slots, notice_id, kind);
-    s.push(HOOK_COUNTS);
+    s.push(&estimate_of("hooks"));
     Estimate::of(&s, conn)
 }
 
@@ -517,27 +533,12 @@ fn fan_out_hooks(
             " AS id, h.id AS destination, h.id AS destination_id, h.language AS language, \
              h.time_zone AS time_zone, h.channel AS channel, h.skip AS skip FROM hooks h) ",
         );
-    // As for e-mail: PostgreSQL writes in a CTE and counts the same rows in the statement;
-    // SQLite counts what was written in a second one.
-    let postgres = matches!(conn, DbConnection::Pg(_));
-    if postgres {
-        s.push(", written AS (");
-    }
-    insert(
+    write_and_count(
         &mut s,
+        conn,
         Channel::Hook(shared::dto::HookChannel::Webhook),
         target,
         now,
-    );
-    if postgres {
-        s.push(") ").push(HOOK_FAN_OUT_COUNTS);
-        return counts(&s, conn);
-    }
-    s.execute(conn)?;
-    let (audience, skipped) = ledger::fan_out_counts(
-        conn,
-        target.publication_id,
-        Channel::Hook(shared::dto::HookChannel::Webhook),
-    )?;
-    Ok(FanOut { audience, skipped })
+        "hooks",
+    )
 }

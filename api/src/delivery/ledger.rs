@@ -1131,13 +1131,8 @@ fn log_statement(conn: &DbConnection, filter: &LogFilter<'_>) -> Statement {
             " UNION ALL SELECT * FROM ({LOG_COLUMNS}{pending_index} \
              WHERE {AWAITING_FIRST_ATTEMPT} AND destination IN ("
         ));
-        for (j, destination) in filter.destinations.iter().enumerate() {
-            if j > 0 {
-                s.push(", ");
-            }
-            s.bind(Param::Text(destination.clone()));
-        }
-        s.push(")");
+        s.bind_list(filter.destinations.iter().cloned().map(Param::Text))
+            .push(")");
         log_conditions(&mut s, filter);
         s.push(" ORDER BY id DESC LIMIT ")
             .bind(Param::BigInt(filter.limit))
@@ -1166,14 +1161,9 @@ fn log_conditions(s: &mut Statement, filter: &LogFilter<'_>) {
         // Wrapped in COALESCE so that no planner reaches for an index of its own on the
         // publication (PostgreSQL's block-range index would AND in most of the table):
         // the span above has already narrowed the destination's rows.
-        s.push(" AND COALESCE(publication_id, '') IN (");
-        for (j, p) in publications.iter().enumerate() {
-            if j > 0 {
-                s.push(", ");
-            }
-            s.bind(Param::Text(p.clone()));
-        }
-        s.push(")");
+        s.push(" AND COALESCE(publication_id, '') IN (")
+            .bind_list(publications.iter().cloned().map(Param::Text))
+            .push(")");
     }
     if let Some((status, reason)) = filter.state {
         s.push(" AND status = ")
@@ -1300,12 +1290,7 @@ pub fn settle_held(conn: &mut DbConnection, digest_ids: &[&str]) -> QueryResult<
              WHERE status = '{held}' AND digest_id IN (",
             held = Status::Held.code()
         ));
-        for (i, id) in chunk.iter().enumerate() {
-            if i > 0 {
-                s.push(", ");
-            }
-            s.bind(Param::Text((*id).to_owned()));
-        }
+        s.bind_list(chunk.iter().map(|id| Param::Text((*id).to_owned())));
         s.push(&format!(
             ") AND EXISTS (SELECT 1 FROM deliveries g WHERE g.id = deliveries.digest_id \
              AND g.status <> '{pending}')",

@@ -52,6 +52,17 @@ impl Statement {
         self
     }
 
+    /// Binds each value, separated by commas: the inside of an `IN (…)`.
+    pub fn bind_list(&mut self, values: impl IntoIterator<Item = Param>) -> &mut Self {
+        for (i, p) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.sql.push_str(", ");
+            }
+            self.bind(p);
+        }
+        self
+    }
+
     /// PostgreSQL numbers its placeholders; our SQL has no `?` inside literals.
     fn numbered(&self) -> String {
         let mut out = String::with_capacity(self.sql.len() + 64);

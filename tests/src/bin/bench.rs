@@ -41,7 +41,7 @@ use serde_json::json;
 use shared::domain::{Language, TimeZoneName};
 use shared::dto::HookChannel;
 use shirase_tests::cli::Options;
-use shirase_tests::flows::operator;
+use shirase_tests::flows::operator_meanwhile;
 use shirase_tests::{Backend, HookSink, Mode, SmtpSink, TestApp, fixtures};
 
 #[tokio::main]
@@ -313,12 +313,8 @@ async fn bench_app(backend: Backend) -> anyhow::Result<(TestApp, String)> {
     let app = TestApp::spawn_with(backend, mode)
         .await?
         .context("PostgreSQL is not reachable")?;
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let helper = tokio::spawn(app.dispatcher(&app.smtp)?.run(stopped));
-    let op = operator(&app, "bench-operator@example.com").await;
-    let _ = stop.send(true);
-    helper.await?;
-    Ok((app, op?))
+    let op = operator_meanwhile(&app, "bench-operator@example.com").await?;
+    Ok((app, op))
 }
 
 /// The webhook half: `hooks` generic webhook destinations of another product, one outage
