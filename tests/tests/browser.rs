@@ -16,6 +16,62 @@ async fn support_id_from_sign_up_form_to_my_support() -> anyhow::Result<()> {
     b.finish(result, "browser").await
 }
 
+/// The front page loads only the module every visitor needs; an area's module (here the
+/// sign-up wizard's) comes when one of its routes is shown, and no other area's with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_area_of_the_site_is_loaded_when_it_is_shown() -> anyhow::Result<()> {
+    let app = TestApp::spawn_with_dev_mailbox().await?;
+    if !browser::available(&app.state.settings.web_dir)? {
+        return Ok(());
+    }
+    let b = Browser::start().await?;
+    let result = loaded_on_demand(&app, &b).await;
+    b.finish(result, "split").await
+}
+
+async fn loaded_on_demand(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
+    let fetched = || async {
+        let names = b
+            .client
+            .execute(
+                "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname);",
+                vec![],
+            )
+            .await?;
+        anyhow::Ok(serde_json::from_value::<Vec<String>>(names)?)
+    };
+    let modules = |names: &[String]| -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| n.starts_with("/split_render_"))
+            .map(|n| {
+                n.trim_start_matches("/split_render_")
+                    .split('-')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    };
+    b.goto(&app.url("/")).await?;
+    b.find("#hero-register").await?;
+    let first = fetched().await?;
+    assert!(
+        first
+            .iter()
+            .any(|n| n.starts_with("/web-") && n.ends_with("_bg.wasm")),
+        "{first:?}"
+    );
+    assert_eq!(modules(&first), Vec::<String>::new(), "{first:?}");
+
+    b.click("#hero-register").await?;
+    b.wait_for_path("/register").await?;
+    // The form is the register module's: its field is there once the module ran.
+    b.find("#email").await?;
+    assert_eq!(modules(&fetched().await?), ["register"]);
+    Ok(())
+}
+
 async fn journey(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     // ①–③ The front page's 「新規登録」.
     b.goto(&app.url("/")).await?;

@@ -4,6 +4,7 @@ pub mod api;
 mod app;
 pub mod components;
 pub mod i18n;
+mod lazy;
 pub mod pages;
 pub mod session;
 
