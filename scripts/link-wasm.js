@@ -18,13 +18,17 @@ const read = (file) => fs.readFileSync(path.join(work, file));
 const loader = read("bound/web.js").toString();
 const main = read("bound/web_bg.wasm");
 const link = read("split/__wasm_split.js").toString();
-const modules = fs
-  .readdirSync(path.join(work, "split"))
-  .filter((name) => name.endsWith(".wasm") && name !== "web.wasm")
-  .sort();
+// The loaded modules by name, in a fixed order for the hash.
+const modules = new Map(
+  fs
+    .readdirSync(path.join(work, "split"))
+    .filter((name) => name.endsWith(".wasm") && name !== "web.wasm")
+    .sort()
+    .map((name) => [name, read(`split/${name}`)]),
+);
 
 const hash = crypto.createHash("sha256");
-for (const part of [loader, main, link, ...modules.map((m) => read(`split/${m}`))]) {
+for (const part of [loader, main, link, ...modules.values()]) {
   hash.update(part);
 }
 const tag = hash.digest("hex").slice(0, 16);
@@ -43,19 +47,24 @@ function replaceAll(text, from, to) {
   return text.split(from).join(to);
 }
 
-const write = (name, data) => fs.writeFileSync(path.join(dist, name), data);
+// What was written, kept for the integrity and the sizes below.
+const written = new Map();
+const write = (name, data) => {
+  fs.writeFileSync(path.join(dist, name), data);
+  written.set(name, data);
+};
 // Only the import statement: the wasm's own imports keep the module name it was built with.
 write(names.loader, replaceAll(loader, 'from "./__wasm_split.js"', `from "./${names.link}"`));
 write(names.main, main);
 let linked = replaceAll(link, 'from "./web.js"', `from "./${names.loader}"`);
-for (const m of modules) {
+for (const [m, data] of modules) {
   linked = replaceAll(linked, `"./${m}"`, `"./${hashed(m)}"`);
-  write(hashed(m), read(`split/${m}`));
+  write(hashed(m), data);
 }
 write(names.link, linked);
 
 const integrity = (name) =>
-  "sha384-" + crypto.createHash("sha384").update(fs.readFileSync(path.join(dist, name))).digest("base64");
+  "sha384-" + crypto.createHash("sha384").update(written.get(name)).digest("base64");
 const start = `<script type="module">
 import init from '/${names.loader}';
 await init({ module_or_path: '/${names.main}' });
@@ -70,12 +79,12 @@ fs.writeFileSync(page, replaceAll(fs.readFileSync(page, "utf8"), "</head>", `${s
 // What each screen downloads, compressed as served: the first screen the page's script and
 // what it imports; an area, on top of that, its module and the shared ones it waits for.
 const brotli = (name) =>
-  zlib.brotliCompressSync(fs.readFileSync(path.join(dist, name)), {
+  zlib.brotliCompressSync(written.get(name), {
     params: { [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY },
   }).length;
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
 const first = brotli(names.loader) + brotli(names.main) + brotli(names.link);
-console.log(`link-wasm: ${modules.length} modules; brotli: first screen (wasm and JS) ${kb(first)}`);
+console.log(`link-wasm: ${modules.size} modules; brotli: first screen (wasm and JS) ${kb(first)}`);
 const shared = new Map(
   [...linked.matchAll(/const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)].map(
     (m) => [m[1], m[2]],
