@@ -73,6 +73,8 @@ diesel::table! {
         carries -> Text,
         skip_reason -> Nullable<Text>,
         digest_id -> Nullable<Text>,
+        reply -> Nullable<Text>,
+        latency_ms -> Nullable<Int4>,
     }
 }
 

@@ -353,6 +353,8 @@ async fn with_active_hook(
     Ok(Some((app, op, owner, id)))
 }
 
+/// A publication's webhook attempts in order: the failed ones from the history table, the
+/// success, if any, from the delivery row that keeps it.
 async fn attempts_of(
     app: &TestApp,
     publication: &str,
@@ -361,17 +363,29 @@ async fn attempts_of(
     app.db(move |conn| {
         use api::schema::{deliveries, delivery_attempts};
         use diesel::prelude::*;
-        Ok(delivery_attempts::table
+        let mut history: Vec<(i32, String, Option<String>)> = delivery_attempts::table
             .inner_join(deliveries::table.on(deliveries::id.eq(delivery_attempts::delivery_id)))
-            .filter(deliveries::publication_id.eq(publication))
+            .filter(deliveries::publication_id.eq(&publication))
             .filter(deliveries::channel.eq("webhook"))
-            .order(delivery_attempts::attempt.asc())
             .select((
                 delivery_attempts::attempt,
                 delivery_attempts::outcome,
                 delivery_attempts::reply,
             ))
-            .load(conn)?)
+            .load(conn)?;
+        let successes: Vec<(i32, Option<String>)> = deliveries::table
+            .filter(deliveries::publication_id.eq(&publication))
+            .filter(deliveries::channel.eq("webhook"))
+            .filter(deliveries::latency_ms.is_not_null())
+            .select((deliveries::attempts, deliveries::reply))
+            .load(conn)?;
+        history.extend(
+            successes
+                .into_iter()
+                .map(|(n, reply)| (n, "sent".to_owned(), reply)),
+        );
+        history.sort_by_key(|(n, _, _)| *n);
+        Ok(history)
     })
     .await
 }

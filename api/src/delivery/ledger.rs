@@ -3,12 +3,14 @@
 //! publication, a webhook event) for one destination over one channel, due at a time; it is
 //! written in the transaction of the change that causes it and claimed by dispatchers under
 //! a lease, so a dispatcher that dies mid-batch only delays its rows until the lease runs
-//! out. Every attempt leaves a row of history.
+//! out. Every attempt is kept: one that did not succeed as a row of `delivery_attempts`,
+//! the success, always a delivery's last attempt, on the delivery itself (its reply,
+//! latency and `sent_at`), so that recording a delivered message writes one row, not two.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
 use shared::domain::{Language, ReminderLead, TimeZoneName};
 use shared::dto::{
     DeliveryState, FailedDelivery, HookChannel, NoticeDeliveries, PublicationDeliveries,
@@ -673,33 +675,31 @@ pub fn settle_all(
                 recorded.push(s);
             }
         }
+        // Every attempt made is history, recorded or not (an attempt whose lease ran out
+        // still happened); a success the row took is history there already.
+        let mut history: Vec<&Settlement> = settlements
+            .iter()
+            .filter(|s| s.outcome != Outcome::Sent)
+            .collect();
         for (token, group) in sent {
-            let ids: Vec<&str> = group.iter().map(|s| s.id.as_str()).collect();
-            let n = diesel::update(
-                deliveries::table
-                    .filter(deliveries::id.eq_any(&ids))
-                    .filter(deliveries::lease_token.eq(token)),
-            )
-            .set((
-                deliveries::status.eq(Status::Sent.code()),
-                deliveries::sent_at.eq(now),
-                deliveries::lease_until.eq(None::<NaiveDateTime>),
-            ))
-            .execute(conn)?;
-            if n == group.len() {
+            if settle_sent(conn, token, &group, now)? == group.len() {
                 recorded.extend(group);
             } else {
                 // Some lease ran out under us: keep only the rows still ours.
+                let ids: Vec<&str> = group.iter().map(|s| s.id.as_str()).collect();
                 let ours: Vec<String> = deliveries::table
                     .filter(deliveries::id.eq_any(&ids))
                     .filter(deliveries::lease_token.eq(token))
                     .filter(deliveries::status.eq(Status::Sent.code()))
                     .select(deliveries::id)
                     .load(conn)?;
-                recorded.extend(group.into_iter().filter(|s| ours.contains(&s.id)));
+                let (kept, lost): (Vec<&Settlement>, Vec<&Settlement>) =
+                    group.into_iter().partition(|s| ours.contains(&s.id));
+                recorded.extend(kept);
+                history.extend(lost);
             }
         }
-        record_attempts(conn, settlements, now)?;
+        record_attempts(conn, &history, now)?;
         let digests: Vec<&str> = recorded
             .iter()
             .filter(|s| !matches!(s.outcome, Outcome::Retry { .. }))
@@ -712,10 +712,64 @@ pub fn settle_all(
     })
 }
 
-/// Every attempt made, recorded or not (an attempt whose lease ran out still happened).
+/// Marks the successful attempts made under one lease sent, each with its reply and latency,
+/// only where `token` still holds the lease. Returns how many rows it marked.
+fn settle_sent(
+    conn: &mut DbConnection,
+    token: &str,
+    group: &[&Settlement],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    match conn {
+        // One statement for the lease: each row's own reply and latency come in arrays,
+        // joined to the rows by key.
+        DbConnection::Pg(c) => {
+            let ids: Vec<&str> = group.iter().map(|s| s.id.as_str()).collect();
+            let replies: Vec<Option<&str>> = group.iter().map(|s| s.reply.as_deref()).collect();
+            let latencies: Vec<i32> = group.iter().map(|s| s.latency_ms).collect();
+            diesel::sql_query(
+                "UPDATE deliveries d SET status = $1, sent_at = $2, lease_until = NULL, \
+                 reply = v.reply, latency_ms = v.latency_ms \
+                 FROM unnest($3::text[], $4::text[], $5::int4[]) AS v (id, reply, latency_ms) \
+                 WHERE d.id = v.id AND d.lease_token = $6",
+            )
+            .bind::<Text, _>(Status::Sent.code())
+            .bind::<Timestamp, _>(now)
+            .bind::<Array<Text>, _>(&ids)
+            .bind::<Array<Nullable<Text>>, _>(&replies)
+            .bind::<Array<Integer>, _>(&latencies)
+            .bind::<Text, _>(token)
+            .execute(c)
+        }
+        // The same in one statement: the rows' values come as one JSON array.
+        DbConnection::Sqlite(c) => {
+            let rows: Vec<(&str, Option<&str>, i32)> = group
+                .iter()
+                .map(|s| (s.id.as_str(), s.reply.as_deref(), s.latency_ms))
+                .collect();
+            let rows = serde_json::to_string(&rows)
+                .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+            diesel::sql_query(
+                "UPDATE deliveries SET status = ?, sent_at = ?, lease_until = NULL, \
+                 reply = json_extract(v.value, '$[1]'), \
+                 latency_ms = json_extract(v.value, '$[2]') \
+                 FROM json_each(?) AS v \
+                 WHERE deliveries.id = json_extract(v.value, '$[0]') \
+                 AND deliveries.lease_token = ?",
+            )
+            .bind::<Text, _>(Status::Sent.code())
+            .bind::<Timestamp, _>(now)
+            .bind::<Text, _>(rows)
+            .bind::<Text, _>(token)
+            .execute(c)
+        }
+    }
+}
+
+/// Writes attempts into the history table.
 fn record_attempts(
     conn: &mut DbConnection,
-    settlements: &[Settlement],
+    settlements: &[&Settlement],
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     // Six values a row: well under SQLite's limit of bound values per statement.
@@ -749,7 +803,7 @@ fn record_attempts(
 }
 
 /// Records an attempt, but only while `token` still holds the row's lease.
-pub fn settle_one(
+fn settle_one(
     conn: &mut DbConnection,
     id: &str,
     token: &str,
@@ -1086,7 +1140,7 @@ pub fn explain_log(conn: &mut DbConnection, filter: &LogFilter<'_>) -> QueryResu
 }
 
 const LOG_COLUMNS: &str = "SELECT id, publication_id, destination, channel, status, \
-     skip_reason, carries, due_at, created_at, sent_at, attempts, last_error FROM deliveries";
+     skip_reason, carries, due_at, created_at, sent_at, reply, last_error FROM deliveries";
 
 fn log_statement(conn: &DbConnection, filter: &LogFilter<'_>) -> Statement {
     let mut s = Statement::default();
@@ -1095,7 +1149,7 @@ fn log_statement(conn: &DbConnection, filter: &LogFilter<'_>) -> Statement {
          u.channel AS channel, u.status AS status, u.skip_reason AS skip_reason, \
          u.carries AS carries, u.due_at AS due_at, \
          u.created_at AS created_at, u.sent_at AS sent_at, \
-         CASE WHEN u.status = '{sent}' THEN a.reply ELSE u.last_error END AS reply \
+         CASE WHEN u.status = '{sent}' THEN u.reply ELSE u.last_error END AS reply \
          FROM (SELECT * FROM (",
         sent = Status::Sent.code()
     ));
@@ -1140,10 +1194,7 @@ fn log_statement(conn: &DbConnection, filter: &LogFilter<'_>) -> Statement {
     }
     s.push(") v ORDER BY id DESC LIMIT ")
         .bind(Param::BigInt(filter.limit))
-        .push(
-            ") u LEFT JOIN delivery_attempts a ON a.delivery_id = u.id \
-             AND a.attempt = u.attempts ORDER BY u.id DESC",
-        );
+        .push(") u ORDER BY u.id DESC");
     s
 }
 
