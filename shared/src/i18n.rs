@@ -18,9 +18,15 @@ macro_rules! catalogue {
             pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
 
             pub fn text(self, lang: Language) -> &'static str {
-                match (self, lang) {
-                    $((Msg::$name, Language::Ja) => $ja, (Msg::$name, Language::En) => $en,)*
-                }
+                // Two tables indexed by the message: data, where a `match` over every
+                // message and language was one of the largest functions of the SPA.
+                const JA: &[&str] = &[$($ja),*];
+                const EN: &[&str] = &[$($en),*];
+                let table = match lang {
+                    Language::Ja => JA,
+                    Language::En => EN,
+                };
+                table[self as usize]
             }
         }
     };

@@ -61,9 +61,20 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 const BASE: &str = "/api/v1";
 
+// Each call below is a future of its own type, and Leptos wraps every resource's future in
+// generic pollers of its own: whatever is generic here is copied into each of them. So only
+// the JSON is generic (serialising a body, parsing a reply); sending, signing in again on
+// 401 and reading problems are one copy each, behind plain values (`Option<String>`,
+// `&dyn Fn`). This took the fetching code out of dozens of copies in the SPA.
+
 async fn read<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
+    let text = read_text(res).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
+}
+
+async fn read_text(res: Response) -> ApiResult<String> {
     if res.ok() {
-        res.json::<T>()
+        res.text()
             .await
             .map_err(|e| ApiError::Network(e.to_string()))
     } else {
@@ -86,9 +97,23 @@ async fn problem(res: Response) -> ApiError {
     }
 }
 
-async fn send(req: RequestBuilder, body: Option<&impl Serialize>) -> ApiResult<Response> {
-    let req = match body {
-        Some(b) => req.json(b),
+/// A request body as JSON text.
+fn json(body: Option<&impl Serialize>) -> ApiResult<Option<String>> {
+    body.map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+fn send(
+    req: RequestBuilder,
+    body: Option<&impl Serialize>,
+) -> impl Future<Output = ApiResult<Response>> {
+    send_json(req, json(body))
+}
+
+async fn send_json(req: RequestBuilder, body: ApiResult<Option<String>>) -> ApiResult<Response> {
+    let req = match body? {
+        Some(b) => req.header("Content-Type", "application/json").body(b),
         None => req.build(),
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
@@ -102,22 +127,30 @@ fn with_token(req: RequestBuilder, token: &str) -> RequestBuilder {
 }
 
 /// Calls an authenticated endpoint; on 401 renews the session once with the refresh token.
-async fn authed(
-    make: impl Fn() -> RequestBuilder,
+fn authed<'a>(
+    make: &'a dyn Fn() -> RequestBuilder,
     body: Option<&impl Serialize>,
+) -> impl Future<Output = ApiResult<Response>> + 'a {
+    authed_json(make, json(body))
+}
+
+async fn authed_json(
+    make: &dyn Fn() -> RequestBuilder,
+    body: ApiResult<Option<String>>,
 ) -> ApiResult<Response> {
+    let body = body?;
     let Some(stored) = session::load() else {
         return Err(ApiError::Problem(Problem::new(
             ProblemKind::Unauthorized,
             "Sign in first.",
         )));
     };
-    let res = send(with_token(make(), &stored.access_token), body).await?;
+    let res = send_json(with_token(make(), &stored.access_token), Ok(body.clone())).await?;
     if res.status() != 401 {
         return Ok(res);
     }
     let renewed = refresh(&stored.refresh_token).await?;
-    send(with_token(make(), &renewed.access_token), body).await
+    send_json(with_token(make(), &renewed.access_token), Ok(body)).await
 }
 
 fn keep(tokens: &SessionTokens) {
@@ -184,13 +217,13 @@ pub async fn login(email: &str, password: &str) -> ApiResult<SessionTokens> {
 
 pub async fn logout() {
     let url = format!("{BASE}/sessions/current");
-    let _ = authed(|| Request::delete(&url), None::<&()>).await;
+    let _ = authed(&|| Request::delete(&url), None::<&()>).await;
     session::clear();
 }
 
 pub async fn me() -> ApiResult<AccountView> {
     let url = format!("{BASE}/me");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 pub async fn terms() -> ApiResult<TermsView> {
@@ -202,7 +235,7 @@ pub async fn accept_terms(version: &str) -> ApiResult<()> {
     let body = TermsAcceptance {
         version: version.to_owned(),
     };
-    read_empty(authed(|| Request::post(&url), Some(&body)).await?).await
+    read_empty(authed(&|| Request::post(&url), Some(&body)).await?).await
 }
 
 pub async fn request_password_reset(email: &str) -> ApiResult<()> {
@@ -239,7 +272,7 @@ pub async fn catalog() -> ApiResult<Catalog> {
 /// console sees its own changes at once.
 pub async fn catalog_all() -> ApiResult<Catalog> {
     let url = format!("{BASE}/catalog/all");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 pub async fn product(slug: &str) -> ApiResult<ProductView> {
@@ -255,12 +288,12 @@ pub async fn product(slug: &str) -> ApiResult<ProductView> {
 
 pub async fn subscriptions() -> ApiResult<Vec<SubscriptionView>> {
     let url = format!("{BASE}/me/subscriptions");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 pub async fn subscribe(slug: &str) -> ApiResult<SubscriptionView> {
     let url = format!("{BASE}/me/subscriptions/{slug}");
-    read(authed(|| Request::put(&url), None::<&()>).await?).await
+    read(authed(&|| Request::put(&url), None::<&()>).await?).await
 }
 
 pub async fn set_mail(slug: &str, maintenance: bool, outage: bool) -> ApiResult<SubscriptionView> {
@@ -269,37 +302,37 @@ pub async fn set_mail(slug: &str, maintenance: bool, outage: bool) -> ApiResult<
         maintenance_mail: Some(maintenance),
         outage_mail: Some(outage),
     };
-    read(authed(|| Request::patch(&url), Some(&body)).await?).await
+    read(authed(&|| Request::patch(&url), Some(&body)).await?).await
 }
 
 pub async fn unsubscribe(slug: &str) -> ApiResult<()> {
     let url = format!("{BASE}/me/subscriptions/{slug}");
-    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+    read_empty(authed(&|| Request::delete(&url), None::<&()>).await?).await
 }
 
 pub async fn recipients() -> ApiResult<Vec<RecipientView>> {
     let url = format!("{BASE}/me/recipients");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 pub async fn add_recipient(body: &NewRecipientRequest) -> ApiResult<RecipientView> {
     let url = format!("{BASE}/me/recipients");
-    read(authed(|| Request::post(&url), Some(body)).await?).await
+    read(authed(&|| Request::post(&url), Some(body)).await?).await
 }
 
 pub async fn update_recipient(id: &str, body: &RecipientPatch) -> ApiResult<RecipientView> {
     let url = format!("{BASE}/me/recipients/{id}");
-    read(authed(|| Request::patch(&url), Some(body)).await?).await
+    read(authed(&|| Request::patch(&url), Some(body)).await?).await
 }
 
 pub async fn delete_recipient(id: &str) -> ApiResult<()> {
     let url = format!("{BASE}/me/recipients/{id}");
-    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+    read_empty(authed(&|| Request::delete(&url), None::<&()>).await?).await
 }
 
 pub async fn resend_verification(id: &str) -> ApiResult<()> {
     let url = format!("{BASE}/me/recipients/{id}/verification");
-    read_empty(authed(|| Request::post(&url), None::<&()>).await?).await
+    read_empty(authed(&|| Request::post(&url), None::<&()>).await?).await
 }
 
 pub async fn recipient_verification(token: &str) -> ApiResult<RecipientVerificationStatus> {
@@ -310,7 +343,7 @@ pub async fn recipient_verification(token: &str) -> ApiResult<RecipientVerificat
 /// Asks to change the login address: mails to the new and the current address.
 pub async fn request_email_change(body: &EmailChangeRequest) -> ApiResult<()> {
     let url = format!("{BASE}/me/email-change");
-    read_empty(authed(|| Request::post(&url), Some(body)).await?).await
+    read_empty(authed(&|| Request::post(&url), Some(body)).await?).await
 }
 
 /// Whether a login address change link still works.
@@ -331,7 +364,7 @@ pub async fn verify_recipient(token: &str) -> ApiResult<()> {
 
 pub async fn coverage() -> ApiResult<Coverage> {
     let url = format!("{BASE}/me/coverage?kind=outage");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 /// One page of published notices; `query` is the part after `?` (already encoded).
@@ -365,82 +398,82 @@ pub async fn resume_mail(recipient_id: &str, product: &str, kind: NoticeKind) ->
         "{BASE}/me/recipients/{recipient_id}/opt-outs/{product}/{}",
         kind.code()
     );
-    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+    read_empty(authed(&|| Request::delete(&url), None::<&()>).await?).await
 }
 
 /// A notice with its drafts visible: operators read through their session.
 pub async fn notice_as_operator(id: &str) -> ApiResult<NoticeView> {
     let url = format!("{BASE}/notices/{id}");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 /// Suspended addresses and quarantined webhooks of every account (operators).
 pub async fn stopped_destinations() -> ApiResult<shared::dto::StoppedDestinations> {
     let url = format!("{BASE}/stopped-destinations");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 pub async fn drafts() -> ApiResult<Vec<NoticeSummary>> {
     let url = format!("{BASE}/notice-drafts");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 pub async fn create_notice(body: &NoticeDraftRequest) -> ApiResult<NoticeView> {
     let url = format!("{BASE}/notices");
-    read(authed(|| Request::post(&url), Some(body)).await?).await
+    read(authed(&|| Request::post(&url), Some(body)).await?).await
 }
 
 pub async fn update_notice(id: &str, body: &NoticeDraftRequest) -> ApiResult<NoticeView> {
     let url = format!("{BASE}/notices/{id}");
-    read(authed(|| Request::patch(&url), Some(body)).await?).await
+    read(authed(&|| Request::patch(&url), Some(body)).await?).await
 }
 
 pub async fn post_postmortem(id: &str, body: &PostmortemRequest) -> ApiResult<PublicationReceipt> {
     let url = format!("{BASE}/notices/{id}/postmortem");
-    read(authed(|| Request::post(&url), Some(body)).await?).await
+    read(authed(&|| Request::post(&url), Some(body)).await?).await
 }
 
 /// A published notice's titles and text corrected, mailing no one.
 pub async fn correct_notice(id: &str, body: &NoticePatch) -> ApiResult<NoticeView> {
     let url = format!("{BASE}/notices/{id}");
-    read(authed(|| Request::patch(&url), Some(body)).await?).await
+    read(authed(&|| Request::patch(&url), Some(body)).await?).await
 }
 
 pub async fn preview_notice(body: &NoticeDraftRequest) -> ApiResult<NoticePreview> {
     let url = format!("{BASE}/notice-previews");
-    read(authed(|| Request::post(&url), Some(body)).await?).await
+    read(authed(&|| Request::post(&url), Some(body)).await?).await
 }
 
 pub async fn audience(id: &str) -> ApiResult<AudienceEstimate> {
     let url = format!("{BASE}/notices/{id}/audience");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 pub async fn publish_notice(id: &str) -> ApiResult<PublicationReceipt> {
     let url = format!("{BASE}/notices/{id}/publication");
-    read(authed(|| Request::post(&url), None::<&()>).await?).await
+    read(authed(&|| Request::post(&url), None::<&()>).await?).await
 }
 
 pub async fn post_update(id: &str, body: &NoticeUpdateRequest) -> ApiResult<PublicationReceipt> {
     let url = format!("{BASE}/notices/{id}/updates");
-    read(authed(|| Request::post(&url), Some(body)).await?).await
+    read(authed(&|| Request::post(&url), Some(body)).await?).await
 }
 
 pub async fn deliveries(id: &str) -> ApiResult<NoticeDeliveries> {
     let url = format!("{BASE}/notices/{id}/deliveries");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 /// Schedules a draft's publication (operators).
 pub async fn schedule_notice(id: &str, body: &ScheduleRequest) -> ApiResult<NoticeView> {
     let url = format!("{BASE}/notices/{id}/schedule");
-    read(authed(|| Request::put(&url), Some(body)).await?).await
+    read(authed(&|| Request::put(&url), Some(body)).await?).await
 }
 
 /// Takes a draft's schedule away (operators).
 pub async fn unschedule_notice(id: &str) -> ApiResult<NoticeView> {
     let url = format!("{BASE}/notices/{id}/schedule");
-    read(authed(|| Request::delete(&url), None::<&()>).await?).await
+    read(authed(&|| Request::delete(&url), None::<&()>).await?).await
 }
 
 /// What an unsubscribe link would stop.
@@ -452,12 +485,12 @@ pub async fn unsubscribe_target(token: &str) -> ApiResult<UnsubscribeTarget> {
 /// The notice templates (operators).
 pub async fn notice_templates() -> ApiResult<Vec<NoticeTemplateView>> {
     let url = format!("{BASE}/notice-templates");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 pub async fn create_notice_template(body: &NoticeTemplateRequest) -> ApiResult<NoticeTemplateView> {
     let url = format!("{BASE}/notice-templates");
-    read(authed(|| Request::post(&url), Some(body)).await?).await
+    read(authed(&|| Request::post(&url), Some(body)).await?).await
 }
 
 pub async fn update_notice_template(
@@ -465,24 +498,24 @@ pub async fn update_notice_template(
     body: &NoticeTemplateRequest,
 ) -> ApiResult<NoticeTemplateView> {
     let url = format!("{BASE}/notice-templates/{id}");
-    read(authed(|| Request::put(&url), Some(body)).await?).await
+    read(authed(&|| Request::put(&url), Some(body)).await?).await
 }
 
 pub async fn delete_notice_template(id: &str) -> ApiResult<()> {
     let url = format!("{BASE}/notice-templates/{id}");
-    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+    read_empty(authed(&|| Request::delete(&url), None::<&()>).await?).await
 }
 
 /// Deletes a draft (operators).
 pub async fn delete_notice(id: &str) -> ApiResult<()> {
     let url = format!("{BASE}/notices/{id}");
-    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+    read_empty(authed(&|| Request::delete(&url), None::<&()>).await?).await
 }
 
 /// Every delivery of a notice as CSV (operators).
 pub async fn deliveries_csv(id: &str) -> ApiResult<String> {
     let url = format!("{BASE}/notices/{id}/deliveries.csv");
-    let res = authed(|| Request::get(&url), None::<&()>).await?;
+    let res = authed(&|| Request::get(&url), None::<&()>).await?;
     if !res.ok() {
         return Err(problem(res).await);
     }
@@ -494,7 +527,7 @@ pub async fn deliveries_csv(id: &str) -> ApiResult<String> {
 /// A page of the account's delivery log; `query` is `?…` or empty.
 pub async fn delivery_log(query: &str) -> ApiResult<DeliveryLogPage> {
     let url = format!("{BASE}/me/deliveries{query}");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 /// Any operator endpoint of the catalog: `method` is `POST` or `PATCH`.
@@ -508,52 +541,52 @@ pub async fn catalog_write(
         "PATCH" => Request::patch(&url),
         _ => Request::post(&url),
     };
-    read(authed(make, Some(body)).await?).await
+    read(authed(&make, Some(body)).await?).await
 }
 
 pub async fn tokens() -> ApiResult<Vec<TokenView>> {
     let url = format!("{BASE}/me/tokens");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 pub async fn create_token(body: &NewTokenRequest) -> ApiResult<CreatedToken> {
     let url = format!("{BASE}/me/tokens");
-    read(authed(|| Request::post(&url), Some(body)).await?).await
+    read(authed(&|| Request::post(&url), Some(body)).await?).await
 }
 
 pub async fn revoke_token(id: &str) -> ApiResult<()> {
     let url = format!("{BASE}/me/tokens/{id}");
-    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+    read_empty(authed(&|| Request::delete(&url), None::<&()>).await?).await
 }
 
 pub async fn feed_key() -> ApiResult<FeedKeyView> {
     let url = format!("{BASE}/me/feed-key");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 pub async fn issue_feed_key() -> ApiResult<IssuedFeedKey> {
     let url = format!("{BASE}/me/feed-key");
-    read(authed(|| Request::post(&url), None::<&()>).await?).await
+    read(authed(&|| Request::post(&url), None::<&()>).await?).await
 }
 
 pub async fn revoke_feed_key() -> ApiResult<()> {
     let url = format!("{BASE}/me/feed-key");
-    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+    read_empty(authed(&|| Request::delete(&url), None::<&()>).await?).await
 }
 
 pub async fn destinations() -> ApiResult<Vec<DestinationView>> {
     let url = format!("{BASE}/me/destinations");
-    read(authed(|| Request::get(&url), None::<&()>).await?).await
+    read(authed(&|| Request::get(&url), None::<&()>).await?).await
 }
 
 pub async fn add_destination(body: &NewDestinationRequest) -> ApiResult<DestinationCreated> {
     let url = format!("{BASE}/me/destinations");
-    read(authed(|| Request::post(&url), Some(body)).await?).await
+    read(authed(&|| Request::post(&url), Some(body)).await?).await
 }
 
 pub async fn delete_destination(id: &str) -> ApiResult<()> {
     let url = format!("{BASE}/me/destinations/{id}");
-    read_empty(authed(|| Request::delete(&url), None::<&()>).await?).await
+    read_empty(authed(&|| Request::delete(&url), None::<&()>).await?).await
 }
 
 pub async fn verify_destination(id: &str, code: &str) -> ApiResult<DestinationView> {
@@ -561,26 +594,26 @@ pub async fn verify_destination(id: &str, code: &str) -> ApiResult<DestinationVi
     let body = DestinationCodeRequest {
         code: code.to_owned(),
     };
-    read(authed(|| Request::post(&url), Some(&body)).await?).await
+    read(authed(&|| Request::post(&url), Some(&body)).await?).await
 }
 
 pub async fn test_destination(id: &str) -> ApiResult<DeliveryAttemptView> {
     let url = format!("{BASE}/me/destinations/{id}/tests");
-    read(authed(|| Request::post(&url), None::<&()>).await?).await
+    read(authed(&|| Request::post(&url), None::<&()>).await?).await
 }
 
 pub async fn rotate_secret(id: &str) -> ApiResult<SecretRotated> {
     let url = format!("{BASE}/me/destinations/{id}/secret");
-    read(authed(|| Request::post(&url), None::<&()>).await?).await
+    read(authed(&|| Request::post(&url), None::<&()>).await?).await
 }
 
 /// Takes a suspended (bounced) address back: pending again, with a new verification mail.
 pub async fn resume_recipient(id: &str) -> ApiResult<RecipientView> {
     let url = format!("{BASE}/me/recipients/{id}/resumption");
-    read(authed(|| Request::post(&url), None::<&()>).await?).await
+    read(authed(&|| Request::post(&url), None::<&()>).await?).await
 }
 
 pub async fn resume_destination(id: &str) -> ApiResult<DestinationView> {
     let url = format!("{BASE}/me/destinations/{id}/resumption");
-    read(authed(|| Request::post(&url), None::<&()>).await?).await
+    read(authed(&|| Request::post(&url), None::<&()>).await?).await
 }
