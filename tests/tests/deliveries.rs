@@ -332,3 +332,137 @@ async fn sqlite_queued_rows_are_logged_until_they_are_sent() -> anyhow::Result<(
 async fn postgres_queued_rows_are_logged_until_they_are_sent() -> anyhow::Result<()> {
     queued_rows_are_logged_until_they_are_sent(Backend::Postgres).await
 }
+
+/// Where the ledger keeps each attempt: a success on the delivery's own row, with its reply
+/// and latency; an attempt that did not succeed, and a success made after its lease ran out
+/// (the row then belonged to another claim), as rows of `delivery_attempts`.
+async fn each_attempt_is_kept_once(backend: Backend) -> anyhow::Result<()> {
+    /// A history row: delivery, attempt, outcome, reply, latency.
+    type Attempt = (String, i32, String, Option<String>, i32);
+    /// A delivery row: destination, status, attempts, reply, latency.
+    type Kept = (String, String, i32, Option<String>, Option<i32>);
+    use api::delivery::ledger::{self, Outcome, Settlement};
+    use api::schema::{deliveries, delivery_attempts};
+    use diesel::prelude::*;
+
+    let mode = Mode {
+        no_dispatcher: true,
+        ..Mode::default()
+    };
+    let Some(app) = TestApp::spawn_with(backend, mode).await? else {
+        return Ok(());
+    };
+    app.db(|conn| {
+        let t0 = Utc
+            .with_ymd_and_hms(2026, 12, 2, 2, 0, 0)
+            .single()
+            .unwrap_or_default()
+            .naive_utc();
+        let mail = || api::mail::templates::RenderedMail {
+            subject: "件名".into(),
+            text: "本文".into(),
+            html: "<p>本文</p>".into(),
+        };
+        let taken_over = ledger::enqueue_mail(conn, "a@example.com", mail(), "example.com", t0)?;
+        let retried = ledger::enqueue_mail(conn, "b@example.com", mail(), "example.com", t0)?;
+        let lease = chrono::Duration::minutes(5);
+        let (first, _) = ledger::claim(conn, "first", 10, t0, lease)?;
+        assert_eq!(first.len(), 2);
+        // The first claim's lease runs out; a second claim takes both rows.
+        let t1 = t0 + chrono::Duration::minutes(10);
+        let (second, _) = ledger::claim(conn, "second", 10, t1, lease)?;
+        assert_eq!(second.len(), 2);
+        let settle =
+            |id: &str, token: &str, attempt: i32, outcome: Outcome, reply: Option<&str>| {
+                Settlement {
+                    id: id.to_owned(),
+                    token: token.to_owned(),
+                    attempt,
+                    outcome,
+                    reply: reply.map(str::to_owned),
+                    latency_ms: 40 + attempt,
+                    hook: None,
+                    address: None,
+                }
+            };
+        let late = settle(&taken_over, "first", 1, Outcome::Sent, Some("250 late"));
+        let refused = settle(
+            &retried,
+            "second",
+            2,
+            Outcome::Retry {
+                at: t1 + chrono::Duration::minutes(1),
+                error: "451 busy".into(),
+            },
+            None,
+        );
+        let recorded = ledger::settle_all(conn, &[late, refused], t1, &|_, _| Ok(()))?;
+        assert_eq!(recorded, 1, "only the retry still held its lease");
+        let sent = settle(&taken_over, "second", 2, Outcome::Sent, Some("250 ok"));
+        assert_eq!(ledger::settle_all(conn, &[sent], t1, &|_, _| Ok(()))?, 1);
+
+        let mut history: Vec<Attempt> = delivery_attempts::table
+            .select((
+                delivery_attempts::delivery_id,
+                delivery_attempts::attempt,
+                delivery_attempts::outcome,
+                delivery_attempts::reply,
+                delivery_attempts::latency_ms,
+            ))
+            .load(conn)?;
+        history.sort();
+        let mut expected = vec![
+            (
+                taken_over.clone(),
+                1,
+                "sent".to_owned(),
+                Some("250 late".to_owned()),
+                41,
+            ),
+            (
+                retried.clone(),
+                2,
+                "retry".to_owned(),
+                Some("451 busy".to_owned()),
+                42,
+            ),
+        ];
+        expected.sort();
+        assert_eq!(history, expected);
+        let rows: Vec<Kept> = deliveries::table
+            .order(deliveries::destination.asc())
+            .select((
+                deliveries::destination,
+                deliveries::status,
+                deliveries::attempts,
+                deliveries::reply,
+                deliveries::latency_ms,
+            ))
+            .load(conn)?;
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    "a@example.com".into(),
+                    "sent".into(),
+                    2,
+                    Some("250 ok".into()),
+                    Some(42)
+                ),
+                ("b@example.com".into(), "pending".into(), 2, None, None),
+            ]
+        );
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_each_attempt_is_kept_once() -> anyhow::Result<()> {
+    each_attempt_is_kept_once(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_each_attempt_is_kept_once() -> anyhow::Result<()> {
+    each_attempt_is_kept_once(Backend::Postgres).await
+}
