@@ -3,6 +3,7 @@
 pub mod api;
 mod app;
 pub mod components;
+pub mod erased;
 pub mod i18n;
 mod lazy;
 pub mod pages;

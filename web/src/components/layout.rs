@@ -16,7 +16,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let signed_in = expect_context::<SignedIn>().0;
     let navigate = use_navigate();
     // The console link is a convenience; the console itself asks the API who may use it.
-    let operator = LocalResource::new(move || {
+    let operator = crate::erased::local_resource(move || {
         let signed = signed_in.get();
         async move {
             signed
@@ -25,7 +25,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     .is_ok_and(|me| me.role == shared::dto::Role::Operator)
         }
     });
-    let logout = Action::new_local(move |_: &()| {
+    let logout = crate::erased::local_action(move |_: &()| {
         let navigate = navigate.clone();
         async move {
             api::logout().await;

@@ -77,7 +77,7 @@ pub fn DeliveryLog() -> impl IntoView {
     let loaded = RwSignal::new(false);
     let failure = RwSignal::new(None::<Msg>);
     // `None`: the first page of the current filter; `Some`: the page after that cursor.
-    let load = Action::new_local(move |cursor: &Option<String>| {
+    let load = crate::erased::local_action(move |cursor: &Option<String>| {
         let url = filter.get_untracked().query(cursor.as_deref());
         let more = cursor.is_some();
         let navigate = navigate.clone();
@@ -142,7 +142,7 @@ fn LogFilters(filter: Memo<Filter>) -> impl IntoView {
     let navigate = use_navigate();
     // The destinations to choose from: addresses, then webhooks. Without them the log
     // still works, unfiltered.
-    let choices = LocalResource::new(|| async {
+    let choices = crate::erased::local_resource(|| async {
         let mut all: Vec<(String, String)> = api::recipients()
             .await
             .map(|l| l.into_iter().map(|r| (r.id, r.email)).collect())

@@ -42,13 +42,13 @@ fn FeedSection(fail: Callback<ApiError>) -> impl IntoView {
     let issued_at = RwSignal::new(None::<chrono::DateTime<chrono::Utc>>);
     let fresh = RwSignal::new(None::<IssuedFeedKey>);
     // The key's date, if one was issued; a failure leaves "—".
-    let current = LocalResource::new(|| async { api::feed_key().await.ok() });
+    let current = crate::erased::local_resource(|| async { api::feed_key().await.ok() });
     Effect::new(move |_| {
         if let Some(Some(k)) = current.get() {
             issued_at.set(Some(k.created_at));
         }
     });
-    let issue = Action::new_local(move |_: &()| async move {
+    let issue = crate::erased::local_action(move |_: &()| async move {
         match api::issue_feed_key().await {
             Ok(k) => {
                 issued_at.set(Some(k.created_at));
@@ -57,7 +57,7 @@ fn FeedSection(fail: Callback<ApiError>) -> impl IntoView {
             Err(e) => fail.run(e),
         }
     });
-    let revoke = Action::new_local(move |_: &()| async move {
+    let revoke = crate::erased::local_action(move |_: &()| async move {
         match api::revoke_feed_key().await {
             Ok(()) => {
                 issued_at.set(None);
@@ -103,13 +103,13 @@ fn TokenSection(fail: Callback<ApiError>) -> impl IntoView {
     let manage = RwSignal::new(false);
     let expires = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
-    let listed = LocalResource::new(api::tokens);
+    let listed = crate::erased::local_resource(api::tokens);
     Effect::new(move |_| match listed.get() {
         Some(Ok(list)) => tokens.set(list),
         Some(Err(e)) => fail.run(e),
         None => {}
     });
-    let store = Action::new_local(move |body: &NewTokenRequest| {
+    let store = crate::erased::local_action(move |body: &NewTokenRequest| {
         let body = body.clone();
         async move {
             match api::create_token(&body).await {
@@ -126,7 +126,7 @@ fn TokenSection(fail: Callback<ApiError>) -> impl IntoView {
             }
         }
     });
-    let revoke = Action::new_local(move |id: &String| {
+    let revoke = crate::erased::local_action(move |id: &String| {
         let id = id.clone();
         async move {
             match api::revoke_token(&id).await {

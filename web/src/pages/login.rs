@@ -20,7 +20,7 @@ pub fn Login() -> impl IntoView {
     let signed_in = expect_context::<SignedIn>().0;
     let navigate = use_navigate();
     let query = use_query_map();
-    let login = Action::new_local(move |next: &String| {
+    let login = crate::erased::local_action(move |next: &String| {
         let next = next.clone();
         let navigate = navigate.clone();
         async move {

@@ -39,7 +39,7 @@ async fn load() -> Result<Overview, ApiError> {
 #[component]
 pub fn MySupport() -> impl IntoView {
     crate::components::title(Msg::MySupport);
-    let overview = LocalResource::new(load);
+    let overview = crate::erased::local_resource(load);
     view! {
         <section class="mysupport">
             <MySupportTabs />
@@ -106,7 +106,7 @@ fn Subscriptions(list: RwSignal<Vec<SubscriptionView>>) -> impl IntoView {
     let failure = RwSignal::new(None::<Msg>);
     let removing = RwSignal::new(None::<SubscriptionView>);
     let dialog = RwSignal::new(false);
-    let remove = Action::new_local(move |slug: &String| {
+    let remove = crate::erased::local_action(move |slug: &String| {
         let slug = slug.clone();
         async move {
             match api::unsubscribe(&slug).await {
@@ -228,7 +228,7 @@ fn OptOuts(
     list: RwSignal<Vec<SubscriptionView>>,
     failure: RwSignal<Option<Msg>>,
 ) -> impl IntoView {
-    let resume = Action::new_local(move |(slug, o): &(String, OptOutView)| {
+    let resume = crate::erased::local_action(move |(slug, o): &(String, OptOutView)| {
         let (slug, o) = (slug.clone(), o.clone());
         async move {
             match api::resume_mail(&o.recipient_id, &slug, o.kind).await {

@@ -61,7 +61,7 @@ fn strip(days: Vec<StatusDay>, lang: Language) -> impl IntoView {
 pub fn StatusPage() -> impl IntoView {
     crate::components::title(Msg::StatusTitle);
     let lang = use_lang();
-    let overview = LocalResource::new(api::status);
+    let overview = crate::erased::local_resource(api::status);
     view! {
         <section class="status-page">
             <h1>{t(Msg::StatusTitle)}</h1>
@@ -128,7 +128,7 @@ pub struct StatusStore(LocalResource<Result<shared::dto::StatusOverview, ApiErro
 
 /// Fetches the overview for the components below (My Support's subscriptions).
 pub fn provide_status() -> StatusStore {
-    let store = StatusStore(LocalResource::new(api::status));
+    let store = StatusStore(crate::erased::local_resource(api::status));
     provide_context(store);
     store
 }

@@ -21,14 +21,14 @@ pub fn Unsubscribe() -> impl IntoView {
     // What the link stops, shown before anything is stopped.
     let target = {
         let token = token.clone();
-        LocalResource::new(move || {
+        crate::erased::local_resource(move || {
             let token = token.clone();
             async move { api::unsubscribe_target(&token).await.ok() }
         })
     };
     let lang = use_lang();
     let failure = RwSignal::new(None::<Msg>);
-    let unsubscribe = Action::new_local(move |token: &String| {
+    let unsubscribe = crate::erased::local_action(move |token: &String| {
         let token = token.clone();
         async move {
             match api::unsubscribe_mail(&token).await {

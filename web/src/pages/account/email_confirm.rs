@@ -36,7 +36,7 @@ pub fn EmailConfirm() -> impl IntoView {
         .unwrap_or_default();
     let link = {
         let token = token.clone();
-        LocalResource::new(move || {
+        crate::erased::local_resource(move || {
             let token = token.clone();
             async move {
                 match api::email_change(&token).await {
@@ -48,7 +48,7 @@ pub fn EmailConfirm() -> impl IntoView {
             }
         })
     };
-    let confirm = Action::new_local(move |(): &()| {
+    let confirm = crate::erased::local_action(move |(): &()| {
         let token = token.clone();
         async move {
             match api::confirm_email_change(&token).await {

@@ -14,14 +14,14 @@ use crate::pages::recipients::MySupportTabs;
 #[component]
 pub fn AccountSettings() -> impl IntoView {
     crate::components::title(Msg::AccountTitle);
-    let me = LocalResource::new(api::me);
+    let me = crate::erased::local_resource(api::me);
     let new_email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<Msg>);
     // The masked new address once its mail is on the way.
     let sent = RwSignal::new(None::<String>);
-    let request = Action::new_local(move |body: &EmailChangeRequest| {
+    let request = crate::erased::local_action(move |body: &EmailChangeRequest| {
         let body = body.clone();
         async move {
             match api::request_email_change(&body).await {

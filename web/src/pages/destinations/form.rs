@@ -47,7 +47,7 @@ pub fn Form() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::default());
     let general = RwSignal::new(None::<Msg>);
     let tried = RwSignal::new(false);
-    let submit = Action::new_local(move |body: &NewDestinationRequest| {
+    let submit = crate::erased::local_action(move |body: &NewDestinationRequest| {
         let (body, navigate) = (body.clone(), navigate.clone());
         async move {
             match api::add_destination(&body).await {

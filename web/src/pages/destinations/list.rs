@@ -17,7 +17,7 @@ use crate::pages::redirect_for;
 pub fn List() -> impl IntoView {
     crate::components::title(Msg::DestinationsTab);
     let activated = use_query_map().with_untracked(|q| q.get("activated").is_some());
-    let listed = LocalResource::new(api::destinations);
+    let listed = crate::erased::local_resource(api::destinations);
     view! {
         <section class="mysupport">
             <MySupportTabs />
@@ -67,7 +67,7 @@ fn DestinationTable(list: RwSignal<Vec<DestinationView>>) -> impl IntoView {
     };
     let test = {
         let fail = fail.clone();
-        Action::new_local(move |id: &String| {
+        crate::erased::local_action(move |id: &String| {
             let (id, fail) = (id.clone(), fail.clone());
             async move {
                 match api::test_destination(&id).await {
@@ -79,7 +79,7 @@ fn DestinationTable(list: RwSignal<Vec<DestinationView>>) -> impl IntoView {
     };
     let resume = {
         let fail = fail.clone();
-        Action::new_local(move |id: &String| {
+        crate::erased::local_action(move |id: &String| {
             let (id, fail) = (id.clone(), fail.clone());
             async move {
                 match api::resume_destination(&id).await {
@@ -94,7 +94,7 @@ fn DestinationTable(list: RwSignal<Vec<DestinationView>>) -> impl IntoView {
     };
     let rotate = {
         let fail = fail.clone();
-        Action::new_local(move |id: &String| {
+        crate::erased::local_action(move |id: &String| {
             let (id, fail) = (id.clone(), fail.clone());
             async move {
                 match api::rotate_secret(&id).await {
@@ -104,7 +104,7 @@ fn DestinationTable(list: RwSignal<Vec<DestinationView>>) -> impl IntoView {
             }
         })
     };
-    let remove = Action::new_local(move |id: &String| {
+    let remove = crate::erased::local_action(move |id: &String| {
         let (id, fail) = (id.clone(), fail.clone());
         async move {
             match api::delete_destination(&id).await {

@@ -39,7 +39,7 @@ pub fn Verify() -> impl IntoView {
     let general = RwSignal::new(None::<Msg>);
     let here = format!("/mysupport/destinations/{id}/verify");
     // Which destination this is, said under the heading.
-    let listed = LocalResource::new(api::destinations);
+    let listed = crate::erased::local_resource(api::destinations);
     let named = {
         let id = id.clone();
         move || {
@@ -63,7 +63,7 @@ pub fn Verify() -> impl IntoView {
     };
     let confirm = {
         let (fail, navigate, id) = (fail.clone(), navigate.clone(), id.clone());
-        Action::new_local(move |typed: &String| {
+        crate::erased::local_action(move |typed: &String| {
             let (typed, fail, navigate, id) =
                 (typed.clone(), fail.clone(), navigate.clone(), id.clone());
             async move {
@@ -84,7 +84,7 @@ pub fn Verify() -> impl IntoView {
     };
     let resend = {
         let id = id.clone();
-        Action::new_local(move |(): &()| {
+        crate::erased::local_action(move |(): &()| {
             let (id, fail) = (id.clone(), fail.clone());
             async move {
                 match api::test_destination(&id).await {

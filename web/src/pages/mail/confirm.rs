@@ -15,7 +15,7 @@ pub fn Confirm() -> impl IntoView {
     let lang = use_lang();
     let navigate = use_navigate();
     let failure = RwSignal::new(None::<Msg>);
-    let store = Action::new_local(move |_: &()| {
+    let store = crate::erased::local_action(move |_: &()| {
         let navigate = navigate.clone();
         async move {
             let slug = draft.slug.get_value();

@@ -43,7 +43,7 @@ pub fn MailWizard() -> impl IntoView {
     };
     provide_context(draft);
     let navigate = use_navigate();
-    let subscription = LocalResource::new(move || {
+    let subscription = crate::erased::local_resource(move || {
         let slug = slug.clone();
         async move {
             let subs = api::subscriptions().await?;

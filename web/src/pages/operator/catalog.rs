@@ -33,7 +33,7 @@ fn writer(
     failure: RwSignal<Option<Msg>>,
     reload: impl Fn() + Copy + 'static,
 ) -> Action<Write, ()> {
-    Action::new_local(move |(method, path, body): &Write| {
+    crate::erased::local_action(move |(method, path, body): &Write| {
         let (method, path, body) = (*method, path.clone(), body.clone());
         async move {
             match api::catalog_write(method, &path, &body).await {
@@ -70,7 +70,7 @@ impl Confirm {
 #[component]
 fn Tree() -> impl IntoView {
     // The whole catalog, read fresh: an operator sees it as it is after each change.
-    let catalog = LocalResource::new(api::catalog_all);
+    let catalog = crate::erased::local_resource(api::catalog_all);
     let failure = RwSignal::new(None::<Msg>);
     let reload = move || catalog.refetch();
     let confirm = Confirm {

@@ -20,7 +20,7 @@ pub fn CorrectSection(notice: RwSignal<Option<NoticeView>>) -> impl IntoView {
     let body_en = field(|n| n.body_en.clone().unwrap_or_default());
     let errors = RwSignal::new(FieldErrors::default());
     let saved = RwSignal::new(None::<Result<(), Msg>>);
-    let save = Action::new_local(move |_: &()| async move {
+    let save = crate::erased::local_action(move |_: &()| async move {
         let Some(id) = notice.get_untracked().map(|n| n.id) else {
             return;
         };

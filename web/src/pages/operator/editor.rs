@@ -169,7 +169,7 @@ fn Editor(id: Option<String>) -> impl IntoView {
     // The draft being edited; a failed load ends in the layout's error boundary.
     let draft = {
         let id = id.clone();
-        LocalResource::new(move || {
+        crate::erased::local_resource(move || {
             let id = id.clone();
             async move {
                 match id {
@@ -186,7 +186,7 @@ fn Editor(id: Option<String>) -> impl IntoView {
     });
     // `?template=` on a new notice: the template to start from.
     let template = use_query_map().with_untracked(|q| q.get("template"));
-    let from_template = LocalResource::new(move || {
+    let from_template = crate::erased::local_resource(move || {
         let template = template.clone();
         async move {
             match template {
@@ -218,7 +218,7 @@ fn Editor(id: Option<String>) -> impl IntoView {
             errors.set(early);
         }
     });
-    let save = Action::new_local(move |request: &NoticeDraftRequest| {
+    let save = crate::erased::local_action(move |request: &NoticeDraftRequest| {
         let (request, id) = (request.clone(), id.clone());
         let navigate = navigate.clone();
         async move {
@@ -361,7 +361,7 @@ fn ZoneSelect(form: Form) -> impl IntoView {
 fn ProductPicker(products: RwSignal<Vec<String>>, errors: RwSignal<FieldErrors>) -> impl IntoView {
     let lang = use_lang();
     // Without the catalog there is nothing to tick; the API still checks the slugs.
-    let catalog = LocalResource::new(|| async { api::catalog().await.ok() });
+    let catalog = crate::erased::local_resource(|| async { api::catalog().await.ok() });
     let error =
         move || errors.with(|e| e.code_for("products").map(|c| field_message(c, lang.get())));
     view! {
@@ -403,7 +403,7 @@ fn Preview(form: Form) -> impl IntoView {
     let preview = RwSignal::new(None::<NoticePreview>);
     // An answer to an older request never replaces a newer one.
     let generation = StoredValue::new(0u64);
-    let render = Action::new_local(move |(request, mine): &(NoticeDraftRequest, u64)| {
+    let render = crate::erased::local_action(move |(request, mine): &(NoticeDraftRequest, u64)| {
         let (request, mine) = (request.clone(), *mine);
         async move {
             let result = api::preview_notice(&request).await;

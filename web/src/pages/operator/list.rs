@@ -21,7 +21,7 @@ pub fn ConsoleHome() -> impl IntoView {
 
 #[component]
 fn Lists() -> impl IntoView {
-    let lists = LocalResource::new(|| async {
+    let lists = crate::erased::local_resource(|| async {
         let drafts = api::drafts().await?;
         let published = api::notices("limit=50").await?.items;
         Ok::<_, ApiError>((drafts, published))
@@ -61,7 +61,7 @@ fn Lists() -> impl IntoView {
 #[component]
 fn Stopped() -> impl IntoView {
     let lang = use_lang();
-    let stopped = LocalResource::new(api::stopped_destinations);
+    let stopped = crate::erased::local_resource(api::stopped_destinations);
     view! {
         <section class="card console" id="stopped-destinations">
             <h2>{t(Msg::StoppedDestinationsTitle)}</h2>

@@ -29,7 +29,7 @@ use crate::i18n::{Msg, t};
 /// the login page by the [`crate::components::ApiErrors`] boundary.
 #[component]
 pub fn OperatorOnly(children: ChildrenFn) -> impl IntoView {
-    let me = LocalResource::new(api::me);
+    let me = crate::erased::local_resource(api::me);
     view! {
         <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
             {move || {

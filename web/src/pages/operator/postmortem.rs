@@ -21,7 +21,7 @@ pub fn PostmortemSection(
     let notify = RwSignal::new(false);
     let errors = RwSignal::new(FieldErrors::default());
     let outcome = RwSignal::new(None::<Result<(), Msg>>);
-    let post = Action::new_local(move |_: &()| async move {
+    let post = crate::erased::local_action(move |_: &()| async move {
         let Some(id) = notice.get_untracked().map(|n| n.id) else {
             return;
         };

@@ -19,7 +19,7 @@ pub fn ScheduleSection(
     let at = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<Msg>);
-    let save = Action::new_local(move |(): &()| async move {
+    let save = crate::erased::local_action(move |(): &()| async move {
         let body = ScheduleRequest {
             publish_at: from_site_input(&at.get_untracked()),
         };
@@ -33,7 +33,7 @@ pub fn ScheduleSection(
             Err(e) => failure.set(Some(general_message(&e))),
         }
     });
-    let cancel = Action::new_local(move |(): &()| async move {
+    let cancel = crate::erased::local_action(move |(): &()| async move {
         match api::unschedule_notice(&id.get_value()).await {
             Ok(n) => {
                 at.set(String::new());

@@ -86,13 +86,13 @@ fn TemplatesPage() -> impl IntoView {
     let failure = RwSignal::new(None::<Msg>);
     let errors = RwSignal::new(FieldErrors::default());
     let form = Form::new();
-    let loaded = LocalResource::new(api::notice_templates);
+    let loaded = crate::erased::local_resource(api::notice_templates);
     Effect::new(move |_| match loaded.get() {
         Some(Ok(l)) => list.set(l),
         Some(Err(e)) => failure.set(Some(general_message(&e))),
         None => {}
     });
-    let save = Action::new_local(move |(): &()| async move {
+    let save = crate::erased::local_action(move |(): &()| async move {
         let body = form.request();
         let result = match form.id.get_untracked() {
             Some(id) => api::update_notice_template(&id, &body).await,
@@ -114,7 +114,7 @@ fn TemplatesPage() -> impl IntoView {
     });
     let doomed = RwSignal::new(None::<NoticeTemplateView>);
     let dialog = RwSignal::new(false);
-    let remove = Action::new_local(move |(): &()| async move {
+    let remove = crate::erased::local_action(move |(): &()| async move {
         let Some(t) = doomed.get_untracked() else {
             return;
         };

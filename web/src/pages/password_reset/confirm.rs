@@ -19,7 +19,7 @@ pub fn Confirm() -> impl IntoView {
     let again = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let outcome = RwSignal::new(None::<Result<(), Msg>>);
-    let reset = Action::new_local(move |password: &String| {
+    let reset = crate::erased::local_action(move |password: &String| {
         let (token, password) = (token.clone(), password.clone());
         async move {
             let result = match api::confirm_password_reset(&token, &password).await {

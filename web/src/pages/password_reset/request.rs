@@ -13,7 +13,7 @@ pub fn Request() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let outcome = RwSignal::new(None::<Result<(), Msg>>);
-    let request = Action::new_local(move |email: &String| {
+    let request = crate::erased::local_action(move |email: &String| {
         let email = email.clone();
         async move {
             let result = api::request_password_reset(&email).await;

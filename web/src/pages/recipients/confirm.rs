@@ -21,7 +21,7 @@ pub fn Confirm() -> impl IntoView {
         navigate(&draft.base(), Default::default());
     }
     let failure = RwSignal::new(None::<Msg>);
-    let store = Action::new_local(move |_: &()| {
+    let store = crate::erased::local_action(move |_: &()| {
         let navigate = navigate.clone();
         async move {
             let w = draft.window.get_untracked();

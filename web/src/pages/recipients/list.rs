@@ -28,7 +28,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
     };
     let resend = {
         let fail = fail.clone();
-        Action::new_local(move |id: &String| {
+        crate::erased::local_action(move |id: &String| {
             let (id, fail) = (id.clone(), fail.clone());
             async move {
                 match api::resend_verification(&id).await {
@@ -40,7 +40,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
     };
     let resume = {
         let fail = fail.clone();
-        Action::new_local(move |id: &String| {
+        crate::erased::local_action(move |id: &String| {
             let (id, fail) = (id.clone(), fail.clone());
             async move {
                 match api::resume_recipient(&id).await {
@@ -57,7 +57,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
             }
         })
     };
-    let remove = Action::new_local(move |id: &String| {
+    let remove = crate::erased::local_action(move |id: &String| {
         let (id, fail) = (id.clone(), fail.clone());
         async move {
             match api::delete_recipient(&id).await {
@@ -187,7 +187,7 @@ pub fn MySupportTabs() -> impl IntoView {
 #[component]
 pub fn List() -> impl IntoView {
     crate::components::title(Msg::RecipientsTab);
-    let recipients = LocalResource::new(api::recipients);
+    let recipients = crate::erased::local_resource(api::recipients);
     view! {
         <section class="mysupport">
             <MySupportTabs />

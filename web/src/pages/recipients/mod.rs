@@ -62,7 +62,7 @@ pub fn Wizard() -> impl IntoView {
     provide_context(draft);
     let navigate = use_navigate();
     // The address being edited (none when adding).
-    let editing = LocalResource::new(move || {
+    let editing = crate::erased::local_resource(move || {
         let id = id.clone();
         async move {
             let Some(id) = id else {

@@ -35,7 +35,7 @@ pub fn Verify() -> impl IntoView {
     // The link is asked about first; the answer, or the confirmation's, is the step.
     let link = {
         let token = token.clone();
-        LocalResource::new(move || {
+        crate::erased::local_resource(move || {
             let token = token.clone();
             async move {
                 match api::recipient_verification(&token).await {
@@ -47,7 +47,7 @@ pub fn Verify() -> impl IntoView {
             }
         })
     };
-    let confirm = Action::new_local(move |_: &()| {
+    let confirm = crate::erased::local_action(move |_: &()| {
         let token = token.clone();
         async move {
             match api::verify_recipient(&token).await {

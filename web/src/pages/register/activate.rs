@@ -25,7 +25,7 @@ pub fn Activate() -> impl IntoView {
     let navigate = use_navigate();
     let status = {
         let token = token.clone();
-        LocalResource::new(move || {
+        crate::erased::local_resource(move || {
             let token = token.clone();
             async move { api::registration_status(&token).await }
         })
@@ -50,7 +50,7 @@ pub fn Activate() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<Msg>);
     let signed_in = expect_context::<SignedIn>().0;
-    let activate = Action::new_local(move |_: &()| {
+    let activate = crate::erased::local_action(move |_: &()| {
         let token = token.clone();
         let navigate = navigate.clone();
         async move {

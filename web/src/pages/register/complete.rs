@@ -27,9 +27,9 @@ pub fn Terms() -> impl IntoView {
 fn TermsPage(renewed: bool) -> impl IntoView {
     let lang = use_lang();
     let navigate = use_navigate();
-    let terms = LocalResource::new(api::terms);
+    let terms = crate::erased::local_resource(api::terms);
     // Outside the wizard: whether this account accepted an earlier version.
-    let accepted_before = LocalResource::new(move || async move {
+    let accepted_before = crate::erased::local_resource(move || async move {
         if renewed {
             api::me()
                 .await
@@ -46,7 +46,7 @@ fn TermsPage(renewed: bool) -> impl IntoView {
         (true, None) => None,
     };
     let failure = RwSignal::new(None::<Msg>);
-    let accept = Action::new_local(move |version: &String| {
+    let accept = crate::erased::local_action(move |version: &String| {
         let version = version.clone();
         let navigate = navigate.clone();
         async move {

@@ -18,7 +18,7 @@ pub fn Confirm() -> impl IntoView {
         navigate("/register", Default::default());
     }
     let failure = RwSignal::new(None::<Msg>);
-    let register = Action::new_local(move |_: &()| {
+    let register = crate::erased::local_action(move |_: &()| {
         let navigate = navigate.clone();
         async move {
             match api::register(&draft.request()).await {

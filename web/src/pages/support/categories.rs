@@ -9,7 +9,7 @@ use crate::i18n::{Msg, pick, t, use_lang};
 pub fn Categories() -> impl IntoView {
     crate::components::title(Msg::SupportListTitle);
     let lang = use_lang();
-    let catalog = LocalResource::new(api::catalog);
+    let catalog = crate::erased::local_resource(api::catalog);
     view! {
         <section class="catalog">
             <h1>{t(Msg::SupportListTitle)}</h1>

@@ -13,7 +13,7 @@ pub fn CategoryPage() -> impl IntoView {
     let slug = use_params_map()
         .with_untracked(|p| p.get("category"))
         .unwrap_or_default();
-    let category = LocalResource::new(move || {
+    let category = crate::erased::local_resource(move || {
         let slug = slug.clone();
         async move {
             let catalog = api::catalog().await?;

@@ -26,7 +26,7 @@ pub fn ProductPage() -> impl IntoView {
     let dialog = RwSignal::new(false);
     let product = {
         let slug = slug.clone();
-        LocalResource::new(move || {
+        crate::erased::local_resource(move || {
             let slug = slug.clone();
             async move { api::product(&slug).await }
         })
@@ -35,7 +35,7 @@ pub fn ProductPage() -> impl IntoView {
     let registered = RwSignal::new(false);
     {
         let slug = slug.clone();
-        let listed = LocalResource::new(move || {
+        let listed = crate::erased::local_resource(move || {
             let slug = slug.clone();
             async move {
                 signed_in.get_untracked()
@@ -72,7 +72,7 @@ pub fn ProductPage() -> impl IntoView {
             }
         })
     };
-    let subscribe = Action::new_local(move |_: &()| {
+    let subscribe = crate::erased::local_action(move |_: &()| {
         let slug = slug.clone();
         let navigate = navigate.clone();
         let here = here.clone();
