@@ -1,7 +1,7 @@
 //! The public notices: the list (filter by product and kind, paged), one notice with its
 //! updates, and the recent notices of a product page.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -18,10 +18,19 @@ const PAGE: usize = 20;
 
 /// `2026/12/10 10:00 JST`: the site states its times in Japan's zone, named, as its mails
 /// do, whatever the zone of the browser that shows them.
+/// Written out by hand: chrono's `format` would bring its whole strftime interpreter into
+/// the module every visitor loads.
 pub fn site_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&TimeZoneName::DEFAULT.tz())
-        .format("%Y/%m/%d %H:%M %Z")
-        .to_string()
+    let local = at.with_timezone(&TimeZoneName::DEFAULT.tz());
+    format!(
+        "{:04}/{:02}/{:02} {:02}:{:02} {}",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute(),
+        local.offset()
+    )
 }
 
 /// `10:00 – 12:00` for maintenance, the start for an outage.
@@ -80,14 +89,14 @@ pub fn Notices() -> impl IntoView {
         })
     });
     // The first page follows the filter; 「さらに表示」 appends the pages after it.
-    let first = LocalResource::new(move || {
+    let first = crate::erased::local_resource(move || {
         let url = page_query(&filter.get(), None);
         async move { api::notices(&url).await }
     });
     let more = RwSignal::new(Vec::<NoticeSummary>::new());
     let next = RwSignal::new(None::<String>);
     let failure = RwSignal::new(None::<Msg>);
-    let load_more = Action::new_local(move |cursor: &String| {
+    let load_more = crate::erased::local_action(move |cursor: &String| {
         let url = page_query(&filter.get_untracked(), Some(cursor));
         async move {
             match api::notices(&url).await {
@@ -149,7 +158,7 @@ fn NoticeFilters(filter: Memo<(String, String)>) -> impl IntoView {
     let lang = use_lang();
     let navigate = use_navigate();
     // The products to choose from; without them the list still works.
-    let catalog = LocalResource::new(|| async { api::catalog().await.ok() });
+    let catalog = crate::erased::local_resource(|| async { api::catalog().await.ok() });
     let go = move |product: String, kind: String| {
         navigate(&list_path(&product, &kind), Default::default());
     };
@@ -234,7 +243,7 @@ pub fn NoticePage() -> impl IntoView {
         .with_untracked(|p| p.get("id"))
         .unwrap_or_default();
     // `None`: no such (published) notice, said on the page rather than as a failure.
-    let notice = LocalResource::new(move || {
+    let notice = crate::erased::local_resource(move || {
         let id = id.clone();
         async move {
             match api::notice(&id).await {
@@ -345,7 +354,7 @@ fn NoticeReach(id: String) -> impl IntoView {
     let lang = use_lang();
     let signed_in = expect_context::<crate::components::layout::SignedIn>().0;
     let query = format!("?notice={}&limit=100", js_sys::encode_uri_component(&id));
-    let rows = LocalResource::new(move || {
+    let rows = crate::erased::local_resource(move || {
         let query = query.clone();
         async move {
             if !signed_in.get() {
@@ -413,7 +422,7 @@ pub fn FeedLinks(product: Option<String>) -> impl IntoView {
 #[component]
 pub fn RecentNotices(slug: String) -> impl IntoView {
     let all = format!("/notices?product={slug}");
-    let recent = LocalResource::new(move || {
+    let recent = crate::erased::local_resource(move || {
         let query = format!("product={slug}&limit=5");
         async move {
             api::notices(&query)
