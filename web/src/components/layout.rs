@@ -3,6 +3,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::components::ApiErrors;
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Language, Msg, t, use_lang};
 use crate::{api, session};
 
@@ -16,7 +17,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let signed_in = expect_context::<SignedIn>().0;
     let navigate = use_navigate();
     // The console link is a convenience; the console itself asks the API who may use it.
-    let operator = crate::erased::local_resource(move || {
+    let operator = local_resource(move || {
         let signed = signed_in.get();
         async move {
             signed
@@ -25,7 +26,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     .is_ok_and(|me| me.role == shared::dto::Role::Operator)
         }
     });
-    let logout = crate::erased::local_action(move |_: &()| {
+    let logout = local_action(move |_: &()| {
         let navigate = navigate.clone();
         async move {
             api::logout().await;

@@ -10,6 +10,7 @@ use shared::i18n;
 
 use crate::api;
 use crate::components::Alert;
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Language, Msg, t, use_lang};
 use crate::pages::notices::site_time;
 use crate::pages::recipients::MySupportTabs;
@@ -77,7 +78,7 @@ pub fn DeliveryLog() -> impl IntoView {
     let loaded = RwSignal::new(false);
     let failure = RwSignal::new(None::<Msg>);
     // `None`: the first page of the current filter; `Some`: the page after that cursor.
-    let load = crate::erased::local_action(move |cursor: &Option<String>| {
+    let load = local_action(move |cursor: &Option<String>| {
         let url = filter.get_untracked().query(cursor.as_deref());
         let more = cursor.is_some();
         let navigate = navigate.clone();
@@ -142,7 +143,7 @@ fn LogFilters(filter: Memo<Filter>) -> impl IntoView {
     let navigate = use_navigate();
     // The destinations to choose from: addresses, then webhooks. Without them the log
     // still works, unfiltered.
-    let choices = crate::erased::local_resource(|| async {
+    let choices = local_resource(|| async {
         let mut all: Vec<(String, String)> = api::recipients()
             .await
             .map(|l| l.into_iter().map(|r| (r.id, r.email)).collect())

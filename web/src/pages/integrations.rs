@@ -9,6 +9,7 @@ use shared::dto::{IssuedFeedKey, NewTokenRequest, TokenScope, TokenView};
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Field};
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, field_message, t, use_lang};
 use crate::pages::notices::site_time;
 use crate::pages::operator::from_site_input;
@@ -42,13 +43,13 @@ fn FeedSection(fail: Callback<ApiError>) -> impl IntoView {
     let issued_at = RwSignal::new(None::<chrono::DateTime<chrono::Utc>>);
     let fresh = RwSignal::new(None::<IssuedFeedKey>);
     // The key's date, if one was issued; a failure leaves "—".
-    let current = crate::erased::local_resource(|| async { api::feed_key().await.ok() });
+    let current = local_resource(|| async { api::feed_key().await.ok() });
     Effect::new(move |_| {
         if let Some(Some(k)) = current.get() {
             issued_at.set(Some(k.created_at));
         }
     });
-    let issue = crate::erased::local_action(move |_: &()| async move {
+    let issue = local_action(move |_: &()| async move {
         match api::issue_feed_key().await {
             Ok(k) => {
                 issued_at.set(Some(k.created_at));
@@ -57,7 +58,7 @@ fn FeedSection(fail: Callback<ApiError>) -> impl IntoView {
             Err(e) => fail.run(e),
         }
     });
-    let revoke = crate::erased::local_action(move |_: &()| async move {
+    let revoke = local_action(move |_: &()| async move {
         match api::revoke_feed_key().await {
             Ok(()) => {
                 issued_at.set(None);
@@ -103,13 +104,13 @@ fn TokenSection(fail: Callback<ApiError>) -> impl IntoView {
     let manage = RwSignal::new(false);
     let expires = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
-    let listed = crate::erased::local_resource(api::tokens);
+    let listed = local_resource(api::tokens);
     Effect::new(move |_| match listed.get() {
         Some(Ok(list)) => tokens.set(list),
         Some(Err(e)) => fail.run(e),
         None => {}
     });
-    let store = crate::erased::local_action(move |body: &NewTokenRequest| {
+    let store = local_action(move |body: &NewTokenRequest| {
         let body = body.clone();
         async move {
             match api::create_token(&body).await {
@@ -126,7 +127,7 @@ fn TokenSection(fail: Callback<ApiError>) -> impl IntoView {
             }
         }
     });
-    let revoke = crate::erased::local_action(move |id: &String| {
+    let revoke = local_action(move |id: &String| {
         let id = id.clone();
         async move {
             match api::revoke_token(&id).await {

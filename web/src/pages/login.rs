@@ -7,6 +7,7 @@ use shared::dto::parse_credentials;
 use crate::api;
 use crate::components::layout::SignedIn;
 use crate::components::{Alert, Field, PasswordField};
+use crate::erased::local_action;
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
 
@@ -20,7 +21,7 @@ pub fn Login() -> impl IntoView {
     let signed_in = expect_context::<SignedIn>().0;
     let navigate = use_navigate();
     let query = use_query_map();
-    let login = crate::erased::local_action(move |next: &String| {
+    let login = local_action(move |next: &String| {
         let next = next.clone();
         let navigate = navigate.clone();
         async move {

@@ -5,6 +5,7 @@ use shared::dto::{AccountView, Coverage, NoticeKind, OptOutView, RecipientView, 
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog};
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::general_message;
 use crate::pages::recipients::{MySupportTabs, RecipientTable};
@@ -39,7 +40,7 @@ async fn load() -> Result<Overview, ApiError> {
 #[component]
 pub fn MySupport() -> impl IntoView {
     crate::components::title(Msg::MySupport);
-    let overview = crate::erased::local_resource(load);
+    let overview = local_resource(load);
     view! {
         <section class="mysupport">
             <MySupportTabs />
@@ -106,7 +107,7 @@ fn Subscriptions(list: RwSignal<Vec<SubscriptionView>>) -> impl IntoView {
     let failure = RwSignal::new(None::<Msg>);
     let removing = RwSignal::new(None::<SubscriptionView>);
     let dialog = RwSignal::new(false);
-    let remove = crate::erased::local_action(move |slug: &String| {
+    let remove = local_action(move |slug: &String| {
         let slug = slug.clone();
         async move {
             match api::unsubscribe(&slug).await {
@@ -228,7 +229,7 @@ fn OptOuts(
     list: RwSignal<Vec<SubscriptionView>>,
     failure: RwSignal<Option<Msg>>,
 ) -> impl IntoView {
-    let resume = crate::erased::local_action(move |(slug, o): &(String, OptOutView)| {
+    let resume = local_action(move |(slug, o): &(String, OptOutView)| {
         let (slug, o) = (slug.clone(), o.clone());
         async move {
             match api::resume_mail(&o.recipient_id, &slug, o.kind).await {

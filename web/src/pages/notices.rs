@@ -11,6 +11,7 @@ use shared::{ProblemKind, i18n};
 
 use crate::api::{self, ApiError};
 use crate::components::Alert;
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Language, Msg, pick, t, use_lang};
 use crate::pages::general_message;
 
@@ -89,14 +90,14 @@ pub fn Notices() -> impl IntoView {
         })
     });
     // The first page follows the filter; 「さらに表示」 appends the pages after it.
-    let first = crate::erased::local_resource(move || {
+    let first = local_resource(move || {
         let url = page_query(&filter.get(), None);
         async move { api::notices(&url).await }
     });
     let more = RwSignal::new(Vec::<NoticeSummary>::new());
     let next = RwSignal::new(None::<String>);
     let failure = RwSignal::new(None::<Msg>);
-    let load_more = crate::erased::local_action(move |cursor: &String| {
+    let load_more = local_action(move |cursor: &String| {
         let url = page_query(&filter.get_untracked(), Some(cursor));
         async move {
             match api::notices(&url).await {
@@ -158,7 +159,7 @@ fn NoticeFilters(filter: Memo<(String, String)>) -> impl IntoView {
     let lang = use_lang();
     let navigate = use_navigate();
     // The products to choose from; without them the list still works.
-    let catalog = crate::erased::local_resource(|| async { api::catalog().await.ok() });
+    let catalog = local_resource(|| async { api::catalog().await.ok() });
     let go = move |product: String, kind: String| {
         navigate(&list_path(&product, &kind), Default::default());
     };
@@ -243,7 +244,7 @@ pub fn NoticePage() -> impl IntoView {
         .with_untracked(|p| p.get("id"))
         .unwrap_or_default();
     // `None`: no such (published) notice, said on the page rather than as a failure.
-    let notice = crate::erased::local_resource(move || {
+    let notice = local_resource(move || {
         let id = id.clone();
         async move {
             match api::notice(&id).await {
@@ -354,7 +355,7 @@ fn NoticeReach(id: String) -> impl IntoView {
     let lang = use_lang();
     let signed_in = expect_context::<crate::components::layout::SignedIn>().0;
     let query = format!("?notice={}&limit=100", js_sys::encode_uri_component(&id));
-    let rows = crate::erased::local_resource(move || {
+    let rows = local_resource(move || {
         let query = query.clone();
         async move {
             if !signed_in.get() {
@@ -422,7 +423,7 @@ pub fn FeedLinks(product: Option<String>) -> impl IntoView {
 #[component]
 pub fn RecentNotices(slug: String) -> impl IntoView {
     let all = format!("/notices?product={slug}");
-    let recent = crate::erased::local_resource(move || {
+    let recent = local_resource(move || {
         let query = format!("product={slug}&limit=5");
         async move {
             api::notices(&query)

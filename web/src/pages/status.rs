@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use shared::dto::{ProductState, StatusDay};
 
 use crate::api::{self, ApiError};
+use crate::erased::local_resource;
 use crate::i18n::{Language, Msg, pick, t, use_lang};
 
 /// The words for a state.
@@ -61,7 +62,7 @@ fn strip(days: Vec<StatusDay>, lang: Language) -> impl IntoView {
 pub fn StatusPage() -> impl IntoView {
     crate::components::title(Msg::StatusTitle);
     let lang = use_lang();
-    let overview = crate::erased::local_resource(api::status);
+    let overview = local_resource(api::status);
     view! {
         <section class="status-page">
             <h1>{t(Msg::StatusTitle)}</h1>
@@ -128,7 +129,7 @@ pub struct StatusStore(LocalResource<Result<shared::dto::StatusOverview, ApiErro
 
 /// Fetches the overview for the components below (My Support's subscriptions).
 pub fn provide_status() -> StatusStore {
-    let store = StatusStore(crate::erased::local_resource(api::status));
+    let store = StatusStore(local_resource(api::status));
     provide_context(store);
     store
 }

@@ -6,6 +6,7 @@ use shared::dto::NoticeKind;
 
 use crate::api;
 use crate::components::Alert;
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Language, Msg, pick, t, use_lang};
 use crate::pages::general_message;
 
@@ -21,14 +22,14 @@ pub fn Unsubscribe() -> impl IntoView {
     // What the link stops, shown before anything is stopped.
     let target = {
         let token = token.clone();
-        crate::erased::local_resource(move || {
+        local_resource(move || {
             let token = token.clone();
             async move { api::unsubscribe_target(&token).await.ok() }
         })
     };
     let lang = use_lang();
     let failure = RwSignal::new(None::<Msg>);
-    let unsubscribe = crate::erased::local_action(move |token: &String| {
+    let unsubscribe = local_action(move |token: &String| {
         let token = token.clone();
         async move {
             match api::unsubscribe_mail(&token).await {

@@ -5,6 +5,7 @@ use shared::ProblemKind;
 
 use crate::api::{self, ApiError};
 use crate::components::Alert;
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
 
@@ -36,7 +37,7 @@ pub fn EmailConfirm() -> impl IntoView {
         .unwrap_or_default();
     let link = {
         let token = token.clone();
-        crate::erased::local_resource(move || {
+        local_resource(move || {
             let token = token.clone();
             async move {
                 match api::email_change(&token).await {
@@ -48,7 +49,7 @@ pub fn EmailConfirm() -> impl IntoView {
             }
         })
     };
-    let confirm = crate::erased::local_action(move |(): &()| {
+    let confirm = local_action(move |(): &()| {
         let token = token.clone();
         async move {
             match api::confirm_email_change(&token).await {

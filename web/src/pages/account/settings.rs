@@ -5,6 +5,7 @@ use shared::dto::EmailChangeRequest;
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Field, PasswordField};
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
 use crate::pages::recipients::MySupportTabs;
@@ -14,14 +15,14 @@ use crate::pages::recipients::MySupportTabs;
 #[component]
 pub fn AccountSettings() -> impl IntoView {
     crate::components::title(Msg::AccountTitle);
-    let me = crate::erased::local_resource(api::me);
+    let me = local_resource(api::me);
     let new_email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<Msg>);
     // The masked new address once its mail is on the way.
     let sent = RwSignal::new(None::<String>);
-    let request = crate::erased::local_action(move |body: &EmailChangeRequest| {
+    let request = local_action(move |body: &EmailChangeRequest| {
         let body = body.clone();
         async move {
             match api::request_email_change(&body).await {

@@ -9,6 +9,7 @@ use crate::api::{self, ApiError};
 use crate::components::{
     ErrorSummary, Field, HolidayChoice, TimingChoice, WindowGrid, focus_first_invalid,
 };
+use crate::erased::local_action;
 use crate::i18n::{Msg, field_message, t, use_lang};
 use crate::pages::recipients::ZONES;
 use crate::pages::redirect_for;
@@ -47,7 +48,7 @@ pub fn Form() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::default());
     let general = RwSignal::new(None::<Msg>);
     let tried = RwSignal::new(false);
-    let submit = crate::erased::local_action(move |body: &NewDestinationRequest| {
+    let submit = local_action(move |body: &NewDestinationRequest| {
         let (body, navigate) = (body.clone(), navigate.clone());
         async move {
             match api::add_destination(&body).await {

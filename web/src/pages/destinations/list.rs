@@ -8,6 +8,7 @@ use super::channel_label;
 use super::verify::TestOutcome;
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, holiday_suffix, timing_summary};
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, t, use_lang, window_summary};
 use crate::pages::recipients::MySupportTabs;
 use crate::pages::redirect_for;
@@ -17,7 +18,7 @@ use crate::pages::redirect_for;
 pub fn List() -> impl IntoView {
     crate::components::title(Msg::DestinationsTab);
     let activated = use_query_map().with_untracked(|q| q.get("activated").is_some());
-    let listed = crate::erased::local_resource(api::destinations);
+    let listed = local_resource(api::destinations);
     view! {
         <section class="mysupport">
             <MySupportTabs />
@@ -67,7 +68,7 @@ fn DestinationTable(list: RwSignal<Vec<DestinationView>>) -> impl IntoView {
     };
     let test = {
         let fail = fail.clone();
-        crate::erased::local_action(move |id: &String| {
+        local_action(move |id: &String| {
             let (id, fail) = (id.clone(), fail.clone());
             async move {
                 match api::test_destination(&id).await {
@@ -79,7 +80,7 @@ fn DestinationTable(list: RwSignal<Vec<DestinationView>>) -> impl IntoView {
     };
     let resume = {
         let fail = fail.clone();
-        crate::erased::local_action(move |id: &String| {
+        local_action(move |id: &String| {
             let (id, fail) = (id.clone(), fail.clone());
             async move {
                 match api::resume_destination(&id).await {
@@ -94,7 +95,7 @@ fn DestinationTable(list: RwSignal<Vec<DestinationView>>) -> impl IntoView {
     };
     let rotate = {
         let fail = fail.clone();
-        crate::erased::local_action(move |id: &String| {
+        local_action(move |id: &String| {
             let (id, fail) = (id.clone(), fail.clone());
             async move {
                 match api::rotate_secret(&id).await {
@@ -104,7 +105,7 @@ fn DestinationTable(list: RwSignal<Vec<DestinationView>>) -> impl IntoView {
             }
         })
     };
-    let remove = crate::erased::local_action(move |id: &String| {
+    let remove = local_action(move |id: &String| {
         let (id, fail) = (id.clone(), fail.clone());
         async move {
             match api::delete_destination(&id).await {

@@ -6,6 +6,7 @@ use shared::dto::DeliveryAttemptView;
 use super::Added;
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Field, focus_first_invalid};
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, t};
 use crate::pages::redirect_for;
 
@@ -39,7 +40,7 @@ pub fn Verify() -> impl IntoView {
     let general = RwSignal::new(None::<Msg>);
     let here = format!("/mysupport/destinations/{id}/verify");
     // Which destination this is, said under the heading.
-    let listed = crate::erased::local_resource(api::destinations);
+    let listed = local_resource(api::destinations);
     let named = {
         let id = id.clone();
         move || {
@@ -63,7 +64,7 @@ pub fn Verify() -> impl IntoView {
     };
     let confirm = {
         let (fail, navigate, id) = (fail.clone(), navigate.clone(), id.clone());
-        crate::erased::local_action(move |typed: &String| {
+        local_action(move |typed: &String| {
             let (typed, fail, navigate, id) =
                 (typed.clone(), fail.clone(), navigate.clone(), id.clone());
             async move {
@@ -84,7 +85,7 @@ pub fn Verify() -> impl IntoView {
     };
     let resend = {
         let id = id.clone();
-        crate::erased::local_action(move |(): &()| {
+        local_action(move |(): &()| {
             let (id, fail) = (id.clone(), fail.clone());
             async move {
                 match api::test_destination(&id).await {

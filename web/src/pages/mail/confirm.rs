@@ -4,6 +4,7 @@ use leptos_router::hooks::use_navigate;
 use super::{MailDraft, chosen};
 use crate::api;
 use crate::components::Alert;
+use crate::erased::local_action;
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::redirect_for;
 
@@ -15,7 +16,7 @@ pub fn Confirm() -> impl IntoView {
     let lang = use_lang();
     let navigate = use_navigate();
     let failure = RwSignal::new(None::<Msg>);
-    let store = crate::erased::local_action(move |_: &()| {
+    let store = local_action(move |_: &()| {
         let navigate = navigate.clone();
         async move {
             let slug = draft.slug.get_value();

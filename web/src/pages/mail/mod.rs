@@ -15,6 +15,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::dto::SubscriptionView;
 
 use crate::api::{self, ApiError};
+use crate::erased::local_resource;
 
 #[derive(Clone, Copy)]
 pub struct MailDraft {
@@ -43,7 +44,7 @@ pub fn MailWizard() -> impl IntoView {
     };
     provide_context(draft);
     let navigate = use_navigate();
-    let subscription = crate::erased::local_resource(move || {
+    let subscription = local_resource(move || {
         let slug = slug.clone();
         async move {
             let subs = api::subscriptions().await?;

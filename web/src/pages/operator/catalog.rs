@@ -10,6 +10,7 @@ use shared::FieldErrors;
 use super::OperatorOnly;
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, Field};
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
 
@@ -33,7 +34,7 @@ fn writer(
     failure: RwSignal<Option<Msg>>,
     reload: impl Fn() + Copy + 'static,
 ) -> Action<Write, ()> {
-    crate::erased::local_action(move |(method, path, body): &Write| {
+    local_action(move |(method, path, body): &Write| {
         let (method, path, body) = (*method, path.clone(), body.clone());
         async move {
             match api::catalog_write(method, &path, &body).await {
@@ -70,7 +71,7 @@ impl Confirm {
 #[component]
 fn Tree() -> impl IntoView {
     // The whole catalog, read fresh: an operator sees it as it is after each change.
-    let catalog = crate::erased::local_resource(api::catalog_all);
+    let catalog = local_resource(api::catalog_all);
     let failure = RwSignal::new(None::<Msg>);
     let reload = move || catalog.refetch();
     let confirm = Confirm {

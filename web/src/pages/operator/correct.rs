@@ -5,6 +5,7 @@ use shared::dto::{NoticePatch, NoticeView};
 use super::editor::TextArea;
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Field};
+use crate::erased::local_action;
 use crate::i18n::{Msg, t};
 
 /// 「件名・本文の修正（通知しない）」: a published notice's titles and text corrected in place,
@@ -20,7 +21,7 @@ pub fn CorrectSection(notice: RwSignal<Option<NoticeView>>) -> impl IntoView {
     let body_en = field(|n| n.body_en.clone().unwrap_or_default());
     let errors = RwSignal::new(FieldErrors::default());
     let saved = RwSignal::new(None::<Result<(), Msg>>);
-    let save = crate::erased::local_action(move |_: &()| async move {
+    let save = local_action(move |_: &()| async move {
         let Some(id) = notice.get_untracked().map(|n| n.id) else {
             return;
         };

@@ -12,6 +12,7 @@ use shared::{FieldCode, FieldErrors};
 use super::{OperatorOnly, from_zone_input, to_zone_input};
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Field, focus_first_invalid, show_signal_in};
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Language, Msg, field_message, pick, t, use_lang};
 use crate::pages::general_message;
 
@@ -169,7 +170,7 @@ fn Editor(id: Option<String>) -> impl IntoView {
     // The draft being edited; a failed load ends in the layout's error boundary.
     let draft = {
         let id = id.clone();
-        crate::erased::local_resource(move || {
+        local_resource(move || {
             let id = id.clone();
             async move {
                 match id {
@@ -186,7 +187,7 @@ fn Editor(id: Option<String>) -> impl IntoView {
     });
     // `?template=` on a new notice: the template to start from.
     let template = use_query_map().with_untracked(|q| q.get("template"));
-    let from_template = crate::erased::local_resource(move || {
+    let from_template = local_resource(move || {
         let template = template.clone();
         async move {
             match template {
@@ -218,7 +219,7 @@ fn Editor(id: Option<String>) -> impl IntoView {
             errors.set(early);
         }
     });
-    let save = crate::erased::local_action(move |request: &NoticeDraftRequest| {
+    let save = local_action(move |request: &NoticeDraftRequest| {
         let (request, id) = (request.clone(), id.clone());
         let navigate = navigate.clone();
         async move {
@@ -361,7 +362,7 @@ fn ZoneSelect(form: Form) -> impl IntoView {
 fn ProductPicker(products: RwSignal<Vec<String>>, errors: RwSignal<FieldErrors>) -> impl IntoView {
     let lang = use_lang();
     // Without the catalog there is nothing to tick; the API still checks the slugs.
-    let catalog = crate::erased::local_resource(|| async { api::catalog().await.ok() });
+    let catalog = local_resource(|| async { api::catalog().await.ok() });
     let error =
         move || errors.with(|e| e.code_for("products").map(|c| field_message(c, lang.get())));
     view! {
@@ -403,7 +404,7 @@ fn Preview(form: Form) -> impl IntoView {
     let preview = RwSignal::new(None::<NoticePreview>);
     // An answer to an older request never replaces a newer one.
     let generation = StoredValue::new(0u64);
-    let render = crate::erased::local_action(move |(request, mine): &(NoticeDraftRequest, u64)| {
+    let render = local_action(move |(request, mine): &(NoticeDraftRequest, u64)| {
         let (request, mine) = (request.clone(), *mine);
         async move {
             let result = api::preview_notice(&request).await;

@@ -4,6 +4,7 @@ use shared::dto::NoticeSummary;
 
 use super::OperatorOnly;
 use crate::api::{self, ApiError};
+use crate::erased::local_resource;
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::notices::site_time;
 
@@ -21,7 +22,7 @@ pub fn ConsoleHome() -> impl IntoView {
 
 #[component]
 fn Lists() -> impl IntoView {
-    let lists = crate::erased::local_resource(|| async {
+    let lists = local_resource(|| async {
         let drafts = api::drafts().await?;
         let published = api::notices("limit=50").await?.items;
         Ok::<_, ApiError>((drafts, published))
@@ -61,7 +62,7 @@ fn Lists() -> impl IntoView {
 #[component]
 fn Stopped() -> impl IntoView {
     let lang = use_lang();
-    let stopped = crate::erased::local_resource(api::stopped_destinations);
+    let stopped = local_resource(api::stopped_destinations);
     view! {
         <section class="card console" id="stopped-destinations">
             <h2>{t(Msg::StoppedDestinationsTitle)}</h2>

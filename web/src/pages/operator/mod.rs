@@ -23,13 +23,14 @@ use shared::dto::Role;
 
 use crate::api::{self, ApiError};
 use crate::components::Alert;
+use crate::erased::local_resource;
 use crate::i18n::{Msg, t};
 
 /// Shows `children` to operators, and others a message; a signed-out visitor is taken to
 /// the login page by the [`crate::components::ApiErrors`] boundary.
 #[component]
 pub fn OperatorOnly(children: ChildrenFn) -> impl IntoView {
-    let me = crate::erased::local_resource(api::me);
+    let me = local_resource(api::me);
     view! {
         <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
             {move || {

@@ -14,6 +14,7 @@ use super::schedule::ScheduleSection;
 use super::{OperatorOnly, from_site_input, to_site_input};
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, Field};
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::general_message;
 use crate::pages::notices::site_time;
@@ -63,9 +64,8 @@ fn Page(id: String) -> impl IntoView {
         }))
     });
 
-    let loaded = crate::erased::local_resource(move || async move {
-        api::notice_as_operator(&id.get_value()).await
-    });
+    let loaded =
+        local_resource(move || async move { api::notice_as_operator(&id.get_value()).await });
     Effect::new(move |_| match loaded.get() {
         Some(Ok(n)) => notice.set(Some(n)),
         Some(Err(e)) => failure.set(Some(general_message(&e))),
@@ -73,7 +73,7 @@ fn Page(id: String) -> impl IntoView {
     });
 
     // Live progress: polled while the page is open and the notice is published.
-    let fetch_deliveries = crate::erased::local_action(move |_: &()| async move {
+    let fetch_deliveries = local_action(move |_: &()| async move {
         if let Ok(d) = api::deliveries(&id.get_value()).await {
             deliveries.set(Some(d));
         }
@@ -94,7 +94,7 @@ fn Page(id: String) -> impl IntoView {
 
     // Before anything is sent: how many addresses it would reach now, and how many their
     // hours would skip.
-    let estimate = crate::erased::local_action(move |what: &Pending| {
+    let estimate = local_action(move |what: &Pending| {
         let what = what.clone();
         async move {
             let l = lang.0.get_untracked();
@@ -151,7 +151,7 @@ fn Page(id: String) -> impl IntoView {
     };
     let update_errors = RwSignal::new(FieldErrors::default());
     let update_form = UpdateForm::new();
-    let send = crate::erased::local_action(move |what: &Pending| {
+    let send = local_action(move |what: &Pending| {
         let what = what.clone();
         async move {
             let result = match &what {
@@ -180,7 +180,7 @@ fn Page(id: String) -> impl IntoView {
     });
     let navigate = leptos_router::hooks::use_navigate();
     let delete_dialog = RwSignal::new(false);
-    let remove = crate::erased::local_action(move |(): &()| {
+    let remove = local_action(move |(): &()| {
         let navigate = navigate.clone();
         async move {
             match api::delete_notice(&id.get_value()).await {
@@ -354,7 +354,7 @@ fn Progress(deliveries: RwSignal<Option<NoticeDeliveries>>, id: String) -> impl 
 #[component]
 fn ExportCsv(id: String) -> impl IntoView {
     let failure = RwSignal::new(None::<Msg>);
-    let download = crate::erased::local_action(move |(): &()| {
+    let download = local_action(move |(): &()| {
         let id = id.clone();
         async move {
             match api::deliveries_csv(&id).await {

@@ -5,6 +5,7 @@ use shared::dto::{NoticeView, PostmortemRequest};
 use super::editor::TextArea;
 use crate::api::{self, ApiError};
 use crate::components::Alert;
+use crate::erased::local_action;
 use crate::i18n::{Msg, t};
 
 /// 「事後報告を投稿」 for a resolved outage: posted on its page and in the feeds, mailed only
@@ -21,7 +22,7 @@ pub fn PostmortemSection(
     let notify = RwSignal::new(false);
     let errors = RwSignal::new(FieldErrors::default());
     let outcome = RwSignal::new(None::<Result<(), Msg>>);
-    let post = crate::erased::local_action(move |_: &()| async move {
+    let post = local_action(move |_: &()| async move {
         let Some(id) = notice.get_untracked().map(|n| n.id) else {
             return;
         };

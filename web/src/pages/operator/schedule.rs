@@ -5,6 +5,7 @@ use shared::dto::{NoticeView, ScheduleRequest};
 use super::from_site_input;
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Field};
+use crate::erased::local_action;
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
 use crate::pages::notices::site_time;
@@ -19,7 +20,7 @@ pub fn ScheduleSection(
     let at = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<Msg>);
-    let save = crate::erased::local_action(move |(): &()| async move {
+    let save = local_action(move |(): &()| async move {
         let body = ScheduleRequest {
             publish_at: from_site_input(&at.get_untracked()),
         };
@@ -33,7 +34,7 @@ pub fn ScheduleSection(
             Err(e) => failure.set(Some(general_message(&e))),
         }
     });
-    let cancel = crate::erased::local_action(move |(): &()| async move {
+    let cancel = local_action(move |(): &()| async move {
         match api::unschedule_notice(&id.get_value()).await {
             Ok(n) => {
                 at.set(String::new());

@@ -7,6 +7,7 @@ use super::OperatorOnly;
 use super::editor::TextArea;
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, Field};
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, t, use_lang};
 use crate::pages::general_message;
 
@@ -86,13 +87,13 @@ fn TemplatesPage() -> impl IntoView {
     let failure = RwSignal::new(None::<Msg>);
     let errors = RwSignal::new(FieldErrors::default());
     let form = Form::new();
-    let loaded = crate::erased::local_resource(api::notice_templates);
+    let loaded = local_resource(api::notice_templates);
     Effect::new(move |_| match loaded.get() {
         Some(Ok(l)) => list.set(l),
         Some(Err(e)) => failure.set(Some(general_message(&e))),
         None => {}
     });
-    let save = crate::erased::local_action(move |(): &()| async move {
+    let save = local_action(move |(): &()| async move {
         let body = form.request();
         let result = match form.id.get_untracked() {
             Some(id) => api::update_notice_template(&id, &body).await,
@@ -114,7 +115,7 @@ fn TemplatesPage() -> impl IntoView {
     });
     let doomed = RwSignal::new(None::<NoticeTemplateView>);
     let dialog = RwSignal::new(false);
-    let remove = crate::erased::local_action(move |(): &()| async move {
+    let remove = local_action(move |(): &()| async move {
         let Some(t) = doomed.get_untracked() else {
             return;
         };

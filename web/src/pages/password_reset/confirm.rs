@@ -6,6 +6,7 @@ use shared::{FieldCode, FieldErrors, ProblemKind};
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, PasswordField};
+use crate::erased::local_action;
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
 
@@ -19,7 +20,7 @@ pub fn Confirm() -> impl IntoView {
     let again = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let outcome = RwSignal::new(None::<Result<(), Msg>>);
-    let reset = crate::erased::local_action(move |password: &String| {
+    let reset = local_action(move |password: &String| {
         let (token, password) = (token.clone(), password.clone());
         async move {
             let result = match api::confirm_password_reset(&token, &password).await {

@@ -4,6 +4,7 @@ use shared::domain::EmailAddress;
 
 use crate::api;
 use crate::components::{Alert, Field};
+use crate::erased::local_action;
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
 
@@ -13,7 +14,7 @@ pub fn Request() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let outcome = RwSignal::new(None::<Result<(), Msg>>);
-    let request = crate::erased::local_action(move |email: &String| {
+    let request = local_action(move |email: &String| {
         let email = email.clone();
         async move {
             let result = api::request_password_reset(&email).await;

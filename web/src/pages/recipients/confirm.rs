@@ -7,6 +7,7 @@ use shared::{FieldErrors, ProblemKind};
 use super::RecipientDraft;
 use crate::api::{self, ApiError};
 use crate::components::{Alert, timing_summary};
+use crate::erased::local_action;
 use crate::i18n::{Msg, t, use_lang, window_summary};
 use crate::pages::redirect_for;
 
@@ -21,7 +22,7 @@ pub fn Confirm() -> impl IntoView {
         navigate(&draft.base(), Default::default());
     }
     let failure = RwSignal::new(None::<Msg>);
-    let store = crate::erased::local_action(move |_: &()| {
+    let store = local_action(move |_: &()| {
         let navigate = navigate.clone();
         async move {
             let w = draft.window.get_untracked();

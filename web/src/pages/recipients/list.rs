@@ -6,6 +6,7 @@ use shared::dto::{RecipientStatus, RecipientView, SuspensionReason};
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, holiday_suffix, timing_summary};
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, t, use_lang, window_summary};
 use crate::pages::redirect_for;
 
@@ -28,7 +29,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
     };
     let resend = {
         let fail = fail.clone();
-        crate::erased::local_action(move |id: &String| {
+        local_action(move |id: &String| {
             let (id, fail) = (id.clone(), fail.clone());
             async move {
                 match api::resend_verification(&id).await {
@@ -40,7 +41,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
     };
     let resume = {
         let fail = fail.clone();
-        crate::erased::local_action(move |id: &String| {
+        local_action(move |id: &String| {
             let (id, fail) = (id.clone(), fail.clone());
             async move {
                 match api::resume_recipient(&id).await {
@@ -57,7 +58,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
             }
         })
     };
-    let remove = crate::erased::local_action(move |id: &String| {
+    let remove = local_action(move |id: &String| {
         let (id, fail) = (id.clone(), fail.clone());
         async move {
             match api::delete_recipient(&id).await {
@@ -187,7 +188,7 @@ pub fn MySupportTabs() -> impl IntoView {
 #[component]
 pub fn List() -> impl IntoView {
     crate::components::title(Msg::RecipientsTab);
-    let recipients = crate::erased::local_resource(api::recipients);
+    let recipients = local_resource(api::recipients);
     view! {
         <section class="mysupport">
             <MySupportTabs />

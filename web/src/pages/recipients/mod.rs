@@ -20,6 +20,7 @@ use shared::FieldErrors;
 use shared::domain::{DeliveryWindow, HolidayRule, ReminderLead, TimeZoneName};
 
 use crate::api::{self, ApiError};
+use crate::erased::local_resource;
 
 #[derive(Clone, Copy)]
 pub struct RecipientDraft {
@@ -62,7 +63,7 @@ pub fn Wizard() -> impl IntoView {
     provide_context(draft);
     let navigate = use_navigate();
     // The address being edited (none when adding).
-    let editing = crate::erased::local_resource(move || {
+    let editing = local_resource(move || {
         let id = id.clone();
         async move {
             let Some(id) = id else {

@@ -5,6 +5,7 @@ use shared::ProblemKind;
 
 use crate::api::{self, ApiError};
 use crate::components::Alert;
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
 
@@ -35,7 +36,7 @@ pub fn Verify() -> impl IntoView {
     // The link is asked about first; the answer, or the confirmation's, is the step.
     let link = {
         let token = token.clone();
-        crate::erased::local_resource(move || {
+        local_resource(move || {
             let token = token.clone();
             async move {
                 match api::recipient_verification(&token).await {
@@ -47,7 +48,7 @@ pub fn Verify() -> impl IntoView {
             }
         })
     };
-    let confirm = crate::erased::local_action(move |_: &()| {
+    let confirm = local_action(move |_: &()| {
         let token = token.clone();
         async move {
             match api::verify_recipient(&token).await {

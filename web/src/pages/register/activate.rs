@@ -6,6 +6,7 @@ use shared::{FieldErrors, ProblemKind};
 use crate::api::{self, ApiError};
 use crate::components::layout::SignedIn;
 use crate::components::{Alert, PasswordField, Steps};
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
 
@@ -25,7 +26,7 @@ pub fn Activate() -> impl IntoView {
     let navigate = use_navigate();
     let status = {
         let token = token.clone();
-        crate::erased::local_resource(move || {
+        local_resource(move || {
             let token = token.clone();
             async move { api::registration_status(&token).await }
         })
@@ -50,7 +51,7 @@ pub fn Activate() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<Msg>);
     let signed_in = expect_context::<SignedIn>().0;
-    let activate = crate::erased::local_action(move |_: &()| {
+    let activate = local_action(move |_: &()| {
         let token = token.clone();
         let navigate = navigate.clone();
         async move {

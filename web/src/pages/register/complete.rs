@@ -5,6 +5,7 @@ use shared::dto::TermsView;
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Steps};
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::general_message;
 
@@ -27,9 +28,9 @@ pub fn Terms() -> impl IntoView {
 fn TermsPage(renewed: bool) -> impl IntoView {
     let lang = use_lang();
     let navigate = use_navigate();
-    let terms = crate::erased::local_resource(api::terms);
+    let terms = local_resource(api::terms);
     // Outside the wizard: whether this account accepted an earlier version.
-    let accepted_before = crate::erased::local_resource(move || async move {
+    let accepted_before = local_resource(move || async move {
         if renewed {
             api::me()
                 .await
@@ -46,7 +47,7 @@ fn TermsPage(renewed: bool) -> impl IntoView {
         (true, None) => None,
     };
     let failure = RwSignal::new(None::<Msg>);
-    let accept = crate::erased::local_action(move |version: &String| {
+    let accept = local_action(move |version: &String| {
         let version = version.clone();
         let navigate = navigate.clone();
         async move {

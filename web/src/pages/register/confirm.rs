@@ -5,6 +5,7 @@ use shared::ProblemKind;
 use super::Draft;
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Steps};
+use crate::erased::local_action;
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
 
@@ -18,7 +19,7 @@ pub fn Confirm() -> impl IntoView {
         navigate("/register", Default::default());
     }
     let failure = RwSignal::new(None::<Msg>);
-    let register = crate::erased::local_action(move |_: &()| {
+    let register = local_action(move |_: &()| {
         let navigate = navigate.clone();
         async move {
             match api::register(&draft.request()).await {

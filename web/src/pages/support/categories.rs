@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::{self, ApiError};
+use crate::erased::local_resource;
 use crate::i18n::{Msg, pick, t, use_lang};
 
 /// ② 「法人のお客さま向けサポート情報一覧」: the catalog's categories.
@@ -9,7 +10,7 @@ use crate::i18n::{Msg, pick, t, use_lang};
 pub fn Categories() -> impl IntoView {
     crate::components::title(Msg::SupportListTitle);
     let lang = use_lang();
-    let catalog = crate::erased::local_resource(api::catalog);
+    let catalog = local_resource(api::catalog);
     view! {
         <section class="catalog">
             <h1>{t(Msg::SupportListTitle)}</h1>

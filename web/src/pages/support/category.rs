@@ -4,6 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
 use crate::components::Alert;
+use crate::erased::local_resource;
 use crate::i18n::{Msg, pick, t, use_lang};
 
 /// ③ One category's products, grouped (「認証」 → 「ID Federation」).
@@ -13,7 +14,7 @@ pub fn CategoryPage() -> impl IntoView {
     let slug = use_params_map()
         .with_untracked(|p| p.get("category"))
         .unwrap_or_default();
-    let category = crate::erased::local_resource(move || {
+    let category = local_resource(move || {
         let slug = slug.clone();
         async move {
             let catalog = api::catalog().await?;

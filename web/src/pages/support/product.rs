@@ -5,6 +5,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::api::{self, ApiError};
 use crate::components::layout::SignedIn;
 use crate::components::{Alert, ConfirmDialog};
+use crate::erased::{local_action, local_resource};
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::notices::{FeedLinks, RecentNotices};
 use crate::pages::redirect_for;
@@ -26,7 +27,7 @@ pub fn ProductPage() -> impl IntoView {
     let dialog = RwSignal::new(false);
     let product = {
         let slug = slug.clone();
-        crate::erased::local_resource(move || {
+        local_resource(move || {
             let slug = slug.clone();
             async move { api::product(&slug).await }
         })
@@ -35,7 +36,7 @@ pub fn ProductPage() -> impl IntoView {
     let registered = RwSignal::new(false);
     {
         let slug = slug.clone();
-        let listed = crate::erased::local_resource(move || {
+        let listed = local_resource(move || {
             let slug = slug.clone();
             async move {
                 signed_in.get_untracked()
@@ -72,7 +73,7 @@ pub fn ProductPage() -> impl IntoView {
             }
         })
     };
-    let subscribe = crate::erased::local_action(move |_: &()| {
+    let subscribe = local_action(move |_: &()| {
         let slug = slug.clone();
         let navigate = navigate.clone();
         let here = here.clone();
