@@ -1,5 +1,6 @@
 //! 「稼働状況」: every product's state now, the notices behind it, and its last 90 days.
 
+use chrono::Datelike;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::dto::{ProductState, StatusDay};
@@ -49,7 +50,7 @@ fn strip(days: Vec<StatusDay>, lang: Language) -> impl IntoView {
         <div class="strip" role="img" aria-label=summary>
             {days.into_iter().map(|d| view! {
                 <span class=format!("day state-{}", d.state.code())
-                    title=format!("{} {}", d.date.format("%Y/%m/%d"), state_label(d.state).text(lang))></span>
+                    title=format!("{:04}/{:02}/{:02} {}", d.date.year(), d.date.month(), d.date.day(), state_label(d.state).text(lang))></span>
             }).collect_view()}
         </div>
         <div class="strip-ends muted" aria-hidden="true">
