@@ -19,6 +19,7 @@ const PAGE: usize = 20;
 
 /// `2026/12/10 10:00 JST`: the site states its times in Japan's zone, named, as its mails
 /// do, whatever the zone of the browser that shows them.
+///
 /// Written out by hand: chrono's `format` would bring its whole strftime interpreter into
 /// the module every visitor loads.
 pub fn site_time(at: DateTime<Utc>) -> String {
