@@ -671,7 +671,7 @@ pub fn settle_all(
         for s in settlements {
             if s.outcome == Outcome::Sent {
                 sent.entry(&s.token).or_default().push(s);
-            } else if settle_one(conn, &s.id, &s.token, &s.outcome, now)? {
+            } else if settle_one(conn, s, now)? {
                 recorded.push(s);
             }
         }
@@ -802,25 +802,14 @@ fn record_attempts(
     Ok(())
 }
 
-/// Records an attempt, but only while `token` still holds the row's lease.
-fn settle_one(
-    conn: &mut DbConnection,
-    id: &str,
-    token: &str,
-    outcome: &Outcome,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
+/// Records an attempt, but only while its token still holds the row's lease.
+fn settle_one(conn: &mut DbConnection, s: &Settlement, now: NaiveDateTime) -> QueryResult<bool> {
     let row = deliveries::table
-        .filter(deliveries::id.eq(id))
-        .filter(deliveries::lease_token.eq(token));
+        .filter(deliveries::id.eq(&s.id))
+        .filter(deliveries::lease_token.eq(&s.token));
+    let outcome = &s.outcome;
     let n = match outcome {
-        Outcome::Sent => diesel::update(row)
-            .set((
-                deliveries::status.eq(Status::Sent.code()),
-                deliveries::sent_at.eq(now),
-                deliveries::lease_until.eq(None::<NaiveDateTime>),
-            ))
-            .execute(conn)?,
+        Outcome::Sent => settle_sent(conn, &s.token, &[s], now)?,
         Outcome::Retry { at, error } => diesel::update(row)
             .set((
                 deliveries::due_at.eq(at),
