@@ -5,7 +5,7 @@ use shared::dto::{AccountView, Coverage, NoticeKind, OptOutView, RecipientView, 
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog};
-use crate::erased::{local_action, local_resource};
+use crate::erased::{loading, local_action, local_resource};
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::general_message;
 use crate::pages::recipients::{MySupportTabs, RecipientTable};
@@ -45,8 +45,7 @@ pub fn MySupport() -> impl IntoView {
         <section class="mysupport">
             <MySupportTabs />
             <h1>{t(Msg::MySupport)}</h1>
-            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
+            {loading(move || async move {
                     let o = overview.await?;
                     // The login address bounced: account mail (password resets…) fails too.
                     let login_suspended = o.recipients.iter().any(|r| {
@@ -73,7 +72,6 @@ pub fn MySupport() -> impl IntoView {
                         </div>
                     })
                 })}
-            </Transition>
         </section>
     }
 }

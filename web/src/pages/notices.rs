@@ -11,7 +11,7 @@ use shared::{ProblemKind, i18n};
 
 use crate::api::{self, ApiError};
 use crate::components::Alert;
-use crate::erased::{local_action, local_resource};
+use crate::erased::{loading, local_action, local_resource};
 use crate::i18n::{Language, Msg, pick, t, use_lang};
 use crate::pages::general_message;
 
@@ -124,8 +124,7 @@ pub fn Notices() -> impl IntoView {
             <p class="lead">{t(Msg::NoticesLead)}</p>
             <FeedLinks product=None />
             <NoticeFilters filter />
-            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
+            {loading(move || async move {
                     let page = first.await?;
                     // Without a filter nothing has been published yet; with one, nothing matches.
                     let unfiltered = filter.get_untracked() == (String::new(), String::new());
@@ -142,7 +141,6 @@ pub fn Notices() -> impl IntoView {
                         })}
                     })
                 })}
-            </Transition>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
             {move || next.get().map(|cursor| view! {
                 <div class="actions">
@@ -264,14 +262,12 @@ pub fn NoticePage() -> impl IntoView {
             <nav class="breadcrumbs" aria-label="breadcrumbs">
                 <A href="/notices">{t(Msg::BackToNotices)}</A>
             </nav>
-            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
+            {loading(move || async move {
                     Ok::<_, ApiError>(match notice.await? {
                         Some(n) => view! { <NoticeDetail n /> <FeedLinks product=None /> }.into_any(),
                         None => view! { <Alert kind="error">{t(Msg::NoticeNotFound)}</Alert> }.into_any(),
                     })
                 })}
-            </Transition>
         </section>
     }
 }
@@ -439,16 +435,14 @@ pub fn RecentNotices(slug: String) -> impl IntoView {
                 <h2>{t(Msg::RecentNotices)}</h2>
                 <A href=all attr:class="button secondary small">{t(Msg::Notices)}</A>
             </div>
-            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
+            {loading(move || async move {
                     let items = recent.await;
                     let empty = items.is_empty();
-                    view! {
+                    Ok::<_, ApiError>(view! {
                         <NoticeCards items=Signal::stored(items) />
                         {empty.then(|| view! { <p class="empty">{t(Msg::NoNotices)}</p> })}
-                    }
+                    })
                 })}
-            </Transition>
         </div>
     }
 }

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use shared::dto::{ProductState, StatusDay};
 
 use crate::api::{self, ApiError};
-use crate::erased::local_resource;
+use crate::erased::{loading, local_resource, quietly};
 use crate::i18n::{Language, Msg, pick, t, use_lang};
 
 /// The words for a state.
@@ -67,8 +67,7 @@ pub fn StatusPage() -> impl IntoView {
     view! {
         <section class="status-page">
             <h1>{t(Msg::StatusTitle)}</h1>
-            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
+            {loading(move || async move {
                     let o = overview.await?;
                     let headline = match o.state {
                         ProductState::Operational => Msg::StatusAllOperational,
@@ -119,7 +118,6 @@ pub fn StatusPage() -> impl IntoView {
                         }).collect_view()}
                     })
                 })}
-            </Transition>
         </section>
     }
 }
@@ -140,21 +138,18 @@ pub fn provide_status() -> StatusStore {
 #[component]
 pub fn ProductStateBadge(slug: String) -> impl IntoView {
     let store = use_context::<StatusStore>().unwrap_or_else(provide_status);
-    view! {
-        <Transition fallback=|| ()>
-            {move || {
-                let slug = slug.clone();
-                Suspend::new(async move {
-                    let state = store.0.await.ok().and_then(|o| {
-                        o.categories
-                            .iter()
-                            .flat_map(|c| &c.products)
-                            .find(|p| p.slug == slug)
-                            .map(|p| p.state)
-                    });
-                    state.map(|state| view! { " " <StateBadge state /> })
-                })
-            }}
-        </Transition>
-    }
+    quietly(move || {
+        let slug = slug.clone();
+        async move {
+            // Without the overview the product shows no badge rather than an error.
+            let state = store.0.await.ok().and_then(|o| {
+                o.categories
+                    .iter()
+                    .flat_map(|c| &c.products)
+                    .find(|p| p.slug == slug)
+                    .map(|p| p.state)
+            });
+            Ok::<_, ApiError>(state.map(|state| view! { " " <StateBadge state /> }))
+        }
+    })
 }

@@ -5,7 +5,7 @@ use shared::dto::EmailChangeRequest;
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Field, PasswordField};
-use crate::erased::{local_action, local_resource};
+use crate::erased::{loading, local_action, local_resource};
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
 use crate::pages::recipients::MySupportTabs;
@@ -56,8 +56,7 @@ pub fn AccountSettings() -> impl IntoView {
             <MySupportTabs />
             <div class="card">
                 <h1>{t(Msg::AccountTitle)}</h1>
-                <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
+                {loading(move || async move {
                         let me = me.await?;
                         Ok::<_, ApiError>(view! {
                             <dl class="review">
@@ -68,7 +67,6 @@ pub fn AccountSettings() -> impl IntoView {
                             </dl>
                         })
                     })}
-                </Transition>
                 <h2 class="section-title">{t(Msg::EmailChangeTitle)}</h2>
                 <p class="hint">{t(Msg::EmailChangeLead)}</p>
                 {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}

@@ -8,7 +8,7 @@ use super::channel_label;
 use super::verify::TestOutcome;
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, holiday_suffix, timing_summary};
-use crate::erased::{local_action, local_resource};
+use crate::erased::{loading, local_action, local_resource};
 use crate::i18n::{Msg, t, use_lang, window_summary};
 use crate::pages::recipients::MySupportTabs;
 use crate::pages::redirect_for;
@@ -29,12 +29,10 @@ pub fn List() -> impl IntoView {
                 </div>
                 <p class="hint">{t(Msg::DestinationsLead)}</p>
                 {activated.then(|| view! { <Alert kind="success"><p>{t(Msg::DestinationActivated)}</p></Alert> })}
-                <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
+                {loading(move || async move {
                         let list = RwSignal::new(listed.await?);
                         Ok::<_, ApiError>(view! { <DestinationTable list /> })
                     })}
-                </Transition>
             </div>
         </section>
     }

@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::dto::SubscriptionView;
 
 use crate::api::{self, ApiError};
-use crate::erased::local_resource;
+use crate::erased::{local_resource, quietly};
 
 #[derive(Clone, Copy)]
 pub struct MailDraft {
@@ -63,7 +63,7 @@ pub fn MailWizard() -> impl IntoView {
     });
     view! {
         // A failed load ends in the layout's error boundary.
-        <Transition>{move || Suspend::new(async move { subscription.await.map(|_| ()) })}</Transition>
+        {quietly(move || async move { subscription.await.map(|_| ()) })}
         <Outlet />
     }
 }

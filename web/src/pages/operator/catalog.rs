@@ -10,7 +10,7 @@ use shared::FieldErrors;
 use super::OperatorOnly;
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, Field};
-use crate::erased::{local_action, local_resource};
+use crate::erased::{loading, local_action, local_resource};
 use crate::i18n::{Msg, t};
 use crate::pages::general_message;
 
@@ -92,8 +92,7 @@ fn Tree() -> impl IntoView {
             <h1>{t(Msg::CatalogAdmin)}</h1>
             <p class="muted">{t(Msg::CatalogAdminLead)}</p>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
+            {loading(move || async move {
                     let c = catalog.await?;
                     Ok::<_, ApiError>(c.categories.into_iter().map(|cat| {
                         let cat_path = format!("/catalog/categories/{}", cat.slug);
@@ -119,7 +118,6 @@ fn Tree() -> impl IntoView {
                         }
                     }).collect_view())
                 })}
-            </Transition>
             <AddForm path="/catalog/categories".into() label=Msg::AddCategory failure reload />
             <ConfirmDialog open=confirm.open message confirm=Msg::Save on_confirm=go id="catalog-dialog" />
         </section>

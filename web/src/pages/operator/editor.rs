@@ -12,7 +12,7 @@ use shared::{FieldCode, FieldErrors};
 use super::{OperatorOnly, from_zone_input, to_zone_input};
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Field, focus_first_invalid, show_signal_in};
-use crate::erased::{local_action, local_resource};
+use crate::erased::{local_action, local_resource, quietly};
 use crate::i18n::{Language, Msg, field_message, pick, t, use_lang};
 use crate::pages::general_message;
 
@@ -240,7 +240,7 @@ fn Editor(id: Option<String>) -> impl IntoView {
         <section class="card console editor">
             <h1>{t(heading)}</h1>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-            <Transition>{move || Suspend::new(async move { draft.await.map(|_| ()) })}</Transition>
+            {quietly(move || async move { draft.await.map(|_| ()) })}
             <div class="editor-grid">
                 <form class="form" on:submit=|ev| ev.prevent_default()>
                     <DraftFields form errors />

@@ -4,7 +4,7 @@ use shared::dto::NoticeSummary;
 
 use super::OperatorOnly;
 use crate::api::{self, ApiError};
-use crate::erased::local_resource;
+use crate::erased::{loading, local_resource};
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::notices::site_time;
 
@@ -37,8 +37,7 @@ fn Lists() -> impl IntoView {
                     <A href="/operator/notices/new" attr:class="button primary" attr:id="new-notice">{t(Msg::NewNotice)}</A>
                 </div>
             </div>
-            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
+            {loading(move || async move {
                     let (drafts, published) = lists.await?;
                     let no_drafts = drafts.is_empty();
                     Ok::<_, ApiError>(view! {
@@ -52,7 +51,6 @@ fn Lists() -> impl IntoView {
                         <Rows items=published id="published-list" />
                     })
                 })}
-            </Transition>
         </section>
     }
 }
@@ -66,8 +64,7 @@ fn Stopped() -> impl IntoView {
     view! {
         <section class="card console" id="stopped-destinations">
             <h2>{t(Msg::StoppedDestinationsTitle)}</h2>
-            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
+            {loading(move || async move {
                     let s = stopped.await?;
                     let nothing = s.suspended_addresses == 0 && s.quarantined_webhooks == 0;
                     Ok::<_, ApiError>(view! {
@@ -117,7 +114,6 @@ fn Stopped() -> impl IntoView {
                         </ul>
                     })
                 })}
-            </Transition>
         </section>
     }
 }

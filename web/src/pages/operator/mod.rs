@@ -23,7 +23,7 @@ use shared::dto::Role;
 
 use crate::api::{self, ApiError};
 use crate::components::Alert;
-use crate::erased::local_resource;
+use crate::erased::{loading, local_resource};
 use crate::i18n::{Msg, t};
 
 /// Shows `children` to operators, and others a message; a signed-out visitor is taken to
@@ -31,21 +31,17 @@ use crate::i18n::{Msg, t};
 #[component]
 pub fn OperatorOnly(children: ChildrenFn) -> impl IntoView {
     let me = local_resource(api::me);
-    view! {
-        <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    let me = me.await?;
-                    Ok::<_, ApiError>(if me.role == Role::Operator {
-                        children().into_any()
-                    } else {
-                        view! { <Alert kind="error">{t(Msg::OperatorsOnly)}</Alert> }.into_any()
-                    })
-                })
-            }}
-        </Transition>
-    }
+    loading(move || {
+        let children = children.clone();
+        async move {
+            let me = me.await?;
+            Ok::<_, ApiError>(if me.role == Role::Operator {
+                children().into_any()
+            } else {
+                view! { <Alert kind="error">{t(Msg::OperatorsOnly)}</Alert> }.into_any()
+            })
+        }
+    })
 }
 
 /// `2026-12-10T16:00` in the site's zone (JST), for a `datetime-local` input: the editor's

@@ -6,7 +6,7 @@ use shared::dto::{RecipientStatus, RecipientView, SuspensionReason};
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, holiday_suffix, timing_summary};
-use crate::erased::{local_action, local_resource};
+use crate::erased::{loading, local_action, local_resource};
 use crate::i18n::{Msg, t, use_lang, window_summary};
 use crate::pages::redirect_for;
 
@@ -198,12 +198,10 @@ pub fn List() -> impl IntoView {
                     <A href="/mysupport/recipients/new" attr:class="button primary small" attr:id="new-recipient">"+ " {t(Msg::NewRecipient)}</A>
                 </div>
                 <p class="hint">{t(Msg::RecipientsLead)}</p>
-                <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
+                {loading(move || async move {
                         let list = RwSignal::new(recipients.await?);
                         Ok::<_, ApiError>(view! { <RecipientTable list manage=true /> })
                     })}
-                </Transition>
             </div>
         </section>
     }

@@ -20,7 +20,7 @@ use shared::FieldErrors;
 use shared::domain::{DeliveryWindow, HolidayRule, ReminderLead, TimeZoneName};
 
 use crate::api::{self, ApiError};
-use crate::erased::local_resource;
+use crate::erased::{local_resource, quietly};
 
 #[derive(Clone, Copy)]
 pub struct RecipientDraft {
@@ -90,7 +90,7 @@ pub fn Wizard() -> impl IntoView {
     });
     view! {
         // A failed load ends in the layout's error boundary.
-        <Transition>{move || Suspend::new(async move { editing.await.map(|_| ()) })}</Transition>
+        {quietly(move || async move { editing.await.map(|_| ()) })}
         <Outlet />
     }
 }

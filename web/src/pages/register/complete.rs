@@ -5,7 +5,7 @@ use shared::dto::TermsView;
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Steps};
-use crate::erased::{local_action, local_resource};
+use crate::erased::{loading, local_action, local_resource};
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::general_message;
 
@@ -66,8 +66,7 @@ fn TermsPage(renewed: bool) -> impl IntoView {
             <h1>{t(if renewed { Msg::TermsTitle } else { Msg::CompleteTitle })}</h1>
             <p class="lead" id="terms-lead">{move || lead().map(|m| m.text(lang.get()))}</p>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
+            {loading(move || async move {
                     let v: TermsView = terms.await?;
                     let version = v.version.clone();
                     let (title_ja, title_en) = (v.title_ja.clone(), v.title_en.clone());
@@ -91,7 +90,6 @@ fn TermsPage(renewed: bool) -> impl IntoView {
                         </div>
                     })
                 })}
-            </Transition>
         </section>
     }
 }

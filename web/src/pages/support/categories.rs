@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::{self, ApiError};
-use crate::erased::local_resource;
+use crate::erased::{loading, local_resource};
 use crate::i18n::{Msg, pick, t, use_lang};
 
 /// ② 「法人のお客さま向けサポート情報一覧」: the catalog's categories.
@@ -15,8 +15,7 @@ pub fn Categories() -> impl IntoView {
         <section class="catalog">
             <h1>{t(Msg::SupportListTitle)}</h1>
             <p class="lead">{t(Msg::SupportListLead)}</p>
-            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
+            {loading(move || async move {
                     let c = catalog.await?;
                     Ok::<_, ApiError>(view! {
                         <ul class="tiles">
@@ -36,7 +35,6 @@ pub fn Categories() -> impl IntoView {
                         </ul>
                     })
                 })}
-            </Transition>
         </section>
     }
 }

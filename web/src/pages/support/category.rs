@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
 use crate::components::Alert;
-use crate::erased::local_resource;
+use crate::erased::{loading, local_resource};
 use crate::i18n::{Msg, pick, t, use_lang};
 
 /// ③ One category's products, grouped (「認証」 → 「ID Federation」).
@@ -34,8 +34,7 @@ pub fn CategoryPage() -> impl IntoView {
             <nav class="breadcrumbs" aria-label="breadcrumbs">
                 <A href="/support">{t(Msg::SupportListTitle)}</A>
             </nav>
-            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
+            {loading(move || async move {
                     let Some(c) = category.await? else {
                         return Ok::<_, ApiError>(view! { <Alert kind="error">{t(Msg::NotFoundTitle)}</Alert> }.into_any());
                     };
@@ -62,7 +61,6 @@ pub fn CategoryPage() -> impl IntoView {
                         }).collect_view()}
                     }.into_any())
                 })}
-            </Transition>
         </section>
     }
 }

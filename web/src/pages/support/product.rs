@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::api::{self, ApiError};
 use crate::components::layout::SignedIn;
 use crate::components::{Alert, ConfirmDialog};
-use crate::erased::{local_action, local_resource};
+use crate::erased::{loading, local_action, local_resource};
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::notices::{FeedLinks, RecentNotices};
 use crate::pages::redirect_for;
@@ -96,12 +96,10 @@ pub fn ProductPage() -> impl IntoView {
     view! {
         <section class="product">
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
-            <Transition fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
+            {loading(move || async move {
                     let p = product.await?;
                     Ok::<_, ApiError>(view! { <ProductCard p registered on_ask=ask /> })
                 })}
-            </Transition>
             <RecentNotices slug=recent.clone() />
             <FeedLinks product=Some(recent) />
             <ConfirmDialog open=dialog message confirm=Msg::DoRegister on_confirm=register id="register-dialog" />
