@@ -1,11 +1,15 @@
-//! Resources and actions whose futures are boxed before Leptos wraps them.
+//! Resources, actions and async views whose types are erased before Leptos wraps them.
 //!
 //! Leptos instantiates its async wrappers (`ScopedFuture`, `SendWrapper`, the derived
-//! signal's closures) once for every future type, each with that future inlined: once per
-//! call site. Boxed, every call with the same output shares them.
+//! signal's closures, `Transition` and `Suspend`) once for every future, value and view type,
+//! each with that future inlined: once per call site. Boxed futures, values behind `dyn Any`
+//! and views as `AnyView` make every call share one copy.
 
-use std::future::Future;
+use std::any::Any;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -14,12 +18,66 @@ use crate::i18n::{Msg, t};
 
 type Boxed<T> = Pin<Box<dyn Future<Output = T>>>;
 
-/// [`LocalResource::new`], sharing Leptos's code with every resource of the same type.
-pub fn local_resource<T: 'static, Fu>(fetch: impl Fn() -> Fu + 'static) -> LocalResource<T>
+/// What every [`Resource`] holds underneath.
+type Value = Rc<dyn Any>;
+
+/// A [`LocalResource`] of `T`, kept underneath as one of a type-erased value: Leptos's code
+/// for resources (the derived signal's task, its futures) is compiled once for all of them.
+pub struct Resource<T> {
+    inner: LocalResource<Value>,
+    value: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Resource<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Resource<T> {}
+
+impl<T: Clone + 'static> Resource<T> {
+    /// The value, once loaded; tracked, as [`LocalResource::get`].
+    pub fn get(&self) -> Option<T> {
+        self.inner.get().map(|value| typed(&value))
+    }
+
+    /// Loads the value again.
+    pub fn refetch(&self) {
+        self.inner.refetch();
+    }
+}
+
+impl<T: Clone + 'static> IntoFuture for Resource<T> {
+    type Output = T;
+    type IntoFuture = Pin<Box<dyn Future<Output = T> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let value = self.inner.into_future();
+        Box::pin(async move { typed(&value.await) })
+    }
+}
+
+fn typed<T: Clone + 'static>(value: &Value) -> T {
+    match value.downcast_ref::<T>() {
+        Some(value) => value.clone(),
+        // `local_resource` is the only way to make one, and it stores a `T`.
+        None => unreachable!("a resource holds a value of its own type"),
+    }
+}
+
+/// [`LocalResource::new`], sharing Leptos's code with every other resource.
+pub fn local_resource<T: 'static, Fu>(fetch: impl Fn() -> Fu + 'static) -> Resource<T>
 where
     Fu: Future<Output = T> + 'static,
 {
-    LocalResource::new(move || -> Boxed<T> { Box::pin(fetch()) })
+    Resource {
+        inner: LocalResource::new(move || -> Boxed<Value> {
+            let loaded = fetch();
+            Box::pin(async move { Rc::new(loaded.await) as Value })
+        }),
+        value: PhantomData,
+    }
 }
 
 /// [`Action::new_local`], sharing Leptos's code with every action of the same types.

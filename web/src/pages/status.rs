@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use shared::dto::{ProductState, StatusDay};
 
 use crate::api::{self, ApiError};
-use crate::erased::{loading, local_resource, quietly};
+use crate::erased::{Resource, loading, local_resource, quietly};
 use crate::i18n::{Language, Msg, pick, t, use_lang};
 
 /// The words for a state.
@@ -124,7 +124,7 @@ pub fn StatusPage() -> impl IntoView {
 
 /// The status overview, fetched once for a page that shows several products' states.
 #[derive(Clone, Copy)]
-pub struct StatusStore(LocalResource<Result<shared::dto::StatusOverview, ApiError>>);
+pub struct StatusStore(Resource<Result<shared::dto::StatusOverview, ApiError>>);
 
 /// Fetches the overview for the components below (My Support's subscriptions).
 pub fn provide_status() -> StatusStore {
