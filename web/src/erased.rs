@@ -7,6 +7,7 @@
 
 use std::any::Any;
 use std::future::{Future, IntoFuture};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -133,4 +134,45 @@ fn transition(make: MakeView, show_loading: bool) -> AnyView {
         </Transition>
     }
     .into_any()
+}
+
+/// A keyed list, as `<For>`: a row is drawn once for each new key and kept while its key
+/// stays. The key should change whenever what the row shows does. Leptos compiles `<For>` once
+/// for each item, key and row type; behind this function there is one copy for every list.
+pub fn keyed<T, K, V>(
+    each: impl Fn() -> Vec<T> + Send + Sync + 'static,
+    key: impl Fn(&T) -> K + Send + Sync + 'static,
+    row: impl Fn(T) -> V + Send + Sync + 'static,
+) -> AnyView
+where
+    T: Clone + Send + Sync + 'static,
+    K: Hash,
+    V: IntoAny,
+{
+    let row = Arc::new(row);
+    rows(Arc::new(move || {
+        each()
+            .into_iter()
+            .map(|item| {
+                let mut hasher = DefaultHasher::new();
+                key(&item).hash(&mut hasher);
+                let row = row.clone();
+                Row {
+                    key: hasher.finish(),
+                    view: Arc::new(move || row(item.clone()).into_any()),
+                }
+            })
+            .collect()
+    }))
+}
+
+/// A row of a [`keyed`] list: a hash of its key, and how to draw it.
+struct Row {
+    key: u64,
+    view: Arc<dyn Fn() -> AnyView + Send + Sync>,
+}
+
+fn rows(each: Arc<dyn Fn() -> Vec<Row> + Send + Sync>) -> AnyView {
+    view! { <For each=move || each() key=|row: &Row| row.key children=|row: Row| (row.view)() /> }
+        .into_any()
 }

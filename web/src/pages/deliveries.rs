@@ -10,7 +10,7 @@ use shared::i18n;
 
 use crate::api;
 use crate::components::Alert;
-use crate::erased::{local_action, local_resource};
+use crate::erased::{keyed, local_action, local_resource};
 use crate::i18n::{Language, Msg, t, use_lang};
 use crate::pages::notices::site_time;
 use crate::pages::recipients::MySupportTabs;
@@ -215,7 +215,7 @@ fn LogTable(entries: RwSignal<Vec<DeliveryLogEntry>>) -> impl IntoView {
                 <th scope="col">{t(Msg::LogReply)}</th>
             </tr></thead>
             <tbody>
-                <For each=move || entries.get() key=|e| (e.publication_id.clone(), e.destination.id.clone(), e.reminder, e.state) let:e>
+                {keyed(move || entries.get(), |e| (e.publication_id.clone(), e.destination.id.clone(), e.reminder, e.state), move |e| view! {
                     {
                         let (ja, en) = (e.title_ja.clone(), e.title_en.clone());
                         let title = move || match (&en, lang.get()) {
@@ -245,7 +245,7 @@ fn LogTable(entries: RwSignal<Vec<DeliveryLogEntry>>) -> impl IntoView {
                             </tr>
                         }
                     }
-                </For>
+                })}
             </tbody>
         </table>
     }

@@ -9,7 +9,7 @@ use shared::dto::{IssuedFeedKey, NewTokenRequest, TokenScope, TokenView};
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, Field};
-use crate::erased::{local_action, local_resource};
+use crate::erased::{keyed, local_action, local_resource};
 use crate::i18n::{Msg, field_message, t, use_lang};
 use crate::pages::notices::site_time;
 use crate::pages::operator::from_site_input;
@@ -201,7 +201,7 @@ fn TokenTable(tokens: RwSignal<Vec<TokenView>>, revoke: Action<String, ()>) -> i
                 <td></td>
             </tr></thead>
             <tbody>
-                <For each=move || tokens.get() key=|k| k.id.clone() let:k>
+                {keyed(move || tokens.get(), |k| k.id.clone(), move |k| view! {
                     {
                         let id = k.id.clone();
                         let revoke = move |_| {
@@ -219,7 +219,7 @@ fn TokenTable(tokens: RwSignal<Vec<TokenView>>, revoke: Action<String, ()>) -> i
                             </tr>
                         }
                     }
-                </For>
+                })}
             </tbody>
         </table>
     }

@@ -5,7 +5,7 @@ use shared::dto::{AccountView, Coverage, NoticeKind, OptOutView, RecipientView, 
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog};
-use crate::erased::{loading, local_action, local_resource};
+use crate::erased::{keyed, loading, local_action, local_resource};
 use crate::i18n::{Msg, pick, t, use_lang};
 use crate::pages::general_message;
 use crate::pages::recipients::{MySupportTabs, RecipientTable};
@@ -152,12 +152,12 @@ fn Subscriptions(list: RwSignal<Vec<SubscriptionView>>) -> impl IntoView {
                         <td></td>
                     </tr></thead>
                     <tbody>
-                        <For each=move || list.get() key=|s| (s.product.slug.clone(), s.maintenance_mail, s.outage_mail, s.opt_outs.len()) let:s>
+                        {keyed(move || list.get(), |s| (s.product.slug.clone(), s.maintenance_mail, s.outage_mail, s.opt_outs.len()), move |s| view! {
                             <SubscriptionRow s list failure on_remove=move |s| {
                                 removing.set(Some(s));
                                 dialog.set(true);
                             } />
-                        </For>
+                        })}
                     </tbody>
                 </table>
             </Show>

@@ -11,7 +11,7 @@ use shared::{ProblemKind, i18n};
 
 use crate::api::{self, ApiError};
 use crate::components::Alert;
-use crate::erased::{loading, local_action, local_resource};
+use crate::erased::{keyed, loading, local_action, local_resource};
 use crate::i18n::{Language, Msg, pick, t, use_lang};
 use crate::pages::general_message;
 
@@ -51,7 +51,7 @@ pub fn NoticeCards(#[prop(into)] items: Signal<Vec<NoticeSummary>>) -> impl Into
     let lang = use_lang();
     view! {
         <ul class="notice-list">
-            <For each=move || items.get() key=|n| n.id.clone() let:n>
+            {keyed(move || items.get(), |n| n.id.clone(), move |n| view! {
                 {
                     let title = move || pick(lang.get(), &n.title_ja, n.title_en.as_deref().unwrap_or(&n.title_ja));
                     let products = n.products.clone();
@@ -72,7 +72,7 @@ pub fn NoticeCards(#[prop(into)] items: Signal<Vec<NoticeSummary>>) -> impl Into
                         </li>
                     }
                 }
-            </For>
+            })}
         </ul>
     }
 }
@@ -186,11 +186,11 @@ fn NoticeFilters(filter: Memo<(String, String)>) -> impl IntoView {
             <span>{t(Msg::FilterProduct)}</span>
             <select id="filter-product" on:change=on_product prop:value=move || filter.get().0>
                 <option value="">{t(Msg::AllProducts)}</option>
-                <For each=products key=|p| p.slug.clone() let:p>
+                {keyed(products, |p| p.slug.clone(), move |p| view! {
                     <option value=p.slug.clone() selected=move || filter.get().0 == p.slug>
                         {move || pick(lang.get(), &p.name_ja, &p.name_en)}
                     </option>
-                </For>
+                })}
             </select>
         </label>
         <label>

@@ -8,7 +8,7 @@ use super::channel_label;
 use super::verify::TestOutcome;
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, holiday_suffix, timing_summary};
-use crate::erased::{loading, local_action, local_resource};
+use crate::erased::{keyed, loading, local_action, local_resource};
 use crate::i18n::{Msg, t, use_lang, window_summary};
 use crate::pages::recipients::MySupportTabs;
 use crate::pages::redirect_for;
@@ -142,7 +142,7 @@ fn DestinationTable(list: RwSignal<Vec<DestinationView>>) -> impl IntoView {
         })}
         <Show when=move || !list.with(Vec::is_empty) fallback=|| view! { <p class="muted" id="no-destinations">{t(Msg::NoDestinations)}</p> }>
             <ul class="destinations">
-                <For each=move || list.get() key=|d| (d.id.clone(), d.status, d.name.clone()) let:d>
+                {keyed(move || list.get(), |d| (d.id.clone(), d.status, d.name.clone()), move |d| view! {
                     {
                         let window = DeliveryWindow::new(&d.weekdays, &d.hours).unwrap_or(DeliveryWindow::NONE);
                         let (id, status) = (d.id.clone(), d.status);
@@ -196,7 +196,7 @@ fn DestinationTable(list: RwSignal<Vec<DestinationView>>) -> impl IntoView {
                             </li>
                         }
                     }
-                </For>
+                })}
             </ul>
         </Show>
         <ConfirmDialog open=dialog message=delete_message confirm=Msg::DoDelete on_confirm=delete id="delete-destination-dialog" />

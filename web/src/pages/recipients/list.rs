@@ -6,7 +6,7 @@ use shared::dto::{RecipientStatus, RecipientView, SuspensionReason};
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ConfirmDialog, holiday_suffix, timing_summary};
-use crate::erased::{loading, local_action, local_resource};
+use crate::erased::{keyed, loading, local_action, local_resource};
 use crate::i18n::{Msg, t, use_lang, window_summary};
 use crate::pages::redirect_for;
 
@@ -88,7 +88,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
                 <td></td>
             </tr></thead>
             <tbody>
-                <For each=move || list.get() key=|r| (r.id.clone(), r.email.clone(), r.weekdays.clone(), r.hours.clone(), r.status) let:r>
+                {keyed(move || list.get(), |r| (r.id.clone(), r.email.clone(), r.weekdays.clone(), r.hours.clone(), r.status), move |r| view! {
                     {
                         let pending = r.status == RecipientStatus::Pending;
                         let suspended = r.suspension.clone().filter(|_| r.status == RecipientStatus::Suspended);
@@ -147,7 +147,7 @@ pub fn RecipientTable(list: RwSignal<Vec<RecipientView>>, manage: bool) -> impl 
                             </tr>
                         }
                     }
-                </For>
+                })}
             </tbody>
         </table>
         <ConfirmDialog open=dialog message=delete_message confirm=Msg::DoDelete on_confirm=delete id="delete-recipient-dialog" />
