@@ -73,12 +73,18 @@ where
     Fu: Future<Output = T> + 'static,
 {
     Resource {
-        inner: LocalResource::new(move || -> Boxed<Value> {
+        inner: erased_resource(Rc::new(move || -> Boxed<Value> {
             let loaded = fetch();
             Box::pin(async move { Rc::new(loaded.await) as Value })
-        }),
+        })),
         value: PhantomData,
     }
+}
+
+/// Not generic: Leptos's resource code, generic over the fetching closure too, is compiled for
+/// this one closure type.
+fn erased_resource(fetch: Rc<dyn Fn() -> Boxed<Value>>) -> LocalResource<Value> {
+    LocalResource::new(move || fetch())
 }
 
 /// [`Action::new_local`], sharing Leptos's code with every action of the same types.
@@ -86,7 +92,17 @@ pub fn local_action<I: 'static, O: 'static, Fu>(act: impl Fn(&I) -> Fu + 'static
 where
     Fu: Future<Output = O> + 'static,
 {
-    Action::new_local(move |input: &I| -> Boxed<O> { Box::pin(act(input)) })
+    erased_action(Rc::new(move |input: &I| -> Boxed<O> {
+        Box::pin(act(input))
+    }))
+}
+
+type ActionFn<I, O> = Rc<dyn Fn(&I) -> Boxed<O>>;
+
+/// Generic only over the input and output: Leptos's action code, generic over the closure
+/// too, is compiled once per input and output type instead of once per action.
+fn erased_action<I: 'static, O: 'static>(act: ActionFn<I, O>) -> Action<I, O> {
+    Action::new_local(move |input: &I| act(input))
 }
 
 /// What an async view renders once its data is there: a page's view, or the error that kept
