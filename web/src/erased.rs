@@ -1,9 +1,11 @@
-//! Resources, actions and async views whose types are erased before Leptos wraps them.
+//! Resources, actions, async views and keyed lists whose types are erased before Leptos
+//! wraps them.
 //!
-//! Leptos instantiates its async wrappers (`ScopedFuture`, `SendWrapper`, the derived
-//! signal's closures, `Transition` and `Suspend`) once for every future, value and view type,
-//! each with that future inlined: once per call site. Boxed futures, values behind `dyn Any`
-//! and views as `AnyView` make every call share one copy.
+//! Leptos instantiates its generic code (`ScopedFuture`, the derived signal's task, actions,
+//! `Transition` and `Suspend`, `For`) once for every closure, future, value and view type,
+//! each copy with the call's own code inlined: once per call site. Boxed futures and
+//! closures, values behind `dyn Any` and views as `AnyView`, handed to one non-generic
+//! function, make every call share one copy.
 
 use std::any::Any;
 use std::future::{Future, IntoFuture};
