@@ -46,32 +46,32 @@ pub fn MySupport() -> impl IntoView {
             <MySupportTabs />
             <h1>{t(Msg::MySupport)}</h1>
             {loading(move || async move {
-                    let o = overview.await?;
-                    // The login address bounced: account mail (password resets…) fails too.
-                    let login_suspended = o.recipients.iter().any(|r| {
-                        r.status == shared::dto::RecipientStatus::Suspended
-                            && r.email.eq_ignore_ascii_case(&o.account.email)
-                    });
-                    Ok::<_, ApiError>(view! {
-                        {login_suspended.then(|| view! {
-                            <crate::components::Alert kind="error">
-                                <span id="login-address-suspended">{t(Msg::LoginAddressSuspended)}</span>
-                                " " <A href="/mysupport/recipients">{t(Msg::RecipientsTab)}</A>
-                            </crate::components::Alert>
-                        })}
-                        <Welcome account=o.account />
-                        <Subscriptions list=RwSignal::new(o.subscriptions) />
-                        <Addresses list=RwSignal::new(o.recipients) coverage=o.coverage />
-                        <div class="card" id="integrations">
-                            <div class="card-head">
-                                <h2>{t(Msg::Integrations)}</h2>
-                                <A href="/mysupport/integrations" attr:class="button secondary small" attr:id="open-integrations">
-                                    {t(Msg::Feeds)} " / " {t(Msg::TokensTitle)}
-                                </A>
-                            </div>
+                let o = overview.await?;
+                // The login address bounced: account mail (password resets…) fails too.
+                let login_suspended = o.recipients.iter().any(|r| {
+                    r.status == shared::dto::RecipientStatus::Suspended
+                        && r.email.eq_ignore_ascii_case(&o.account.email)
+                });
+                Ok::<_, ApiError>(view! {
+                    {login_suspended.then(|| view! {
+                        <crate::components::Alert kind="error">
+                            <span id="login-address-suspended">{t(Msg::LoginAddressSuspended)}</span>
+                            " " <A href="/mysupport/recipients">{t(Msg::RecipientsTab)}</A>
+                        </crate::components::Alert>
+                    })}
+                    <Welcome account=o.account />
+                    <Subscriptions list=RwSignal::new(o.subscriptions) />
+                    <Addresses list=RwSignal::new(o.recipients) coverage=o.coverage />
+                    <div class="card" id="integrations">
+                        <div class="card-head">
+                            <h2>{t(Msg::Integrations)}</h2>
+                            <A href="/mysupport/integrations" attr:class="button secondary small" attr:id="open-integrations">
+                                {t(Msg::Feeds)} " / " {t(Msg::TokensTitle)}
+                            </A>
                         </div>
-                    })
-                })}
+                    </div>
+                })
+            })}
         </section>
     }
 }

@@ -125,22 +125,22 @@ pub fn Notices() -> impl IntoView {
             <FeedLinks product=None />
             <NoticeFilters filter />
             {loading(move || async move {
-                    let page = first.await?;
-                    // Without a filter nothing has been published yet; with one, nothing matches.
-                    let unfiltered = filter.get_untracked() == (String::new(), String::new());
-                    let empty = page.items.is_empty();
-                    let items = page.items;
-                    Ok::<_, ApiError>(view! {
-                        <NoticeCards items=Signal::derive(move || {
-                            let mut all = items.clone();
-                            all.extend(more.get());
-                            all
-                        }) />
-                        {empty.then(|| view! {
-                            <p class="empty" id="no-notices">{t(if unfiltered { Msg::NoNoticesYet } else { Msg::NoNotices })}</p>
-                        })}
-                    })
-                })}
+                let page = first.await?;
+                // Without a filter nothing has been published yet; with one, nothing matches.
+                let unfiltered = filter.get_untracked() == (String::new(), String::new());
+                let empty = page.items.is_empty();
+                let items = page.items;
+                Ok::<_, ApiError>(view! {
+                    <NoticeCards items=Signal::derive(move || {
+                        let mut all = items.clone();
+                        all.extend(more.get());
+                        all
+                    }) />
+                    {empty.then(|| view! {
+                        <p class="empty" id="no-notices">{t(if unfiltered { Msg::NoNoticesYet } else { Msg::NoNotices })}</p>
+                    })}
+                })
+            })}
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
             {move || next.get().map(|cursor| view! {
                 <div class="actions">
@@ -263,11 +263,11 @@ pub fn NoticePage() -> impl IntoView {
                 <A href="/notices">{t(Msg::BackToNotices)}</A>
             </nav>
             {loading(move || async move {
-                    Ok::<_, ApiError>(match notice.await? {
-                        Some(n) => view! { <NoticeDetail n /> <FeedLinks product=None /> }.into_any(),
-                        None => view! { <Alert kind="error">{t(Msg::NoticeNotFound)}</Alert> }.into_any(),
-                    })
-                })}
+                Ok::<_, ApiError>(match notice.await? {
+                    Some(n) => view! { <NoticeDetail n /> <FeedLinks product=None /> }.into_any(),
+                    None => view! { <Alert kind="error">{t(Msg::NoticeNotFound)}</Alert> }.into_any(),
+                })
+            })}
         </section>
     }
 }
@@ -436,13 +436,13 @@ pub fn RecentNotices(slug: String) -> impl IntoView {
                 <A href=all attr:class="button secondary small">{t(Msg::Notices)}</A>
             </div>
             {loading(move || async move {
-                    let items = recent.await;
-                    let empty = items.is_empty();
-                    Ok::<_, ApiError>(view! {
-                        <NoticeCards items=Signal::stored(items) />
-                        {empty.then(|| view! { <p class="empty">{t(Msg::NoNotices)}</p> })}
-                    })
-                })}
+                let items = recent.await;
+                let empty = items.is_empty();
+                Ok::<_, ApiError>(view! {
+                    <NoticeCards items=Signal::stored(items) />
+                    {empty.then(|| view! { <p class="empty">{t(Msg::NoNotices)}</p> })}
+                })
+            })}
         </div>
     }
 }

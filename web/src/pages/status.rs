@@ -68,56 +68,56 @@ pub fn StatusPage() -> impl IntoView {
         <section class="status-page">
             <h1>{t(Msg::StatusTitle)}</h1>
             {loading(move || async move {
-                    let o = overview.await?;
-                    let headline = match o.state {
-                        ProductState::Operational => Msg::StatusAllOperational,
-                        ProductState::Maintenance => Msg::StatusMaintenanceNow,
-                        _ => Msg::StatusIssuesNow,
-                    };
-                    Ok::<_, ApiError>(view! {
-                        <p class=format!("status-headline state-{}", o.state.code()) id="status-headline">{t(headline)}</p>
-                        <ul class="status-legend" aria-label=move || Msg::StatusLegend.text(lang.get())>
-                            {[ProductState::Operational, ProductState::Maintenance, ProductState::Degraded, ProductState::PartialOutage, ProductState::MajorOutage]
-                                .into_iter()
-                                .map(|s| view! { <li><span class=format!("swatch state-{}", s.code()) aria-hidden="true"></span>{t(state_label(s))}</li> })
-                                .collect_view()}
-                        </ul>
-                        {o.categories.into_iter().filter(|c| !c.products.is_empty()).map(|c| view! {
-                            <section class="status-category card wide">
-                                <h2>{move || pick(lang.get(), &c.name_ja, &c.name_en)}</h2>
-                                <ul class="status-products">
-                                    {c.products.into_iter().map(|p| {
-                                        let href = format!("/support/products/{}", p.slug);
-                                        let history = p.history.clone();
-                                        view! {
-                                            <li class="status-product" data-slug=p.slug.clone()>
-                                                <div class="status-row">
-                                                    <A href=href>{move || pick(lang.get(), &p.name_ja, &p.name_en)}</A>
-                                                    <StateBadge state=p.state />
-                                                </div>
-                                                {(!p.open.is_empty()).then(|| view! {
-                                                    <ul class="status-open">
-                                                        {p.open.iter().map(|n| {
-                                                            let (ja, en) = (n.title_ja.clone(), n.title_en.clone());
-                                                            view! {
-                                                                <li><A href=format!("/notices/{}", n.id)>{move || match (&en, lang.get()) {
-                                                                    (Some(en), Language::En) if !en.trim().is_empty() => en.clone(),
-                                                                    _ => ja.clone(),
-                                                                }}</A>
-                                                                " " <small class="muted">{crate::pages::notices::site_time(n.starts_at)}</small></li>
-                                                            }
-                                                        }).collect_view()}
-                                                    </ul>
-                                                })}
-                                                {move || strip(history.clone(), lang.get())}
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            </section>
-                        }).collect_view()}
-                    })
-                })}
+                let o = overview.await?;
+                let headline = match o.state {
+                    ProductState::Operational => Msg::StatusAllOperational,
+                    ProductState::Maintenance => Msg::StatusMaintenanceNow,
+                    _ => Msg::StatusIssuesNow,
+                };
+                Ok::<_, ApiError>(view! {
+                    <p class=format!("status-headline state-{}", o.state.code()) id="status-headline">{t(headline)}</p>
+                    <ul class="status-legend" aria-label=move || Msg::StatusLegend.text(lang.get())>
+                        {[ProductState::Operational, ProductState::Maintenance, ProductState::Degraded, ProductState::PartialOutage, ProductState::MajorOutage]
+                            .into_iter()
+                            .map(|s| view! { <li><span class=format!("swatch state-{}", s.code()) aria-hidden="true"></span>{t(state_label(s))}</li> })
+                            .collect_view()}
+                    </ul>
+                    {o.categories.into_iter().filter(|c| !c.products.is_empty()).map(|c| view! {
+                        <section class="status-category card wide">
+                            <h2>{move || pick(lang.get(), &c.name_ja, &c.name_en)}</h2>
+                            <ul class="status-products">
+                                {c.products.into_iter().map(|p| {
+                                    let href = format!("/support/products/{}", p.slug);
+                                    let history = p.history.clone();
+                                    view! {
+                                        <li class="status-product" data-slug=p.slug.clone()>
+                                            <div class="status-row">
+                                                <A href=href>{move || pick(lang.get(), &p.name_ja, &p.name_en)}</A>
+                                                <StateBadge state=p.state />
+                                            </div>
+                                            {(!p.open.is_empty()).then(|| view! {
+                                                <ul class="status-open">
+                                                    {p.open.iter().map(|n| {
+                                                        let (ja, en) = (n.title_ja.clone(), n.title_en.clone());
+                                                        view! {
+                                                            <li><A href=format!("/notices/{}", n.id)>{move || match (&en, lang.get()) {
+                                                                (Some(en), Language::En) if !en.trim().is_empty() => en.clone(),
+                                                                _ => ja.clone(),
+                                                            }}</A>
+                                                            " " <small class="muted">{crate::pages::notices::site_time(n.starts_at)}</small></li>
+                                                        }
+                                                    }).collect_view()}
+                                                </ul>
+                                            })}
+                                            {move || strip(history.clone(), lang.get())}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }).collect_view()}
+                })
+            })}
         </section>
     }
 }

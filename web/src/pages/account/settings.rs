@@ -57,16 +57,16 @@ pub fn AccountSettings() -> impl IntoView {
             <div class="card">
                 <h1>{t(Msg::AccountTitle)}</h1>
                 {loading(move || async move {
-                        let me = me.await?;
-                        Ok::<_, ApiError>(view! {
-                            <dl class="review">
-                                <div class="review-row">
-                                    <dt>{t(Msg::LoginId)}</dt>
-                                    <dd id="login-id">{me.email}</dd>
-                                </div>
-                            </dl>
-                        })
-                    })}
+                    let me = me.await?;
+                    Ok::<_, ApiError>(view! {
+                        <dl class="review">
+                            <div class="review-row">
+                                <dt>{t(Msg::LoginId)}</dt>
+                                <dd id="login-id">{me.email}</dd>
+                            </div>
+                        </dl>
+                    })
+                })}
                 <h2 class="section-title">{t(Msg::EmailChangeTitle)}</h2>
                 <p class="hint">{t(Msg::EmailChangeLead)}</p>
                 {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}

@@ -30,9 +30,9 @@ pub fn List() -> impl IntoView {
                 <p class="hint">{t(Msg::DestinationsLead)}</p>
                 {activated.then(|| view! { <Alert kind="success"><p>{t(Msg::DestinationActivated)}</p></Alert> })}
                 {loading(move || async move {
-                        let list = RwSignal::new(listed.await?);
-                        Ok::<_, ApiError>(view! { <DestinationTable list /> })
-                    })}
+                    let list = RwSignal::new(listed.await?);
+                    Ok::<_, ApiError>(view! { <DestinationTable list /> })
+                })}
             </div>
         </section>
     }

@@ -93,31 +93,31 @@ fn Tree() -> impl IntoView {
             <p class="muted">{t(Msg::CatalogAdminLead)}</p>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
             {loading(move || async move {
-                    let c = catalog.await?;
-                    Ok::<_, ApiError>(c.categories.into_iter().map(|cat| {
-                        let cat_path = format!("/catalog/categories/{}", cat.slug);
-                        view! {
-                            <div class="catalog-level category" data-slug=cat.slug.clone() class:retired=cat.retired>
-                                <Entry level=Msg::LevelCategory slug=cat.slug.clone() path=cat_path.clone() name_ja=cat.name_ja name_en=cat.name_en description=Some((cat.description_ja, cat.description_en)) retired=cat.retired failure reload />
-                                {cat.groups.into_iter().map(|g| {
-                                    let group_path = format!("/catalog/groups/{}", g.slug);
-                                    view! {
-                                        <div class="catalog-level group" data-slug=g.slug.clone() class:retired=g.retired>
-                                            <Entry level=Msg::LevelGroup slug=g.slug.clone() path=group_path.clone() name_ja=g.name_ja name_en=g.name_en description=None retired=g.retired failure reload />
-                                            {g.products.into_iter().map(|p| view! {
-                                                <div class="catalog-level product" data-slug=p.slug.clone() class:retired=p.retired>
-                                                    <Entry level=Msg::LevelProduct slug=p.slug.clone() path=format!("/products/{}", p.slug) name_ja=p.name_ja name_en=p.name_en description=Some((p.description_ja, p.description_en)) retired=p.retired failure reload />
-                                                </div>
-                                            }).collect_view()}
-                                            <AddForm path=format!("{group_path}/products") label=Msg::AddProduct failure reload />
-                                        </div>
-                                    }
-                                }).collect_view()}
-                                <AddForm path=format!("{cat_path}/groups") label=Msg::AddGroup failure reload />
-                            </div>
-                        }
-                    }).collect_view())
-                })}
+                let c = catalog.await?;
+                Ok::<_, ApiError>(c.categories.into_iter().map(|cat| {
+                    let cat_path = format!("/catalog/categories/{}", cat.slug);
+                    view! {
+                        <div class="catalog-level category" data-slug=cat.slug.clone() class:retired=cat.retired>
+                            <Entry level=Msg::LevelCategory slug=cat.slug.clone() path=cat_path.clone() name_ja=cat.name_ja name_en=cat.name_en description=Some((cat.description_ja, cat.description_en)) retired=cat.retired failure reload />
+                            {cat.groups.into_iter().map(|g| {
+                                let group_path = format!("/catalog/groups/{}", g.slug);
+                                view! {
+                                    <div class="catalog-level group" data-slug=g.slug.clone() class:retired=g.retired>
+                                        <Entry level=Msg::LevelGroup slug=g.slug.clone() path=group_path.clone() name_ja=g.name_ja name_en=g.name_en description=None retired=g.retired failure reload />
+                                        {g.products.into_iter().map(|p| view! {
+                                            <div class="catalog-level product" data-slug=p.slug.clone() class:retired=p.retired>
+                                                <Entry level=Msg::LevelProduct slug=p.slug.clone() path=format!("/products/{}", p.slug) name_ja=p.name_ja name_en=p.name_en description=Some((p.description_ja, p.description_en)) retired=p.retired failure reload />
+                                            </div>
+                                        }).collect_view()}
+                                        <AddForm path=format!("{group_path}/products") label=Msg::AddProduct failure reload />
+                                    </div>
+                                }
+                            }).collect_view()}
+                            <AddForm path=format!("{cat_path}/groups") label=Msg::AddGroup failure reload />
+                        </div>
+                    }
+                }).collect_view())
+            })}
             <AddForm path="/catalog/categories".into() label=Msg::AddCategory failure reload />
             <ConfirmDialog open=confirm.open message confirm=Msg::Save on_confirm=go id="catalog-dialog" />
         </section>

@@ -38,19 +38,19 @@ fn Lists() -> impl IntoView {
                 </div>
             </div>
             {loading(move || async move {
-                    let (drafts, published) = lists.await?;
-                    let no_drafts = drafts.is_empty();
-                    Ok::<_, ApiError>(view! {
-                        <h2>{t(Msg::Drafts)}</h2>
-                        {if no_drafts {
-                            view! { <p class="muted">{t(Msg::NoDrafts)}</p> }.into_any()
-                        } else {
-                            view! { <Rows items=drafts id="draft-list" /> }.into_any()
-                        }}
-                        <h2>{t(Msg::Published)}</h2>
-                        <Rows items=published id="published-list" />
-                    })
-                })}
+                let (drafts, published) = lists.await?;
+                let no_drafts = drafts.is_empty();
+                Ok::<_, ApiError>(view! {
+                    <h2>{t(Msg::Drafts)}</h2>
+                    {if no_drafts {
+                        view! { <p class="muted">{t(Msg::NoDrafts)}</p> }.into_any()
+                    } else {
+                        view! { <Rows items=drafts id="draft-list" /> }.into_any()
+                    }}
+                    <h2>{t(Msg::Published)}</h2>
+                    <Rows items=published id="published-list" />
+                })
+            })}
         </section>
     }
 }
@@ -65,55 +65,55 @@ fn Stopped() -> impl IntoView {
         <section class="card console" id="stopped-destinations">
             <h2>{t(Msg::StoppedDestinationsTitle)}</h2>
             {loading(move || async move {
-                    let s = stopped.await?;
-                    let nothing = s.suspended_addresses == 0 && s.quarantined_webhooks == 0;
-                    Ok::<_, ApiError>(view! {
-                        <dl class="counts">
-                            <div>
-                                <dt>{t(Msg::SuspendedAddressesCount)}</dt>
-                                <dd id="suspended-count">{s.suspended_addresses}</dd>
-                            </div>
-                            <div>
-                                <dt>{t(Msg::QuarantinedWebhooksCount)}</dt>
-                                <dd id="quarantined-count">{s.quarantined_webhooks}</dd>
-                            </div>
-                        </dl>
-                        {nothing.then(|| view! { <p class="muted">{t(Msg::NothingStopped)}</p> })}
-                        <ul class="console-list" id="suspended-addresses">
-                            {s.addresses.into_iter().map(|a| {
-                                let reason = match a.suspension.reason {
-                                    shared::dto::SuspensionReason::NoSuchUser => Msg::SuspendedNoSuchUser,
-                                    shared::dto::SuspensionReason::RepeatedFailures => Msg::SuspendedRepeatedFailures,
-                                };
-                                view! {
-                                    <li>
-                                        <span class="badge stopped">{t(Msg::RecipientSuspended)}</span>
-                                        " " <strong>{a.email_masked}</strong>
-                                        <span class="muted">" · " {site_time(a.suspension.since)}</span>
-                                        <br /><small>{t(reason)}</small>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                        <ul class="console-list" id="quarantined-webhooks">
-                            {s.webhooks.into_iter().map(|w| {
-                                let channel = match w.channel {
-                                    shared::dto::HookChannel::Webhook => "Webhook",
-                                    shared::dto::HookChannel::Slack => "Slack",
-                                    shared::dto::HookChannel::Teams => "Microsoft Teams",
-                                };
-                                view! {
-                                    <li>
-                                        <span class="badge stopped">{move || Msg::DestinationQuarantined.text(lang.get())}</span>
-                                        " " <strong>{w.name}</strong> " (" {channel} ")"
-                                        <span class="muted">" · " {site_time(w.since)}</span>
-                                        {w.last_error.map(|e| view! { <br /><small><code>{e}</code></small> })}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    })
-                })}
+                let s = stopped.await?;
+                let nothing = s.suspended_addresses == 0 && s.quarantined_webhooks == 0;
+                Ok::<_, ApiError>(view! {
+                    <dl class="counts">
+                        <div>
+                            <dt>{t(Msg::SuspendedAddressesCount)}</dt>
+                            <dd id="suspended-count">{s.suspended_addresses}</dd>
+                        </div>
+                        <div>
+                            <dt>{t(Msg::QuarantinedWebhooksCount)}</dt>
+                            <dd id="quarantined-count">{s.quarantined_webhooks}</dd>
+                        </div>
+                    </dl>
+                    {nothing.then(|| view! { <p class="muted">{t(Msg::NothingStopped)}</p> })}
+                    <ul class="console-list" id="suspended-addresses">
+                        {s.addresses.into_iter().map(|a| {
+                            let reason = match a.suspension.reason {
+                                shared::dto::SuspensionReason::NoSuchUser => Msg::SuspendedNoSuchUser,
+                                shared::dto::SuspensionReason::RepeatedFailures => Msg::SuspendedRepeatedFailures,
+                            };
+                            view! {
+                                <li>
+                                    <span class="badge stopped">{t(Msg::RecipientSuspended)}</span>
+                                    " " <strong>{a.email_masked}</strong>
+                                    <span class="muted">" · " {site_time(a.suspension.since)}</span>
+                                    <br /><small>{t(reason)}</small>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <ul class="console-list" id="quarantined-webhooks">
+                        {s.webhooks.into_iter().map(|w| {
+                            let channel = match w.channel {
+                                shared::dto::HookChannel::Webhook => "Webhook",
+                                shared::dto::HookChannel::Slack => "Slack",
+                                shared::dto::HookChannel::Teams => "Microsoft Teams",
+                            };
+                            view! {
+                                <li>
+                                    <span class="badge stopped">{move || Msg::DestinationQuarantined.text(lang.get())}</span>
+                                    " " <strong>{w.name}</strong> " (" {channel} ")"
+                                    <span class="muted">" · " {site_time(w.since)}</span>
+                                    {w.last_error.map(|e| view! { <br /><small><code>{e}</code></small> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })
+            })}
         </section>
     }
 }

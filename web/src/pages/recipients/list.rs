@@ -199,9 +199,9 @@ pub fn List() -> impl IntoView {
                 </div>
                 <p class="hint">{t(Msg::RecipientsLead)}</p>
                 {loading(move || async move {
-                        let list = RwSignal::new(recipients.await?);
-                        Ok::<_, ApiError>(view! { <RecipientTable list manage=true /> })
-                    })}
+                    let list = RwSignal::new(recipients.await?);
+                    Ok::<_, ApiError>(view! { <RecipientTable list manage=true /> })
+                })}
             </div>
         </section>
     }

@@ -67,29 +67,29 @@ fn TermsPage(renewed: bool) -> impl IntoView {
             <p class="lead" id="terms-lead">{move || lead().map(|m| m.text(lang.get()))}</p>
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
             {loading(move || async move {
-                    let v: TermsView = terms.await?;
-                    let version = v.version.clone();
-                    let (title_ja, title_en) = (v.title_ja.clone(), v.title_en.clone());
-                    let title = move || pick(lang.get(), &title_ja, &title_en);
-                    let label = title.clone();
-                    let (body_ja, body_en) = (v.body_ja.clone(), v.body_en.clone());
-                    Ok::<_, ApiError>(view! {
-                        <article class="terms" tabindex="0" aria-label=label>
-                            <h2>{title}</h2>
-                            <pre class="terms-body">{move || pick(lang.get(), &body_ja, &body_en)}</pre>
-                        </article>
-                        <div class="actions">
-                            <button
-                                class="button primary large"
-                                id="accept-terms"
-                                on:click=move |_| { accept.dispatch(version.clone()); }
-                                disabled=move || accept.pending().get()
-                            >
-                                {t(Msg::AcceptTerms)}
-                            </button>
-                        </div>
-                    })
-                })}
+                let v: TermsView = terms.await?;
+                let version = v.version.clone();
+                let (title_ja, title_en) = (v.title_ja.clone(), v.title_en.clone());
+                let title = move || pick(lang.get(), &title_ja, &title_en);
+                let label = title.clone();
+                let (body_ja, body_en) = (v.body_ja.clone(), v.body_en.clone());
+                Ok::<_, ApiError>(view! {
+                    <article class="terms" tabindex="0" aria-label=label>
+                        <h2>{title}</h2>
+                        <pre class="terms-body">{move || pick(lang.get(), &body_ja, &body_en)}</pre>
+                    </article>
+                    <div class="actions">
+                        <button
+                            class="button primary large"
+                            id="accept-terms"
+                            on:click=move |_| { accept.dispatch(version.clone()); }
+                            disabled=move || accept.pending().get()
+                        >
+                            {t(Msg::AcceptTerms)}
+                        </button>
+                    </div>
+                })
+            })}
         </section>
     }
 }

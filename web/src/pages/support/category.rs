@@ -35,32 +35,32 @@ pub fn CategoryPage() -> impl IntoView {
                 <A href="/support">{t(Msg::SupportListTitle)}</A>
             </nav>
             {loading(move || async move {
-                    let Some(c) = category.await? else {
-                        return Ok::<_, ApiError>(view! { <Alert kind="error">{t(Msg::NotFoundTitle)}</Alert> }.into_any());
-                    };
-                    let (name_ja, name_en) = (c.name_ja.clone(), c.name_en.clone());
-                    Ok(view! {
-                        <h1>{move || pick(lang.get(), &name_ja, &name_en)}{t(Msg::ProductsOf)}</h1>
-                        {c.groups.into_iter().map(|g| view! {
-                            <div class="card group" data-group=g.slug.clone()>
-                                <h2>{move || pick(lang.get(), &g.name_ja, &g.name_en)}</h2>
-                                <ul class="product-list">
-                                    {g.products.into_iter().map(|p| {
-                                        let href = format!("/support/products/{}", p.slug);
-                                        view! {
-                                            <li>
-                                                <A href=href attr:class="product-link" attr:data-slug=p.slug.clone()>
-                                                    {move || pick(lang.get(), &p.name_ja, &p.name_en)}
-                                                </A>
-                                                <span class="muted">{move || pick(lang.get(), &p.description_ja, &p.description_en)}</span>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            </div>
-                        }).collect_view()}
-                    }.into_any())
-                })}
+                let Some(c) = category.await? else {
+                    return Ok::<_, ApiError>(view! { <Alert kind="error">{t(Msg::NotFoundTitle)}</Alert> }.into_any());
+                };
+                let (name_ja, name_en) = (c.name_ja.clone(), c.name_en.clone());
+                Ok(view! {
+                    <h1>{move || pick(lang.get(), &name_ja, &name_en)}{t(Msg::ProductsOf)}</h1>
+                    {c.groups.into_iter().map(|g| view! {
+                        <div class="card group" data-group=g.slug.clone()>
+                            <h2>{move || pick(lang.get(), &g.name_ja, &g.name_en)}</h2>
+                            <ul class="product-list">
+                                {g.products.into_iter().map(|p| {
+                                    let href = format!("/support/products/{}", p.slug);
+                                    view! {
+                                        <li>
+                                            <A href=href attr:class="product-link" attr:data-slug=p.slug.clone()>
+                                                {move || pick(lang.get(), &p.name_ja, &p.name_en)}
+                                            </A>
+                                            <span class="muted">{move || pick(lang.get(), &p.description_ja, &p.description_en)}</span>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                    }).collect_view()}
+                }.into_any())
+            })}
         </section>
     }
 }

@@ -97,9 +97,9 @@ pub fn ProductPage() -> impl IntoView {
         <section class="product">
             {move || failure.get().map(|m| view! { <Alert kind="error">{t(m)}</Alert> })}
             {loading(move || async move {
-                    let p = product.await?;
-                    Ok::<_, ApiError>(view! { <ProductCard p registered on_ask=ask /> })
-                })}
+                let p = product.await?;
+                Ok::<_, ApiError>(view! { <ProductCard p registered on_ask=ask /> })
+            })}
             <RecentNotices slug=recent.clone() />
             <FeedLinks product=Some(recent) />
             <ConfirmDialog open=dialog message confirm=Msg::DoRegister on_confirm=register id="register-dialog" />
