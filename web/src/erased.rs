@@ -163,7 +163,7 @@ pub fn keyed<T, K, V>(
     row: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> AnyView
 where
-    T: Clone + Send + Sync + 'static,
+    T: Send + Sync + 'static,
     K: Hash,
     V: IntoAny,
 {
@@ -177,17 +177,18 @@ where
                 let row = row.clone();
                 Row {
                     key: hasher.finish(),
-                    view: Arc::new(move || row(item.clone()).into_any()),
+                    view: Box::new(move || row(item).into_any()),
                 }
             })
             .collect()
     }))
 }
 
-/// A row of a [`keyed`] list: a hash of its key, and how to draw it.
+/// A row of a [`keyed`] list: a hash of its key, and how to draw it (once, when its key is
+/// new; the rows made for keys already shown are dropped undrawn).
 struct Row {
     key: u64,
-    view: Arc<dyn Fn() -> AnyView + Send + Sync>,
+    view: Box<dyn FnOnce() -> AnyView + Send>,
 }
 
 fn rows(each: Arc<dyn Fn() -> Vec<Row> + Send + Sync>) -> AnyView {
