@@ -2,7 +2,8 @@
 //   node scripts/link-wasm.js <work folder> <dist folder>
 // The work folder holds `bound/web.js` (wasm-bindgen's loader), `bound/web_bg.wasm` (the
 // main module) and `split/` (wasm-split-cli's link module `__wasm_split.js` and the
-// modules loaded on demand), all optimised. Every file gets the build's hash in its name,
+// modules loaded on demand), all optimised. The modules go out as one bundle per area of
+// the site, and the link module is rewritten to load them so (below). Every file gets the build's hash in its name,
 // so the server can let browsers keep them for good; the loader and the link module import
 // each other, so one hash over all of them names them all. The page gets the script that
 // starts the SPA and preloads for what it needs at once, with their integrity.
@@ -33,9 +34,6 @@ for (const part of [loader, main, link, ...modules.values()]) {
 }
 const tag = hash.digest("hex").slice(0, 16);
 
-// `split_render_catalog_6629101901475631662.wasm` → `split_render_catalog-<tag>.wasm`:
-// the number is the split point's, the same in every build.
-const hashed = (name) => `${name.replace(/\.wasm$/, "").replace(/_\d{6,}$/, "")}-${tag}.wasm`;
 const names = {
   loader: `web-${tag}.js`,
   main: `web-${tag}_bg.wasm`,
@@ -56,10 +54,84 @@ const write = (name, data) => {
 // Only the import statement: the wasm's own imports keep the module name it was built with.
 write(names.loader, replaceAll(loader, 'from "./__wasm_split.js"', `from "./${names.link}"`));
 write(names.main, main);
-let linked = replaceAll(link, 'from "./web.js"', `from "./${names.loader}"`);
-for (const [m, data] of modules) {
-  linked = replaceAll(linked, `"./${m}"`, `"./${hashed(m)}"`);
-  write(hashed(m), data);
+
+// wasm-split-cli makes a module per area and one per set of areas that share code: with a
+// dozen areas an area waits for 40 to 70 modules, each fetched on its own, most of them a
+// few hundred bytes, and compressed apart they come to a third more than together. So each
+// area's modules are sent as one file: its bundle, the modules one after another, which
+// the link module fetches when the area is first shown and cuts into modules by their
+// sizes. A module that two areas share is in both bundles and is instantiated once, by
+// whichever area comes first.
+const header = link.slice(0, link.search(/^(\/\*|const __chunk_|export const )/m));
+const fetched = /new URL\("\.\/([^"]+\.wasm)", import\.meta\.url\)/;
+const chunks = new Map(
+  [...link.matchAll(/^const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(([^\n]+)\);/gm)].map(
+    (m) => [m[1], m[2].match(fetched)[1]],
+  ),
+);
+const areas = [
+  ...link.matchAll(
+    /^export const (__wasm_split_load_render_(\w+?)_\d+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(([^\n]+)\);[^]*?, \[([^\]]*)\]\)\);/gm,
+  ),
+].map(([, loader, area, source, deps]) => ({
+  loader,
+  area,
+  modules: [
+    source.match(fetched)[1],
+    ...deps
+      .split(",")
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => chunks.get(d)),
+  ],
+}));
+// Every module loader the generated code declares must have been understood here.
+const declared = (link.match(/makeLoad\(/g) || []).length - 1;
+const numbered = [...chunks].every(([name, file]) => name === `__${file.replace(/\.wasm$/, "")}`);
+if (declared !== chunks.size + areas.length || !numbered || areas.some((a) => a.modules.includes(undefined))) {
+  throw new Error(`link-wasm: ${declared} module loaders, ${chunks.size} chunks and ${areas.length} areas understood`);
+}
+const bundleName = (area) => `area_${area}-${tag}.bin`;
+// Modules by a short key: a shared chunk by its number, an area's own module by the area.
+const chunkKey = (file) => Number(file.match(/^chunk_(\d+)\.wasm$/)[1]);
+let linked = replaceAll(header, 'from "./web.js"', `from "./${names.loader}"`);
+linked += `// Each module's bytes by key, from the bundle of the area that first needed it.
+const parts = new Map();
+function fromBundle(key) {
+    const bytes = parts.get(key);
+    return (imports) => bytes.then((b) => WebAssembly.instantiate(b, imports));
+}
+const chunkSizes = ${JSON.stringify(Object.fromEntries([...chunks.values()].map((f) => [chunkKey(f), modules.get(f).length])))};
+const chunks = {};
+for (const key in chunkSizes) chunks[key] = makeLoad(() => fromBundle(Number(key)), []);
+function area(name, size, deps) {
+    const load = makeLoad(() => fromBundle(name), deps.map((key) => chunks[key]));
+    const contents = [[name, size], ...deps.map((key) => [key, chunkSizes[key]])];
+    return wrapAsyncCb(() => {
+        if (contents.some(([key]) => !parts.has(key))) {
+            const file = \`area_\${name}-${tag}.bin\`;
+            const all = fetch(new URL(\`./\${file}\`, import.meta.url)).then((r) => {
+                if (!r.ok) throw new Error(\`\${file}: \${r.status}\`);
+                return r.arrayBuffer();
+            });
+            let at = 0;
+            for (const [key, size] of contents) {
+                const start = (at += size) - size;
+                if (parts.has(key)) continue;
+                const bytes = all.then((b) => b.slice(start, start + size));
+                parts.set(key, bytes);
+                // A failed download is tried again the next time the area is shown.
+                bytes.catch(() => parts.get(key) === bytes && parts.delete(key));
+            }
+        }
+        return load();
+    });
+}
+`;
+for (const { loader: load, area: name, modules: files } of areas) {
+  const deps = files.slice(1).map(chunkKey);
+  linked += `export const ${load} = area(${JSON.stringify(name)}, ${modules.get(files[0]).length}, ${JSON.stringify(deps)});\n`;
+  write(bundleName(name), Buffer.concat(files.map((f) => modules.get(f))));
 }
 write(names.link, linked);
 
@@ -77,22 +149,15 @@ const page = path.join(dist, "index.html");
 fs.writeFileSync(page, replaceAll(fs.readFileSync(page, "utf8"), "</head>", `${start}</head>`));
 
 // What each screen downloads, compressed as served: the first screen the page's script and
-// what it imports; an area, on top of that, its module and the shared ones it waits for.
+// what it imports; an area, on top of that, its bundle.
 const brotli = (name) =>
   zlib.brotliCompressSync(written.get(name), {
     params: { [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY },
   }).length;
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
 const first = brotli(names.loader) + brotli(names.main) + brotli(names.link);
-console.log(`link-wasm: ${modules.size} modules; brotli: first screen (wasm and JS) ${kb(first)}`);
-const shared = new Map(
-  [...linked.matchAll(/const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)].map(
-    (m) => [m[1], m[2]],
-  ),
-);
-const areas = /export const __wasm_split_load_render_(\w+?)_\d+ = [^]*?new URL\("\.\/([^"]+)"[^]*?, \[([^\]]*)\]\)\);/g;
-for (const [, area, module, deps] of linked.matchAll(areas)) {
-  const files = [module, ...deps.split(",").map((d) => d.trim()).filter(Boolean).map((d) => shared.get(d))];
-  const extra = files.reduce((sum, f) => sum + brotli(f), 0);
-  console.log(`link-wasm:   ${area}: + ${kb(extra)} (${files.length} modules), ${kb(first + extra)} in all`);
+console.log(`link-wasm: ${areas.length} areas, ${modules.size} modules; brotli: first screen (wasm and JS) ${kb(first)}`);
+for (const { area: name, modules: files } of areas) {
+  const extra = brotli(bundleName(name));
+  console.log(`link-wasm:   ${name}: + ${kb(extra)} (${files.length} modules), ${kb(first + extra)} in all`);
 }

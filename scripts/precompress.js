@@ -7,7 +7,7 @@ const path = require("path");
 const zlib = require("zlib");
 
 const dir = process.argv[2];
-const compressible = /\.(wasm|js|css|html|svg|txt|json|ico)$/;
+const compressible = /\.(wasm|bin|js|css|html|svg|txt|json|ico)$/;
 for (const name of fs.readdirSync(dir)) {
   const file = path.join(dir, name);
   if (!compressible.test(name) || !fs.statSync(file).isFile()) continue;

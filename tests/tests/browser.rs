@@ -43,9 +43,9 @@ async fn loaded_on_demand(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     let modules = |names: &[String]| -> Vec<String> {
         names
             .iter()
-            .filter(|n| n.starts_with("/split_render_"))
+            .filter(|n| n.starts_with("/area_"))
             .map(|n| {
-                n.trim_start_matches("/split_render_")
+                n.trim_start_matches("/area_")
                     .split('-')
                     .next()
                     .unwrap_or_default()

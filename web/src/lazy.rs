@@ -1,8 +1,9 @@
-//! The SPA's split points. The first screens (the front page, the notices, signing in) are
-//! in the module every visitor downloads; each other area of the site is compiled into a
-//! module of its own, fetched the first time one of its routes is shown (see
-//! `scripts/build-web`, which splits the build at these functions). One function per area,
-//! not per page: an area's pages share most of their code, and each module costs a request.
+//! The SPA's split points. The front page and signing in are in the module every visitor
+//! downloads; each other area of the site is compiled into modules of its own, fetched as
+//! one bundle the first time one of its routes is shown (see `scripts/build-web`, which
+//! splits the build at these functions, and `scripts/link-wasm.js`, which bundles). An
+//! area is a few pages a customer or operator goes through together: a smaller area is a
+//! smaller download, but code that two areas share is in both their bundles.
 
 use leptos::__reexports::send_wrapper::SendWrapper;
 use leptos::prelude::*;
@@ -35,6 +36,14 @@ macro_rules! area {
 }
 
 area! {
+    /// Notices: the list with its filters, and a notice's page.
+    notices, render_notices, Notices {
+        List => pages::notices::Notices,
+        Page => pages::notices::NoticePage,
+    }
+}
+
+area! {
     /// Signing up: the wizard's steps and the terms.
     register, render_register, Register {
         Wizard => pages::register::Wizard,
@@ -49,25 +58,49 @@ area! {
 }
 
 area! {
-    /// My Support: products, delivery addresses and destinations, the account.
+    /// My Support's front page, with the settings of each product's mails.
     my_support, render_my_support, MySupport {
         Home => pages::MySupport,
-        Recipients => pages::recipients::List,
-        RecipientWizard => pages::recipients::Wizard,
-        RecipientForm => pages::recipients::Form,
-        RecipientConfirm => pages::recipients::Confirm,
-        RecipientDone => pages::recipients::Done,
-        RecipientVerify => pages::recipients::Verify,
-        Account => pages::account::AccountSettings,
-        EmailConfirm => pages::account::EmailConfirm,
-        Destinations => pages::destinations::List,
-        DestinationForm => pages::destinations::Form,
-        DestinationVerify => pages::destinations::Verify,
         MailWizard => pages::mail::MailWizard,
         MailSettings => pages::mail::Settings,
         MailConfirm => pages::mail::Confirm,
         MailDone => pages::mail::Done,
-        Integrations => pages::Integrations,
+    }
+}
+
+area! {
+    /// Delivery addresses: the list, the wizard that adds or edits one, and its verification.
+    recipients, render_recipients, Recipients {
+        List => pages::recipients::List,
+        Wizard => pages::recipients::Wizard,
+        Form => pages::recipients::Form,
+        Confirm => pages::recipients::Confirm,
+        Done => pages::recipients::Done,
+        Verify => pages::recipients::Verify,
+    }
+}
+
+area! {
+    /// Webhook, Slack and Teams destinations.
+    destinations, render_destinations, Destinations {
+        List => pages::destinations::List,
+        Form => pages::destinations::Form,
+        Verify => pages::destinations::Verify,
+    }
+}
+
+area! {
+    /// Integrations: API tokens and feeds.
+    integrations, render_integrations, Integrations {
+        Home => pages::Integrations,
+    }
+}
+
+area! {
+    /// The account's settings and the log of its deliveries.
+    account, render_account, Account {
+        Settings => pages::account::AccountSettings,
+        EmailConfirm => pages::account::EmailConfirm,
         Deliveries => pages::DeliveryLog,
     }
 }
@@ -92,13 +125,31 @@ area! {
 }
 
 area! {
-    /// The operators' console.
+    /// The operators' console: the list of notices.
     operator, render_operator, Operator {
         Home => pages::operator::ConsoleHome,
+    }
+}
+
+area! {
+    /// The operators' page of a notice: its deliveries, corrections and follow-ups.
+    operator_notice, render_operator_notice, OperatorNotice {
+        Page => pages::operator::ConsoleNotice,
+    }
+}
+
+area! {
+    /// The operators' editor of notices, new and published.
+    notice_editor, render_notice_editor, NoticeEditor {
+        New => pages::operator::NewNotice,
+        Edit => pages::operator::EditNotice,
+    }
+}
+
+area! {
+    /// The operators' catalog and mail templates.
+    operator_admin, render_operator_admin, OperatorAdmin {
         Catalog => pages::operator::CatalogAdmin,
         Templates => pages::operator::Templates,
-        NewNotice => pages::operator::NewNotice,
-        Notice => pages::operator::ConsoleNotice,
-        EditNotice => pages::operator::EditNotice,
     }
 }
