@@ -106,6 +106,40 @@ async fn hashed_files_come_precompressed_and_cached_for_a_year() -> anyhow::Resu
     Ok(())
 }
 
+/// Each area of the SPA is one bundle of its modules, sent as the other hashed files are.
+#[tokio::test]
+async fn an_areas_bundle_comes_precompressed_and_cached_for_a_year() -> anyhow::Result<()> {
+    if !built()? {
+        return Ok(());
+    }
+    let app = app().await?;
+    let bundle = std::fs::read_dir(DIST)?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .find(|name| name.starts_with("area_register-") && name.ends_with(".bin"))
+        .context("the sign-up wizard's bundle is built")?;
+    let raw = std::fs::read(Path::new(DIST).join(&bundle))?;
+    let res = app
+        .http
+        .get(app.url(&format!("/{bundle}")))
+        .header(ACCEPT_ENCODING, "gzip, deflate, br")
+        .send()
+        .await?;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header(&res, CONTENT_ENCODING), "br");
+    assert_eq!(header(&res, CONTENT_TYPE), "application/octet-stream");
+    assert_eq!(
+        header(&res, CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
+    let body = res.bytes().await?;
+    let mut decoded = Vec::new();
+    brotli::Decompressor::new(&body[..], 4096).read_to_end(&mut decoded)?;
+    assert!(decoded == raw, "the bundle as built");
+    // Modules one after another: the first starts with the wasm magic number.
+    assert!(raw.starts_with(b"\0asm"));
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_shell_is_revalidated_on_every_route() -> anyhow::Result<()> {
     if !built()? {
@@ -191,7 +225,12 @@ async fn paths_that_are_no_route_get_real_answers() -> anyhow::Result<()> {
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
         assert_eq!(header(&res, CONTENT_TYPE), "application/problem+json");
     }
-    for path in ["/web-0000000000000000.js", "/missing.png", "/support/x.css"] {
+    for path in [
+        "/web-0000000000000000.js",
+        "/area_register-0000000000000000.bin",
+        "/missing.png",
+        "/support/x.css",
+    ] {
         let res = get(&app, path).await?;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
     }

@@ -88,6 +88,8 @@ fn is_file_name(path: &str) -> bool {
         "js",
         "mjs",
         "wasm",
+        // An area's modules bundled (scripts/link-wasm.js).
+        "bin",
         "css",
         "map",
         "html",
@@ -172,6 +174,7 @@ mod tests {
         assert!(is_file_name("/web-0123456789abcdef.js"));
         assert!(is_file_name("/missing.PNG"));
         assert!(is_file_name("/support/x.css"));
+        assert!(is_file_name("/area_register-0123456789abcdef.bin"));
         assert!(!is_file_name("/unsubscribe/p1.r1.Zm9vYmFy"));
         assert!(!is_file_name("/support/products/id-federation"));
         assert!(!is_file_name("/"));
