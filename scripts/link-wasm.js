@@ -99,7 +99,12 @@ linked += `// Each module's bytes by key, from the bundle of the area that first
 const parts = new Map();
 function fromBundle(key) {
     const bytes = parts.get(key);
-    return (imports) => bytes.then((b) => WebAssembly.instantiate(b, imports));
+    return async (imports) => {
+        const instantiated = await WebAssembly.instantiate(await bytes, imports);
+        // Its loader keeps the module from now on: the bytes are not needed again.
+        parts.set(key, null);
+        return instantiated;
+    };
 }
 const chunkSizes = ${JSON.stringify(Object.fromEntries([...chunks.values()].map((f) => [chunkKey(f), modules.get(f).length])))};
 const chunks = {};
