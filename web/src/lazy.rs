@@ -10,40 +10,61 @@ use leptos::prelude::*;
 
 use crate::pages;
 
-/// Declares an area: an enum of its pages, the split function that renders one of them,
-/// and the view a route shows, which renders the page once its module has loaded.
-macro_rules! area {
-    ($(#[$doc:meta])* $show:ident, $render:ident, $page:ident { $($variant:ident => $component:path),+ $(,)? }) => {
-        $(#[$doc])*
+/// Declares the areas. For each: an enum of its pages, the split function that renders one of
+/// them, and the view that renders the page once the area's modules have loaded. Then
+/// `Area`, a page of any area: one type for the router (see `app::Page`).
+macro_rules! areas {
+    ($(
+        $(#[$doc:meta])*
+        $show:ident, $render:ident, $page:ident { $($variant:ident => $component:path),+ $(,)? }
+    )+) => {
+        $(
+            $(#[$doc])*
+            #[derive(Clone, Copy)]
+            pub enum $page { $($variant),+ }
+
+            #[leptos::lazy]
+            fn $render(page: $page) -> AnyView {
+                // Untracked, as `view!` runs a component: the page's own reads of signals
+                // must not re-run the split point's `Suspend`.
+                untrack(|| match page { $($page::$variant => $component().into_any()),+ })
+            }
+
+            fn $show(page: $page) -> impl IntoView {
+                view! {
+                    <Suspense>
+                        {move || Suspend::new(SendWrapper::new($render(page)))}
+                    </Suspense>
+                }
+            }
+
+            impl From<$page> for Area {
+                fn from(page: $page) -> Self {
+                    Area::$page(page)
+                }
+            }
+        )+
+
+        /// A page of one of the areas loaded on demand.
         #[derive(Clone, Copy)]
-        pub enum $page { $($variant),+ }
+        pub enum Area { $($page($page)),+ }
 
-        #[leptos::lazy]
-        fn $render(page: $page) -> AnyView {
-            // Untracked, as `view!` runs a component: the page's own reads of signals must
-            // not re-run the split point's `Suspend`.
-            untrack(|| match page { $($page::$variant => $component().into_any()),+ })
-        }
-
-        pub fn $show(page: $page) -> impl IntoView {
-            view! {
-                <Suspense>
-                    {move || Suspend::new(SendWrapper::new($render(page)))}
-                </Suspense>
+        impl Area {
+            /// What a route shows: the page, once its area has loaded.
+            pub fn show(self) -> AnyView {
+                match self { $(Area::$page(page) => $show(page).into_any()),+ }
             }
         }
     };
 }
 
-area! {
+areas! {
     /// Notices: the list with its filters, and a notice's page.
     notices, render_notices, Notices {
         List => pages::notices::Notices,
         Page => pages::notices::NoticePage,
     }
-}
 
-area! {
     /// Signing up: the wizard's steps and the terms.
     register, render_register, Register {
         Wizard => pages::register::Wizard,
@@ -55,9 +76,7 @@ area! {
         Expired => pages::register::Expired,
         Terms => pages::register::Terms,
     }
-}
 
-area! {
     /// My Support's front page, with the settings of each product's mails.
     my_support, render_my_support, MySupport {
         Home => pages::MySupport,
@@ -66,9 +85,7 @@ area! {
         MailConfirm => pages::mail::Confirm,
         MailDone => pages::mail::Done,
     }
-}
 
-area! {
     /// Delivery addresses: the list, the wizard that adds or edits one, and its verification.
     recipients, render_recipients, Recipients {
         List => pages::recipients::List,
@@ -78,34 +95,26 @@ area! {
         Done => pages::recipients::Done,
         Verify => pages::recipients::Verify,
     }
-}
 
-area! {
     /// Webhook, Slack and Teams destinations.
     destinations, render_destinations, Destinations {
         List => pages::destinations::List,
         Form => pages::destinations::Form,
         Verify => pages::destinations::Verify,
     }
-}
 
-area! {
     /// Integrations: API tokens and feeds.
     integrations, render_integrations, Integrations {
         Home => pages::Integrations,
     }
-}
 
-area! {
     /// The account's settings and the log of its deliveries.
     account, render_account, Account {
         Settings => pages::account::AccountSettings,
         EmailConfirm => pages::account::EmailConfirm,
         Deliveries => pages::DeliveryLog,
     }
-}
 
-area! {
     /// The product catalog and the status of products.
     catalog, render_catalog, Catalog {
         Categories => pages::support::Categories,
@@ -113,40 +122,30 @@ area! {
         Product => pages::support::ProductPage,
         Status => pages::status::StatusPage,
     }
-}
 
-area! {
     /// Pages reached from a mail's link: a new password, leaving a mail list.
     mail_links, render_mail_links, MailLink {
         PasswordReset => pages::password_reset::Request,
         PasswordResetConfirm => pages::password_reset::Confirm,
         Unsubscribe => pages::Unsubscribe,
     }
-}
 
-area! {
     /// The operators' console: the list of notices.
     operator, render_operator, Operator {
         Home => pages::operator::ConsoleHome,
     }
-}
 
-area! {
     /// The operators' page of a notice: its deliveries, corrections and follow-ups.
     operator_notice, render_operator_notice, OperatorNotice {
         Page => pages::operator::ConsoleNotice,
     }
-}
 
-area! {
     /// The operators' editor of notices, new and published.
     notice_editor, render_notice_editor, NoticeEditor {
         New => pages::operator::NewNotice,
         Edit => pages::operator::EditNotice,
     }
-}
 
-area! {
     /// The operators' catalog and mail templates.
     operator_admin, render_operator_admin, OperatorAdmin {
         Catalog => pages::operator::CatalogAdmin,
