@@ -3,10 +3,11 @@
 // The work folder holds `bound/web.js` (wasm-bindgen's loader), `bound/web_bg.wasm` (the
 // main module) and `split/` (wasm-split-cli's link module `__wasm_split.js` and the
 // modules loaded on demand), all optimised. The modules go out as one bundle per area of
-// the site, and the link module is rewritten to load them so (below). Every file gets the build's hash in its name,
-// so the server can let browsers keep them for good; the loader and the link module import
-// each other, so one hash over all of them names them all. The page gets the script that
-// starts the SPA and preloads for what it needs at once, with their integrity.
+// the site, and the link module is rewritten to load them so (below). Every file gets the
+// build's hash in its name, so the server can let browsers keep them for good; the loader
+// and the link module import each other, so one hash over all of them names them all. The
+// page gets the script that starts the SPA and preloads for what it needs at once, with
+// their integrity.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -56,8 +57,8 @@ write(names.loader, replaceAll(loader, 'from "./__wasm_split.js"', `from "./${na
 write(names.main, main);
 
 // wasm-split-cli makes a module per area and one per set of areas that share code: with a
-// dozen areas an area waits for 40 to 70 modules, each fetched on its own, most of them a
-// few hundred bytes, and compressed apart they come to a third more than together. So each
+// dozen areas an area waits for tens of modules (up to 145), most of them a few hundred
+// bytes, and compressed apart they come to about a third more than together. So each
 // area's modules are sent as one file: its bundle, the modules one after another, which
 // the link module fetches when the area is first shown and cuts into modules by their
 // sizes. A module that two areas share is in both bundles and is instantiated once, by
