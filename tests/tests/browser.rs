@@ -16,7 +16,7 @@ async fn support_id_from_sign_up_form_to_my_support() -> anyhow::Result<()> {
     b.finish(result, "browser").await
 }
 
-/// The front page loads only the module every visitor needs; an area's module (here the
+/// The front page loads only the module every visitor needs; an area's bundle (here the
 /// sign-up wizard's) comes when one of its routes is shown, and no other area's with it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_area_of_the_site_is_loaded_when_it_is_shown() -> anyhow::Result<()> {
