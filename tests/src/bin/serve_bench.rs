@@ -98,6 +98,30 @@ async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<
     };
     let wasm = hashed(r"/(web-[0-9a-f]{8,16}_bg\.wasm)")?;
     let js = hashed(r"/(web-[0-9a-f]{8,16}\.js)")?;
+    // The largest and the smallest of the areas' bundles, which the link module names only
+    // in a template: found among the built files.
+    let mut bundles: Vec<(u64, String)> = std::fs::read_dir(web)?
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let name = entry.file_name().into_string().ok()?;
+            let br = std::fs::metadata(entry.path().with_extension("bin.br")).ok()?;
+            (name.starts_with("area_") && name.ends_with(".bin")).then_some((br.len(), name))
+        })
+        .collect();
+    bundles.sort();
+    let (small, large) = match (bundles.first(), bundles.last()) {
+        (Some((s, small)), Some((l, large))) => (
+            (
+                format!("GET an area's bundle ({} kB br)", s / 1000),
+                small.clone(),
+            ),
+            (
+                format!("GET an area's bundle ({} kB br)", l / 1000),
+                large.clone(),
+            ),
+        ),
+        _ => anyhow::bail!("no area bundle in {web} (scripts/build-web)"),
+    };
 
     // The server under load: the release binary, its own process, nothing else in it.
     let database_url = app.state.settings.database_url.expose().to_owned();
@@ -132,7 +156,7 @@ async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<
 
     let bearer = format!("Authorization: Bearer {token}");
     let compressed = "Accept-Encoding: gzip, deflate, br";
-    let endpoints: [(&str, String, Vec<&str>); 13] = [
+    let endpoints: [(&str, String, Vec<&str>); 15] = [
         (
             "GET /index.html (the shell)",
             "/index.html".into(),
@@ -144,6 +168,8 @@ async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<
             format!("/{wasm}"),
             vec![compressed],
         ),
+        (&small.0, format!("/{}", small.1), vec![compressed]),
+        (&large.0, format!("/{}", large.1), vec![compressed]),
         ("GET /api/v1/me", "/api/v1/me".into(), vec![&bearer]),
         (
             "GET /api/v1/me/subscriptions",
