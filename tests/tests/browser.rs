@@ -299,7 +299,9 @@ async fn delivery_addresses(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
         .await?;
     b.click("#change-recipients").await?;
     b.wait_for_path("/mysupport/recipients").await?;
-    // One tab is the current one.
+    // One tab is the current one. The addresses are an area of their own, shown once its
+    // bundle has loaded: the path changes before that.
+    b.find("#tab-recipients[aria-current='page']").await?;
     let current = b
         .client
         .find_all(fantoccini::Locator::Css(".tabs a[aria-current='page']"))
