@@ -109,17 +109,14 @@ async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<
         })
         .collect();
     bundles.sort();
+    let bundle = |(br, name): &(u64, String)| {
+        (
+            format!("GET an area's bundle ({} kB br)", br / 1000),
+            name.clone(),
+        )
+    };
     let (small, large) = match (bundles.first(), bundles.last()) {
-        (Some((s, small)), Some((l, large))) => (
-            (
-                format!("GET an area's bundle ({} kB br)", s / 1000),
-                small.clone(),
-            ),
-            (
-                format!("GET an area's bundle ({} kB br)", l / 1000),
-                large.clone(),
-            ),
-        ),
+        (Some(small), Some(large)) => (bundle(small), bundle(large)),
         _ => anyhow::bail!("no area bundle in {web} (scripts/build-web)"),
     };
 
