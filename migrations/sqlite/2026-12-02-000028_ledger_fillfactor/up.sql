@@ -1,0 +1,2 @@
+-- PostgreSQL leaves room on the ledger's pages for claimed rows (see the PostgreSQL
+-- migration of the same name); SQLite has no such setting, so nothing changes here.
