@@ -2,13 +2,15 @@
 //! -p shirase-tests --bin serve_bench`.
 //!
 //! In one run: an actix-web "hello" (the same actix-web as the product, two workers, a
-//! constant body) as the baseline, then, on each backend, the release `shirase` binary as a
-//! process of its own (as an operator runs it) on a database where a customer has three
-//! subscriptions and two addresses and a few notices are published (set up through an
-//! application in this process, which then stays idle). Each endpoint is loaded with `wrk`
-//! (Debian's package) at 2 threads and 64 connections for a fixed time; it prints requests
-//! per second, p99 latency, errors, both as ratios to the hello's, and the resident memory
-//! of the `shirase` process idle and after the load.
+//! constant body) as the baseline, and the same server answering with the main `.wasm`'s
+//! bytes from memory (what the framework itself does with a body that size); then, on each
+//! backend, the release `shirase` binary as a process of its own (as an operator runs it) on
+//! a database where a customer has three subscriptions and two addresses and a few notices
+//! are published (set up through an application in this process, which then stays idle).
+//! Each endpoint is loaded with `wrk` (Debian's package) at 2 threads and 64 connections for
+//! a fixed time; it prints requests per second, p99 latency, errors, both as ratios to the
+//! hello's, and the resident memory of the `shirase` process idle and after the load. The
+//! main `.wasm` is also compared with the framework's own answer of the same bytes.
 //!
 //! Options: `--seconds N` (default 5), `--backend sqlite|postgres|both` (default both).
 
@@ -44,8 +46,13 @@ async fn main() -> anyhow::Result<()> {
         .output()
         .context("wrk is needed: apt-get install wrk")?;
 
-    let hello = hello().await?;
+    // The framework's own ceiling for a large body: the hello server also answers with the
+    // main `.wasm`'s brotli bytes, held in memory as the application holds them.
+    let wasm_br = std::fs::read(format!("{WEB}/{}.br", built_wasm()?))
+        .context("the SPA is built with its brotli files (scripts/build-web)")?;
+    let hello = hello(wasm_br.clone()).await?;
     let baseline = wrk(&format!("{hello}/"), &[], seconds)?;
+    let same_bytes = wrk(&format!("{hello}/wasm"), &[], seconds)?;
     println!(
         "serving benchmark: wrk -t2 -c64 -d{seconds}s, {} CPU(s)",
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -54,13 +61,26 @@ async fn main() -> anyhow::Result<()> {
         "actix hello: {:.0} requests/s, p99 {:.2} ms",
         baseline.rate, baseline.p99_ms
     );
+    println!(
+        "actix, the .wasm's {} kB of brotli from memory: {:.0} requests/s ({:.3} of the \
+         hello), p99 {:.2} ms",
+        wasm_br.len() / 1000,
+        same_bytes.rate,
+        same_bytes.rate / baseline.rate,
+        same_bytes.p99_ms
+    );
     for backend in backends {
-        run(backend, &baseline, seconds).await?;
+        run(backend, &baseline, &same_bytes, seconds).await?;
     }
     Ok(())
 }
 
-async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<()> {
+async fn run(
+    backend: Backend,
+    baseline: &Load,
+    same_bytes: &Load,
+    seconds: u32,
+) -> anyhow::Result<()> {
     let app = TestApp::spawn(backend).await?;
     let token = customer(&app, "bench-customer@example.com")
         .await?
@@ -87,16 +107,8 @@ async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<
         });
         publish(&app, &op, draft).await?;
     }
-    let web = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/dist");
-    let shell = std::fs::read_to_string(format!("{web}/index.html"))
-        .context("the SPA is built (scripts/build-web)")?;
-    let hashed = |pattern: &str| -> anyhow::Result<String> {
-        Ok(regex::Regex::new(pattern)?
-            .captures(&shell)
-            .with_context(|| format!("the shell names {pattern}"))?[1]
-            .to_owned())
-    };
-    let wasm = hashed(r"/(web-[0-9a-f]{8,16}_bg\.wasm)")?;
+    let web = WEB;
+    let wasm = built_wasm()?;
     let js = hashed(r"/(web-[0-9a-f]{8,16}\.js)")?;
     // The largest and the smallest of the areas' bundles, which the link module names only
     // in a template: found among the built files.
@@ -232,9 +244,34 @@ async fn run(backend: Backend, baseline: &Load, seconds: u32) -> anyhow::Result<
             load.p99_ms / baseline.p99_ms,
             load.errors,
         );
+        if path == format!("/{wasm}") {
+            println!(
+                "  {:<34} {:>19.3}",
+                "  against actix, same bytes",
+                load.rate / same_bytes.rate
+            );
+        }
     }
     println!("  RSS after the load: {:.0} MB", rss());
     Ok(())
+}
+
+/// Where `scripts/build-web` puts the built SPA.
+const WEB: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/dist");
+
+/// The name of a hashed file that the built shell links, captured by `pattern`.
+fn hashed(pattern: &str) -> anyhow::Result<String> {
+    let shell = std::fs::read_to_string(format!("{WEB}/index.html"))
+        .context("the SPA is built (scripts/build-web)")?;
+    Ok(regex::Regex::new(pattern)?
+        .captures(&shell)
+        .with_context(|| format!("the shell names {pattern}"))?[1]
+        .to_owned())
+}
+
+/// The main `.wasm`'s hashed name.
+fn built_wasm() -> anyhow::Result<String> {
+    hashed(r"/(web-[0-9a-f]{8,16}_bg\.wasm)")
 }
 
 /// Loads `url` with wrk and reads its report.
@@ -287,12 +324,28 @@ fn wrk(url: &str, headers: &[&str], seconds: u32) -> anyhow::Result<Load> {
     })
 }
 
-/// An actix-web hello on its own port, two workers; returns its base URL.
-async fn hello() -> anyhow::Result<String> {
+/// An actix-web hello on its own port, two workers; returns its base URL. `/wasm` answers
+/// with `wasm_br` as a brotli-encoded `.wasm`, a shared `Bytes` as the application serves it.
+async fn hello(wasm_br: Vec<u8>) -> anyhow::Result<String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let base = format!("http://{}", listener.local_addr()?);
-    let server = actix_web::HttpServer::new(|| {
-        actix_web::App::new().route("/", actix_web::web::get().to(|| async { "Hello, world!" }))
+    let wasm_br = actix_web::web::Bytes::from(wasm_br);
+    let server = actix_web::HttpServer::new(move || {
+        let wasm_br = wasm_br.clone();
+        actix_web::App::new()
+            .route("/", actix_web::web::get().to(|| async { "Hello, world!" }))
+            .route(
+                "/wasm",
+                actix_web::web::get().to(move || {
+                    let body = wasm_br.clone();
+                    async move {
+                        actix_web::HttpResponse::Ok()
+                            .content_type("application/wasm")
+                            .insert_header(("content-encoding", "br"))
+                            .body(body)
+                    }
+                }),
+            )
     })
     .workers(2)
     .listen(listener)?
