@@ -64,10 +64,32 @@ async fn loaded_on_demand(app: &TestApp, b: &Browser) -> anyhow::Result<()> {
     );
     assert_eq!(modules(&first), Vec::<String>::new(), "{first:?}");
 
+    // A slow network: the area's bundle arrives after a second and a half. Meanwhile the
+    // page says it is loading (once the first fifth of a second has passed: the text is
+    // hidden until then, and WebDriver reads only visible text).
+    b.client
+        .execute(
+            "const plain = window.fetch; \
+             window.fetch = (input, init) => String(input).includes('/area_') \
+               ? new Promise((ok) => setTimeout(ok, 1500)).then(() => plain(input, init)) \
+               : plain(input, init);",
+            vec![],
+        )
+        .await?;
     b.click("#hero-register").await?;
     b.wait_for_path("/register").await?;
-    // The form is the register module's: its field is there once the module ran.
+    b.wait_for_text("main .area-loading[role='status']", "読み込み中")
+        .await?;
+    b.screenshot_if_asked("area-loading").await?;
+    // The form is the register module's: its field is there once the module ran, and the
+    // loading line is gone.
     b.find("#email").await?;
+    assert!(
+        b.client
+            .find_all(fantoccini::Locator::Css(".area-loading"))
+            .await?
+            .is_empty()
+    );
     assert_eq!(modules(&fetched().await?), ["register"]);
     Ok(())
 }

@@ -8,6 +8,7 @@
 use leptos::__reexports::send_wrapper::SendWrapper;
 use leptos::prelude::*;
 
+use crate::i18n::{Msg, t};
 use crate::pages;
 
 /// Declares the areas. For each: an enum of its pages, the split function that renders one of
@@ -32,7 +33,7 @@ macro_rules! areas {
 
             fn $show(page: $page) -> impl IntoView {
                 view! {
-                    <Suspense>
+                    <Suspense fallback=area_loading>
                         {move || Suspend::new(SendWrapper::new($render(page)))}
                     </Suspense>
                 }
@@ -56,6 +57,12 @@ macro_rules! areas {
             }
         }
     };
+}
+
+/// What stands in `<main>` while an area's bundle loads on its first visit. The style sheet
+/// keeps it hidden for the first fifth of a second, so that a fast load does not flash it.
+fn area_loading() -> impl IntoView {
+    view! { <p class="muted area-loading" role="status">{t(Msg::Loading)}</p> }
 }
 
 areas! {
