@@ -48,7 +48,8 @@ async fn main() -> anyhow::Result<()> {
 
     // The framework's own ceiling for a large body: the hello server also answers with the
     // main `.wasm`'s brotli bytes, held in memory as the application holds them.
-    let wasm_br = std::fs::read(format!("{WEB}/{}.br", built_wasm()?))
+    let spa = Spa::read()?;
+    let wasm_br = std::fs::read(format!("{WEB}/{}.br", spa.wasm))
         .context("the SPA is built with its brotli files (scripts/build-web)")?;
     let hello = hello(wasm_br.clone()).await?;
     let baseline = wrk(&format!("{hello}/"), &[], seconds)?;
@@ -70,13 +71,14 @@ async fn main() -> anyhow::Result<()> {
         same_bytes.p99_ms
     );
     for backend in backends {
-        run(backend, &baseline, &same_bytes, seconds).await?;
+        run(backend, &spa, &baseline, &same_bytes, seconds).await?;
     }
     Ok(())
 }
 
 async fn run(
     backend: Backend,
+    spa: &Spa,
     baseline: &Load,
     same_bytes: &Load,
     seconds: u32,
@@ -107,12 +109,10 @@ async fn run(
         });
         publish(&app, &op, draft).await?;
     }
-    let web = WEB;
-    let wasm = built_wasm()?;
-    let js = hashed(r"/(web-[0-9a-f]{8,16}\.js)")?;
+    let Spa { wasm, js } = spa;
     // The largest and the smallest of the areas' bundles, which the link module names only
     // in a template: found among the built files.
-    let mut bundles: Vec<(u64, String)> = std::fs::read_dir(web)?
+    let mut bundles: Vec<(u64, String)> = std::fs::read_dir(WEB)?
         .filter_map(|entry| {
             let entry = entry.ok()?;
             let name = entry.file_name().into_string().ok()?;
@@ -129,7 +129,7 @@ async fn run(
     };
     let (small, large) = match (bundles.first(), bundles.last()) {
         (Some(small), Some(large)) => (bundle(small), bundle(large)),
-        _ => anyhow::bail!("no area bundle in {web} (scripts/build-web)"),
+        _ => anyhow::bail!("no area bundle in {WEB} (scripts/build-web)"),
     };
 
     // The server under load: the release binary, its own process, nothing else in it.
@@ -141,7 +141,7 @@ async fn run(
             ("RUST_LOG", "off"),
             ("SHIRASE_DISPATCH", "off"),
             ("SHIRASE_JWT_SECRET", &secret),
-            ("SHIRASE_WEB_DIR", web),
+            ("SHIRASE_WEB_DIR", WEB),
         ],
     )
     .await?;
@@ -259,19 +259,27 @@ async fn run(
 /// Where `scripts/build-web` puts the built SPA.
 const WEB: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/dist");
 
-/// The name of a hashed file that the built shell links, captured by `pattern`.
-fn hashed(pattern: &str) -> anyhow::Result<String> {
-    let shell = std::fs::read_to_string(format!("{WEB}/index.html"))
-        .context("the SPA is built (scripts/build-web)")?;
-    Ok(regex::Regex::new(pattern)?
-        .captures(&shell)
-        .with_context(|| format!("the shell names {pattern}"))?[1]
-        .to_owned())
+/// The hashed names of the built SPA's main `.wasm` and `.js`, as its shell links them.
+struct Spa {
+    wasm: String,
+    js: String,
 }
 
-/// The main `.wasm`'s hashed name.
-fn built_wasm() -> anyhow::Result<String> {
-    hashed(r"/(web-[0-9a-f]{8,16}_bg\.wasm)")
+impl Spa {
+    fn read() -> anyhow::Result<Self> {
+        let shell = std::fs::read_to_string(format!("{WEB}/index.html"))
+            .context("the SPA is built (scripts/build-web)")?;
+        let hashed = |pattern: &str| -> anyhow::Result<String> {
+            Ok(regex::Regex::new(pattern)?
+                .captures(&shell)
+                .with_context(|| format!("the shell names {pattern}"))?[1]
+                .to_owned())
+        };
+        Ok(Self {
+            wasm: hashed(r"/(web-[0-9a-f]{8,16}_bg\.wasm)")?,
+            js: hashed(r"/(web-[0-9a-f]{8,16}\.js)")?,
+        })
+    }
 }
 
 /// Loads `url` with wrk and reads its report.
